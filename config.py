@@ -1,0 +1,43 @@
+"""Settings: settings.toml defaults, each overridable by FORECAST_STUDIO_<NAME>."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from dynaconf import Dynaconf
+
+ROOT = Path(__file__).resolve().parent
+
+settings = Dynaconf(
+    envvar_prefix="FORECAST_STUDIO",
+    settings_files=[str(ROOT / "settings.toml")],
+    environments=True,
+    env_switcher="FORECAST_STUDIO_ENV",
+    load_dotenv=False,
+)
+
+
+def data_dir() -> Path:
+    """The folder that holds every user's files, the database and the secret."""
+    path = Path(settings.DATA_DIR)
+    if not path.is_absolute():
+        path = ROOT / path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    """The metadata database: the setting, else a SQLite file in DATA_DIR."""
+    return str(settings.DATABASE_URL or f"sqlite:///{data_dir() / 'forecast_studio.db'}")
+
+
+def secret_key() -> str:
+    """The session-signing secret: the setting, else one generated into DATA_DIR."""
+    if settings.SECRET_KEY:
+        return str(settings.SECRET_KEY)
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

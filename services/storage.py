@@ -1,0 +1,57 @@
+"""Where a user's files live: paths built only from server-issued ids."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import config
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _checked(identifier: str) -> str:
+    # Paths are built from ids the server issued; anything else is refused outright.
+    if not _ID.match(identifier):
+        raise ValueError(f"not a server-issued id: {identifier!r}")
+    return identifier
+
+
+def user_dir(user_id: int) -> Path:
+    """The folder that holds everything of one user."""
+    path = config.data_dir() / "users" / str(int(user_id))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def dataset_dir(user_id: int, dataset_id: str) -> Path:
+    """The folder of one dataset: the raw upload and its versions."""
+    path = user_dir(user_id) / "datasets" / _checked(dataset_id)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def raw_path(user_id: int, dataset_id: str, suffix: str) -> Path:
+    """The immutable raw upload of a dataset."""
+    if suffix not in {".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json"}:
+        raise ValueError(f"unexpected suffix {suffix!r}")
+    return dataset_dir(user_id, dataset_id) / f"raw{suffix}"
+
+
+def version_path(user_id: int, dataset_id: str, version_id: str) -> Path:
+    """The Parquet file of one dataset version."""
+    return dataset_dir(user_id, dataset_id) / f"{_checked(version_id)}.parquet"
+
+
+def forecast_path(user_id: int, forecast_id: str) -> Path:
+    """The Parquet file holding a forecast's points."""
+    folder = user_dir(user_id) / "forecasts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{_checked(forecast_id)}.parquet"
+
+
+def uploads_tmp_dir() -> Path:
+    """Scratch space for uploads being received, before they become datasets."""
+    path = config.data_dir() / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,189 @@
+"""Accounts, passwords, API tokens and the settings an administrator can change."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+import config
+from services import db
+from services.errors import ConflictError, InvalidInputError, ServiceError
+
+MIN_PASSWORD_LENGTH = 8
+# After this many failed sign-ins in a row, each further try must wait a little longer.
+FREE_FAILURES = 3
+MAX_LOCKOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the rest of the app knows of a user (never the password hash)."""
+
+    id: int
+    username: str
+    is_admin: bool
+    is_active: bool
+    created_at: datetime
+
+
+class TooManyAttemptsError(ServiceError):
+    """Sign-ins are slowed down after repeated failures."""
+
+    code = "too_many_attempts"
+
+
+def _account(user: db.User) -> Account:
+    return Account(user.id, user.username, user.is_admin, user.is_active, user.created_at)
+
+
+def _validate(username: str, password: str) -> str:
+    username = username.strip()
+    if not 1 <= len(username) <= 80 or not username.isprintable():
+        raise InvalidInputError("Choose a user name of 1 to 80 visible characters.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    return username
+
+
+def create_user(username: str, password: str) -> Account:
+    """Create an account; the very first account is an administrator.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty name or a short password.
+    ConflictError
+        When the name is taken.
+    """
+    username = _validate(username, password)
+    with db.session() as s:
+        if s.scalar(select(db.User).where(db.User.username == username)):
+            raise ConflictError(f"The user name “{username}” is taken.", code="username_taken")
+        first = not s.scalar(select(func.count()).select_from(db.User))
+        user = db.User(username=username, password_hash=generate_password_hash(password),
+                       is_admin=first, is_active=True)
+        s.add(user)
+        s.flush()
+        return _account(user)
+
+
+def get_account(user_id: int) -> Account | None:
+    """The account with this id, or ``None``."""
+    with db.session() as s:
+        user = s.get(db.User, user_id)
+        return _account(user) if user else None
+
+
+def authenticate(username: str, password: str) -> Account | None:
+    """Check a sign-in; ``None`` for a wrong name or password or a disabled account.
+
+    Raises
+    ------
+    TooManyAttemptsError
+        While the account is slowed down after repeated failures.
+    """
+    with db.session() as s:
+        user = s.scalar(select(db.User).where(db.User.username == username.strip()))
+        if user is None:
+            # Same work as a real check, so timing does not tell which names exist.
+            check_password_hash(generate_password_hash("x"), password)
+            return None
+        wait = _lockout_remaining(user)
+        if wait > 0:
+            raise TooManyAttemptsError(
+                f"Too many failed sign-ins. Wait {wait} seconds and try again.")
+        if not check_password_hash(user.password_hash, password) or not user.is_active:
+            user.failed_logins += 1
+            user.last_failed_at = db.utcnow()
+            return None
+        user.failed_logins = 0
+        return _account(user)
+
+
+def _lockout_remaining(user: db.User) -> int:
+    if user.failed_logins < FREE_FAILURES or user.last_failed_at is None:
+        return 0
+    delay = min(MAX_LOCKOUT_S, 2 ** (user.failed_logins - FREE_FAILURES + 1))
+    last = user.last_failed_at
+    if last.tzinfo is None:  # SQLite hands back naive datetimes
+        last = last.replace(tzinfo=db.utcnow().tzinfo)
+    remaining = (last + timedelta(seconds=delay) - db.utcnow()).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def change_password(user_id: int, old_password: str, new_password: str) -> None:
+    """Change a password after checking the current one.
+
+    Raises
+    ------
+    InvalidInputError
+        When the current password is wrong or the new one too short.
+    """
+    with db.session() as s:
+        user = s.get(db.User, user_id)
+        if user is None or not check_password_hash(user.password_hash, old_password):
+            raise InvalidInputError("The current password is not right.",
+                                    code="wrong_password")
+        _validate(user.username, new_password)
+        user.password_hash = generate_password_hash(new_password)
+
+
+def list_accounts() -> list[Account]:
+    """Every account, oldest first."""
+    with db.session() as s:
+        return [_account(u) for u in s.scalars(select(db.User).order_by(db.User.id))]
+
+
+def registration_open() -> bool:
+    """Whether new people may create an account (an admin's choice wins over settings)."""
+    with db.session() as s:
+        stored = s.get(db.AppSetting, "allow_registration")
+        if stored is not None:
+            return stored.value == "true"
+    return bool(config.settings.ALLOW_REGISTRATION)
+
+
+def set_registration_open(is_open: bool) -> None:
+    """Open or close registration from the app."""
+    with db.session() as s:
+        s.merge(db.AppSetting(key="allow_registration", value="true" if is_open else "false"))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(username: str, name: str = "api") -> str:
+    """Issue an API token for a user; only its hash is kept.
+
+    Raises
+    ------
+    NotFoundError-like InvalidInputError
+        When there is no such user.
+    """
+    token = "fs_" + secrets.token_urlsafe(32)
+    with db.session() as s:
+        user = s.scalar(select(db.User).where(db.User.username == username))
+        if user is None:
+            raise InvalidInputError(f"There is no user “{username}”.", code="no_such_user")
+        s.add(db.ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
+    return token
+
+
+def account_for_token(token: str) -> Account | None:
+    """The active account a bearer token belongs to, or ``None``."""
+    with db.session() as s:
+        row = s.scalar(select(db.ApiToken).where(db.ApiToken.token_hash == _token_hash(token)))
+        if row is None:
+            return None
+        user = s.get(db.User, row.user_id)
+        if user is None or not user.is_active:
+            return None
+        row.last_used_at = db.utcnow()
+        return _account(user)
