@@ -1,0 +1,157 @@
+"""Stored forecasts: the forecast job, and reading results back for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import select
+
+from services import datasets, db, storage
+from services.errors import InvalidInputError, NotFoundError
+from services.forecasting import forecast
+from services.profiling import Frequency
+
+if TYPE_CHECKING:
+    from services.runner import JobContext
+
+LEVELS = {80: ("lower_80", "upper_80"), 95: ("lower_95", "upper_95")}
+
+
+@dataclass(frozen=True)
+class ForecastInfo:
+    """A stored forecast's description (its points are read separately)."""
+
+    id: str
+    dataset_id: str
+    version_id: str
+    target: str
+    horizon: int
+    model: str
+    model_name: str
+    time_column: str
+    series_columns: list[str]
+    metrics: dict[str, Any]
+    created_at: datetime
+
+
+def forecast_params(user_id: int, dataset_id: str, target: str, horizon: int
+                    ) -> dict[str, Any]:
+    """Check a forecast request against the dataset and return the job's parameters.
+
+    Raises
+    ------
+    NotFoundError
+        When the dataset is not the user's.
+    InvalidInputError
+        When the target is not a numeric column, there is no time column, or the
+        horizon is out of range.
+    """
+    info = datasets.get_dataset(user_id, dataset_id)
+    profile = info.profile
+    if profile.time_column is None:
+        raise InvalidInputError(profile.time_explanation or "The data has no time column.",
+                                code="no_time_column")
+    if target not in profile.target_candidates:
+        choices = ", ".join(profile.target_candidates) or "none"
+        raise InvalidInputError(f"“{target}” cannot be forecast. Numeric columns you can "
+                                f"choose: {choices}.", code="invalid_target")
+    if not isinstance(horizon, int) or not 1 <= horizon <= 1000:
+        raise InvalidInputError("Choose a horizon between 1 and 1000 steps.")
+    return {"dataset_id": dataset_id, "version_id": info.version_id, "target": target,
+            "horizon": horizon}
+
+
+def run_forecast_job(context: JobContext) -> str:
+    """The ``forecast`` job: forecast a dataset version and store the result."""
+    params = context.params
+    user_id = context.user_id
+    context.progress(0.02, "Reading the data")
+    info = datasets.get_dataset(user_id, params["dataset_id"])
+    frame = datasets.open_version(user_id, params["dataset_id"], params["version_id"])
+    with db.session() as s:
+        version = s.get_one(db.DatasetVersion, params["version_id"])
+        profile = version.profile
+    time_column = profile["time_column"]
+    series_columns = list(profile.get("series_id_columns") or [])
+    frequency = Frequency(**profile["frequency"]) if profile.get("frequency") else None
+    result = forecast(frame, time_column, params["target"], int(params["horizon"]),
+                      frequency, series_columns,
+                      on_progress=lambda f, m: context.progress(0.05 + 0.9 * f, m))
+    forecast_id = db.new_id()
+    result.points.write_parquet(storage.forecast_path(user_id, forecast_id))
+    with db.session() as s:
+        s.add(db.Forecast(
+            id=forecast_id, user_id=user_id, dataset_id=info.id,
+            version_id=params["version_id"], job_id=context.job_id,
+            target=params["target"], horizon=int(params["horizon"]), model=result.model,
+            model_name=result.model_name,
+            spec={"time_column": time_column, "series_columns": series_columns,
+                  "frequency": profile.get("frequency")},
+            metrics={"holdout": result.holdout, "notes": result.notes}))
+    return forecast_id
+
+
+def _info(row: db.Forecast) -> ForecastInfo:
+    spec = row.spec or {}
+    return ForecastInfo(row.id, row.dataset_id, row.version_id, row.target, row.horizon,
+                        row.model, row.model_name, spec.get("time_column", "time"),
+                        list(spec.get("series_columns") or []), dict(row.metrics or {}),
+                        row.created_at)
+
+
+def get_forecast(user_id: int, forecast_id: str) -> ForecastInfo:
+    """One of the user's forecasts.
+
+    Raises
+    ------
+    NotFoundError
+        When it does not exist or belongs to someone else.
+    """
+    with db.session() as s:
+        row = s.get(db.Forecast, forecast_id) if isinstance(forecast_id, str) else None
+        if row is None or row.user_id != user_id:
+            raise NotFoundError("This forecast does not exist, or it is not yours.")
+        return _info(row)
+
+
+def list_forecasts(user_id: int, limit: int = 20) -> list[ForecastInfo]:
+    """The user's newest forecasts."""
+    with db.session() as s:
+        rows = s.scalars(select(db.Forecast).where(db.Forecast.user_id == user_id)
+                         .order_by(db.Forecast.created_at.desc()).limit(limit))
+        return [_info(r) for r in rows]
+
+
+def forecast_points(user_id: int, forecast_id: str) -> pl.DataFrame:
+    """The points of a forecast: series, time, forecast and the 80%/95% bounds."""
+    info = get_forecast(user_id, forecast_id)
+    return pl.read_parquet(storage.forecast_path(user_id, info.id))
+
+
+def points_at_level(points: pl.DataFrame, level: int) -> pl.DataFrame:
+    """The points with ``lower``/``upper`` for one interval level (80 or 95).
+
+    Raises
+    ------
+    InvalidInputError
+        For any other level.
+    """
+    if level not in LEVELS:
+        raise InvalidInputError("The interval level must be 80 or 95.", code="invalid_level")
+    lower, upper = LEVELS[level]
+    return points.select("series", "time", pl.col("forecast").alias("value"),
+                         pl.col(lower).alias("lower"), pl.col(upper).alias("upper"))
+
+
+def history(user_id: int, info: ForecastInfo) -> pl.DataFrame:
+    """The history the forecast was made from: series, time, value."""
+    frame = datasets.open_version(user_id, info.dataset_id, info.version_id)
+    label = (pl.concat_str([pl.col(c).cast(pl.String) for c in info.series_columns],
+                           separator=" / ") if info.series_columns
+             else pl.lit(None, dtype=pl.String))
+    return (frame.select(label.alias("series"), pl.col(info.time_column).alias("time"),
+                         pl.col(info.target).cast(pl.Float64).alias("value"))
+            .drop_nulls(["time", "value"]).sort("series", "time"))

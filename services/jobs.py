@@ -1,0 +1,168 @@
+"""Durable job records: submit, read, cancel, and report progress from a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from services import db
+from services.errors import ConflictError, JobCancelledError, NotFoundError
+
+ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """A job as its owner sees it."""
+
+    id: str
+    kind: str
+    params: dict[str, Any]
+    status: str
+    progress: float
+    message: str
+    error: str | None
+    result_ref: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def ended(self) -> bool:
+        """Whether the job will not change any more."""
+        return self.status in ENDED
+
+
+def _info(job: db.Job) -> JobInfo:
+    return JobInfo(job.id, job.kind, dict(job.params or {}), job.status, job.progress,
+                   job.message, job.error, job.result_ref, job.created_at, job.finished_at)
+
+
+def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
+    """Queue a job for the user; a worker picks it up when one is free."""
+    with db.session() as s:
+        job = db.Job(id=db.new_id(), user_id=user_id, kind=kind, params=params,
+                     status="queued", progress=0.0, message="Waiting for a free worker")
+        s.add(job)
+        s.flush()
+        return _info(job)
+
+
+def _owned(s: Any, user_id: int, job_id: str) -> db.Job:
+    job = s.get(db.Job, job_id) if isinstance(job_id, str) else None
+    if job is None or job.user_id != user_id:
+        raise NotFoundError("This run does not exist, or it is not yours.")
+    return job  # type: ignore[no-any-return]
+
+
+def get_job(user_id: int, job_id: str) -> JobInfo:
+    """One of the user's jobs.
+
+    Raises
+    ------
+    NotFoundError
+        When it does not exist or belongs to someone else.
+    """
+    with db.session() as s:
+        return _info(_owned(s, user_id, job_id))
+
+
+def list_jobs(user_id: int, limit: int = 20) -> list[JobInfo]:
+    """The user's most recent jobs, newest first."""
+    with db.session() as s:
+        rows = s.scalars(select(db.Job).where(db.Job.user_id == user_id)
+                         .order_by(db.Job.created_at.desc()).limit(limit))
+        return [_info(j) for j in rows]
+
+
+def cancel(user_id: int, job_id: str) -> JobInfo:
+    """Ask a job to stop: a queued job stops at once, a running one at its next step.
+
+    Raises
+    ------
+    ConflictError
+        When the job has already ended.
+    """
+    with db.session() as s:
+        job = _owned(s, user_id, job_id)
+        if job.status in ENDED:
+            raise ConflictError(f"This run has already ended ({job.status}).",
+                                code="job_ended")
+        job.cancel_requested = True
+        if job.status == "queued":
+            job.status, job.message = "cancelled", "Cancelled before it started"
+            job.finished_at = db.utcnow()
+        else:
+            job.message = "Stopping…"
+        return _info(job)
+
+
+# The worker's side. These calls trust the job id: it came from the record, not a user.
+
+def claim_next(host: str) -> db.Job | None:
+    """Atomically take the oldest queued job for this runner, or ``None``."""
+    with db.session() as s:
+        for job_id in s.scalars(select(db.Job.id).where(db.Job.status == "queued")
+                                .order_by(db.Job.created_at).limit(5)):
+            taken = s.execute(
+                update(db.Job).where(db.Job.id == job_id, db.Job.status == "queued")
+                .values(status="running", worker_host=host, started_at=db.utcnow(),
+                        heartbeat_at=db.utcnow(), message="Starting")
+            ).rowcount  # type: ignore[attr-defined]
+            if taken:
+                return s.get(db.Job, job_id)
+    return None
+
+
+def set_worker(job_id: str, pid: int) -> None:
+    """Remember which process runs the job."""
+    with db.session() as s:
+        s.execute(update(db.Job).where(db.Job.id == job_id).values(worker_pid=pid))
+
+
+def report(job_id: str, progress: float, message: str) -> None:
+    """Record progress (0..1) and a readable message; stop if cancellation was asked.
+
+    Raises
+    ------
+    JobCancelledError
+        When the owner asked to stop the job.
+    """
+    with db.session() as s:
+        job = s.get_one(db.Job, job_id)
+        if job.cancel_requested:
+            raise JobCancelledError
+        job.progress = max(0.0, min(1.0, progress))
+        job.message = message
+        job.heartbeat_at = db.utcnow()
+
+
+def heartbeat(job_id: str) -> None:
+    """Tell the runner the worker is alive."""
+    with db.session() as s:
+        s.execute(update(db.Job).where(db.Job.id == job_id, db.Job.status == "running")
+                  .values(heartbeat_at=db.utcnow()))
+
+
+def finish(job_id: str, status: str, message: str, error: str | None = None,
+           result_ref: str | None = None) -> None:
+    """Record how a job ended, unless it has ended already."""
+    with db.session() as s:
+        s.execute(update(db.Job).where(db.Job.id == job_id, db.Job.status.not_in(ENDED))
+                  .values(status=status, message=message, error=error,
+                          result_ref=result_ref, finished_at=db.utcnow(),
+                          progress=1.0 if status == "succeeded" else db.Job.progress))
+
+
+def running_jobs() -> list[db.Job]:
+    """Every job currently marked running, on any host."""
+    with db.session() as s:
+        return list(s.scalars(select(db.Job).where(db.Job.status == "running")))
+
+
+def cancel_requested(job_id: str) -> bool:
+    """Whether the owner asked this job to stop."""
+    with db.session() as s:
+        return bool(s.get_one(db.Job, job_id).cancel_requested)
