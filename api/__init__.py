@@ -1,0 +1,20 @@
+"""The JSON API and the file routes the pages use, over the same services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api import errors
+from api.browser import blueprint as browser_blueprint
+from api.routes import blueprint as api_blueprint
+
+
+def init_api(server: Flask) -> None:
+    """Register the API, the browser's file routes, /health and the error handlers."""
+    server.register_blueprint(api_blueprint)
+    server.register_blueprint(browser_blueprint)
+    errors.install(server)
+
+    @server.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}

@@ -1,0 +1,78 @@
+"""Sign-in for the whole app: flask-login, the deny-by-default guard and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+
+from services import users
+
+# Endpoints anyone may reach: health, the sign-in pages and their own stylesheet.
+PUBLIC_ENDPOINTS = {"health", "auth.login", "auth.register", "auth.static"}
+
+
+class LoginUser(UserMixin):  # type: ignore[misc]
+    """The signed-in account as flask-login sees it."""
+
+    def __init__(self, account: users.Account) -> None:
+        self.account = account
+        self.id = account.id
+        self.username = account.username
+        self.is_admin = account.is_admin
+
+    @property
+    def is_active(self) -> bool:
+        return self.account.is_active
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _load_user(user_id: str) -> LoginUser | None:
+    account = users.get_account(int(user_id)) if user_id.isdigit() else None
+    return LoginUser(account) if account and account.is_active else None
+
+
+def _load_from_token(_request: Any) -> LoginUser | None:
+    token = bearer_token()
+    account = users.account_for_token(token) if token else None
+    if account is None:
+        return None
+    g.authenticated_by_token = True
+    return LoginUser(account)
+
+
+def _guard() -> Response | None:
+    """Refuse every request that is not signed in, except the public endpoints."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.path.startswith(("/api/", "/_dash-", "/_reload-hash", "/_favicon")) or \
+            request.method != "GET":
+        response = jsonify(error={"code": "unauthorized",
+                                  "message": "Sign in or send a valid API token."})
+        response.status_code = 401
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_auth(server: Flask) -> None:
+    """Install sign-in, the route guard, the sign-in pages and the CLI commands."""
+    from auth.cli import tokens_cli, users_cli
+    from auth.views import blueprint
+
+    manager = LoginManager(server)
+    manager.login_view = "auth.login"
+    manager.user_loader(_load_user)
+    manager.request_loader(_load_from_token)
+    server.register_blueprint(blueprint)
+    server.before_request(_guard)
+    server.cli.add_command(users_cli)
+    server.cli.add_command(tokens_cli)

@@ -125,3 +125,10 @@ def open_version(user_id: int, dataset_id: str, version_id: str | None = None
         if version is None or version.dataset_id != dataset.id:
             raise NotFoundError("This version of the dataset does not exist.")
     return pl.read_parquet(storage.version_path(user_id, dataset_id, version.id))
+
+
+def preview(user_id: int, dataset_id: str, rows: int = 10) -> pl.DataFrame:
+    """The first rows of the current version, read without loading the whole table."""
+    info = get_dataset(user_id, dataset_id)
+    path = storage.version_path(user_id, dataset_id, info.version_id)
+    return pl.scan_parquet(path).head(rows).collect()

@@ -28,7 +28,7 @@ from services.errors import JobCancelledError, ServiceError
 
 log = logging.getLogger(__name__)
 
-HANDLERS = {"forecast": "services.forecasting:run_forecast_job"}
+HANDLERS = {"forecast": "services.forecasts:run_forecast_job"}
 INTERRUPTED = ("This run was interrupted: the worker running it stopped before it "
                "finished. Start it again.")
 

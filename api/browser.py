@@ -1,0 +1,30 @@
+"""File routes for the signed-in browser: streaming upload and forecast downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from api.errors import error_response
+from api.routes import export_response
+from api.uploads import receive
+
+blueprint = Blueprint("browser", __name__)
+
+
+@blueprint.post("/files/upload")
+def upload() -> ResponseReturnValue:
+    """Receive a file from the upload page, streamed to disk instead of in a callback."""
+    # A custom header cannot be sent cross-site without CORS: this stops CSRF here.
+    if request.headers.get("X-Requested-With") != "forecast-studio":
+        return error_response(400, "invalid_request", "Upload from the Upload page.")
+    info = receive(request.files.get("file"), int(current_user.id),
+                   request.form.get("sheet") or None)
+    return jsonify(dataset_id=info.id, version_id=info.version_id, name=info.name), 201
+
+
+@blueprint.get("/files/forecasts/<forecast_id>.<fmt>")
+def download(forecast_id: str, fmt: str) -> ResponseReturnValue:
+    """Download a forecast of the signed-in user as CSV or Excel."""
+    return export_response(int(current_user.id), forecast_id, fmt)

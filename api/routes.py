@@ -1,0 +1,162 @@
+"""The JSON API under /api/v1: thin adapters over the services."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request, send_file
+from flask.typing import ResponseReturnValue
+
+from api import schemas
+from api.errors import error_response
+from api.uploads import receive
+from auth import bearer_token
+from services import datasets, exports, forecasts, jobs, users
+from services.datasets import DatasetInfo
+from services.errors import InvalidInputError
+from services.jobs import JobInfo
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@blueprint.before_request
+def _require_token() -> Response | None:
+    """The API takes bearer tokens only (a browser session is not enough)."""
+    token = bearer_token()
+    account = users.account_for_token(token) if token else None
+    if account is None:
+        return error_response(401, "unauthorized",
+                              "Send a valid API token: Authorization: Bearer <token>.")
+    g.api_user = account
+    return None
+
+
+def _user_id() -> int:
+    return int(g.api_user.id)
+
+
+def _json(model: Any, status: int = 200) -> Response:
+    response = Response(model.model_dump_json(), mimetype="application/json")
+    response.status_code = status
+    return response
+
+
+def dataset_out(info: DatasetInfo) -> schemas.DatasetOut:
+    """The API's view of a dataset."""
+    p = info.profile
+    return schemas.DatasetOut(
+        id=info.id, name=info.name, version_id=info.version_id,
+        created_at=info.created_at, rows=p.rows,
+        columns=[schemas.ColumnOut.of(c) for c in p.columns], time_column=p.time_column,
+        time_explanation=p.time_explanation, start=p.start, end=p.end,
+        frequency=p.frequency, target_candidates=p.target_candidates,
+        series_id_columns=p.series_id_columns, issues=p.issues)
+
+
+def job_out(job: JobInfo) -> schemas.JobOut:
+    """The API's view of a job."""
+    return schemas.JobOut(
+        id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
+        progress=job.progress, message=job.message, error=job.error,
+        created_at=job.created_at, finished_at=job.finished_at,
+        forecast_id=job.result_ref if job.status == "succeeded" else None)
+
+
+@blueprint.post("/datasets")
+def create_dataset() -> ResponseReturnValue:
+    """Upload a table (multipart field ``file``, optional ``sheet``)."""
+    info = receive(request.files.get("file"), _user_id(), request.form.get("sheet"))
+    return _json(dataset_out(info), 201)
+
+
+@blueprint.get("/datasets")
+def list_datasets() -> ResponseReturnValue:
+    """The caller's datasets."""
+    items = [dataset_out(d) for d in datasets.list_datasets(_user_id())]
+    return _json(schemas.DatasetList(datasets=items))
+
+
+@blueprint.get("/datasets/<dataset_id>")
+def get_dataset(dataset_id: str) -> ResponseReturnValue:
+    """One dataset and the profile of its current version."""
+    return _json(dataset_out(datasets.get_dataset(_user_id(), dataset_id)))
+
+
+@blueprint.post("/datasets/<dataset_id>/forecasts")
+def start_forecast(dataset_id: str) -> ResponseReturnValue:
+    """Queue a forecast of the dataset's current version."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInputError("Send a JSON object: {\"target\": …, \"horizon\": …}.")
+    wanted = schemas.ForecastRequest.model_validate(body)
+    params = forecasts.forecast_params(_user_id(), dataset_id, wanted.target,
+                                       wanted.horizon)
+    job = jobs.submit(_user_id(), "forecast", params)
+    return _json(schemas.JobAccepted(job_id=job.id), 202)
+
+
+@blueprint.get("/jobs")
+def list_jobs() -> ResponseReturnValue:
+    """The caller's recent jobs."""
+    return _json(schemas.JobList(jobs=[job_out(j) for j in jobs.list_jobs(_user_id())]))
+
+
+@blueprint.get("/jobs/<job_id>")
+def get_job(job_id: str) -> ResponseReturnValue:
+    """One job's status and progress."""
+    return _json(job_out(jobs.get_job(_user_id(), job_id)))
+
+
+@blueprint.post("/jobs/<job_id>/cancel")
+def cancel_job(job_id: str) -> ResponseReturnValue:
+    """Ask a job to stop; 409 when it has already ended."""
+    return _json(job_out(jobs.cancel(_user_id(), job_id)), 202)
+
+
+@blueprint.get("/forecasts/<forecast_id>")
+def get_forecast(forecast_id: str) -> ResponseReturnValue:
+    """A forecast's points with the central interval at ``level`` (80 or 95)."""
+    level_text = request.args.get("level", "80")
+    if not level_text.isdigit():
+        raise InvalidInputError("The interval level must be 80 or 95.", code="invalid_level")
+    info = forecasts.get_forecast(_user_id(), forecast_id)
+    points = forecasts.points_at_level(
+        forecasts.forecast_points(_user_id(), forecast_id), int(level_text))
+    return _json(schemas.ForecastOut(
+        id=info.id, dataset_id=info.dataset_id, target=info.target, model=info.model,
+        model_name=info.model_name, horizon=info.horizon, level=int(level_text),
+        created_at=info.created_at,
+        points=[schemas.ForecastPoint(series=r["series"], time=r["time"].isoformat(),
+                                      value=r["value"], lower=r["lower"], upper=r["upper"])
+                for r in points.iter_rows(named=True)]))
+
+
+@blueprint.get("/forecasts/<forecast_id>/export")
+def export_forecast(forecast_id: str) -> ResponseReturnValue:
+    """The forecast as a file: ``format=csv`` or ``format=xlsx``."""
+    return export_response(_user_id(), forecast_id, request.args.get("format", "csv"))
+
+
+def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
+    """A download of a forecast in the export schema (shared with the pages)."""
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInputError("The format must be csv or xlsx.", code="invalid_request")
+    info = forecasts.get_forecast(user_id, forecast_id)
+    points = forecasts.forecast_points(user_id, forecast_id)
+    if fmt == "csv":
+        data, mimetype = exports.forecast_csv(points), "text/csv"
+    else:
+        data = exports.forecast_xlsx(points)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}")
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 document of this API."""
+    from api.openapi import document
+
+    return jsonify(document())

@@ -1,0 +1,134 @@
+"""Request and response models of the JSON API; the OpenAPI document is built from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.profiling import ColumnProfile, DataIssue, Frequency
+
+
+class ErrorBody(BaseModel):
+    """What went wrong: a stable code and a readable message."""
+
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx answer."""
+
+    error: ErrorBody
+
+
+class ColumnOut(BaseModel):
+    """One column of a dataset."""
+
+    name: str
+    role: str
+    dtype: str
+    missing: int
+    distinct: int | None = None
+    examples: list[str] = []
+    min: float | None = None
+    max: float | None = None
+    mean: float | None = None
+
+    @classmethod
+    def of(cls, column: ColumnProfile) -> ColumnOut:
+        """From a profiled column."""
+        return cls(**column.model_dump())
+
+
+class DatasetOut(BaseModel):
+    """A dataset with the profile of its current version."""
+
+    id: str
+    name: str
+    version_id: str
+    created_at: datetime
+    rows: int
+    columns: list[ColumnOut]
+    time_column: str | None
+    time_explanation: str | None = None
+    start: str | None = None
+    end: str | None = None
+    frequency: Frequency | None = None
+    target_candidates: list[str]
+    series_id_columns: list[str]
+    issues: list[DataIssue]
+
+
+class DatasetList(BaseModel):
+    """The caller's datasets, newest first."""
+
+    datasets: list[DatasetOut]
+
+
+class ForecastRequest(BaseModel):
+    """What to forecast and how far ahead."""
+
+    model_config = ConfigDict(extra="forbid")
+    target: str = Field(description="A numeric column of the dataset.")
+    horizon: int = Field(ge=1, le=1000, description="Steps ahead, in the data's frequency.")
+
+
+class JobAccepted(BaseModel):
+    """A queued job."""
+
+    job_id: str
+
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]
+
+
+class JobOut(BaseModel):
+    """A job's state."""
+
+    id: str
+    kind: str
+    status: JobStatus
+    progress: float = Field(ge=0, le=1)
+    message: str
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    forecast_id: str | None = None
+
+
+class JobList(BaseModel):
+    """The caller's recent jobs, newest first."""
+
+    jobs: list[JobOut]
+
+
+class ForecastPoint(BaseModel):
+    """One forecast step of one series, with its central interval."""
+
+    series: str | None
+    time: str
+    value: float
+    lower: float
+    upper: float
+
+
+class ForecastOut(BaseModel):
+    """A forecast at one interval level."""
+
+    id: str
+    dataset_id: str
+    target: str
+    model: str
+    model_name: str
+    horizon: int
+    level: Literal[80, 95]
+    created_at: datetime
+    points: list[ForecastPoint]
+
+
+class Health(BaseModel):
+    """The service is up."""
+
+    status: Literal["ok"]

@@ -1,0 +1,37 @@
+"""Receiving an uploaded file into scratch space, shared by the API and the page."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
+
+from services import datasets, storage
+from services.datasets import DatasetInfo
+from services.errors import InvalidInputError
+from services.ingest import check_suffix
+
+
+def receive(upload: FileStorage | None, user_id: int, sheet: str | None = None
+            ) -> DatasetInfo:
+    """Stream an upload to disk, then make it a dataset of the user.
+
+    Raises
+    ------
+    InvalidInputError
+        When no file was sent.
+    UnreadableFileError
+        When the file cannot be read as a table.
+    """
+    if upload is None or not upload.filename:
+        raise InvalidInputError("Send the file in the multipart field “file”.",
+                                code="invalid_request")
+    check_suffix(upload.filename)
+    with tempfile.NamedTemporaryFile(dir=storage.uploads_tmp_dir(), delete=False) as tmp:
+        upload.save(tmp)
+    path = Path(tmp.name)
+    try:
+        return datasets.create_dataset(user_id, upload.filename, path, sheet)
+    finally:
+        path.unlink(missing_ok=True)

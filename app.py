@@ -1,0 +1,89 @@
+"""Composition root: Flask, sign-in, the API, the Dash pages and the job runner, once.
+
+``server`` is the WSGI app for gunicorn and the Flask CLI (``flask --app app …``). Do
+not run this file as a script: worker processes import the main module again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import logging
+import multiprocessing
+import pkgutil
+import threading
+from datetime import timedelta
+
+import dash
+import multiprocess
+from flask import Flask
+
+import config
+from api import init_api
+from auth import init_auth
+from components.shell import shell
+from services import db
+from services.runner import JobRunner
+
+log = logging.getLogger(__name__)
+
+# Never fork after Polars has run: workers and background callbacks use forkserver.
+for module in (multiprocessing, multiprocess):
+    if module.get_start_method(allow_none=True) != "forkserver":
+        module.set_start_method("forkserver", force=True)
+
+
+def build_server() -> Flask:
+    """The Flask server with settings, database, sign-in and the API."""
+    server = Flask(__name__, static_folder=None)
+    server.config.update(
+        SECRET_KEY=config.secret_key(),
+        MAX_CONTENT_LENGTH=int(config.settings.MAX_UPLOAD_MB) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(config.settings.SESSION_COOKIE_SECURE),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=7),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    db.migrate()
+    init_auth(server)
+    init_api(server)
+    return server
+
+
+def _import_callbacks() -> None:
+    import callbacks
+
+    for info in pkgutil.iter_modules(callbacks.__path__):
+        importlib.import_module(f"callbacks.{info.name}")
+
+
+def build_app() -> dash.Dash:
+    """The Dash app on its server, with every page and callback registered."""
+    server = build_server()
+    app = dash.Dash(__name__, server=server, use_pages=True, title="Forecast Studio",
+                    suppress_callback_exceptions=False, update_title=None,
+                    enable_mcp=False)
+    _import_callbacks()
+    app.layout = shell(dash.page_container)
+    runner = JobRunner(workers=int(config.settings.JOB_WORKERS),
+                       heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
+                       preload=("services.forecasts",))
+    started = threading.Lock()
+
+    @server.before_request
+    def _start_runner() -> None:
+        # Started by the first request, so CLI commands and imports start no workers.
+        if runner._thread is None and started.acquire(blocking=False):
+            runner.start()
+            atexit.register(runner.stop)
+
+    server.extensions["job_runner"] = runner
+    return app
+
+
+app = build_app()
+server = app.server
+

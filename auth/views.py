@@ -1,0 +1,90 @@
+"""The sign-in, registration and sign-out pages: plain Flask templates with CSRF."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from auth import LoginUser
+from services import users
+from services.errors import ServiceError
+
+blueprint = Blueprint("auth", __name__, template_folder="templates",
+                      static_folder="static", static_url_path="/auth/static")
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    """User name and password."""
+
+    username = StringField("User name", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class RegisterForm(LoginForm):
+    """A new account: name, password twice."""
+
+    password = PasswordField("Password", validators=[
+        DataRequired(), Length(min=users.MIN_PASSWORD_LENGTH,
+                               message="At least 8 characters.")])
+    confirm = PasswordField("Repeat the password", validators=[
+        EqualTo("password", message="The two passwords differ.")])
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after sign-in: only a path inside this app, else the start page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Sign in; a wrong name or password gets one message for both."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            account = users.authenticate(form.username.data, form.password.data)
+        except ServiceError as exc:
+            account, error = None, exc.message
+        else:
+            if account is None:
+                error = "The user name or password is not right."
+        if account is not None:
+            login_user(LoginUser(account))
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form, error=error,
+                           registration_open=users.registration_open())
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    """Create an account (when registration is open) and sign in."""
+    if not users.registration_open():
+        return render_template("auth/closed.html"), 403
+    form = RegisterForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            account = users.create_user(form.username.data, form.password.data)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            login_user(LoginUser(account))
+            flash("Welcome to Forecast Studio.")
+            return redirect("/")
+    return render_template("auth/register.html", form=form, error=error)
+
+
+@blueprint.route("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out and go back to the sign-in page."""
+    logout_user()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,62 @@
+"""Settings page: password change; users and registration for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from components import ids
+from services import users
+from services.errors import ServiceError
+
+
+@callback(Output(ids.NAV_USER, "children"), Input(ids.URL, "pathname"))
+def show_user(_path: str | None) -> str:
+    """The signed-in user's name in the navigation bar."""
+    return str(current_user.username)
+
+
+@callback(Output(ids.SETTINGS_PASSWORD_ALERT, "children"),
+          Input(ids.SETTINGS_PASSWORD_BUTTON, "n_clicks"),
+          State(ids.SETTINGS_OLD_PASSWORD, "value"), State(ids.SETTINGS_NEW_PASSWORD, "value"),
+          State(ids.SETTINGS_CONFIRM_PASSWORD, "value"), prevent_initial_call=True)
+def change_password(_clicks: int, old: str | None, new: str | None,
+                    confirm: str | None) -> dbc.Alert:
+    """Change the signed-in user's password."""
+    if (new or "") != (confirm or ""):
+        return dbc.Alert("The two new passwords differ.", color="danger")
+    try:
+        users.change_password(int(current_user.id), old or "", new or "")
+    except ServiceError as exc:
+        return dbc.Alert(exc.message, color="danger")
+    return dbc.Alert("Your password has been changed.", color="success")
+
+
+@callback(Output(ids.SETTINGS_ADMIN, "style"), Output(ids.SETTINGS_USERS, "children"),
+          Output(ids.SETTINGS_REGISTRATION, "value"), Input(ids.URL, "pathname"))
+def show_admin(path: str | None) -> tuple[Any, ...]:
+    """For administrators only: the list of users and the registration switch."""
+    if path != "/settings" or not current_user.is_admin:
+        return {"display": "none"}, None, False
+    rows = [html.Tr([html.Td(a.username), html.Td("administrator" if a.is_admin else "user"),
+                     html.Td("active" if a.is_active else "disabled"),
+                     html.Td(a.created_at.strftime("%Y-%m-%d"))])
+            for a in users.list_accounts()]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in
+                                           ("Name", "Role", "Status", "Since")])),
+                       html.Tbody(rows)], size="sm", className="mb-0")
+    return {}, table, users.registration_open()
+
+
+@callback(Output(ids.SETTINGS_REGISTRATION, "label"),
+          Input(ids.SETTINGS_REGISTRATION, "value"), prevent_initial_call=True)
+def toggle_registration(is_open: bool) -> str:
+    """Open or close registration (administrators only)."""
+    if not current_user.is_admin:
+        raise PreventUpdate
+    users.set_registration_open(bool(is_open))
+    return "Anyone may create an account" if is_open else "Registration is closed"

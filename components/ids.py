@@ -1,0 +1,48 @@
+"""Every component id of the app, as constants: ``<page>-<thing>-<kind>``."""
+
+# The shell, on every page
+URL = "shell-url-location"
+DATASET_STORE = "shell-dataset-store"
+NAV_USER = "shell-user-text"
+
+# Upload
+UPLOAD_DROPZONE = "upload-drop-zone"
+UPLOAD_FILE_INPUT = "upload-file-input"  # made by assets/upload.js, outside React
+UPLOAD_RESULT_STORE = "upload-result-store"  # written by assets/upload.js
+UPLOAD_STATUS = "upload-status-div"
+UPLOAD_SAMPLE = "upload-sample-button"  # pattern: {"type": UPLOAD_SAMPLE, "key": key}
+UPLOAD_DATASET_SELECT = "upload-dataset-dropdown"
+UPLOAD_SUMMARY = "upload-summary-div"
+
+# Models
+MODELS_DATASET_TEXT = "models-dataset-div"
+MODELS_TARGET = "models-target-dropdown"
+MODELS_HORIZON = "models-horizon-input"
+MODELS_RUN_BUTTON = "models-run-button"
+MODELS_CANCEL_BUTTON = "models-cancel-button"
+MODELS_ALERT = "models-alert-div"
+MODELS_PROGRESS = "models-progress-bar"
+MODELS_STATUS = "models-status-div"
+MODELS_POLL = "models-poll-interval"
+MODELS_JOB_STORE = "models-job-store"
+MODELS_FORECAST_STORE = "models-forecast-store"
+MODELS_RESULT = "models-result-div"
+MODELS_SERIES = "models-series-dropdown"
+MODELS_GRAPH = "models-forecast-graph"
+MODELS_DOWNLOADS = "models-downloads-div"
+MODELS_SCORES = "models-scores-div"
+MODELS_RUNS = "models-runs-div"
+MODELS_RUN_OPEN = "models-run-open-button"  # pattern: {"type": ..., "job": job_id}
+
+# Export
+EXPORT_LIST = "export-forecasts-div"
+
+# Settings
+SETTINGS_OLD_PASSWORD = "settings-old-password-input"
+SETTINGS_NEW_PASSWORD = "settings-new-password-input"
+SETTINGS_CONFIRM_PASSWORD = "settings-confirm-password-input"
+SETTINGS_PASSWORD_BUTTON = "settings-password-button"
+SETTINGS_PASSWORD_ALERT = "settings-password-alert-div"
+SETTINGS_ADMIN = "settings-admin-div"
+SETTINGS_REGISTRATION = "settings-registration-switch"
+SETTINGS_USERS = "settings-users-div"
