@@ -63,14 +63,22 @@ def _import_callbacks() -> None:
 def build_app() -> dash.Dash:
     """The Dash app on its server, with every page and callback registered."""
     server = build_server()
-    app = dash.Dash(__name__, server=server, use_pages=True, title="Forecast Studio",
-                    suppress_callback_exceptions=False, update_title=None,
-                    enable_mcp=False)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        title="Forecast Studio",
+        suppress_callback_exceptions=False,
+        update_title=None,
+        enable_mcp=False,
+    )
     _import_callbacks()
     app.layout = shell(dash.page_container)
-    runner = JobRunner(workers=int(config.settings.JOB_WORKERS),
-                       heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
-                       preload=("services.forecasts",))
+    runner = JobRunner(
+        workers=int(config.settings.JOB_WORKERS),
+        heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
+        preload=("services.forecasts",),
+    )
     started = threading.Lock()
 
     @server.before_request
@@ -86,4 +94,3 @@ def build_app() -> dash.Dash:
 
 app = build_app()
 server = app.server
-

@@ -29,7 +29,9 @@ def data_dir() -> Path:
 
 def database_url() -> str:
     """The metadata database: the setting, else a SQLite file in DATA_DIR."""
-    return str(settings.DATABASE_URL or f"sqlite:///{data_dir() / 'forecast_studio.db'}")
+    return str(
+        settings.DATABASE_URL or f"sqlite:///{data_dir() / 'forecast_studio.db'}"
+    )
 
 
 def secret_key() -> str:

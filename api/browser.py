@@ -15,12 +15,15 @@ blueprint = Blueprint("browser", __name__)
 
 @blueprint.post("/files/upload")
 def upload() -> ResponseReturnValue:
-    """Receive a file from the upload page, streamed to disk instead of in a callback."""
+    """Receive a file from the upload page, streamed to disk (not via a callback)."""
     # A custom header cannot be sent cross-site without CORS: this stops CSRF here.
     if request.headers.get("X-Requested-With") != "forecast-studio":
         return error_response(400, "invalid_request", "Upload from the Upload page.")
-    info = receive(request.files.get("file"), int(current_user.id),
-                   request.form.get("sheet") or None)
+    info = receive(
+        request.files.get("file"),
+        int(current_user.id),
+        request.form.get("sheet") or None,
+    )
     return jsonify(dataset_id=info.id, version_id=info.version_id, name=info.name), 201
 
 

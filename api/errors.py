@@ -19,13 +19,31 @@ from services.errors import (
 
 log = logging.getLogger(__name__)
 
-STATUS = {NotFoundError: 404, ConflictError: 409, FileTooLargeError: 413,
-          UnreadableFileError: 415}
+STATUS = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    FileTooLargeError: 413,
+    UnreadableFileError: 415,
+}
 # Every code the API answers with, for the OpenAPI document.
-CODES = ["unauthorized", "not_found", "method_not_allowed", "conflict", "job_ended",
-         "file_too_large", "unreadable_file", "invalid_request", "invalid_target",
-         "invalid_level", "no_time_column", "series_too_short", "irregular_time",
-         "duplicate_timestamps", "no_model_fits", "internal_error"]
+CODES = [
+    "unauthorized",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "job_ended",
+    "file_too_large",
+    "unreadable_file",
+    "invalid_request",
+    "invalid_target",
+    "invalid_level",
+    "no_time_column",
+    "series_too_short",
+    "irregular_time",
+    "duplicate_timestamps",
+    "no_model_fits",
+    "internal_error",
+]
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -45,8 +63,10 @@ def status_of(exc: ServiceError) -> int:
 
 def too_large_message() -> str:
     """The sentence for an upload over the limit."""
-    return (f"The file is larger than the {config.settings.MAX_UPLOAD_MB} MB limit. "
-            "Upload a smaller file, or remove columns you do not need.")
+    return (
+        f"The file is larger than the {config.settings.MAX_UPLOAD_MB} MB limit. "
+        "Upload a smaller file, or remove columns you do not need."
+    )
 
 
 def install(server: Flask) -> None:
@@ -71,11 +91,15 @@ def install(server: Flask) -> None:
         if not request.path.startswith("/api/"):
             return exc
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
-            exc.code or 400, "invalid_request")
+            exc.code or 400, "invalid_request"
+        )
         return error_response(exc.code or 400, code, exc.description or code)
 
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.path)
-        return error_response(500, "internal_error",
-                              "Something went wrong on our side. It has been logged.")
+        return error_response(
+            500,
+            "internal_error",
+            "Something went wrong on our side. It has been logged.",
+        )

@@ -13,33 +13,85 @@ from api.errors import CODES
 REF = "#/components/schemas/{model}"
 
 # method, path, summary, request model, (status, response model), error statuses
-ROUTES: list[tuple[str, str, str, type[BaseModel] | None, tuple[int, Any], list[int]]] = [
-    ("post", "/api/v1/datasets", "Upload a table (multipart field `file`, optional "
-     "`sheet`)", None, (201, schemas.DatasetOut), [401, 413, 415, 422]),
-    ("get", "/api/v1/datasets", "List your datasets", None, (200, schemas.DatasetList),
-     [401]),
-    ("get", "/api/v1/datasets/{dataset_id}", "A dataset and its profile", None,
-     (200, schemas.DatasetOut), [401, 404]),
-    ("post", "/api/v1/datasets/{dataset_id}/forecasts", "Queue a forecast",
-     schemas.ForecastRequest, (202, schemas.JobAccepted), [401, 404, 422]),
+ROUTES: list[
+    tuple[str, str, str, type[BaseModel] | None, tuple[int, Any], list[int]]
+] = [
+    (
+        "post",
+        "/api/v1/datasets",
+        "Upload a table (multipart field `file`, optional `sheet`)",
+        None,
+        (201, schemas.DatasetOut),
+        [401, 413, 415, 422],
+    ),
+    (
+        "get",
+        "/api/v1/datasets",
+        "List your datasets",
+        None,
+        (200, schemas.DatasetList),
+        [401],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}",
+        "A dataset and its profile",
+        None,
+        (200, schemas.DatasetOut),
+        [401, 404],
+    ),
+    (
+        "post",
+        "/api/v1/datasets/{dataset_id}/forecasts",
+        "Queue a forecast",
+        schemas.ForecastRequest,
+        (202, schemas.JobAccepted),
+        [401, 404, 422],
+    ),
     ("get", "/api/v1/jobs", "Your recent jobs", None, (200, schemas.JobList), [401]),
-    ("get", "/api/v1/jobs/{job_id}", "A job's status", None, (200, schemas.JobOut),
-     [401, 404]),
-    ("post", "/api/v1/jobs/{job_id}/cancel", "Ask a job to stop", None,
-     (202, schemas.JobOut), [401, 404, 409]),
-    ("get", "/api/v1/forecasts/{forecast_id}", "A forecast's points (`level` 80 or 95)",
-     None, (200, schemas.ForecastOut), [401, 404, 422]),
-    ("get", "/api/v1/forecasts/{forecast_id}/export", "Download a forecast "
-     "(`format` csv or xlsx)", None, (200, "file"), [401, 404, 422]),
+    (
+        "get",
+        "/api/v1/jobs/{job_id}",
+        "A job's status",
+        None,
+        (200, schemas.JobOut),
+        [401, 404],
+    ),
+    (
+        "post",
+        "/api/v1/jobs/{job_id}/cancel",
+        "Ask a job to stop",
+        None,
+        (202, schemas.JobOut),
+        [401, 404, 409],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}",
+        "A forecast's points (`level` 80 or 95)",
+        None,
+        (200, schemas.ForecastOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/export",
+        "Download a forecast (`format` csv or xlsx)",
+        None,
+        (200, "file"),
+        [401, 404, 422],
+    ),
     ("get", "/health", "Liveness, without sign-in", None, (200, schemas.Health), []),
 ]
 
-QUERY = {"/api/v1/forecasts/{forecast_id}": [("level", {"type": "integer",
-                                                         "enum": [80, 95],
-                                                         "default": 80})],
-         "/api/v1/forecasts/{forecast_id}/export": [("format", {"type": "string",
-                                                                "enum": ["csv", "xlsx"],
-                                                                "default": "csv"})]}
+QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "/api/v1/forecasts/{forecast_id}": [
+        ("level", {"type": "integer", "enum": [80, 95], "default": 80})
+    ],
+    "/api/v1/forecasts/{forecast_id}/export": [
+        ("format", {"type": "string", "enum": ["csv", "xlsx"], "default": "csv"})
+    ],
+}
 
 
 def document() -> dict[str, Any]:
@@ -50,41 +102,72 @@ def document() -> dict[str, Any]:
             models.append(request_model)
         if isinstance(response, type):
             models.append(response)
-    _, defs = models_json_schema([(m, "serialization") for m in dict.fromkeys(models)],
-                                 ref_template=REF)
+    _, defs = models_json_schema(
+        [(m, "serialization") for m in dict.fromkeys(models)], ref_template=REF
+    )
     components = defs.get("$defs", {})
     components["ErrorResponse"]["properties"]["error"]["description"] = (
-        "`code` is one of: " + ", ".join(CODES))
+        "`code` is one of: " + ", ".join(CODES)
+    )
     paths: dict[str, dict[str, Any]] = {}
     for method, path, summary, request_model, (status, response), errors in ROUTES:
         operation: dict[str, Any] = {"summary": summary, "responses": {}}
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for n in _path_params(path)]
-        params += [{"name": n, "in": "query", "required": False, "schema": s}
-                   for n, s in QUERY.get(path, [])]
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in _path_params(path)
+        ]
+        params += [
+            {"name": n, "in": "query", "required": False, "schema": s}
+            for n, s in QUERY.get(path, [])
+        ]
         if params:
             operation["parameters"] = params
         if request_model:
-            operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": {"$ref": REF.format(
-                    model=request_model.__name__)}}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": REF.format(model=request_model.__name__)}
+                    }
+                },
+            }
         elif path == "/api/v1/datasets" and method == "post":
-            operation["requestBody"] = {"required": True, "content": {
-                "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
-                                                   "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "sheet": {"type": "string"}}}}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "sheet": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            }
         if response == "file":
-            content = {"text/csv": {}, "application/vnd.openxmlformats-officedocument."
-                       "spreadsheetml.sheet": {}}
+            content: dict[str, Any] = {
+                "text/csv": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            }
         else:
-            content = {"application/json": {"schema": {"$ref": REF.format(
-                model=response.__name__)}}}
+            content = {
+                "application/json": {
+                    "schema": {"$ref": REF.format(model=response.__name__)}
+                }
+            }
         operation["responses"][str(status)] = {"description": "OK", "content": content}
         for error in errors:
             operation["responses"][str(error)] = {
-                "description": "Error", "content": {"application/json": {
-                    "schema": {"$ref": REF.format(model="ErrorResponse")}}}}
+                "description": "Error",
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": REF.format(model="ErrorResponse")}
+                    }
+                },
+            }
         if path != "/health":
             operation["security"] = [{"bearer": []}]
         paths.setdefault(path, {})[method] = operation
@@ -92,8 +175,10 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Forecast Studio API", "version": "1"},
         "paths": paths,
-        "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }
 
 

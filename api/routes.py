@@ -26,8 +26,11 @@ def _require_token() -> Response | None:
     token = bearer_token()
     account = users.account_for_token(token) if token else None
     if account is None:
-        return error_response(401, "unauthorized",
-                              "Send a valid API token: Authorization: Bearer <token>.")
+        return error_response(
+            401,
+            "unauthorized",
+            "Send a valid API token: Authorization: Bearer <token>.",
+        )
     g.api_user = account
     return None
 
@@ -46,21 +49,36 @@ def dataset_out(info: DatasetInfo) -> schemas.DatasetOut:
     """The API's view of a dataset."""
     p = info.profile
     return schemas.DatasetOut(
-        id=info.id, name=info.name, version_id=info.version_id,
-        created_at=info.created_at, rows=p.rows,
-        columns=[schemas.ColumnOut.of(c) for c in p.columns], time_column=p.time_column,
-        time_explanation=p.time_explanation, start=p.start, end=p.end,
-        frequency=p.frequency, target_candidates=p.target_candidates,
-        series_id_columns=p.series_id_columns, issues=p.issues)
+        id=info.id,
+        name=info.name,
+        version_id=info.version_id,
+        created_at=info.created_at,
+        rows=p.rows,
+        columns=[schemas.ColumnOut.of(c) for c in p.columns],
+        time_column=p.time_column,
+        time_explanation=p.time_explanation,
+        start=p.start,
+        end=p.end,
+        frequency=p.frequency,
+        target_candidates=p.target_candidates,
+        series_id_columns=p.series_id_columns,
+        issues=p.issues,
+    )
 
 
 def job_out(job: JobInfo) -> schemas.JobOut:
     """The API's view of a job."""
     return schemas.JobOut(
-        id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
-        progress=job.progress, message=job.message, error=job.error,
-        created_at=job.created_at, finished_at=job.finished_at,
-        forecast_id=job.result_ref if job.status == "succeeded" else None)
+        id=job.id,
+        kind=job.kind,
+        status=job.status,  # type: ignore[arg-type]
+        progress=job.progress,
+        message=job.message,
+        error=job.error,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        forecast_id=job.result_ref if job.status == "succeeded" else None,
+    )
 
 
 @blueprint.post("/datasets")
@@ -88,10 +106,11 @@ def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidInputError("Send a JSON object: {\"target\": …, \"horizon\": …}.")
+        raise InvalidInputError('Send a JSON object: {"target": …, "horizon": …}.')
     wanted = schemas.ForecastRequest.model_validate(body)
-    params = forecasts.forecast_params(_user_id(), dataset_id, wanted.target,
-                                       wanted.horizon)
+    params = forecasts.forecast_params(
+        _user_id(), dataset_id, wanted.target, wanted.horizon
+    )
     job = jobs.submit(_user_id(), "forecast", params)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
@@ -119,17 +138,35 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
     """A forecast's points with the central interval at ``level`` (80 or 95)."""
     level_text = request.args.get("level", "80")
     if not level_text.isdigit():
-        raise InvalidInputError("The interval level must be 80 or 95.", code="invalid_level")
+        raise InvalidInputError(
+            "The interval level must be 80 or 95.", code="invalid_level"
+        )
     info = forecasts.get_forecast(_user_id(), forecast_id)
     points = forecasts.points_at_level(
-        forecasts.forecast_points(_user_id(), forecast_id), int(level_text))
-    return _json(schemas.ForecastOut(
-        id=info.id, dataset_id=info.dataset_id, target=info.target, model=info.model,
-        model_name=info.model_name, horizon=info.horizon, level=int(level_text),
-        created_at=info.created_at,
-        points=[schemas.ForecastPoint(series=r["series"], time=r["time"].isoformat(),
-                                      value=r["value"], lower=r["lower"], upper=r["upper"])
-                for r in points.iter_rows(named=True)]))
+        forecasts.forecast_points(_user_id(), forecast_id), int(level_text)
+    )
+    return _json(
+        schemas.ForecastOut(
+            id=info.id,
+            dataset_id=info.dataset_id,
+            target=info.target,
+            model=info.model,
+            model_name=info.model_name,
+            horizon=info.horizon,
+            level=80 if level_text == "80" else 95,
+            created_at=info.created_at,
+            points=[
+                schemas.ForecastPoint(
+                    series=r["series"],
+                    time=r["time"].isoformat(),
+                    value=r["value"],
+                    lower=r["lower"],
+                    upper=r["upper"],
+                )
+                for r in points.iter_rows(named=True)
+            ],
+        )
+    )
 
 
 @blueprint.get("/forecasts/<forecast_id>/export")
@@ -141,7 +178,9 @@ def export_forecast(forecast_id: str) -> ResponseReturnValue:
 def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
     """A download of a forecast in the export schema (shared with the pages)."""
     if fmt not in ("csv", "xlsx"):
-        raise InvalidInputError("The format must be csv or xlsx.", code="invalid_request")
+        raise InvalidInputError(
+            "The format must be csv or xlsx.", code="invalid_request"
+        )
     info = forecasts.get_forecast(user_id, forecast_id)
     points = forecasts.forecast_points(user_id, forecast_id)
     if fmt == "csv":
@@ -150,8 +189,12 @@ def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
         data = exports.forecast_xlsx(points)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}",
+    )
 
 
 @blueprint.get("/openapi.json")

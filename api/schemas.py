@@ -1,4 +1,4 @@
-"""Request and response models of the JSON API; the OpenAPI document is built from them."""
+"""Request and response models of the JSON API; the OpenAPI document uses them."""
 
 from __future__ import annotations
 
@@ -72,7 +72,9 @@ class ForecastRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     target: str = Field(description="A numeric column of the dataset.")
-    horizon: int = Field(ge=1, le=1000, description="Steps ahead, in the data's frequency.")
+    horizon: int = Field(
+        ge=1, le=1000, description="Steps ahead, in the data's frequency."
+    )
 
 
 class JobAccepted(BaseModel):
@@ -81,7 +83,9 @@ class JobAccepted(BaseModel):
     job_id: str
 
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]
+JobStatus = Literal[
+    "queued", "running", "succeeded", "failed", "cancelled", "interrupted"
+]
 
 
 class JobOut(BaseModel):

@@ -13,8 +13,9 @@ from services.errors import InvalidInputError
 from services.ingest import check_suffix
 
 
-def receive(upload: FileStorage | None, user_id: int, sheet: str | None = None
-            ) -> DatasetInfo:
+def receive(
+    upload: FileStorage | None, user_id: int, sheet: str | None = None
+) -> DatasetInfo:
     """Stream an upload to disk, then make it a dataset of the user.
 
     Raises
@@ -25,10 +26,13 @@ def receive(upload: FileStorage | None, user_id: int, sheet: str | None = None
         When the file cannot be read as a table.
     """
     if upload is None or not upload.filename:
-        raise InvalidInputError("Send the file in the multipart field “file”.",
-                                code="invalid_request")
+        raise InvalidInputError(
+            "Send the file in the multipart field “file”.", code="invalid_request"
+        )
     check_suffix(upload.filename)
-    with tempfile.NamedTemporaryFile(dir=storage.uploads_tmp_dir(), delete=False) as tmp:
+    with tempfile.NamedTemporaryFile(
+        dir=storage.uploads_tmp_dir(), delete=False
+    ) as tmp:
         upload.save(tmp)
     path = Path(tmp.name)
     try:

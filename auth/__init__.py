@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, redirect, request, url_for
+from flask import Flask, g, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 
 from services import users
@@ -48,16 +49,22 @@ def _load_from_token(_request: Any) -> LoginUser | None:
     return LoginUser(account)
 
 
-def _guard() -> Response | None:
+def _guard() -> ResponseReturnValue | None:
     """Refuse every request that is not signed in, except the public endpoints."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:
         return None
-    if request.path.startswith(("/api/", "/_dash-", "/_reload-hash", "/_favicon")) or \
-            request.method != "GET":
-        response = jsonify(error={"code": "unauthorized",
-                                  "message": "Sign in or send a valid API token."})
+    if (
+        request.path.startswith(("/api/", "/_dash-", "/_reload-hash", "/_favicon"))
+        or request.method != "GET"
+    ):
+        response = jsonify(
+            error={
+                "code": "unauthorized",
+                "message": "Sign in or send a valid API token.",
+            }
+        )
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app app users create NAME`` and ``tokens create NAME``."""
+"""Operator commands: ``flask --app app users create NAME``, ``tokens create NAME``."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 
 @users_cli.command("create")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input.",
+)
 def create_user(name: str, password_stdin: bool) -> None:
     """Create the account NAME (the first account is an administrator)."""
     if password_stdin:

@@ -15,8 +15,13 @@ from auth import LoginUser
 from services import users
 from services.errors import ServiceError
 
-blueprint = Blueprint("auth", __name__, template_folder="templates",
-                      static_folder="static", static_url_path="/auth/static")
+blueprint = Blueprint(
+    "auth",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/auth/static",
+)
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -29,16 +34,27 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 class RegisterForm(LoginForm):
     """A new account: name, password twice."""
 
-    password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=users.MIN_PASSWORD_LENGTH,
-                               message="At least 8 characters.")])
-    confirm = PasswordField("Repeat the password", validators=[
-        EqualTo("password", message="The two passwords differ.")])
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(),
+            Length(min=users.MIN_PASSWORD_LENGTH, message="At least 8 characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[EqualTo("password", message="The two passwords differ.")],
+    )
 
 
 def safe_next(target: str | None) -> str:
     """Where to go after sign-in: only a path inside this app, else the start page."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target
@@ -60,8 +76,12 @@ def login() -> ResponseReturnValue:
         if account is not None:
             login_user(LoginUser(account))
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form, error=error,
-                           registration_open=users.registration_open())
+    return render_template(
+        "auth/login.html",
+        form=form,
+        error=error,
+        registration_open=users.registration_open(),
+    )
 
 
 @blueprint.route("/register", methods=["GET", "POST"])

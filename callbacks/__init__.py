@@ -1,0 +1,1 @@
+"""Thin Dash callbacks, one module per page."""

@@ -16,36 +16,77 @@ from components.summaries import runs_table, scores_table
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 
-DEFAULT_HORIZON = {"month": 12, "quarter": 8, "year": 5, "week": 13, "day": 14,
-                   "business_day": 10, "hour": 48, "minute": 60, "second": 60}
+DEFAULT_HORIZON = {
+    "month": 12,
+    "quarter": 8,
+    "year": 5,
+    "week": 13,
+    "day": 14,
+    "business_day": 10,
+    "hour": 48,
+    "minute": 60,
+    "second": 60,
+}
 
 
-@callback(Output(ids.MODELS_DATASET_TEXT, "children"), Output(ids.MODELS_TARGET, "options"),
-          Output(ids.MODELS_TARGET, "value"), Output(ids.MODELS_HORIZON, "value"),
-          Output(ids.MODELS_RUN_BUTTON, "disabled"), Input(ids.DATASET_STORE, "data"))
+@callback(
+    Output(ids.MODELS_DATASET_TEXT, "children"),
+    Output(ids.MODELS_TARGET, "options"),
+    Output(ids.MODELS_TARGET, "value"),
+    Output(ids.MODELS_HORIZON, "value"),
+    Output(ids.MODELS_RUN_BUTTON, "disabled"),
+    Input(ids.DATASET_STORE, "data"),
+)
 def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Offer the current dataset's numeric columns and a horizon that fits its frequency."""
+    """Offer the dataset's numeric columns and a horizon that fits its frequency."""
     info = current_dataset(int(current_user.id), ref)
     if info is None:
-        return (dbc.Alert(["No dataset chosen yet. ",
-                           html.A("Upload one or load a sample", href="/upload"), "."],
-                          color="info", className="mb-0"), [], None, 12, True)
+        return (
+            dbc.Alert(
+                [
+                    "No dataset chosen yet. ",
+                    html.A("Upload one or load a sample", href="/upload"),
+                    ".",
+                ],
+                color="info",
+                className="mb-0",
+            ),
+            [],
+            None,
+            12,
+            True,
+        )
     p = info.profile
-    text = html.Div([html.I(className="bi bi-table me-2"), html.Strong(info.name),
-                     html.Span(f" · {p.rows:,} rows", className="text-secondary"),
-                     html.A("change", href="/upload", className="ms-2 small")])
+    text = html.Div(
+        [
+            html.I(className="bi bi-table me-2"),
+            html.Strong(info.name),
+            html.Span(f" · {p.rows:,} rows", className="text-secondary"),
+            html.A("change", href="/upload", className="ms-2 small"),
+        ]
+    )
     horizon = DEFAULT_HORIZON.get(p.frequency.unit, 12) if p.frequency else 12
     target = p.target_candidates[0] if p.target_candidates else None
     return text, p.target_candidates, target, horizon, target is None
 
 
-@callback(Output(ids.MODELS_JOB_STORE, "data"), Output(ids.MODELS_ALERT, "children"),
-          Input(ids.MODELS_RUN_BUTTON, "n_clicks"),
-          Input({"type": ids.MODELS_RUN_OPEN, "job": ALL}, "n_clicks"),
-          State(ids.DATASET_STORE, "data"), State(ids.MODELS_TARGET, "value"),
-          State(ids.MODELS_HORIZON, "value"), prevent_initial_call=True)
-def start_or_open(_run: int | None, opened: list[int | None], ref: dict[str, Any] | None,
-                  target: str | None, horizon: int | None) -> tuple[Any, Any]:
+@callback(
+    Output(ids.MODELS_JOB_STORE, "data"),
+    Output(ids.MODELS_ALERT, "children"),
+    Input(ids.MODELS_RUN_BUTTON, "n_clicks"),
+    Input({"type": ids.MODELS_RUN_OPEN, "job": ALL}, "n_clicks"),
+    State(ids.DATASET_STORE, "data"),
+    State(ids.MODELS_TARGET, "value"),
+    State(ids.MODELS_HORIZON, "value"),
+    prevent_initial_call=True,
+)
+def start_or_open(
+    _run: int | None,
+    opened: list[int | None],
+    ref: dict[str, Any] | None,
+    target: str | None,
+    horizon: int | None,
+) -> tuple[Any, Any]:
     """Submit a forecast job for the signed-in user, or open one of the recent runs."""
     trigger = ctx.triggered_id
     if isinstance(trigger, dict):
@@ -56,17 +97,21 @@ def start_or_open(_run: int | None, opened: list[int | None], ref: dict[str, Any
         raise PreventUpdate
     user_id = int(current_user.id)
     try:
-        params = forecasts.forecast_params(user_id, ref["dataset_id"], target,
-                                           int(horizon or 0))
+        params = forecasts.forecast_params(
+            user_id, ref["dataset_id"], target, int(horizon or 0)
+        )
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger")
     job = jobs.submit(user_id, "forecast", params)
     return {"job_id": job.id}, None
 
 
-@callback(Output(ids.MODELS_ALERT, "children", allow_duplicate=True),
-          Input(ids.MODELS_CANCEL_BUTTON, "n_clicks"), State(ids.MODELS_JOB_STORE, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.MODELS_ALERT, "children", allow_duplicate=True),
+    Input(ids.MODELS_CANCEL_BUTTON, "n_clicks"),
+    State(ids.MODELS_JOB_STORE, "data"),
+    prevent_initial_call=True,
+)
 def cancel_run(_clicks: int | None, ref: dict[str, Any] | None) -> Any:
     """Ask the shown run to stop."""
     if not ref:
@@ -78,12 +123,19 @@ def cancel_run(_clicks: int | None, ref: dict[str, Any] | None) -> Any:
     return None
 
 
-@callback(Output(ids.MODELS_PROGRESS, "value"), Output(ids.MODELS_PROGRESS, "label"),
-          Output(ids.MODELS_PROGRESS, "color"), Output(ids.MODELS_PROGRESS, "animated"),
-          Output(ids.MODELS_STATUS, "children"),
-          Output(ids.MODELS_POLL, "disabled"), Output(ids.MODELS_CANCEL_BUTTON, "disabled"),
-          Output(ids.MODELS_FORECAST_STORE, "data"), Output(ids.MODELS_RUNS, "children"),
-          Input(ids.MODELS_POLL, "n_intervals"), Input(ids.MODELS_JOB_STORE, "data"))
+@callback(
+    Output(ids.MODELS_PROGRESS, "value"),
+    Output(ids.MODELS_PROGRESS, "label"),
+    Output(ids.MODELS_PROGRESS, "color"),
+    Output(ids.MODELS_PROGRESS, "animated"),
+    Output(ids.MODELS_STATUS, "children"),
+    Output(ids.MODELS_POLL, "disabled"),
+    Output(ids.MODELS_CANCEL_BUTTON, "disabled"),
+    Output(ids.MODELS_FORECAST_STORE, "data"),
+    Output(ids.MODELS_RUNS, "children"),
+    Input(ids.MODELS_POLL, "n_intervals"),
+    Input(ids.MODELS_JOB_STORE, "data"),
+)
 def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     """Read the shown run's record; another user's job id reads as 'no run'."""
     user_id = int(current_user.id)
@@ -96,19 +148,39 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     if job is None:
         return 0, "", "primary", False, "", True, True, None, runs
     percent = round(job.progress * 100)
-    color = {"failed": "danger", "cancelled": "warning", "interrupted": "warning",
-             "succeeded": "success"}.get(job.status, "primary")
+    color = {
+        "failed": "danger",
+        "cancelled": "warning",
+        "interrupted": "warning",
+        "succeeded": "success",
+    }.get(job.status, "primary")
     text = job.error or job.message if job.status != "succeeded" else "Forecast ready."
     status = html.Span([html.Strong(job.status.capitalize() + ": "), text])
-    forecast_ref = {"forecast_id": job.result_ref} if job.status == "succeeded" else None
-    return (percent, f"{percent}%", color, not job.ended, status, job.ended, job.ended,
-            forecast_ref, runs)
+    forecast_ref = (
+        {"forecast_id": job.result_ref} if job.status == "succeeded" else None
+    )
+    return (
+        percent,
+        f"{percent}%",
+        color,
+        not job.ended,
+        status,
+        job.ended,
+        job.ended,
+        forecast_ref,
+        runs,
+    )
 
 
-@callback(Output(ids.MODELS_RESULT, "style"), Output(ids.MODELS_SERIES, "options"),
-          Output(ids.MODELS_SERIES, "value"), Output(ids.MODELS_SERIES, "style"),
-          Output(ids.MODELS_DOWNLOADS, "children"), Output(ids.MODELS_SCORES, "children"),
-          Input(ids.MODELS_FORECAST_STORE, "data"))
+@callback(
+    Output(ids.MODELS_RESULT, "style"),
+    Output(ids.MODELS_SERIES, "options"),
+    Output(ids.MODELS_SERIES, "value"),
+    Output(ids.MODELS_SERIES, "style"),
+    Output(ids.MODELS_DOWNLOADS, "children"),
+    Output(ids.MODELS_SCORES, "children"),
+    Input(ids.MODELS_FORECAST_STORE, "data"),
+)
 def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     """Show the finished forecast: series choice, downloads and the model comparison."""
     if not ref:
@@ -118,22 +190,43 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         info = forecasts.get_forecast(user_id, ref["forecast_id"])
     except NotFoundError:
         return {"display": "none"}, [], None, {"display": "none"}, None, None
-    series = forecasts.forecast_points(user_id, info.id)["series"].unique(
-        maintain_order=True).drop_nulls().to_list()
-    downloads = [dbc.Button([html.I(className=f"bi {icon} me-1"), label],
-                            href=f"/files/forecasts/{info.id}.{fmt}", external_link=True,
-                            color="outline-primary", size="sm", className="ms-2",
-                            id=f"models-download-{fmt}-link")
-                 for fmt, label, icon in (("csv", "CSV", "bi-filetype-csv"),
-                                          ("xlsx", "Excel", "bi-file-earmark-excel"))]
+    series = (
+        forecasts.forecast_points(user_id, info.id)["series"]
+        .unique(maintain_order=True)
+        .drop_nulls()
+        .to_list()
+    )
+    downloads = [
+        dbc.Button(
+            [html.I(className=f"bi {icon} me-1"), label],
+            href=f"/files/forecasts/{info.id}.{fmt}",
+            external_link=True,
+            color="outline-primary",
+            size="sm",
+            className="ms-2",
+            id=f"models-download-{fmt}-link",
+        )
+        for fmt, label, icon in (
+            ("csv", "CSV", "bi-filetype-csv"),
+            ("xlsx", "Excel", "bi-file-earmark-excel"),
+        )
+    ]
     series_style = {} if series else {"display": "none"}
-    return ({}, series, series[0] if series else None, series_style,
-            [html.Span("Download", className="text-secondary small"), *downloads],
-            scores_table(info))
+    return (
+        {},
+        series,
+        series[0] if series else None,
+        series_style,
+        [html.Span("Download", className="text-secondary small"), *downloads],
+        scores_table(info),
+    )
 
 
-@callback(Output(ids.MODELS_GRAPH, "figure"), Input(ids.MODELS_SERIES, "value"),
-          Input(ids.MODELS_FORECAST_STORE, "data"))
+@callback(
+    Output(ids.MODELS_GRAPH, "figure"),
+    Input(ids.MODELS_SERIES, "value"),
+    Input(ids.MODELS_FORECAST_STORE, "data"),
+)
 def draw_forecast(series: str | None, ref: dict[str, Any] | None) -> go.Figure:
     """Draw history, forecast and its ranges for the chosen series."""
     if not ref:
@@ -147,4 +240,6 @@ def draw_forecast(series: str | None, ref: dict[str, Any] | None) -> go.Figure:
     if series is None and points["series"].null_count() < points.height:
         raise PreventUpdate  # the series choice arrives in a moment
     title = f"{info.target}: {info.horizon} steps ahead with {info.model_name}"
-    return figures.forecast_chart(forecasts.history(user_id, info), points, title, series)
+    return figures.forecast_chart(
+        forecasts.history(user_id, info), points, title, series
+    )

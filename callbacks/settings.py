@@ -20,12 +20,17 @@ def show_user(_path: str | None) -> str:
     return str(current_user.username)
 
 
-@callback(Output(ids.SETTINGS_PASSWORD_ALERT, "children"),
-          Input(ids.SETTINGS_PASSWORD_BUTTON, "n_clicks"),
-          State(ids.SETTINGS_OLD_PASSWORD, "value"), State(ids.SETTINGS_NEW_PASSWORD, "value"),
-          State(ids.SETTINGS_CONFIRM_PASSWORD, "value"), prevent_initial_call=True)
-def change_password(_clicks: int, old: str | None, new: str | None,
-                    confirm: str | None) -> dbc.Alert:
+@callback(
+    Output(ids.SETTINGS_PASSWORD_ALERT, "children"),
+    Input(ids.SETTINGS_PASSWORD_BUTTON, "n_clicks"),
+    State(ids.SETTINGS_OLD_PASSWORD, "value"),
+    State(ids.SETTINGS_NEW_PASSWORD, "value"),
+    State(ids.SETTINGS_CONFIRM_PASSWORD, "value"),
+    prevent_initial_call=True,
+)
+def change_password(
+    _clicks: int, old: str | None, new: str | None, confirm: str | None
+) -> dbc.Alert:
     """Change the signed-in user's password."""
     if (new or "") != (confirm or ""):
         return dbc.Alert("The two new passwords differ.", color="danger")
@@ -36,24 +41,45 @@ def change_password(_clicks: int, old: str | None, new: str | None,
     return dbc.Alert("Your password has been changed.", color="success")
 
 
-@callback(Output(ids.SETTINGS_ADMIN, "style"), Output(ids.SETTINGS_USERS, "children"),
-          Output(ids.SETTINGS_REGISTRATION, "value"), Input(ids.URL, "pathname"))
+@callback(
+    Output(ids.SETTINGS_ADMIN, "style"),
+    Output(ids.SETTINGS_USERS, "children"),
+    Output(ids.SETTINGS_REGISTRATION, "value"),
+    Input(ids.URL, "pathname"),
+)
 def show_admin(path: str | None) -> tuple[Any, ...]:
     """For administrators only: the list of users and the registration switch."""
     if path != "/settings" or not current_user.is_admin:
         return {"display": "none"}, None, False
-    rows = [html.Tr([html.Td(a.username), html.Td("administrator" if a.is_admin else "user"),
-                     html.Td("active" if a.is_active else "disabled"),
-                     html.Td(a.created_at.strftime("%Y-%m-%d"))])
-            for a in users.list_accounts()]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in
-                                           ("Name", "Role", "Status", "Since")])),
-                       html.Tbody(rows)], size="sm", className="mb-0")
+    rows = [
+        html.Tr(
+            [
+                html.Td(a.username),
+                html.Td("administrator" if a.is_admin else "user"),
+                html.Td("active" if a.is_active else "disabled"),
+                html.Td(a.created_at.strftime("%Y-%m-%d")),
+            ]
+        )
+        for a in users.list_accounts()
+    ]
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr([html.Th(h) for h in ("Name", "Role", "Status", "Since")])
+            ),
+            html.Tbody(rows),
+        ],
+        size="sm",
+        className="mb-0",
+    )
     return {}, table, users.registration_open()
 
 
-@callback(Output(ids.SETTINGS_REGISTRATION, "label"),
-          Input(ids.SETTINGS_REGISTRATION, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.SETTINGS_REGISTRATION, "label"),
+    Input(ids.SETTINGS_REGISTRATION, "value"),
+    prevent_initial_call=True,
+)
 def toggle_registration(is_open: bool) -> str:
     """Open or close registration (administrators only)."""
     if not current_user.is_admin:

@@ -23,16 +23,22 @@ def current_dataset(user_id: int, ref: dict[str, Any] | None) -> DatasetInfo | N
         return None
 
 
-@callback(Output(ids.DATASET_STORE, "data"),
-          Output(ids.UPLOAD_DATASET_SELECT, "options"),
-          Output(ids.UPLOAD_DATASET_SELECT, "value"),
-          Output(ids.UPLOAD_SUMMARY, "children"),
-          Input(ids.UPLOAD_RESULT_STORE, "data"),
-          Input({"type": ids.UPLOAD_SAMPLE, "key": ALL}, "n_clicks"),
-          Input(ids.UPLOAD_DATASET_SELECT, "value"),
-          State(ids.DATASET_STORE, "data"))
-def show_dataset(uploaded: dict[str, Any] | None, _clicks: list[int | None],
-                 selected: str | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
+@callback(
+    Output(ids.DATASET_STORE, "data"),
+    Output(ids.UPLOAD_DATASET_SELECT, "options"),
+    Output(ids.UPLOAD_DATASET_SELECT, "value"),
+    Output(ids.UPLOAD_SUMMARY, "children"),
+    Input(ids.UPLOAD_RESULT_STORE, "data"),
+    Input({"type": ids.UPLOAD_SAMPLE, "key": ALL}, "n_clicks"),
+    Input(ids.UPLOAD_DATASET_SELECT, "value"),
+    State(ids.DATASET_STORE, "data"),
+)
+def show_dataset(
+    uploaded: dict[str, Any] | None,
+    _clicks: list[int | None],
+    selected: str | None,
+    ref: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Make the uploaded, sample or chosen dataset current and show what it holds."""
     user_id = int(current_user.id)
     trigger = ctx.triggered_id
@@ -47,11 +53,23 @@ def show_dataset(uploaded: dict[str, Any] | None, _clicks: list[int | None],
             info = current_dataset(user_id, ref)
     except ServiceError as exc:
         return no_update, no_update, no_update, dbc.Alert(exc.message, color="danger")
-    options = [{"label": f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}", "value": d.id}
-               for d in datasets.list_datasets(user_id)]
+    options = [
+        {"label": f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}", "value": d.id}
+        for d in datasets.list_datasets(user_id)
+    ]
     if info is None:
-        return None, options, None, html.P("Upload a file or load a sample to begin.",
-                                           className="text-secondary")
+        return (
+            None,
+            options,
+            None,
+            html.P(
+                "Upload a file or load a sample to begin.", className="text-secondary"
+            ),
+        )
     summary = dataset_summary(info, datasets.preview(user_id, info.id))
-    return ({"dataset_id": info.id, "version_id": info.version_id}, options, info.id,
-            summary)
+    return (
+        {"dataset_id": info.id, "version_id": info.version_id},
+        options,
+        info.id,
+        summary,
+    )

@@ -1,0 +1,1 @@
+"""Component ids, layout builders and figures."""

@@ -10,8 +10,12 @@ HISTORY = "#1d2433"
 MAX_HISTORY_POINTS = 2000
 
 
-def forecast_chart(history: pl.DataFrame, points: pl.DataFrame, title: str = "",
-                   series: str | None = None) -> go.Figure:
+def forecast_chart(
+    history: pl.DataFrame,
+    points: pl.DataFrame,
+    title: str = "",
+    series: str | None = None,
+) -> go.Figure:
     """History, forecast and its 80% and 95% intervals for one series.
 
     ``history`` has columns time, value; ``points`` the forecast export schema.
@@ -21,23 +25,49 @@ def forecast_chart(history: pl.DataFrame, points: pl.DataFrame, title: str = "",
         points = points.filter(pl.col("series") == series)
     shown = history.tail(MAX_HISTORY_POINTS)
     fig = go.Figure()
-    for lower, upper, name, opacity in (("lower_95", "upper_95", "95% range", 0.12),
-                                        ("lower_80", "upper_80", "80% range", 0.25)):
-        fig.add_trace(go.Scatter(
-            x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
-            y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
-            mode="lines", fill="toself", fillcolor=f"rgba(47, 91, 234, {opacity})",
-            line={"width": 0}, name=name, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=shown["time"].to_list(), y=shown["value"].to_list(),
-                             name="History", mode="lines",
-                             line={"color": HISTORY, "width": 1.6}))
-    fig.add_trace(go.Scatter(x=points["time"].to_list(), y=points["forecast"].to_list(),
-                             name="Forecast", mode="lines+markers",
-                             line={"color": ACCENT, "width": 2.2}, marker={"size": 4}))
+    for lower, upper, name, opacity in (
+        ("lower_95", "upper_95", "95% range", 0.12),
+        ("lower_80", "upper_80", "80% range", 0.25),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
+                y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
+                mode="lines",
+                fill="toself",
+                fillcolor=f"rgba(47, 91, 234, {opacity})",
+                line={"width": 0},
+                name=name,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["time"].to_list(),
+            y=shown["value"].to_list(),
+            name="History",
+            mode="lines",
+            line={"color": HISTORY, "width": 1.6},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=points["time"].to_list(),
+            y=points["forecast"].to_list(),
+            name="Forecast",
+            mode="lines+markers",
+            line={"color": ACCENT, "width": 2.2},
+            marker={"size": 4},
+        )
+    )
     if shown.height < history.height:
         title = f"{title} (last {shown.height:,} of {history.height:,} points shown)"
-    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}},
-                      template="plotly_white", margin={"l": 50, "r": 20, "t": 50, "b": 40},
-                      legend={"orientation": "h", "y": -0.15}, hovermode="x unified",
-                      height=430)
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        template="plotly_white",
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+        hovermode="x unified",
+        height=430,
+    )
     return fig

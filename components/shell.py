@@ -22,55 +22,115 @@ def navbar() -> dbc.Navbar:
     """Brand, the six steps in order (unbuilt ones marked), the user menu."""
     steps = []
     for number, (path, label, icon, built) in enumerate(STEPS, start=1):
-        badge = [] if built else [dbc.Badge("soon", color="light", text_color="secondary",
-                                            className="ms-1 step-soon")]
-        steps.append(dbc.NavItem(dbc.NavLink(
-            [html.Span(str(number), className="step-number"),
-             html.I(className=f"bi {icon} me-1"), label, *badge],
-            href=path, active="exact", className="step-link")))
+        badge = (
+            []
+            if built
+            else [
+                dbc.Badge(
+                    "soon",
+                    color="light",
+                    text_color="secondary",
+                    className="ms-1 step-soon",
+                )
+            ]
+        )
+        steps.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    [
+                        html.Span(str(number), className="step-number"),
+                        html.I(className=f"bi {icon} me-1"),
+                        label,
+                        *badge,
+                    ],
+                    href=path,
+                    active="exact",
+                    className="step-link",
+                )
+            )
+        )
     user_menu = dbc.DropdownMenu(
-        [dbc.DropdownMenuItem([html.I(className="bi bi-gear me-2"), "Settings"],
-                              href="/settings"),
-         dbc.DropdownMenuItem(divider=True),
-         dbc.DropdownMenuItem([html.I(className="bi bi-box-arrow-right me-2"), "Sign out"],
-                              href="/logout", external_link=True)],
-        label=html.Span(id=ids.NAV_USER, children="Account"), align_end=True,
-        nav=True, in_navbar=True)
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand([html.Span("▲", className="brand-mark"), " Forecast Studio"],
-                        href="/"),
-        dbc.Nav(steps, className="steps me-auto", navbar=True),
-        dbc.Nav([user_menu], navbar=True),
-    ], fluid=True), color="white", dark=False, className="shadow-sm app-navbar",
-        sticky="top")
+        [
+            dbc.DropdownMenuItem(
+                [html.I(className="bi bi-gear me-2"), "Settings"], href="/settings"
+            ),
+            dbc.DropdownMenuItem(divider=True),
+            dbc.DropdownMenuItem(
+                [html.I(className="bi bi-box-arrow-right me-2"), "Sign out"],
+                href="/logout",
+                external_link=True,
+            ),
+        ],
+        label=html.Span(id=ids.NAV_USER, children="Account"),
+        align_end=True,
+        nav=True,
+        in_navbar=True,
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [html.Span("▲", className="brand-mark"), " Forecast Studio"],
+                    href="/",
+                ),
+                dbc.Nav(steps, className="steps me-auto", navbar=True),
+                dbc.Nav([user_menu], navbar=True),
+            ],
+            fluid=True,
+        ),
+        color="white",
+        dark=False,
+        className="shadow-sm app-navbar",
+        sticky="top",
+    )
 
 
 def shell(page: object) -> html.Div:
     """The whole app: navigation, the app-wide stores and the current page."""
-    return html.Div([
-        dcc.Location(id=ids.URL),
-        dcc.Store(id=ids.DATASET_STORE, storage_type="session"),
-        navbar(),
-        dbc.Container(page, fluid="lg", className="py-4 page"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.DATASET_STORE, storage_type="session"),
+            navbar(),
+            dbc.Container(page, fluid="lg", className="py-4 page"),
+        ]
+    )
 
 
 def page_header(title: str, lead: str) -> html.Div:
     """A page's title and one sentence on what it is for."""
-    return html.Div([html.H2(title, className="mb-1"),
-                     html.P(lead, className="text-secondary mb-4")])
+    return html.Div(
+        [
+            html.H2(title, className="mb-1"),
+            html.P(lead, className="text-secondary mb-4"),
+        ]
+    )
 
 
-def not_built(title: str, what: list[str], meanwhile: str, href: str,
-              link_text: str) -> html.Div:
+def not_built(
+    title: str, what: list[str], meanwhile: str, href: str, link_text: str
+) -> html.Div:
     """A plain statement that a step is not built yet, and where to go instead."""
-    return html.Div([
-        page_header(title, "This step is not built yet."),
-        dbc.Alert([html.H5([html.I(className="bi bi-cone-striped me-2"),
-                            "Coming in a later release"], className="alert-heading"),
-                   html.P("When it is ready, this page will let you:"),
-                   html.Ul([html.Li(item) for item in what]),
-                   html.Hr(), html.P(meanwhile, className="mb-2"),
-                   dbc.Button(link_text, href=href, color="primary")],
-                  color="light", className="border"),
-    ])
+    return html.Div(
+        [
+            page_header(title, "This step is not built yet."),
+            dbc.Alert(
+                [
+                    html.H5(
+                        [
+                            html.I(className="bi bi-cone-striped me-2"),
+                            "Coming in a later release",
+                        ],
+                        className="alert-heading",
+                    ),
+                    html.P("When it is ready, this page will let you:"),
+                    html.Ul([html.Li(item) for item in what]),
+                    html.Hr(),
+                    html.P(meanwhile, className="mb-2"),
+                    dbc.Button(link_text, href=href, color="primary"),
+                ],
+                color="light",
+                className="border",
+            ),
+        ]
+    )

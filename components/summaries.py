@@ -13,52 +13,108 @@ from services.forecasting import CANDIDATES
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
 
-STATUS_COLORS = {"queued": "secondary", "running": "primary", "succeeded": "success",
-                 "failed": "danger", "cancelled": "warning", "interrupted": "warning"}
+STATUS_COLORS = {
+    "queued": "secondary",
+    "running": "primary",
+    "succeeded": "success",
+    "failed": "danger",
+    "cancelled": "warning",
+    "interrupted": "warning",
+}
 
 
 def _fact(label: str, value: str) -> dbc.Col:
-    return dbc.Col(html.Div([html.Div(label, className="fact-label"),
-                             html.Div(value, className="fact-value")], className="fact"),
-                   xs=6, md=3)
+    return dbc.Col(
+        html.Div(
+            [
+                html.Div(label, className="fact-label"),
+                html.Div(value, className="fact-value"),
+            ],
+            className="fact",
+        ),
+        xs=6,
+        md=3,
+    )
 
 
 def dataset_summary(info: DatasetInfo, preview: pl.DataFrame) -> html.Div:
     """What the app recognised: facts, issues, columns and the first rows."""
     p = info.profile
-    frequency = (f"every {p.frequency.step} {p.frequency.unit.replace('_', ' ')}"
-                 if p.frequency else "irregular")
+    frequency = (
+        f"every {p.frequency.step} {p.frequency.unit.replace('_', ' ')}"
+        if p.frequency
+        else "irregular"
+    )
     if p.frequency and p.frequency.step == 1:
-        frequency = {"day": "daily", "business_day": "business days", "week": "weekly",
-                     "month": "monthly", "quarter": "quarterly", "year": "yearly",
-                     "hour": "hourly", "minute": "every minute",
-                     "second": "every second"}[p.frequency.unit]
-    facts = dbc.Row([
-        _fact("Rows", f"{p.rows:,}"),
-        _fact("Time column", p.time_column or "none found"),
-        _fact("Frequency", frequency if p.time_column else "—"),
-        _fact("From – to", f"{p.start} – {p.end}" if p.start else "—"),
-    ], className="g-3 mb-3")
-    notes = [dbc.Alert(p.time_explanation, color="warning")] if p.time_explanation else []
-    notes += [dbc.Alert(i.message, color={"error": "danger"}.get(i.severity, i.severity
-                                                                 if i.severity == "warning"
-                                                                 else "info"),
-                        className="py-2") for i in p.issues]
+        frequency = {
+            "day": "daily",
+            "business_day": "business days",
+            "week": "weekly",
+            "month": "monthly",
+            "quarter": "quarterly",
+            "year": "yearly",
+            "hour": "hourly",
+            "minute": "every minute",
+            "second": "every second",
+        }[p.frequency.unit]
+    facts = dbc.Row(
+        [
+            _fact("Rows", f"{p.rows:,}"),
+            _fact("Time column", p.time_column or "none found"),
+            _fact("Frequency", frequency if p.time_column else "—"),
+            _fact("From – to", f"{p.start} – {p.end}" if p.start else "—"),
+        ],
+        className="g-3 mb-3",
+    )
+    notes = (
+        [dbc.Alert(p.time_explanation, color="warning")] if p.time_explanation else []
+    )
+    notes += [
+        dbc.Alert(
+            i.message,
+            color={"error": "danger"}.get(
+                i.severity, i.severity if i.severity == "warning" else "info"
+            ),
+            className="py-2",
+        )
+        for i in p.issues
+    ]
     targets = ", ".join(p.target_candidates) or "none"
-    series = (f" · one series per {' / '.join(p.series_id_columns)}"
-              if p.series_id_columns else "")
-    return html.Div([
-        html.Div([html.H4(info.name, className="mb-0 me-3"),
-                  dbc.Button(["Forecast it ", html.I(className="bi bi-arrow-right")],
-                             href="/models", color="primary", id="upload-next-button")],
-                 className="d-flex align-items-center mb-3"),
-        facts,
-        html.P([html.Strong("Numbers you can forecast: "), targets, series],
-               className="mb-3"),
-        *notes,
-        dbc.Card([dbc.CardHeader("Columns"), columns_table(p)], className="mb-3 shadow-sm"),
-        dbc.Card([dbc.CardHeader("First rows"), frame_table(preview)], className="shadow-sm"),
-    ])
+    series = (
+        f" · one series per {' / '.join(p.series_id_columns)}"
+        if p.series_id_columns
+        else ""
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H4(info.name, className="mb-0 me-3"),
+                    dbc.Button(
+                        ["Forecast it ", html.I(className="bi bi-arrow-right")],
+                        href="/models",
+                        color="primary",
+                        id="upload-next-button",
+                    ),
+                ],
+                className="d-flex align-items-center mb-3",
+            ),
+            facts,
+            html.P(
+                [html.Strong("Numbers you can forecast: "), targets, series],
+                className="mb-3",
+            ),
+            *notes,
+            dbc.Card(
+                [dbc.CardHeader("Columns"), columns_table(p)],
+                className="mb-3 shadow-sm",
+            ),
+            dbc.Card(
+                [dbc.CardHeader("First rows"), frame_table(preview)],
+                className="shadow-sm",
+            ),
+        ]
+    )
 
 
 def status_badge(job: JobInfo) -> dbc.Badge:
@@ -69,19 +125,39 @@ def status_badge(job: JobInfo) -> dbc.Badge:
 def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
     """The user's recent forecast runs, each one a click away."""
     if not runs:
-        return html.P("No runs yet. Your forecasts will be listed here.",
-                      className="text-secondary")
-    rows = [html.Tr([
-        html.Td(job.created_at.strftime("%Y-%m-%d %H:%M")),
-        html.Td(names.get(job.params.get("dataset_id", ""), "—")),
-        html.Td(job.params.get("target", "—")),
-        html.Td(str(job.params.get("horizon", "—"))),
-        html.Td(status_badge(job)),
-        html.Td(dbc.Button("Open", id={"type": ids.MODELS_RUN_OPEN, "job": job.id},
-                           size="sm", color="link", className="p-0")),
-    ]) for job in runs]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Started", "Dataset", "Target",
-                                                    "Horizon", "Status", "")]))
+        return html.P(
+            "No runs yet. Your forecasts will be listed here.",
+            className="text-secondary",
+        )
+    rows = [
+        html.Tr(
+            [
+                html.Td(job.created_at.strftime("%Y-%m-%d %H:%M")),
+                html.Td(names.get(job.params.get("dataset_id", ""), "—")),
+                html.Td(job.params.get("target", "—")),
+                html.Td(str(job.params.get("horizon", "—"))),
+                html.Td(status_badge(job)),
+                html.Td(
+                    dbc.Button(
+                        "Open",
+                        id={"type": ids.MODELS_RUN_OPEN, "job": job.id},
+                        size="sm",
+                        color="link",
+                        className="p-0",
+                    )
+                ),
+            ]
+        )
+        for job in runs
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("Started", "Dataset", "Target", "Horizon", "Status", "")
+            ]
+        )
+    )
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
 
 
@@ -89,19 +165,39 @@ def scores_table(info: ForecastInfo) -> html.Div:
     """How each candidate did on the held-out recent history, the chosen one marked."""
     holdout = info.metrics.get("holdout", {})
     names = {c.key: c.name for c in CANDIDATES}
-    rows = [html.Tr([
-        html.Td([names.get(key, key), " ",
-                 dbc.Badge("chosen", color="success") if key == info.model else None]),
-        html.Td(f"{scores['mase']:.3f}"), html.Td(f"{scores['mae']:,.4g}")])
-        for key, scores in sorted(holdout.items(), key=lambda kv: kv[1]["mase"])]
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    [
+                        names.get(key, key),
+                        " ",
+                        dbc.Badge("chosen", color="success")
+                        if key == info.model
+                        else None,
+                    ]
+                ),
+                html.Td(f"{scores['mase']:.3f}"),
+                html.Td(f"{scores['mae']:,.4g}"),
+            ]
+        )
+        for key, scores in sorted(holdout.items(), key=lambda kv: kv[1]["mase"])
+    ]
     head = html.Thead(html.Tr([html.Th("Model"), html.Th("MASE"), html.Th("MAE")]))
     notes = [html.Li(n) for n in info.metrics.get("notes", [])]
-    return html.Div([
-        html.H6("How the models did on the last "
-                f"{info.horizon} points they did not see", className="mt-3"),
-        dbc.Table([head, html.Tbody(rows)], size="sm", className="w-auto"),
-        html.P("MASE below 1 means better than repeating the last season; lower is "
-               "better. MAE is the average miss in the data's own units.",
-               className="small text-secondary"),
-        html.Ul(notes, className="small text-secondary") if notes else None,
-    ])
+    return html.Div(
+        [
+            html.H6(
+                "How the models did on the last "
+                f"{info.horizon} points they did not see",
+                className="mt-3",
+            ),
+            dbc.Table([head, html.Tbody(rows)], size="sm", className="w-auto"),
+            html.P(
+                "MASE below 1 means better than repeating the last season; lower is "
+                "better. MAE is the average miss in the data's own units.",
+                className="small text-secondary",
+            ),
+            html.Ul(notes, className="small text-secondary") if notes else None,
+        ]
+    )

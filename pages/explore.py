@@ -12,8 +12,12 @@ def layout(**_query: str) -> html.Div:
     """Say plainly that this step is coming, and where to go meanwhile."""
     return not_built(
         "Explore",
-        ["see whether the series trends, repeats every week or year, or wanders",
-         "split it into trend, seasonal pattern and the rest",
-         "get a plain-language verdict and a suggested transformation for the models"],
+        [
+            "see whether the series trends, repeats every week or year, or wanders",
+            "split it into trend, seasonal pattern and the rest",
+            "get a plain-language verdict and a suggested transformation",
+        ],
         "Meanwhile the Upload page shows the frequency and date range the app found.",
-        "/upload", "Go to Upload")
+        "/upload",
+        "Go to Upload",
+    )

@@ -9,27 +9,62 @@ dash.register_page(__name__, path="/", name="Home", title="Forecast Studio", ord
 STEPS = [
     ("bi-cloud-arrow-up", "Upload", "A CSV or Excel file, or one of the samples."),
     ("bi-cpu", "Forecast", "The app compares models on your history and picks one."),
-    ("bi-file-earmark-spreadsheet", "Download", "The forecast with its range, as CSV "
-     "or Excel."),
+    (
+        "bi-file-earmark-spreadsheet",
+        "Download",
+        "The forecast with its range, as CSV or Excel.",
+    ),
 ]
 
 
 def layout(**_query: str) -> html.Div:
     """Welcome, the three things to do, and the way in."""
-    cards = [dbc.Col(dbc.Card(dbc.CardBody([
-        html.I(className=f"bi {icon} fs-2 text-primary"),
-        html.H5(title, className="mt-2"), html.P(text, className="text-secondary mb-0")]),
-        className="h-100 border-0 shadow-sm"), md=4) for icon, title, text in STEPS]
-    return html.Div([
-        html.Div([
-            html.H1("From history to a forecast you can defend", className="display-6"),
-            html.P("Upload a table of history, let Forecast Studio recognise its columns, "
-                   "and get a forecast with an honest range of outcomes.",
-                   className="lead text-secondary"),
-            dbc.Button([html.I(className="bi bi-cloud-arrow-up me-2"), "Upload data"],
-                       href="/upload", color="primary", size="lg", className="me-2"),
-            dbc.Button("See your runs", href="/models", color="outline-secondary",
-                       size="lg"),
-        ], className="hero py-4"),
-        dbc.Row(cards, className="g-3 mt-2"),
-    ])
+    cards = [
+        dbc.Col(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.I(className=f"bi {icon} fs-2 text-primary"),
+                        html.H5(title, className="mt-2"),
+                        html.P(text, className="text-secondary mb-0"),
+                    ]
+                ),
+                className="h-100 border-0 shadow-sm",
+            ),
+            md=4,
+        )
+        for icon, title, text in STEPS
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1(
+                        "From history to a forecast you can defend",
+                        className="display-6",
+                    ),
+                    html.P(
+                        "Upload a table of history, let Forecast Studio recognise its "
+                        "columns, "
+                        "and get a forecast with an honest range of outcomes.",
+                        className="lead text-secondary",
+                    ),
+                    dbc.Button(
+                        [html.I(className="bi bi-cloud-arrow-up me-2"), "Upload data"],
+                        href="/upload",
+                        color="primary",
+                        size="lg",
+                        className="me-2",
+                    ),
+                    dbc.Button(
+                        "See your runs",
+                        href="/models",
+                        color="outline-secondary",
+                        size="lg",
+                    ),
+                ],
+                className="hero py-4",
+            ),
+            dbc.Row(cards, className="g-3 mt-2"),
+        ]
+    )

@@ -1,4 +1,4 @@
-"""Models: choose what to forecast, run it as a job, see the forecast and download it."""
+"""Models: choose what to forecast, run it as a job, see and download the result."""
 
 import dash
 import dash_bootstrap_components as dbc
@@ -12,43 +12,117 @@ dash.register_page(__name__, path="/models", name="Models", title="Models", orde
 
 def layout(**_query: str) -> html.Div:
     """Settings, progress, result and the list of recent runs."""
-    settings = dbc.Card(dbc.CardBody([
-        html.Div(id=ids.MODELS_DATASET_TEXT, className="mb-3"),
-        dbc.Row([
-            dbc.Col([dbc.Label("Forecast this column", html_for=ids.MODELS_TARGET),
-                     dcc.Dropdown(id=ids.MODELS_TARGET, clearable=False)], md=5),
-            dbc.Col([dbc.Label("Steps ahead", html_for=ids.MODELS_HORIZON),
-                     dbc.Input(id=ids.MODELS_HORIZON, type="number", min=1, max=1000,
-                               step=1, value=12)], md=3),
-            dbc.Col(dbc.Button([html.I(className="bi bi-play-fill me-1"), "Forecast"],
-                               id=ids.MODELS_RUN_BUTTON, color="primary",
-                               className="w-100"), md=4, className="d-flex align-items-end"),
-        ], className="g-3"),
-        html.P("The app compares seasonal naive and exponential smoothing (AutoETS) on "
-               "the most recent history and keeps the more accurate one.",
-               className="small text-secondary mt-3 mb-0"),
-    ]), className="shadow-sm mb-3")
-    progress = html.Div([
-        dbc.Progress(id=ids.MODELS_PROGRESS, value=0, striped=True, animated=True,
-                     className="mb-2", style={"height": "1.25rem"}),
-        html.Div([html.Div(id=ids.MODELS_STATUS, className="me-auto"),
-                  dbc.Button("Cancel", id=ids.MODELS_CANCEL_BUTTON, color="outline-danger",
-                             size="sm", disabled=True)], className="d-flex align-items-center"),
-    ], className="mb-3")
-    result = html.Div([
-        dbc.Row([
-            dbc.Col(dcc.Dropdown(id=ids.MODELS_SERIES, clearable=False,
-                                 placeholder="Series"), md=4),
-            dbc.Col(html.Div(id=ids.MODELS_DOWNLOADS, className="text-md-end"), md=8),
-        ], className="g-2 mb-2 align-items-center"),
-        dcc.Graph(id=ids.MODELS_GRAPH, config={"displaylogo": False}),
-        html.Div(id=ids.MODELS_SCORES),
-    ], id=ids.MODELS_RESULT, style={"display": "none"})
-    return html.Div([
-        page_header("Forecast", "Choose the number to forecast and how far ahead."),
-        dcc.Store(id=ids.MODELS_JOB_STORE, storage_type="session"),
-        dcc.Store(id=ids.MODELS_FORECAST_STORE),
-        dcc.Interval(id=ids.MODELS_POLL, interval=1000, disabled=True),
-        settings, html.Div(id=ids.MODELS_ALERT), progress, result,
-        html.H5("Recent runs", className="mt-4"), html.Div(id=ids.MODELS_RUNS),
-    ])
+    settings = dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(id=ids.MODELS_DATASET_TEXT, className="mb-3"),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            [
+                                dbc.Label(
+                                    "Forecast this column", html_for=ids.MODELS_TARGET
+                                ),
+                                dcc.Dropdown(id=ids.MODELS_TARGET, clearable=False),
+                            ],
+                            md=5,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("Steps ahead", html_for=ids.MODELS_HORIZON),
+                                dbc.Input(
+                                    id=ids.MODELS_HORIZON,
+                                    type="number",
+                                    min=1,
+                                    max=1000,
+                                    step=1,
+                                    value=12,
+                                ),
+                            ],
+                            md=3,
+                        ),
+                        dbc.Col(
+                            dbc.Button(
+                                [html.I(className="bi bi-play-fill me-1"), "Forecast"],
+                                id=ids.MODELS_RUN_BUTTON,
+                                color="primary",
+                                className="w-100",
+                            ),
+                            md=4,
+                            className="d-flex align-items-end",
+                        ),
+                    ],
+                    className="g-3",
+                ),
+                html.P(
+                    "The app compares seasonal naive and exponential smoothing "
+                    "(AutoETS) on "
+                    "the most recent history and keeps the more accurate one.",
+                    className="small text-secondary mt-3 mb-0",
+                ),
+            ]
+        ),
+        className="shadow-sm mb-3",
+    )
+    progress = html.Div(
+        [
+            dbc.Progress(
+                id=ids.MODELS_PROGRESS,
+                value=0,
+                striped=True,
+                animated=True,
+                className="mb-2",
+                style={"height": "1.25rem"},
+            ),
+            html.Div(
+                [
+                    html.Div(id=ids.MODELS_STATUS, className="me-auto"),
+                    dbc.Button(
+                        "Cancel",
+                        id=ids.MODELS_CANCEL_BUTTON,
+                        color="outline-danger",
+                        size="sm",
+                        disabled=True,
+                    ),
+                ],
+                className="d-flex align-items-center",
+            ),
+        ],
+        className="mb-3",
+    )
+    result = html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.MODELS_SERIES, clearable=False, placeholder="Series"
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        html.Div(id=ids.MODELS_DOWNLOADS, className="text-md-end"), md=8
+                    ),
+                ],
+                className="g-2 mb-2 align-items-center",
+            ),
+            dcc.Graph(id=ids.MODELS_GRAPH, config={"displaylogo": False}),
+            html.Div(id=ids.MODELS_SCORES),
+        ],
+        id=ids.MODELS_RESULT,
+        style={"display": "none"},
+    )
+    return html.Div(
+        [
+            page_header("Forecast", "Choose the number to forecast and how far ahead."),
+            dcc.Store(id=ids.MODELS_JOB_STORE, storage_type="session"),
+            dcc.Store(id=ids.MODELS_FORECAST_STORE),
+            dcc.Interval(id=ids.MODELS_POLL, interval=1000, disabled=True),
+            settings,
+            html.Div(id=ids.MODELS_ALERT),
+            progress,
+            result,
+            html.H5("Recent runs", className="mt-4"),
+            html.Div(id=ids.MODELS_RUNS),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""The product logic over Polars, Darts and the database; never imports Dash."""

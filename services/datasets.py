@@ -31,8 +31,9 @@ class DatasetInfo:
     columns_config: dict[str, Any]
 
 
-def create_dataset(user_id: int, filename: str, source: Path,
-                   sheet: str | None = None) -> DatasetInfo:
+def create_dataset(
+    user_id: int, filename: str, source: Path, sheet: str | None = None
+) -> DatasetInfo:
     """Read an uploaded file, profile it and store it as a dataset with version 1.
 
     The file at ``source`` is moved into the user's folder and kept unchanged.
@@ -41,14 +42,20 @@ def create_dataset(user_id: int, filename: str, source: Path,
     ------
     UnreadableFileError
         When the file's type or content cannot be read as a table.
+
     """
     suffix = check_suffix(filename)
     frame = read_table(source, suffix, sheet)
     profile = profile_table(frame)
     name = Path(filename).name[:255] or "upload"
     with db.session() as s:
-        dataset = db.Dataset(id=db.new_id(), user_id=user_id, name=name, raw_suffix=suffix,
-                             columns_config={})
+        dataset = db.Dataset(
+            id=db.new_id(),
+            user_id=user_id,
+            name=name,
+            raw_suffix=suffix,
+            columns_config={},
+        )
         version_id = db.new_id()
         raw = storage.raw_path(user_id, dataset.id, suffix)
         shutil.move(source, raw)
@@ -58,10 +65,19 @@ def create_dataset(user_id: int, filename: str, source: Path,
         path.chmod(0o440)
         dataset.current_version_id = version_id
         s.add(dataset)
-        s.add(db.DatasetVersion(id=version_id, dataset_id=dataset.id, parent_id=None,
-                                number=1, recipe=[], content_hash=_file_hash(path),
-                                rows=frame.height, profile=profile.model_dump(),
-                                author_id=user_id))
+        s.add(
+            db.DatasetVersion(
+                id=version_id,
+                dataset_id=dataset.id,
+                parent_id=None,
+                number=1,
+                recipe=[],
+                content_hash=_file_hash(path),
+                rows=frame.height,
+                profile=profile.model_dump(),
+                author_id=user_id,
+            )
+        )
         s.flush()
         return _info(dataset, s.get_one(db.DatasetVersion, version_id))
 
@@ -75,10 +91,15 @@ def _file_hash(path: Path) -> str:
 
 
 def _info(dataset: db.Dataset, version: db.DatasetVersion) -> DatasetInfo:
-    return DatasetInfo(id=dataset.id, name=dataset.name, version_id=version.id,
-                       version_number=version.number, created_at=dataset.created_at,
-                       profile=Profile.model_validate(version.profile),
-                       columns_config=dict(dataset.columns_config or {}))
+    return DatasetInfo(
+        id=dataset.id,
+        name=dataset.name,
+        version_id=version.id,
+        version_number=version.number,
+        created_at=dataset.created_at,
+        profile=Profile.model_validate(version.profile),
+        columns_config=dict(dataset.columns_config or {}),
+    )
 
 
 def _owned(s: Any, user_id: int, dataset_id: str) -> db.Dataset:
@@ -95,6 +116,7 @@ def get_dataset(user_id: int, dataset_id: str) -> DatasetInfo:
     ------
     NotFoundError
         When it does not exist or belongs to someone else.
+
     """
     with db.session() as s:
         dataset = _owned(s, user_id, dataset_id)
@@ -104,19 +126,26 @@ def get_dataset(user_id: int, dataset_id: str) -> DatasetInfo:
 def list_datasets(user_id: int) -> list[DatasetInfo]:
     """The user's datasets, newest first."""
     with db.session() as s:
-        rows = s.scalars(select(db.Dataset).where(db.Dataset.user_id == user_id)
-                         .order_by(db.Dataset.created_at.desc()))
-        return [_info(d, s.get_one(db.DatasetVersion, d.current_version_id)) for d in rows]
+        rows = s.scalars(
+            select(db.Dataset)
+            .where(db.Dataset.user_id == user_id)
+            .order_by(db.Dataset.created_at.desc())
+        )
+        return [
+            _info(d, s.get_one(db.DatasetVersion, d.current_version_id)) for d in rows
+        ]
 
 
-def open_version(user_id: int, dataset_id: str, version_id: str | None = None
-                 ) -> pl.DataFrame:
+def open_version(
+    user_id: int, dataset_id: str, version_id: str | None = None
+) -> pl.DataFrame:
     """The table of a version (the current one by default).
 
     Raises
     ------
     NotFoundError
         When the dataset or version does not exist or is not the user's.
+
     """
     with db.session() as s:
         dataset = _owned(s, user_id, dataset_id)

@@ -12,6 +12,7 @@ class ServiceError(Exception):
         A sentence written for the user: what is wrong and what to do.
     code
         A stable snake_case word for programs; defaults to the class's code.
+
     """
 
     code = "invalid_request"

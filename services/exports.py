@@ -16,8 +16,14 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that a spreadsheet would run as formulas with a quote."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(p) for p in FORMULA_PREFIXES]))
-        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text)
+        pl.when(
+            pl.any_horizontal([pl.col(c).str.starts_with(p) for p in FORMULA_PREFIXES])
+        )
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
 
 
 def forecast_csv(points: pl.DataFrame) -> bytes:
@@ -26,10 +32,17 @@ def forecast_csv(points: pl.DataFrame) -> bytes:
 
 
 def forecast_xlsx(points: pl.DataFrame) -> bytes:
-    """The forecast as an Excel workbook: one ``Forecast`` sheet in the export schema."""
+    """The forecast as an Excel workbook: a ``Forecast`` sheet in the export schema."""
     buffer = io.BytesIO()
     frame = neutralise_formulas(points.select(POINT_COLUMNS))
-    frame.write_excel(buffer, worksheet="Forecast", autofit=True,
-                      float_precision=4, freeze_panes=(1, 0), autofilter=True,
-                      table_style=None, include_header=True)
+    frame.write_excel(
+        buffer,
+        worksheet="Forecast",
+        autofit=True,
+        float_precision=4,
+        freeze_panes=(1, 0),
+        autofilter=True,
+        table_style=None,
+        include_header=True,
+    )
     return buffer.getvalue()

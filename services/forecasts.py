@@ -1,4 +1,4 @@
-"""Stored forecasts: the forecast job, and reading results back for pages and the API."""
+"""Stored forecasts: the forecast job, and reading results for pages and the API."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ class ForecastInfo:
     created_at: datetime
 
 
-def forecast_params(user_id: int, dataset_id: str, target: str, horizon: int
-                    ) -> dict[str, Any]:
+def forecast_params(
+    user_id: int, dataset_id: str, target: str, horizon: int
+) -> dict[str, Any]:
     """Check a forecast request against the dataset and return the job's parameters.
 
     Raises
@@ -48,20 +49,30 @@ def forecast_params(user_id: int, dataset_id: str, target: str, horizon: int
     InvalidInputError
         When the target is not a numeric column, there is no time column, or the
         horizon is out of range.
+
     """
     info = datasets.get_dataset(user_id, dataset_id)
     profile = info.profile
     if profile.time_column is None:
-        raise InvalidInputError(profile.time_explanation or "The data has no time column.",
-                                code="no_time_column")
+        raise InvalidInputError(
+            profile.time_explanation or "The data has no time column.",
+            code="no_time_column",
+        )
     if target not in profile.target_candidates:
         choices = ", ".join(profile.target_candidates) or "none"
-        raise InvalidInputError(f"“{target}” cannot be forecast. Numeric columns you can "
-                                f"choose: {choices}.", code="invalid_target")
+        raise InvalidInputError(
+            f"“{target}” cannot be forecast. Numeric columns you can "
+            f"choose: {choices}.",
+            code="invalid_target",
+        )
     if not isinstance(horizon, int) or not 1 <= horizon <= 1000:
         raise InvalidInputError("Choose a horizon between 1 and 1000 steps.")
-    return {"dataset_id": dataset_id, "version_id": info.version_id, "target": target,
-            "horizon": horizon}
+    return {
+        "dataset_id": dataset_id,
+        "version_id": info.version_id,
+        "target": target,
+        "horizon": horizon,
+    }
 
 
 def run_forecast_job(context: JobContext) -> str:
@@ -77,29 +88,55 @@ def run_forecast_job(context: JobContext) -> str:
     time_column = profile["time_column"]
     series_columns = list(profile.get("series_id_columns") or [])
     frequency = Frequency(**profile["frequency"]) if profile.get("frequency") else None
-    result = forecast(frame, time_column, params["target"], int(params["horizon"]),
-                      frequency, series_columns,
-                      on_progress=lambda f, m: context.progress(0.05 + 0.9 * f, m))
+    result = forecast(
+        frame,
+        time_column,
+        params["target"],
+        int(params["horizon"]),
+        frequency,
+        series_columns,
+        on_progress=lambda f, m: context.progress(0.05 + 0.9 * f, m),
+    )
     forecast_id = db.new_id()
     result.points.write_parquet(storage.forecast_path(user_id, forecast_id))
     with db.session() as s:
-        s.add(db.Forecast(
-            id=forecast_id, user_id=user_id, dataset_id=info.id,
-            version_id=params["version_id"], job_id=context.job_id,
-            target=params["target"], horizon=int(params["horizon"]), model=result.model,
-            model_name=result.model_name,
-            spec={"time_column": time_column, "series_columns": series_columns,
-                  "frequency": profile.get("frequency")},
-            metrics={"holdout": result.holdout, "notes": result.notes}))
+        s.add(
+            db.Forecast(
+                id=forecast_id,
+                user_id=user_id,
+                dataset_id=info.id,
+                version_id=params["version_id"],
+                job_id=context.job_id,
+                target=params["target"],
+                horizon=int(params["horizon"]),
+                model=result.model,
+                model_name=result.model_name,
+                spec={
+                    "time_column": time_column,
+                    "series_columns": series_columns,
+                    "frequency": profile.get("frequency"),
+                },
+                metrics={"holdout": result.holdout, "notes": result.notes},
+            )
+        )
     return forecast_id
 
 
 def _info(row: db.Forecast) -> ForecastInfo:
     spec = row.spec or {}
-    return ForecastInfo(row.id, row.dataset_id, row.version_id, row.target, row.horizon,
-                        row.model, row.model_name, spec.get("time_column", "time"),
-                        list(spec.get("series_columns") or []), dict(row.metrics or {}),
-                        row.created_at)
+    return ForecastInfo(
+        row.id,
+        row.dataset_id,
+        row.version_id,
+        row.target,
+        row.horizon,
+        row.model,
+        row.model_name,
+        spec.get("time_column", "time"),
+        list(spec.get("series_columns") or []),
+        dict(row.metrics or {}),
+        row.created_at,
+    )
 
 
 def get_forecast(user_id: int, forecast_id: str) -> ForecastInfo:
@@ -109,6 +146,7 @@ def get_forecast(user_id: int, forecast_id: str) -> ForecastInfo:
     ------
     NotFoundError
         When it does not exist or belongs to someone else.
+
     """
     with db.session() as s:
         row = s.get(db.Forecast, forecast_id) if isinstance(forecast_id, str) else None
@@ -120,8 +158,12 @@ def get_forecast(user_id: int, forecast_id: str) -> ForecastInfo:
 def list_forecasts(user_id: int, limit: int = 20) -> list[ForecastInfo]:
     """The user's newest forecasts."""
     with db.session() as s:
-        rows = s.scalars(select(db.Forecast).where(db.Forecast.user_id == user_id)
-                         .order_by(db.Forecast.created_at.desc()).limit(limit))
+        rows = s.scalars(
+            select(db.Forecast)
+            .where(db.Forecast.user_id == user_id)
+            .order_by(db.Forecast.created_at.desc())
+            .limit(limit)
+        )
         return [_info(r) for r in rows]
 
 
@@ -138,20 +180,38 @@ def points_at_level(points: pl.DataFrame, level: int) -> pl.DataFrame:
     ------
     InvalidInputError
         For any other level.
+
     """
     if level not in LEVELS:
-        raise InvalidInputError("The interval level must be 80 or 95.", code="invalid_level")
+        raise InvalidInputError(
+            "The interval level must be 80 or 95.", code="invalid_level"
+        )
     lower, upper = LEVELS[level]
-    return points.select("series", "time", pl.col("forecast").alias("value"),
-                         pl.col(lower).alias("lower"), pl.col(upper).alias("upper"))
+    return points.select(
+        "series",
+        "time",
+        pl.col("forecast").alias("value"),
+        pl.col(lower).alias("lower"),
+        pl.col(upper).alias("upper"),
+    )
 
 
 def history(user_id: int, info: ForecastInfo) -> pl.DataFrame:
     """The history the forecast was made from: series, time, value."""
     frame = datasets.open_version(user_id, info.dataset_id, info.version_id)
-    label = (pl.concat_str([pl.col(c).cast(pl.String) for c in info.series_columns],
-                           separator=" / ") if info.series_columns
-             else pl.lit(None, dtype=pl.String))
-    return (frame.select(label.alias("series"), pl.col(info.time_column).alias("time"),
-                         pl.col(info.target).cast(pl.Float64).alias("value"))
-            .drop_nulls(["time", "value"]).sort("series", "time"))
+    label = (
+        pl.concat_str(
+            [pl.col(c).cast(pl.String) for c in info.series_columns], separator=" / "
+        )
+        if info.series_columns
+        else pl.lit(None, dtype=pl.String)
+    )
+    return (
+        frame.select(
+            label.alias("series"),
+            pl.col(info.time_column).alias("time"),
+            pl.col(info.target).cast(pl.Float64).alias("value"),
+        )
+        .drop_nulls(["time", "value"])
+        .sort("series", "time")
+    )

@@ -14,9 +14,19 @@ from services.errors import InvalidInputError, UnreadableFileError
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json")
 MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "#n/a", "nil"}
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y",
-    "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%Y-%m",
 )
 # An .xlsx is a zip: refuse archives that would inflate beyond this (zip bombs).
 MAX_XLSX_INFLATED_BYTES = 2_000_000_000
@@ -30,12 +40,14 @@ def check_suffix(filename: str) -> str:
     ------
     UnreadableFileError
         For any other type, with the list of the ones we read.
+
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFileError(
             f"“{Path(filename).name}” is not a file type Forecast Studio reads. "
-            "Upload a CSV, TSV or TXT table, an Excel .xlsx workbook, Parquet or JSON.")
+            "Upload a CSV, TSV or TXT table, an Excel .xlsx workbook, Parquet or JSON."
+        )
     return suffix
 
 
@@ -49,9 +61,12 @@ def read_table(path: Path, suffix: str, sheet: str | None = None) -> pl.DataFram
     ------
     UnreadableFileError
         When the file is empty, binary or not a table.
+
     """
     if path.stat().st_size == 0:
-        raise UnreadableFileError("The file is empty. Choose a file that holds a table.")
+        raise UnreadableFileError(
+            "The file is empty. Choose a file that holds a table."
+        )
     try:
         if suffix in (".csv", ".tsv", ".txt"):
             frame = _read_delimited(path.read_bytes())
@@ -79,7 +94,8 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-16")
     if b"\x00" in raw[:8192]:
         raise UnreadableFileError(
-            "The file looks binary, not like a text table. Upload a CSV or Excel file.")
+            "The file looks binary, not like a text table. Upload a CSV or Excel file."
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,8 +110,12 @@ def _read_delimited(raw: bytes) -> pl.DataFrame:
     except csv.Error:
         counts = {d: sample.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=lambda d: counts[d])
-    frame = pl.read_csv(text.encode(), separator=delimiter, infer_schema=False,
-                        truncate_ragged_lines=True)
+    frame = pl.read_csv(
+        text.encode(),
+        separator=delimiter,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    )
     return _decimal_comma(frame) if delimiter != "," else frame
 
 
@@ -105,8 +125,11 @@ def _decimal_comma(frame: pl.DataFrame) -> pl.DataFrame:
     for name in frame.columns:
         values = frame[name].drop_nulls().str.strip_chars()
         if values.len() and values.str.contains(r"^[+-]?[\d.]*\d,\d+$").all():
-            exprs.append(pl.col(name).str.replace_all(".", "", literal=True)
-                         .str.replace(",", ".", literal=True))
+            exprs.append(
+                pl.col(name)
+                .str.replace_all(".", "", literal=True)
+                .str.replace(",", ".", literal=True)
+            )
     return frame.with_columns(exprs) if exprs else frame
 
 
@@ -117,19 +140,22 @@ def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
     except zipfile.BadZipFile as exc:
         raise UnreadableFileError(
             "The file is not a valid Excel .xlsx workbook. Save it again from Excel, "
-            "or export it as CSV.") from exc
+            "or export it as CSV."
+        ) from exc
     if inflated > MAX_XLSX_INFLATED_BYTES:
         raise UnreadableFileError(
             "The workbook unpacks to far more data than it holds; it may be damaged "
-            "or malicious. Export the sheet as CSV instead.")
+            "or malicious. Export the sheet as CSV instead."
+        )
     if sheet is not None:
         return pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
     return pl.read_excel(path, sheet_id=1, infer_schema_length=0)
 
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = frame.rename({c: c.strip() or f"column_{i + 1}"
-                          for i, c in enumerate(frame.columns)})
+    frame = frame.rename(
+        {c: c.strip() or f"column_{i + 1}" for i, c in enumerate(frame.columns)}
+    )
     converted = []
     for name in frame.columns:
         column = frame[name]
@@ -147,14 +173,17 @@ def _typed_text(column: pl.Series) -> pl.Series:
         return column
     lowered = values.str.to_lowercase()
     if lowered.is_in(["true", "false", "yes", "no"]).all():
-        return column.str.to_lowercase().is_in(["true", "yes"]).set(column.is_null(), None)
+        return (
+            column.str.to_lowercase().is_in(["true", "yes"]).set(column.is_null(), None)
+        )
     cleaned = column.str.replace_all(r"[,\s$€£%]", "")
     if values.str.replace_all(r"[,\s$€£%]", "").str.contains(_NUMBER.pattern).all():
         if values.str.contains(r"^0\d").any():
             return column  # leading zeros: a code such as a ZIP or SKU, keep it as text
         numbers = cleaned.cast(pl.Float64, strict=False)
-        if (numbers.drop_nulls() == numbers.drop_nulls().round()).all() and \
-                numbers.drop_nulls().abs().max() < 2**53:  # type: ignore[operator]
+        if (
+            numbers.drop_nulls() == numbers.drop_nulls().round()
+        ).all() and numbers.drop_nulls().abs().max() < 2**53:  # type: ignore[operator]
             return numbers.cast(pl.Int64)
         return numbers
     for fmt in DATE_FORMATS:

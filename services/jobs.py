@@ -36,15 +36,32 @@ class JobInfo:
 
 
 def _info(job: db.Job) -> JobInfo:
-    return JobInfo(job.id, job.kind, dict(job.params or {}), job.status, job.progress,
-                   job.message, job.error, job.result_ref, job.created_at, job.finished_at)
+    return JobInfo(
+        job.id,
+        job.kind,
+        dict(job.params or {}),
+        job.status,
+        job.progress,
+        job.message,
+        job.error,
+        job.result_ref,
+        job.created_at,
+        job.finished_at,
+    )
 
 
 def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
     """Queue a job for the user; a worker picks it up when one is free."""
     with db.session() as s:
-        job = db.Job(id=db.new_id(), user_id=user_id, kind=kind, params=params,
-                     status="queued", progress=0.0, message="Waiting for a free worker")
+        job = db.Job(
+            id=db.new_id(),
+            user_id=user_id,
+            kind=kind,
+            params=params,
+            status="queued",
+            progress=0.0,
+            message="Waiting for a free worker",
+        )
         s.add(job)
         s.flush()
         return _info(job)
@@ -64,6 +81,7 @@ def get_job(user_id: int, job_id: str) -> JobInfo:
     ------
     NotFoundError
         When it does not exist or belongs to someone else.
+
     """
     with db.session() as s:
         return _info(_owned(s, user_id, job_id))
@@ -72,8 +90,12 @@ def get_job(user_id: int, job_id: str) -> JobInfo:
 def list_jobs(user_id: int, limit: int = 20) -> list[JobInfo]:
     """The user's most recent jobs, newest first."""
     with db.session() as s:
-        rows = s.scalars(select(db.Job).where(db.Job.user_id == user_id)
-                         .order_by(db.Job.created_at.desc()).limit(limit))
+        rows = s.scalars(
+            select(db.Job)
+            .where(db.Job.user_id == user_id)
+            .order_by(db.Job.created_at.desc())
+            .limit(limit)
+        )
         return [_info(j) for j in rows]
 
 
@@ -84,12 +106,14 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
     ------
     ConflictError
         When the job has already ended.
+
     """
     with db.session() as s:
         job = _owned(s, user_id, job_id)
         if job.status in ENDED:
-            raise ConflictError(f"This run has already ended ({job.status}).",
-                                code="job_ended")
+            raise ConflictError(
+                f"This run has already ended ({job.status}).", code="job_ended"
+            )
         job.cancel_requested = True
         if job.status == "queued":
             job.status, job.message = "cancelled", "Cancelled before it started"
@@ -101,15 +125,26 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
 
 # The worker's side. These calls trust the job id: it came from the record, not a user.
 
+
 def claim_next(host: str) -> db.Job | None:
     """Atomically take the oldest queued job for this runner, or ``None``."""
     with db.session() as s:
-        for job_id in s.scalars(select(db.Job.id).where(db.Job.status == "queued")
-                                .order_by(db.Job.created_at).limit(5)):
+        for job_id in s.scalars(
+            select(db.Job.id)
+            .where(db.Job.status == "queued")
+            .order_by(db.Job.created_at)
+            .limit(5)
+        ):
             taken = s.execute(
-                update(db.Job).where(db.Job.id == job_id, db.Job.status == "queued")
-                .values(status="running", worker_host=host, started_at=db.utcnow(),
-                        heartbeat_at=db.utcnow(), message="Starting")
+                update(db.Job)
+                .where(db.Job.id == job_id, db.Job.status == "queued")
+                .values(
+                    status="running",
+                    worker_host=host,
+                    started_at=db.utcnow(),
+                    heartbeat_at=db.utcnow(),
+                    message="Starting",
+                )
             ).rowcount  # type: ignore[attr-defined]
             if taken:
                 return s.get(db.Job, job_id)
@@ -129,6 +164,7 @@ def report(job_id: str, progress: float, message: str) -> None:
     ------
     JobCancelledError
         When the owner asked to stop the job.
+
     """
     with db.session() as s:
         job = s.get_one(db.Job, job_id)
@@ -142,18 +178,34 @@ def report(job_id: str, progress: float, message: str) -> None:
 def heartbeat(job_id: str) -> None:
     """Tell the runner the worker is alive."""
     with db.session() as s:
-        s.execute(update(db.Job).where(db.Job.id == job_id, db.Job.status == "running")
-                  .values(heartbeat_at=db.utcnow()))
+        s.execute(
+            update(db.Job)
+            .where(db.Job.id == job_id, db.Job.status == "running")
+            .values(heartbeat_at=db.utcnow())
+        )
 
 
-def finish(job_id: str, status: str, message: str, error: str | None = None,
-           result_ref: str | None = None) -> None:
+def finish(
+    job_id: str,
+    status: str,
+    message: str,
+    error: str | None = None,
+    result_ref: str | None = None,
+) -> None:
     """Record how a job ended, unless it has ended already."""
     with db.session() as s:
-        s.execute(update(db.Job).where(db.Job.id == job_id, db.Job.status.not_in(ENDED))
-                  .values(status=status, message=message, error=error,
-                          result_ref=result_ref, finished_at=db.utcnow(),
-                          progress=1.0 if status == "succeeded" else db.Job.progress))
+        s.execute(
+            update(db.Job)
+            .where(db.Job.id == job_id, db.Job.status.not_in(ENDED))
+            .values(
+                status=status,
+                message=message,
+                error=error,
+                result_ref=result_ref,
+                finished_at=db.utcnow(),
+                progress=1.0 if status == "succeeded" else db.Job.progress,
+            )
+        )
 
 
 def running_jobs() -> list[db.Job]:

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from itertools import combinations
-from typing import Literal
+from typing import Any, Literal, cast
 
 import polars as pl
 from pydantic import BaseModel
 
-Role = Literal["time", "numeric", "categorical", "identifier", "boolean", "text",
-               "empty", "constant"]
-Unit = Literal["second", "minute", "hour", "day", "business_day", "week", "month",
-               "quarter", "year"]
+Role = Literal[
+    "time",
+    "numeric",
+    "categorical",
+    "identifier",
+    "boolean",
+    "text",
+    "empty",
+    "constant",
+]
+Unit = Literal[
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "business_day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+]
 
 
 class Frequency(BaseModel):
@@ -59,16 +76,32 @@ class Profile(BaseModel):
 
 
 # Season length per unit (observations per natural cycle), used as a default.
-SEASON_LENGTH: dict[str, int] = {"second": 60, "minute": 60, "hour": 24, "day": 7,
-                                 "business_day": 5, "week": 52, "month": 12,
-                                 "quarter": 4, "year": 1}
+SEASON_LENGTH: dict[str, int] = {
+    "second": 60,
+    "minute": 60,
+    "hour": 24,
+    "day": 7,
+    "business_day": 5,
+    "week": 52,
+    "month": 12,
+    "quarter": 4,
+    "year": 1,
+}
 
 
 def pandas_frequency(frequency: Frequency) -> str:
     """The pandas offset alias Darts uses for this frequency (e.g. ``"MS"``)."""
-    alias = {"second": "s", "minute": "min", "hour": "h", "day": "D",
-             "business_day": "B", "week": "W", "month": "MS", "quarter": "QS",
-             "year": "YS"}[frequency.unit]
+    alias = {
+        "second": "s",
+        "minute": "min",
+        "hour": "h",
+        "day": "D",
+        "business_day": "B",
+        "week": "W",
+        "month": "MS",
+        "quarter": "QS",
+        "year": "YS",
+    }[frequency.unit]
     return f"{frequency.step}{alias}" if frequency.step != 1 else alias
 
 
@@ -81,20 +114,29 @@ def profile_table(frame: pl.DataFrame) -> Profile:
     ...                                 "y": [1.0, 2.0, 4.0]}))
     >>> p.time_column, p.frequency.unit, p.target_candidates
     ('d', 'month', ['y'])
+
     """
     columns = [_column_profile(frame[name]) for name in frame.columns]
-    issues = [DataIssue(severity="info", message=f"Column “{c.name}” is empty.")
-              for c in columns if c.role == "empty"]
-    issues += [DataIssue(severity="info", message=f"Column “{c.name}” has one value only.")
-               for c in columns if c.role == "constant"]
+    issues = [
+        DataIssue(severity="info", message=f"Column “{c.name}” is empty.")
+        for c in columns
+        if c.role == "empty"
+    ]
+    issues += [
+        DataIssue(severity="info", message=f"Column “{c.name}” has one value only.")
+        for c in columns
+        if c.role == "constant"
+    ]
     time_cols = [c.name for c in columns if c.role == "time"]
     time_column = time_cols[0] if time_cols else None
     series_ids: list[str] = []
     frequency = None
     start = end = explanation = None
     if time_column is None:
-        explanation = ("No column looks like dates or times. Forecasting needs one; "
-                       "check the file, or mark a column as time on the Columns page.")
+        explanation = (
+            "No column looks like dates or times. Forecasting needs one; "
+            "check the file, or mark a column as time on the Columns page."
+        )
     else:
         series_ids = _series_id_columns(frame, time_column, columns)
         times = frame[time_column].drop_nulls()
@@ -103,11 +145,21 @@ def profile_table(frame: pl.DataFrame) -> Profile:
         if gap_issue:
             issues.append(gap_issue)
     excluded = set(series_ids)
-    targets = [c.name for c in columns if c.role == "numeric" and c.name not in excluded]
-    return Profile(rows=frame.height, columns=columns, time_column=time_column,
-                   time_explanation=explanation, start=start, end=end,
-                   frequency=frequency, target_candidates=targets,
-                   series_id_columns=series_ids, issues=issues)
+    targets = [
+        c.name for c in columns if c.role == "numeric" and c.name not in excluded
+    ]
+    return Profile(
+        rows=frame.height,
+        columns=columns,
+        time_column=time_column,
+        time_explanation=explanation,
+        start=start,
+        end=end,
+        frequency=frequency,
+        target_candidates=targets,
+        series_id_columns=series_ids,
+        issues=issues,
+    )
 
 
 def _iso(value: object) -> str | None:
@@ -121,33 +173,46 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
     values = column.drop_nulls()
     distinct = values.n_unique() if values.len() else 0
     examples = [str(v) for v in values.unique(maintain_order=True).head(3).to_list()]
-    stats: dict[str, float | None] = {}
+    stats: dict[str, Any] = {}
     if values.len() == 0:
         role: Role = "empty"
     elif distinct == 1:
         role = "constant"
-    elif column.dtype in (pl.Date, pl.Datetime) or isinstance(column.dtype, pl.Datetime):
+    elif column.dtype in (pl.Date, pl.Datetime) or isinstance(
+        column.dtype, pl.Datetime
+    ):
         role = "time"
     elif column.dtype == pl.Boolean:
         role = "boolean"
     elif column.dtype.is_numeric():
-        is_id = (column.dtype.is_integer() and distinct == values.len()
-                 and column.name.lower().rstrip("_").endswith(("id", "code", "key")))
+        is_id = (
+            column.dtype.is_integer()
+            and distinct == values.len()
+            and column.name.lower().rstrip("_").endswith(("id", "code", "key"))
+        )
         role = "identifier" if is_id else "numeric"
-        stats = {"min": float(values.min()), "max": float(values.max()),  # type: ignore[arg-type]
-                 "mean": float(values.mean())}  # type: ignore[arg-type]
+        numbers = values.cast(pl.Float64)
+        stats = {"min": numbers.min(), "max": numbers.max(), "mean": numbers.mean()}
     elif distinct == values.len() and values.len() > 20:
         role = "identifier"
     elif distinct <= max(20, values.len() // 20):
         role = "categorical"
     else:
         role = "text"
-    return ColumnProfile(name=column.name, role=role, dtype=str(column.dtype),
-                         missing=missing, distinct=distinct, examples=examples, **stats)
+    return ColumnProfile(
+        name=column.name,
+        role=role,
+        dtype=str(column.dtype),
+        missing=missing,
+        distinct=distinct,
+        examples=examples,
+        **stats,
+    )
 
 
-def _series_id_columns(frame: pl.DataFrame, time_column: str,
-                       columns: list[ColumnProfile]) -> list[str]:
+def _series_id_columns(
+    frame: pl.DataFrame, time_column: str, columns: list[ColumnProfile]
+) -> list[str]:
     times = frame[time_column]
     if times.drop_nulls().n_unique() == times.drop_nulls().len():
         return []
@@ -160,8 +225,9 @@ def _series_id_columns(frame: pl.DataFrame, time_column: str,
     return []
 
 
-def detect_frequency(frame: pl.DataFrame, time_column: str,
-                     series_ids: list[str]) -> tuple[Frequency | None, DataIssue | None]:
+def detect_frequency(
+    frame: pl.DataFrame, time_column: str, series_ids: list[str]
+) -> tuple[Frequency | None, DataIssue | None]:
     """Infer the spacing of the time column (within each series).
 
     Returns the frequency (``None`` when irregular) and, when points are missing or the
@@ -183,15 +249,20 @@ def detect_frequency(frame: pl.DataFrame, time_column: str,
         return None, DataIssue(
             severity="warning",
             message=f"The time steps are irregular (typical gap {median:g} days). "
-                    "Resample the data to a regular frequency before forecasting.")
-    irregular = int((days != median).sum()) if frequency.unit not in (
-        "month", "quarter", "year", "business_day") else 0
+            "Resample the data to a regular frequency before forecasting.",
+        )
+    irregular = (
+        int((days != median).sum())
+        if frequency.unit not in ("month", "quarter", "year", "business_day")
+        else 0
+    )
     if irregular:
         return frequency, DataIssue(
             severity="warning",
             message=f"{irregular} time steps differ from the usual "
-                    f"{frequency.step} {frequency.unit.replace('_', ' ')}(s): "
-                    "some periods are missing or repeated.")
+            f"{frequency.step} {frequency.unit.replace('_', ' ')}(s): "
+            "some periods are missing or repeated.",
+        )
     return frequency, None
 
 
@@ -200,10 +271,17 @@ def _frequency_from_gap(days: float, times: pl.Series) -> Frequency | None:
     for unit, size in (("second", 1), ("minute", 60), ("hour", 3600)):
         if seconds < {"second": 60, "minute": 3600, "hour": 86400}[unit]:
             step = seconds / size
-            return Frequency(unit=unit, step=round(step)) if step == round(step) else None
+            return (
+                Frequency(unit=cast(Unit, unit), step=round(step))
+                if step == round(step)
+                else None
+            )
     month_start = bool((times.dt.day() == 1).all())
-    for unit, span, months in (("year", 365.25, 12), ("quarter", 91.3, 3),
-                               ("month", 30.4, 1)):
+    for unit, span, months in (
+        ("year", 365.25, 12),
+        ("quarter", 91.3, 3),
+        ("month", 30.4, 1),
+    ):
         if month_start and abs(days - span) / span < 0.05 * (12 / months):
             return Frequency(unit=unit, step=1)  # type: ignore[arg-type]
     if days == 1 and times.len() > 10 and bool((times.dt.weekday() <= 5).all()):

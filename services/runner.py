@@ -19,9 +19,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
-
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from services import db, jobs
 from services.errors import JobCancelledError, ServiceError
@@ -29,20 +28,22 @@ from services.errors import JobCancelledError, ServiceError
 log = logging.getLogger(__name__)
 
 HANDLERS = {"forecast": "services.forecasts:run_forecast_job"}
-INTERRUPTED = ("This run was interrupted: the worker running it stopped before it "
-               "finished. Start it again.")
+INTERRUPTED = (
+    "This run was interrupted: the worker running it stopped before it "
+    "finished. Start it again."
+)
 
 
 @dataclass
 class JobContext:
-    """What a job handler gets: the record's owner and parameters, and a way to report."""
+    """What a job handler gets: the owner, the parameters, and a way to report."""
 
     job_id: str
     user_id: int
     params: dict[str, Any] = field(default_factory=dict)
 
     def progress(self, fraction: float, message: str) -> None:
-        """Report progress; raises ``JobCancelledError`` when the owner asked to stop."""
+        """Report progress; raise ``JobCancelledError`` if the owner asked to stop."""
         jobs.report(self.job_id, fraction, message)
 
     def cancelled(self) -> bool:
@@ -69,8 +70,11 @@ def recover_interrupted(host: str, heartbeat_timeout_s: float) -> int:
         if beat.tzinfo is None:
             beat = beat.replace(tzinfo=now.tzinfo)
         stale = now - beat > timedelta(seconds=heartbeat_timeout_s)
-        dead_here = (job.worker_host == host and job.worker_pid is not None
-                     and not _pid_alive(job.worker_pid))
+        dead_here = (
+            job.worker_host == host
+            and job.worker_pid is not None
+            and not _pid_alive(job.worker_pid)
+        )
         if stale or dead_here:
             jobs.finish(job.id, "interrupted", INTERRUPTED, error=INTERRUPTED)
             count += 1
@@ -82,7 +86,8 @@ def _work(job_id: str, handler_path: str) -> None:
     logging.basicConfig(level=logging.INFO)
     module_name, function_name = handler_path.split(":")
     handler: Callable[[JobContext], str | None] = getattr(
-        importlib.import_module(module_name), function_name)
+        importlib.import_module(module_name), function_name
+    )
     with db.session() as s:
         job = s.get_one(db.Job, job_id)
         context = JobContext(job.id, job.user_id, dict(job.params or {}))
@@ -120,19 +125,26 @@ class JobRunner:
         result reference (or ``None``).
     cancel_grace_s
         How long a running job may take to notice a cancel before it is terminated.
+
     """
 
-    def __init__(self, workers: int = 2, handlers: dict[str, str] | None = None,
-                 heartbeat_timeout_s: float = 120.0, cancel_grace_s: float = 10.0,
-                 poll_interval_s: float = 0.25, start_method: str = "forkserver",
-                 preload: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        handlers: dict[str, str] | None = None,
+        heartbeat_timeout_s: float = 120.0,
+        cancel_grace_s: float = 10.0,
+        poll_interval_s: float = 0.25,
+        start_method: str = "forkserver",
+        preload: tuple[str, ...] = (),
+    ) -> None:
         self.workers = max(1, workers)
         self.handlers = handlers or HANDLERS
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.cancel_grace_s = cancel_grace_s
         self.poll_interval_s = poll_interval_s
         self.host = socket.gethostname()
-        self._context = multiprocessing.get_context(start_method)
+        self._context: Any = multiprocessing.get_context(start_method)
         if start_method == "forkserver" and preload:
             self._context.set_forkserver_preload(list(preload))
         self._active: dict[str, tuple[BaseProcess, float | None]] = {}
@@ -148,7 +160,9 @@ class JobRunner:
         """Recover interrupted jobs, then run queued ones in a background thread."""
         recover_interrupted(self.host, self.heartbeat_timeout_s)
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, name="job-runner", daemon=True
+        )
         self._thread.start()
 
     def stop(self, terminate: bool = True) -> None:
@@ -180,9 +194,12 @@ class JobRunner:
             if not proc.is_alive():
                 proc.join()
                 del self._active[job_id]
-                jobs.finish(job_id, "interrupted",
-                            f"{INTERRUPTED} (The worker exited with code {proc.exitcode}.)",
-                            error=INTERRUPTED)
+                jobs.finish(
+                    job_id,
+                    "interrupted",
+                    f"{INTERRUPTED} (The worker exited with code {proc.exitcode}.)",
+                    error=INTERRUPTED,
+                )
             elif jobs.cancel_requested(job_id):
                 now = time.monotonic()
                 if cancel_seen is None:
@@ -198,11 +215,19 @@ class JobRunner:
                 break
             handler = self.handlers.get(job.kind)
             if handler is None:
-                jobs.finish(job.id, "failed", f"Unknown kind of run: {job.kind}.",
-                            error="unknown job kind")
+                jobs.finish(
+                    job.id,
+                    "failed",
+                    f"Unknown kind of run: {job.kind}.",
+                    error="unknown job kind",
+                )
                 continue
-            proc = self._context.Process(target=_work, args=(job.id, handler),
-                                         name=f"job-{job.id[:8]}", daemon=True)
+            proc = self._context.Process(
+                target=_work,
+                args=(job.id, handler),
+                name=f"job-{job.id[:8]}",
+                daemon=True,
+            )
             proc.start()
             jobs.set_worker(job.id, proc.pid or 0)
             self._active[job.id] = (proc, None)

@@ -38,7 +38,9 @@ class TooManyAttemptsError(ServiceError):
 
 
 def _account(user: db.User) -> Account:
-    return Account(user.id, user.username, user.is_admin, user.is_active, user.created_at)
+    return Account(
+        user.id, user.username, user.is_admin, user.is_active, user.created_at
+    )
 
 
 def _validate(username: str, password: str) -> str:
@@ -47,7 +49,8 @@ def _validate(username: str, password: str) -> str:
         raise InvalidInputError("Choose a user name of 1 to 80 visible characters.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(
-            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+        )
     return username
 
 
@@ -60,14 +63,21 @@ def create_user(username: str, password: str) -> Account:
         For an empty name or a short password.
     ConflictError
         When the name is taken.
+
     """
     username = _validate(username, password)
     with db.session() as s:
         if s.scalar(select(db.User).where(db.User.username == username)):
-            raise ConflictError(f"The user name “{username}” is taken.", code="username_taken")
+            raise ConflictError(
+                f"The user name “{username}” is taken.", code="username_taken"
+            )
         first = not s.scalar(select(func.count()).select_from(db.User))
-        user = db.User(username=username, password_hash=generate_password_hash(password),
-                       is_admin=first, is_active=True)
+        user = db.User(
+            username=username,
+            password_hash=generate_password_hash(password),
+            is_admin=first,
+            is_active=True,
+        )
         s.add(user)
         s.flush()
         return _account(user)
@@ -87,6 +97,7 @@ def authenticate(username: str, password: str) -> Account | None:
     ------
     TooManyAttemptsError
         While the account is slowed down after repeated failures.
+
     """
     with db.session() as s:
         user = s.scalar(select(db.User).where(db.User.username == username.strip()))
@@ -97,7 +108,8 @@ def authenticate(username: str, password: str) -> Account | None:
         wait = _lockout_remaining(user)
         if wait > 0:
             raise TooManyAttemptsError(
-                f"Too many failed sign-ins. Wait {wait} seconds and try again.")
+                f"Too many failed sign-ins. Wait {wait} seconds and try again."
+            )
         if not check_password_hash(user.password_hash, password) or not user.is_active:
             user.failed_logins += 1
             user.last_failed_at = db.utcnow()
@@ -124,12 +136,14 @@ def change_password(user_id: int, old_password: str, new_password: str) -> None:
     ------
     InvalidInputError
         When the current password is wrong or the new one too short.
+
     """
     with db.session() as s:
         user = s.get(db.User, user_id)
         if user is None or not check_password_hash(user.password_hash, old_password):
-            raise InvalidInputError("The current password is not right.",
-                                    code="wrong_password")
+            raise InvalidInputError(
+                "The current password is not right.", code="wrong_password"
+            )
         _validate(user.username, new_password)
         user.password_hash = generate_password_hash(new_password)
 
@@ -141,7 +155,7 @@ def list_accounts() -> list[Account]:
 
 
 def registration_open() -> bool:
-    """Whether new people may create an account (an admin's choice wins over settings)."""
+    """Whether new people may sign up (an admin's choice wins over settings)."""
     with db.session() as s:
         stored = s.get(db.AppSetting, "allow_registration")
         if stored is not None:
@@ -152,7 +166,11 @@ def registration_open() -> bool:
 def set_registration_open(is_open: bool) -> None:
     """Open or close registration from the app."""
     with db.session() as s:
-        s.merge(db.AppSetting(key="allow_registration", value="true" if is_open else "false"))
+        s.merge(
+            db.AppSetting(
+                key="allow_registration", value="true" if is_open else "false"
+            )
+        )
 
 
 def _token_hash(token: str) -> str:
@@ -166,12 +184,15 @@ def create_token(username: str, name: str = "api") -> str:
     ------
     NotFoundError-like InvalidInputError
         When there is no such user.
+
     """
     token = "fs_" + secrets.token_urlsafe(32)
     with db.session() as s:
         user = s.scalar(select(db.User).where(db.User.username == username))
         if user is None:
-            raise InvalidInputError(f"There is no user “{username}”.", code="no_such_user")
+            raise InvalidInputError(
+                f"There is no user “{username}”.", code="no_such_user"
+            )
         s.add(db.ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
     return token
 
@@ -179,7 +200,9 @@ def create_token(username: str, name: str = "api") -> str:
 def account_for_token(token: str) -> Account | None:
     """The active account a bearer token belongs to, or ``None``."""
     with db.session() as s:
-        row = s.scalar(select(db.ApiToken).where(db.ApiToken.token_hash == _token_hash(token)))
+        row = s.scalar(
+            select(db.ApiToken).where(db.ApiToken.token_hash == _token_hash(token))
+        )
         if row is None:
             return None
         user = s.get(db.User, row.user_id)

@@ -1,0 +1,50 @@
+# Forecast Studio: the README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The CPU build of PyTorch, installed before everything else so pip never pulls CUDA.
+TORCH_SPEC ?= torch==2.13.0
+
+.PHONY: setup run dev test lint pytest browser bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/gunicorn --config gunicorn.conf.py app:server
+
+# Flask's development server with the debugger: for development only.
+dev: setup
+	FORECAST_STUDIO_DEBUG=true $(BIN)/flask --app app run --debug --port 8050
+
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "Browser tests need Chromium and its driver. Run:"; \
+		echo "  sudo apt-get install -y chromium chromium-driver"; \
+		exit 1; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+pytest: setup browser
+	$(BIN)/pytest
+
+test: lint pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
