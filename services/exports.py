@@ -6,10 +6,18 @@ import io
 
 import polars as pl
 
-from services.forecasting import POINT_COLUMNS
-
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The downloadable schema that every later export keeps.
+EXPORT_COLUMNS = [
+    "time",
+    "series",
+    "forecast",
+    "lower_80",
+    "upper_80",
+    "lower_95",
+    "upper_95",
+]
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
@@ -28,13 +36,13 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 
 def forecast_csv(points: pl.DataFrame) -> bytes:
     """The forecast as CSV (UTF-8), columns in the export schema."""
-    return neutralise_formulas(points.select(POINT_COLUMNS)).write_csv().encode()
+    return neutralise_formulas(points.select(EXPORT_COLUMNS)).write_csv().encode()
 
 
 def forecast_xlsx(points: pl.DataFrame) -> bytes:
     """The forecast as an Excel workbook: a ``Forecast`` sheet in the export schema."""
     buffer = io.BytesIO()
-    frame = neutralise_formulas(points.select(POINT_COLUMNS))
+    frame = neutralise_formulas(points.select(EXPORT_COLUMNS))
     frame.write_excel(
         buffer,
         worksheet="Forecast",

@@ -166,12 +166,18 @@ class JobRunner:
         self._thread.start()
 
     def stop(self, terminate: bool = True) -> None:
-        """Stop taking jobs; end running workers and mark their jobs interrupted."""
+        """Stop taking jobs.
+
+        With ``terminate``, end running workers and mark their jobs interrupted;
+        without, leave them as a crashed server would, for the next start to recover.
+        """
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         for job_id, (proc, _) in list(self._active.items()):
-            if terminate and proc.is_alive():
+            if not terminate:
+                continue
+            if proc.is_alive():
                 proc.terminate()
             proc.join(timeout=5)
             jobs.finish(job_id, "interrupted", INTERRUPTED, error=INTERRUPTED)

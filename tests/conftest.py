@@ -1,0 +1,133 @@
+"""Shared fixtures: one app per test session, a fresh user (and token) per test.
+
+The data folder is a temporary directory made before the app is imported, so the
+SQLite database, uploads and forecasts of a test run never touch ./data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA_DIR = tempfile.mkdtemp(prefix="forecast-studio-test-")
+os.environ["FORECAST_STUDIO_ENV"] = "testing"
+os.environ["FORECAST_STUDIO_DATA_DIR"] = DATA_DIR
+
+TEST_DATA = Path(__file__).parent / "data"
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+@pytest.fixture(scope="session")
+def database() -> None:
+    """The session's SQLite database, migrated to the newest schema."""
+    from services import db
+
+    db.migrate()
+
+
+@pytest.fixture(scope="session")
+def dash_app(database: None) -> Any:
+    """The one Dash app of the test session (Dash allows one per process)."""
+    import app as app_module
+
+    return app_module.app
+
+
+@pytest.fixture(scope="session")
+def server(dash_app: Any) -> Any:
+    """The Flask server behind the app."""
+    return dash_app.server
+
+
+@pytest.fixture
+def client(server: Any) -> Any:
+    """A Flask test client with its own cookies."""
+    return server.test_client()
+
+
+@pytest.fixture
+def make_account(database: None) -> Callable[..., Any]:
+    """Create a fresh account with a unique name."""
+    from services import users
+
+    def make(password: str = "correct horse battery") -> Any:
+        return users.create_user(f"user-{uuid.uuid4().hex[:10]}", password)
+
+    return make
+
+
+class ApiClient:
+    """A test client that sends a user's bearer token with every request."""
+
+    def __init__(self, client: Any, token: str, account: Any) -> None:
+        self.client, self.account = client, account
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.client.post(path, headers=self.headers, **kwargs)
+
+    def upload(self, path: Path, name: str | None = None) -> Any:
+        with path.open("rb") as handle:
+            return self.post(
+                "/api/v1/datasets",
+                data={"file": (handle, name or path.name)},
+                content_type="multipart/form-data",
+            )
+
+    def wait_for_job(self, job_id: str, timeout: float = 120) -> dict[str, Any]:
+        """Poll the job's record until it has ended (waiting on state, not time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            body = self.get(f"/api/v1/jobs/{job_id}").get_json()
+            if body["status"] not in ("queued", "running"):
+                return dict(body)
+            time.sleep(0.2)
+        raise AssertionError(f"job {job_id} still {body['status']} after {timeout}s")
+
+
+@pytest.fixture
+def api_for(server: Any, make_account: Callable[..., Any]) -> Callable[[], ApiClient]:
+    """Make an API client for a brand-new user."""
+    from services import users
+
+    def make() -> ApiClient:
+        account = make_account()
+        return ApiClient(
+            server.test_client(), users.create_token(account.username), account
+        )
+
+    return make
+
+
+@pytest.fixture
+def api(api_for: Callable[[], ApiClient]) -> ApiClient:
+    """An API client for a fresh user."""
+    return api_for()
+
+
+@pytest.fixture
+def logged_in(server: Any) -> Callable[[Any], Iterator[None]]:
+    """A request context signed in as an account, for calling callbacks directly."""
+    from contextlib import contextmanager
+
+    from flask_login import login_user
+
+    from auth import LoginUser
+
+    @contextmanager
+    def context(account: Any) -> Iterator[None]:
+        with server.test_request_context():
+            login_user(LoginUser(account))
+            yield
+
+    return context

@@ -1,0 +1,84 @@
+"""Forecasting: the automatic choice between seasonal naive and AutoETS, intervals."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from services.errors import InvalidInputError, SeriesTooShortError
+from services.forecasting import POINT_COLUMNS, forecast
+from services.ingest import read_table
+from services.profiling import profile_table
+from tests.conftest import SAMPLES, TEST_DATA
+
+
+def _run(path, target, horizon, **kwargs):  # type: ignore[no-untyped-def]
+    frame = read_table(path, path.suffix)
+    profile = profile_table(frame)
+    return forecast(
+        frame,
+        profile.time_column,
+        target,
+        horizon,
+        profile.frequency,
+        profile.series_id_columns,
+        **kwargs,
+    )
+
+
+def test_trending_seasonal_series_chooses_ets() -> None:
+    result = _run(SAMPLES / "air_passengers.csv", "passengers", 12)
+    assert result.model == "auto_ets"
+    assert result.holdout["auto_ets"]["mase"] < result.holdout["seasonal_naive"]["mase"]
+    assert result.points.columns == POINT_COLUMNS
+    assert result.points.height == 12
+    assert result.points["time"][0].isoformat() == "1961-01-01"
+
+
+def test_exactly_repeating_series_chooses_seasonal_naive() -> None:
+    result = _run(TEST_DATA / "weekly_repeating.csv", "visits", 14)
+    assert result.model == "seasonal_naive"
+    assert result.holdout["seasonal_naive"]["mae"] == pytest.approx(0, abs=1e-9)
+    assert result.points["forecast"].to_list()[:7] == [120, 135, 150, 148, 160, 90, 70]
+
+
+def test_intervals_are_nested_around_the_forecast() -> None:
+    points = _run(SAMPLES / "air_passengers.csv", "passengers", 24).points
+    ordered = points.select(
+        (pl.col("lower_95") <= pl.col("lower_80"))
+        & (pl.col("lower_80") <= pl.col("forecast"))
+        & (pl.col("forecast") <= pl.col("upper_80"))
+        & (pl.col("upper_80") <= pl.col("upper_95"))
+    )
+    assert ordered.to_series().all()
+    width = (points["upper_80"] - points["lower_80"]).to_list()
+    assert width[-1] > width[0]  # uncertainty grows with the horizon
+
+
+def test_one_forecast_per_series_in_a_long_table() -> None:
+    result = _run(TEST_DATA / "store_units.xlsx", "units", 6)
+    assert sorted(result.points["series"].unique().to_list()) == ["North", "South"]
+    assert result.points.height == 12
+
+
+def test_progress_is_reported_up_to_done() -> None:
+    seen: list[tuple[float, str]] = []
+    _run(
+        SAMPLES / "air_passengers.csv",
+        "passengers",
+        12,
+        on_progress=lambda f, m: seen.append((f, m)),
+    )
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("AutoETS" in m for _, m in seen)
+
+
+def test_too_short_history_says_what_to_do() -> None:
+    with pytest.raises(SeriesTooShortError, match="shorter horizon"):
+        _run(TEST_DATA / "short_monthly.csv", "sales", 6)
+
+
+def test_non_numeric_target_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="numbers"):
+        _run(SAMPLES / "australian_accommodation.csv", "state", 4)

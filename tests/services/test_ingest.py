@@ -1,0 +1,128 @@
+"""Reading uploads: formats, encodings, number styles, and clear refusals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.errors import ServiceError, UnreadableFileError
+from services.ingest import check_suffix, read_table
+from tests.conftest import SAMPLES, TEST_DATA
+
+
+def test_reads_a_plain_csv_with_dates_and_integers() -> None:
+    frame = read_table(SAMPLES / "air_passengers.csv", ".csv")
+    assert frame.schema == {"month": pl.Date, "passengers": pl.Int64}
+    assert frame.height == 144
+
+
+def test_reads_a_european_export() -> None:
+    frame = read_table(TEST_DATA / "european_sales.csv", ".csv")
+    assert frame["Datum"].dtype == pl.Date
+    assert frame["Datum"][12].isoformat() == "2023-01-13"  # day first
+    assert frame["Umsatz"].dtype == pl.Float64
+    assert 800 < frame["Umsatz"].min() and frame["Umsatz"].max() < 1600  # type: ignore[operator]
+    assert frame["Filiale"][0] == "Köln"  # Latin-1 decoded
+    assert frame["Bemerkung"].null_count() == 58
+
+
+def test_keeps_codes_with_leading_zeros_as_text() -> None:
+    frame = read_table(TEST_DATA / "zip_codes.csv", ".csv")
+    assert frame["zip"].dtype == pl.String
+    assert frame["zip"][0] == "01067"
+    assert frame["population"].dtype == pl.Int64
+
+
+def test_reads_the_first_sheet_of_a_workbook() -> None:
+    frame = read_table(TEST_DATA / "store_units.xlsx", ".xlsx")
+    assert frame.columns == ["month", "store", "units"]
+    assert frame["month"].dtype in (pl.Date, pl.Datetime)
+    assert frame["units"].dtype == pl.Float64
+
+
+def test_missing_value_tokens_in_any_case(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "day,value\n2024-01-01,1\n2024-01-02,NA\n2024-01-03,n/a\n"
+        "2024-01-04,-\n2024-01-05,NULL\n2024-01-06,6\n"
+    )
+    frame = read_table(path, ".csv")
+    assert frame["value"].to_list() == [1, None, None, None, None, 6]
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\x00" * 10, "binary"),
+    ],
+)
+def test_refuses_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFileError, match=message):
+        read_table(path, ".csv")
+
+
+def test_refuses_a_fake_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    shutil.copy(SAMPLES / "air_passengers.csv", path)
+    with pytest.raises(UnreadableFileError, match="Excel"):
+        read_table(path, ".xlsx")
+
+
+def test_refuses_unknown_file_types() -> None:
+    with pytest.raises(UnreadableFileError, match="CSV"):
+        check_suffix("holiday.jpg")
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.binary(min_size=0, max_size=400))
+def test_random_bytes_never_raise_anything_but_a_service_error(
+    tmp_path: Path, blob: bytes
+) -> None:
+    path = tmp_path / "random.csv"
+    path.write_bytes(blob)
+    try:
+        read_table(path, ".csv")
+    except ServiceError:
+        pass
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                ["1", "2,5", "x", "", "NA", "2024-01-01", '"a;b"', "-3.5", "yes"]
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_random_csv_like_text_never_raises_anything_but_a_service_error(
+    tmp_path: Path, rows: list[list[str]], sep: str
+) -> None:
+    path = tmp_path / "random.csv"
+    path.write_text("\n".join(sep.join(r) for r in rows))
+    try:
+        read_table(path, ".csv")
+    except ServiceError:
+        pass

@@ -1,0 +1,61 @@
+"""Accounts: hashing, the first administrator, slowed sign-ins, tokens, registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services import db, users
+from services.errors import ConflictError, InvalidInputError
+
+
+def test_passwords_are_hashed_and_checked(make_account: Any) -> None:
+    account = make_account("a long password")
+    with db.session() as s:
+        stored = s.get_one(db.User, account.id).password_hash
+    assert "a long password" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    assert users.authenticate(account.username, "a long password") == account
+    assert users.authenticate(account.username, "wrong password") is None
+    assert users.authenticate("nobody-" + account.username, "a long password") is None
+
+
+def test_short_passwords_and_taken_names_are_refused(make_account: Any) -> None:
+    account = make_account()
+    with pytest.raises(InvalidInputError, match="8 characters"):
+        users.create_user("someone-new", "short")
+    with pytest.raises(ConflictError):
+        users.create_user(account.username, "another long one")
+
+
+def test_repeated_failures_slow_sign_in_down(make_account: Any) -> None:
+    account = make_account("the right password")
+    for _ in range(users.FREE_FAILURES):
+        assert users.authenticate(account.username, "wrong") is None
+    with pytest.raises(users.TooManyAttemptsError, match="Wait"):
+        users.authenticate(account.username, "the right password")
+
+
+def test_change_password_checks_the_old_one(make_account: Any) -> None:
+    account = make_account("old password!")
+    with pytest.raises(InvalidInputError, match="current password"):
+        users.change_password(account.id, "not it", "new password!")
+    users.change_password(account.id, "old password!", "new password!")
+    assert users.authenticate(account.username, "new password!") is not None
+
+
+def test_tokens_are_stored_hashed_and_identify_their_user(make_account: Any) -> None:
+    account = make_account()
+    token = users.create_token(account.username)
+    with db.session() as s:
+        assert s.query(db.ApiToken).filter_by(token_hash=token).count() == 0
+    found = users.account_for_token(token)
+    assert found is not None and found.id == account.id
+    assert users.account_for_token(token + "x") is None
+
+
+def test_registration_can_be_closed_and_opened(database: None) -> None:
+    users.set_registration_open(False)
+    assert users.registration_open() is False
+    users.set_registration_open(True)
+    assert users.registration_open() is True
