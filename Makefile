@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # The CPU build of PyTorch, installed before everything else so pip never pulls CUDA.
 TORCH_SPEC ?= torch==2.13.0
+# Elsewhere, point pip at PyTorch's CPU wheels: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+TORCH_INDEX_URL ?=
 
-.PHONY: setup run dev test lint pytest browser bench clean
+.PHONY: setup run dev test lint pytest browser clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) "$(TORCH_SPEC)"
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -21,7 +23,7 @@ run: setup
 
 # Flask's development server with the debugger: for development only.
 dev: setup
-	FORECAST_STUDIO_DEBUG=true $(BIN)/flask --app app run --debug --port 8050
+	$(BIN)/flask --app app run --debug --host 127.0.0.1 --port 8050
 
 browser:
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
@@ -36,15 +38,13 @@ browser:
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 pytest: setup browser
 	$(BIN)/pytest
 
 test: lint pytest
-
-bench: setup
-	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,6 @@ import importlib
 import logging
 import multiprocessing
 import pkgutil
-import threading
 from datetime import timedelta
 
 import dash
@@ -79,14 +78,12 @@ def build_app() -> dash.Dash:
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
         preload=("services.forecasts",),
     )
-    started = threading.Lock()
+    atexit.register(runner.stop)
 
     @server.before_request
     def _start_runner() -> None:
-        # Started by the first request, so CLI commands and imports start no workers.
-        if runner._thread is None and started.acquire(blocking=False):
-            runner.start()
-            atexit.register(runner.stop)
+        # Started by requests, so CLI commands and imports start no worker processes.
+        runner.ensure_running()
 
     server.extensions["job_runner"] = runner
     return app

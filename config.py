@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def secret_key() -> str:
         return str(settings.SECRET_KEY)
     path = data_dir() / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
+        # Write aside, then link into place: several processes starting at once
+        # agree on one secret and nobody reads a half-written file.
+        draft = path.with_name(f"secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

@@ -203,3 +203,9 @@ def openapi() -> ResponseReturnValue:
     from api.openapi import document
 
     return jsonify(document())
+
+
+@blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(_rest: str) -> ResponseReturnValue:
+    """Unknown API paths are JSON 404s (not the app's pages)."""
+    return error_response(404, "not_found", "There is no such API endpoint.")

@@ -126,12 +126,12 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
 # The worker's side. These calls trust the job id: it came from the record, not a user.
 
 
-def claim_next(host: str) -> db.Job | None:
-    """Atomically take the oldest queued job for this runner, or ``None``."""
+def claim_next(host: str, kinds: list[str]) -> db.Job | None:
+    """Atomically take the oldest queued job of these kinds, or ``None``."""
     with db.session() as s:
         for job_id in s.scalars(
             select(db.Job.id)
-            .where(db.Job.status == "queued")
+            .where(db.Job.status == "queued", db.Job.kind.in_(kinds))
             .order_by(db.Job.created_at)
             .limit(5)
         ):

@@ -150,11 +150,20 @@ class JobRunner:
         self._active: dict[str, tuple[BaseProcess, float | None]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
 
     @property
     def active_processes(self) -> dict[str, BaseProcess]:
         """Job id → the worker process running it (for operators and tests)."""
         return {job_id: proc for job_id, (proc, _) in self._active.items()}
+
+    def ensure_running(self) -> None:
+        """Start unless already running (safe to call from every request thread)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self.start()
 
     def start(self) -> None:
         """Recover interrupted jobs, then run queued ones in a background thread."""
@@ -216,18 +225,10 @@ class JobRunner:
                     del self._active[job_id]
                     jobs.finish(job_id, "cancelled", "Cancelled")
         while len(self._active) < self.workers and not self._stop.is_set():
-            job = jobs.claim_next(self.host)
+            job = jobs.claim_next(self.host, list(self.handlers))
             if job is None:
                 break
-            handler = self.handlers.get(job.kind)
-            if handler is None:
-                jobs.finish(
-                    job.id,
-                    "failed",
-                    f"Unknown kind of run: {job.kind}.",
-                    error="unknown job kind",
-                )
-                continue
+            handler = self.handlers[job.kind]
             proc = self._context.Process(
                 target=_work,
                 args=(job.id, handler),

@@ -118,7 +118,6 @@ def test_a_job_whose_worker_died_with_the_server_is_interrupted_at_restart(
     first.stop(terminate=False)  # the server goes away without cleaning up…
     os.kill(pid, signal.SIGKILL)  # …and its worker dies with it
     wait_until(lambda: not _pid_alive(pid))
-    assert jobs.get_job(owner, job.id).status == "running"
     second = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
     second.start()
     try:

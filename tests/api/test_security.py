@@ -1,0 +1,171 @@
+"""Deny by default, isolation between users, and the sign-in pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from dash.exceptions import PreventUpdate
+
+from auth import PUBLIC_ENDPOINTS
+from tests.conftest import SAMPLES, ApiClient
+
+SAMPLE_ARGS = {
+    "filename": "app.css",
+    "package_name": "dash",
+    "path": "anything",
+    "fingerprinted_path": "dash_renderer.min.js",
+}
+
+
+def sign_in(client: Any, username: str, password: str, next_: str = "") -> Any:
+    """Sign in through the real form, CSRF token included."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, page
+    return client.post(
+        f"/login{next_}",
+        data={"csrf_token": token.group(1), "username": username, "password": password},
+    )
+
+
+def test_every_route_refuses_anonymous_requests(server: Any) -> None:
+    client = server.test_client()
+    checked = 0
+    for rule in server.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = re.sub(rf"<(?:[a-z]+:)?{arg}>", SAMPLE_ARGS.get(arg, "x" * 32), url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, json={})
+            if response.status_code in (301, 302, 303, 307, 308):
+                assert response.location.startswith("/login"), (method, url)
+            else:
+                assert response.status_code == 401, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 20
+    for method, url in [
+        ("POST", "/_dash-update-component"),
+        ("GET", "/_dash-layout"),
+        ("GET", "/_dash-dependencies"),
+        ("GET", "/api/v1/datasets"),
+        ("POST", "/api/v1/datasets"),
+    ]:
+        assert client.open(url, method=method, json={}).status_code == 401, url
+    assert client.get("/models").location.startswith("/login?next=/models")
+    assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_a_browser_session_is_not_an_api_token(client: Any, make_account: Any) -> None:
+    account = make_account("session password")
+    assert sign_in(client, account.username, "session password").status_code == 302
+    assert client.get("/upload").status_code == 200
+    assert client.get("/api/v1/datasets").status_code == 401
+
+
+def test_other_users_objects_do_not_exist(
+    api_for: Any, logged_in: Any, server: Any
+) -> None:
+    owner: ApiClient = api_for()
+    stranger: ApiClient = api_for()
+    dataset = owner.upload(SAMPLES / "air_passengers.csv").get_json()
+    job_id = owner.post(
+        f"/api/v1/datasets/{dataset['id']}/forecasts",
+        json={"target": "passengers", "horizon": 6},
+    ).get_json()["job_id"]
+    forecast_id = owner.wait_for_job(job_id)["forecast_id"]
+
+    for method, url in [
+        ("GET", f"/api/v1/datasets/{dataset['id']}"),
+        ("POST", f"/api/v1/datasets/{dataset['id']}/forecasts"),
+        ("GET", f"/api/v1/jobs/{job_id}"),
+        ("POST", f"/api/v1/jobs/{job_id}/cancel"),
+        ("GET", f"/api/v1/forecasts/{forecast_id}"),
+        ("GET", f"/api/v1/forecasts/{forecast_id}/export?format=csv"),
+    ]:
+        response = stranger.client.open(
+            url,
+            method=method,
+            headers=stranger.headers,
+            json={"target": "passengers", "horizon": 3},
+        )
+        assert response.status_code == 404, (method, url)
+        assert response.get_json()["error"]["code"] == "not_found"
+    assert stranger.get("/api/v1/datasets").get_json()["datasets"] == []
+    assert stranger.get("/api/v1/jobs").get_json()["jobs"] == []
+
+    from callbacks import models
+
+    with logged_in(stranger.account):
+        polled = models.poll_job(1, {"job_id": job_id})
+        assert polled[0] == 0 and polled[-2] is None  # no progress, no forecast
+        assert models.show_forecast({"forecast_id": forecast_id})[0] == {
+            "display": "none"
+        }
+        with pytest.raises(PreventUpdate):
+            models.draw_forecast(None, {"forecast_id": forecast_id})
+        choices = models.show_choices(
+            {"dataset_id": dataset["id"], "version_id": dataset["version_id"]}
+        )
+        assert choices[1] == [] and choices[-1] is True  # no targets, run disabled
+    with logged_in(owner.account):
+        assert models.poll_job(1, {"job_id": job_id})[-2] == {
+            "forecast_id": forecast_id
+        }
+
+    browser = server.test_client()
+    sign_in(browser, stranger.account.username, "correct horse battery")
+    assert browser.get(f"/files/forecasts/{forecast_id}.csv").status_code == 404
+
+
+def test_sign_in_needs_the_csrf_token_and_the_right_password(
+    client: Any, make_account: Any
+) -> None:
+    account = make_account("right password")
+    no_token = client.post(
+        "/login", data={"username": account.username, "password": "right password"}
+    )
+    assert no_token.status_code == 200  # the form again, not signed in
+    assert client.get("/upload").status_code == 302
+    wrong = sign_in(client, account.username, "wrong password")
+    assert "not right" in wrong.get_data(as_text=True)
+    assert sign_in(client, account.username, "right password").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "next_,expected",
+    [
+        ("?next=/models", "/models"),
+        ("?next=//evil.example/x", "/"),
+        ("?next=https://evil.example/", "/"),
+        ("?next=/\\evil.example", "/"),
+    ],
+)
+def test_next_only_redirects_within_the_app(
+    server: Any, make_account: Any, next_: str, expected: str
+) -> None:
+    account = make_account("next password")
+    response = sign_in(server.test_client(), account.username, "next password", next_)
+    assert response.location == expected
+
+
+def test_register_then_sign_out(client: Any) -> None:
+    page = client.get("/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token.group(1),
+            "username": "newcomer-" + token.group(1)[:8],
+            "password": "newcomer password",
+            "confirm": "newcomer password",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/upload").status_code == 200
+    client.get("/logout")
+    assert client.get("/upload").status_code == 302
