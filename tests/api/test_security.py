@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -169,3 +170,38 @@ def test_register_then_sign_out(client: Any) -> None:
     assert client.get("/upload").status_code == 200
     client.get("/logout")
     assert client.get("/upload").status_code == 302
+
+
+def test_session_cookies_are_http_only_and_same_site(
+    client: Any, make_account: Any
+) -> None:
+    account = make_account("cookie password")
+    response = sign_in(client, account.username, "cookie password")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_page_upload_route_enforces_the_limit(
+    server: Any, make_account: Any, tmp_path: Path
+) -> None:
+    account = make_account("upload password")
+    client = server.test_client()
+    sign_in(client, account.username, "upload password")
+    big = tmp_path / "big.csv"
+    big.write_text("day,value\n" + "2024-01-01,1\n" * 2000)
+    limit = server.config["MAX_CONTENT_LENGTH"]
+    server.config["MAX_CONTENT_LENGTH"] = 10_000
+    try:
+        with big.open("rb") as handle:
+            response = client.post(
+                "/files/upload",
+                data={"file": (handle, "big.csv")},
+                headers={"X-Requested-With": "forecast-studio"},
+            )
+    finally:
+        server.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 413
+    assert "limit" in response.get_json()["error"]["message"]
+    with big.open("rb") as handle:
+        forged = client.post("/files/upload", data={"file": (handle, "big.csv")})
+    assert forged.status_code == 400  # no custom header: not from our page

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import config
 from services import db, users
 from services.errors import ConflictError, InvalidInputError
 
@@ -59,3 +61,16 @@ def test_registration_can_be_closed_and_opened(database: None) -> None:
     assert users.registration_open() is False
     users.set_registration_open(True)
     assert users.registration_open() is True
+
+
+def test_the_first_account_is_the_administrator(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    previous = config.settings.DATABASE_URL
+    config.settings.set("DATABASE_URL", url)
+    try:
+        db.migrate()
+        first = users.create_user("first-person", "a long password")
+        second = users.create_user("second-person", "a long password")
+        assert (first.is_admin, second.is_admin) == (True, False)
+    finally:
+        config.settings.set("DATABASE_URL", previous)
