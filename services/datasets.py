@@ -45,8 +45,9 @@ def create_dataset(
 
     """
     suffix = check_suffix(filename)
-    frame = read_table(source, suffix, sheet)
-    profile = profile_table(frame)
+    read = read_table(source, suffix, sheet)
+    frame = read.frame
+    profile = profile_table(frame, read.notes)
     name = Path(filename).name[:255] or "upload"
     with db.session() as s:
         dataset = db.Dataset(

@@ -1,36 +1,47 @@
-"""Reading uploaded files into Polars tables: sniffing format, encoding and types."""
+"""Reading uploaded files into typed Polars tables, the way a person would read them.
+
+Sniffs the encoding, delimiter, header row (title lines above it are skipped) and footer
+rows ("Total", notes) of text tables; picks the first sheet that holds a table in a
+workbook; then types each column with ``services.values``.
+"""
 
 from __future__ import annotations
 
 import csv
 import re
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from services.errors import InvalidInputError, UnreadableFileError
+from services.profiling import DataIssue
+from services.values import combine_date_and_time, type_number_column, type_text_column
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json")
-MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "#n/a", "nil"}
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y/%m/%d",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %H:%M",
-    "%Y-%m",
-)
-# An .xlsx is a zip: refuse archives that would inflate beyond this (zip bombs).
+DELIMITERS = (",", ";", "\t", "|")
+HEAD_BYTES = 65536
+# An .xlsx is a zip: refuse archives that would inflate far beyond their size.
 MAX_XLSX_INFLATED_BYTES = 2_000_000_000
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+MAX_XLSX_RATIO = 200
+_FOOTER = re.compile(
+    r"^(grand\s+)?(total|totals|sum|subtotal|summe|gesamt|average)\b|"
+    r"^(notes?|source|quelle|remarks?|comments?|\*)",
+    re.IGNORECASE,
+)
+_DATA_LIKE = re.compile(r"^[+-]?[\d.,/:\s-]+$")
+
+
+@dataclass
+class ReadResult:
+    """A typed table and what reading it taught us."""
+
+    frame: pl.DataFrame
+    notes: list[DataIssue] = field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
 
 
 def check_suffix(filename: str) -> str:
@@ -51,31 +62,41 @@ def check_suffix(filename: str) -> str:
     return suffix
 
 
-def read_table(path: Path, suffix: str, sheet: str | None = None) -> pl.DataFrame:
+def read_table(path: Path, suffix: str, sheet: str | None = None) -> ReadResult:
     """Read a stored upload into a table with typed columns.
 
-    Text columns holding numbers, booleans or dates become those types; codes with
-    leading zeros stay text.
+    Parameters
+    ----------
+    sheet
+        For a workbook, the sheet to read; the first sheet holding a table otherwise.
 
     Raises
     ------
     UnreadableFileError
-        When the file is empty, binary or not a table.
+        When the file is empty, binary, damaged or not a table.
+    InvalidInputError
+        When the named sheet does not exist.
 
     """
     if path.stat().st_size == 0:
         raise UnreadableFileError(
             "The file is empty. Choose a file that holds a table."
         )
+    result = ReadResult(pl.DataFrame())
+    decimal_comma = False
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            frame = _read_delimited(path.read_bytes())
+            result.frame, decimal_comma = _read_delimited(
+                path.read_bytes(), result.notes
+            )
         elif suffix == ".xlsx":
-            frame = _read_excel(path, sheet)
+            result.frame, result.sheet, result.sheets = _read_excel(
+                path, sheet, result.notes
+            )
         elif suffix == ".parquet":
-            frame = pl.read_parquet(path)
+            result.frame = pl.read_parquet(path)
         else:
-            frame = pl.read_json(path)
+            result.frame = _read_json(path)
     except (UnreadableFileError, InvalidInputError):
         raise
     except Exception as exc:  # any parser failure is the file's fault, said plainly
@@ -83,113 +104,225 @@ def read_table(path: Path, suffix: str, sheet: str | None = None) -> pl.DataFram
             f"The file could not be read as a {suffix.lstrip('.').upper()} table "
             f"({type(exc).__name__}). Check that it is not damaged and try again."
         ) from exc
-    frame = _typed(frame)
-    if frame.height == 0 or frame.width == 0:
+    if result.frame.height == 0 or result.frame.width == 0:
         raise UnreadableFileError("The file holds no rows of data.")
-    return frame
+    result.frame = _typed(result.frame, decimal_comma, result.notes)
+    return result
 
 
-def _decode(raw: bytes) -> str:
+def _encoding(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:8192]:
+        return "utf-16"
+    head = raw[:8192]
+    if b"\x00" in head:
+        odd_zeros = head[1::2].count(0) / max(1, len(head[1::2]))
+        if odd_zeros > 0.3 and head[0::2].count(0) < len(head[0::2]) * 0.1:
+            return "utf-16-le"
         raise UnreadableFileError(
             "The file looks binary, not like a text table. Upload a CSV or Excel file."
         )
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        raw[:HEAD_BYTES].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(raw[:HEAD_BYTES]) - 4:
+            return "cp1252"
+    return "utf-8"
 
 
-def _read_delimited(raw: bytes) -> pl.DataFrame:
-    text = _decode(raw).replace("\r\n", "\n").replace("\r", "\n")
-    sample = "\n".join(line for line in text.split("\n")[:50] if line.strip())
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ",;\t|"}
-        delimiter = max(counts, key=lambda d: counts[d])
-    frame = pl.read_csv(
-        text.encode(),
-        separator=delimiter,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-    )
-    return _decimal_comma(frame) if delimiter != "," else frame
-
-
-def _decimal_comma(frame: pl.DataFrame) -> pl.DataFrame:
-    # With ; or tab as delimiter, "1.234,56" is a number written the European way.
-    exprs = []
-    for name in frame.columns:
-        values = frame[name].drop_nulls().str.strip_chars()
-        if values.len() and values.str.contains(r"^[+-]?[\d.]*\d,\d+$").all():
-            exprs.append(
-                pl.col(name)
-                .str.replace_all(".", "", literal=True)
-                .str.replace(",", ".", literal=True)
+def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, bool]:
+    encoding = _encoding(raw)
+    if encoding == "utf-8":
+        data = raw.removeprefix(b"\xef\xbb\xbf")
+    else:
+        data = raw.decode(encoding, errors="replace").removeprefix("\ufeff").encode()
+    head = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = [line.rstrip("\r") for line in head.split("\n")]
+    if len(data) > HEAD_BYTES:
+        lines = lines[:-1]  # the last line of the head may be cut short
+    control = sum(ch < " " and ch not in "\t" for line in lines for ch in line)
+    if control > 0.05 * max(1, len(head)):
+        raise UnreadableFileError(
+            "The file looks binary, not like a text table. Upload a CSV or Excel file."
+        )
+    delimiter = _delimiter(lines)
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:200]]
+    start, has_header = _header_index(rows)
+    skipped = sum(1 for row in rows[:start] if any(cell.strip() for cell in row))
+    if skipped:
+        notes.append(
+            DataIssue(
+                severity="info",
+                message=f"Skipped {skipped} title "
+                f"line{'s' if skipped > 1 else ''} above the header.",
             )
-    return frame.with_columns(exprs) if exprs else frame
+        )
+    frame = pl.read_csv(
+        data,
+        separator=delimiter,
+        has_header=has_header,
+        skip_lines=start,
+        infer_schema=False,
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+        quote_char='"',
+    )
+    frame = _drop_blank_and_footer(frame, notes)
+    return frame, delimiter == ";"
 
 
-def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
+def _delimiter(lines: list[str]) -> str:
+    filled = [line for line in lines[:200] if line.strip()]
+    best, best_score = ",", (0.0, 0)
+    for candidate in DELIMITERS:
+        counts = [
+            len(next(csv.reader([line], delimiter=candidate), [])) for line in filled
+        ]
+        if not counts:
+            continue
+        mode, seen = Counter(counts).most_common(1)[0]
+        score = (seen / len(counts), mode)
+        if mode >= 2 and score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _header_index(rows: list[list[str]]) -> tuple[int, bool]:
+    """Where the header is (after any title lines) and whether there is one."""
+    widths = [sum(1 for cell in row if cell and cell.strip()) for row in rows]
+    filled = [w for w in widths if w]
+    if not filled:
+        return 0, True
+    typical = Counter(filled[len(filled) // 5 :] or filled).most_common(1)[0][0]
+    start = next((i for i, w in enumerate(widths) if w >= typical), 0)
+    cells = [cell.strip() for cell in rows[start] if cell and cell.strip()]
+    looks_like_data = bool(cells) and all(_DATA_LIKE.match(c) for c in cells)
+    return start, not looks_like_data
+
+
+def _drop_blank_and_footer(frame: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
+    text = frame.select(pl.all().cast(pl.String).str.strip_chars())
+    blank = text.select(
+        pl.all_horizontal(pl.all().is_null() | (pl.all() == ""))
+    ).to_series()
+    frame, text = frame.filter(~blank), text.filter(~blank)
+    footer = 0
+    while footer < min(10, frame.height - 1):
+        row = [c for c in text.row(frame.height - 1 - footer) if c]
+        lone_note = len(row) == 1 and frame.width > 2 and not _DATA_LIKE.match(row[0])
+        if row and (_FOOTER.match(row[0]) or lone_note):
+            footer += 1
+        else:
+            break
+    if footer:
+        notes.append(
+            DataIssue(
+                severity="info",
+                message=f"Removed {footer} footer "
+                f"row{'s' if footer > 1 else ''} at the end (totals or "
+                "notes, not data).",
+            )
+        )
+        frame = frame.head(frame.height - footer)
+    return frame
+
+
+def _read_excel(
+    path: Path, sheet: str | None, notes: list[DataIssue]
+) -> tuple[pl.DataFrame, str, list[str]]:
     try:
         with zipfile.ZipFile(path) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise UnreadableFileError(
             "The file is not a valid Excel .xlsx workbook. Save it again from Excel, "
             "or export it as CSV."
         ) from exc
-    if inflated > MAX_XLSX_INFLATED_BYTES:
+    inflated = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
+    if inflated > MAX_XLSX_INFLATED_BYTES or (
+        inflated > 50_000_000 and inflated > MAX_XLSX_RATIO * max(1, packed)
+    ):
         raise UnreadableFileError(
             "The workbook unpacks to far more data than it holds; it may be damaged "
             "or malicious. Export the sheet as CSV instead."
         )
-    if sheet is not None:
-        return pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
-    return pl.read_excel(path, sheet_id=1, infer_schema_length=0)
+    import fastexcel
+
+    names = list(fastexcel.read_excel(path).sheet_names)
+    if sheet is not None and sheet not in names:
+        raise InvalidInputError(
+            f"The workbook has no sheet “{sheet}”. Its sheets: "
+            + ", ".join(names)
+            + ".",
+            code="invalid_sheet",
+        )
+    for name in [sheet] if sheet is not None else names:
+        grid = pl.read_excel(
+            path,
+            sheet_name=name,
+            has_header=False,
+            infer_schema_length=0,
+            raise_if_empty=False,
+        )
+        if grid.height >= 2 and grid.width >= 2 or sheet is not None:
+            return _grid_to_table(grid, notes), str(name), names
+    raise UnreadableFileError("No sheet of the workbook holds a table.")
 
 
-def _typed(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = frame.rename(
-        {c: c.strip() or f"column_{i + 1}" for i, c in enumerate(frame.columns)}
-    )
-    converted = []
+def _grid_to_table(grid: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
+    rows = [[c or "" for c in row] for row in grid.head(200).iter_rows()]
+    start, has_header = _header_index(rows)
+    skipped = sum(1 for row in rows[:start] if any(cell.strip() for cell in row))
+    if skipped:
+        notes.append(
+            DataIssue(
+                severity="info",
+                message=f"Skipped {skipped} title "
+                f"line{'s' if skipped > 1 else ''} above the header.",
+            )
+        )
+    body = grid.slice(start + (1 if has_header else 0))
+    if has_header:
+        names = [str(c).strip() if c else "" for c in grid.row(start)]
+        body.columns = _unique_names(names)
+    return _drop_blank_and_footer(body, notes)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    unique = []
+    for i, name in enumerate(names):
+        name = name.strip() or f"column_{i + 1}"
+        seen[name] += 1
+        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return unique
+
+
+def _read_json(path: Path) -> pl.DataFrame:
+    try:
+        return pl.read_json(path)
+    except Exception:
+        return pl.read_ndjson(path)
+
+
+def _typed(
+    frame: pl.DataFrame, decimal_comma: bool, notes: list[DataIssue]
+) -> pl.DataFrame:
+    frame.columns = _unique_names(frame.columns)
+    columns = []
     for name in frame.columns:
         column = frame[name]
         if column.dtype == pl.String:
-            column = _typed_text(column)
-        converted.append(column)
-    return pl.DataFrame(converted)
-
-
-def _typed_text(column: pl.Series) -> pl.Series:
-    stripped = column.str.strip_chars()
-    column = stripped.set(stripped.str.to_lowercase().is_in(list(MISSING_TOKENS)), None)
-    values = column.drop_nulls()
-    if values.len() == 0:
-        return column
-    lowered = values.str.to_lowercase()
-    if lowered.is_in(["true", "false", "yes", "no"]).all():
-        return (
-            column.str.to_lowercase().is_in(["true", "yes"]).set(column.is_null(), None)
+            typed = type_text_column(column, decimal_comma)
+            if typed.column.dtype.is_numeric():
+                typed.column = type_number_column(typed.column).column
+        else:
+            typed = type_number_column(column)
+        columns.append(typed.column)
+        notes.extend(
+            DataIssue(severity="warning" if "not numbers" in n else "info", message=n)
+            for n in typed.notes
         )
-    cleaned = column.str.replace_all(r"[,\s$€£%]", "")
-    if values.str.replace_all(r"[,\s$€£%]", "").str.contains(_NUMBER.pattern).all():
-        if values.str.contains(r"^0\d").any():
-            return column  # leading zeros: a code such as a ZIP or SKU, keep it as text
-        numbers = cleaned.cast(pl.Float64, strict=False)
-        if (
-            numbers.drop_nulls() == numbers.drop_nulls().round()
-        ).all() and numbers.drop_nulls().abs().max() < 2**53:  # type: ignore[operator]
-            return numbers.cast(pl.Int64)
-        return numbers
-    for fmt in DATE_FORMATS:
-        parsed = column.str.to_datetime(fmt, strict=False)
-        if parsed.null_count() == column.null_count():
-            if "%H" not in fmt:
-                return parsed.cast(pl.Date)
-            return parsed
-    return column
+    frame, combined = combine_date_and_time(pl.DataFrame(columns))
+    notes.extend(DataIssue(severity="info", message=n) for n in combined)
+    return frame

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from itertools import combinations
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import polars as pl
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 Role = Literal[
     "time",
@@ -19,6 +19,7 @@ Role = Literal[
     "empty",
     "constant",
 ]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 Unit = Literal[
     "second",
     "minute",
@@ -30,6 +31,20 @@ Unit = Literal[
     "quarter",
     "year",
 ]
+# Season length per unit (observations per natural cycle), used as a default.
+SEASON_LENGTH: dict[str, int] = {
+    "second": 60,
+    "minute": 60,
+    "hour": 24,
+    "day": 7,
+    "business_day": 5,
+    "week": 52,
+    "month": 12,
+    "quarter": 4,
+    "year": 1,
+}
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 class Frequency(BaseModel):
@@ -51,6 +66,7 @@ class ColumnProfile(BaseModel):
     min: float | None = None
     max: float | None = None
     mean: float | None = None
+    detected_role: Role | None = None
 
 
 class DataIssue(BaseModel):
@@ -60,8 +76,17 @@ class DataIssue(BaseModel):
     message: str
 
 
+class ColumnsConfig(BaseModel):
+    """The user's choices on the Columns page; ``None`` means "as detected"."""
+
+    roles: dict[str, Role] = Field(default_factory=dict)
+    time_column: str | None = None
+    target: str | None = None
+    series_id_columns: list[str] | None = None
+
+
 class Profile(BaseModel):
-    """What the app recognised in a table."""
+    """What the app recognised in a table (with the user's choices applied)."""
 
     rows: int
     columns: list[ColumnProfile]
@@ -70,23 +95,15 @@ class Profile(BaseModel):
     start: str | None = None
     end: str | None = None
     frequency: Frequency | None = None
+    median_gap_days: float | None = None
+    target: str | None = None
     target_candidates: list[str]
     series_id_columns: list[str]
+    series_count: int = 1
     issues: list[DataIssue]
-
-
-# Season length per unit (observations per natural cycle), used as a default.
-SEASON_LENGTH: dict[str, int] = {
-    "second": 60,
-    "minute": 60,
-    "hour": 24,
-    "day": 7,
-    "business_day": 5,
-    "week": 52,
-    "month": 12,
-    "quarter": 4,
-    "year": 1,
-}
+    read_notes: list[DataIssue] = Field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = Field(default_factory=list)
 
 
 def pandas_frequency(frequency: Frequency) -> str:
@@ -105,8 +122,12 @@ def pandas_frequency(frequency: Frequency) -> str:
     return f"{frequency.step}{alias}" if frequency.step != 1 else alias
 
 
-def profile_table(frame: pl.DataFrame) -> Profile:
-    """Profile a typed table.
+def profile_table(
+    frame: pl.DataFrame,
+    read_notes: list[DataIssue] | None = None,
+    config: ColumnsConfig | None = None,
+) -> Profile:
+    """Profile a typed table, applying the user's column choices when given.
 
     Examples
     --------
@@ -116,50 +137,58 @@ def profile_table(frame: pl.DataFrame) -> Profile:
     ('d', 'month', ['y'])
 
     """
+    config = config or ColumnsConfig()
     columns = [_column_profile(frame[name]) for name in frame.columns]
-    issues = [
+    for column in columns:
+        column.detected_role = column.role
+        column.role = config.roles.get(column.name, column.role)
+    issues = list(read_notes or [])
+    issues += [
         DataIssue(severity="info", message=f"Column “{c.name}” is empty.")
         for c in columns
         if c.role == "empty"
     ]
     issues += [
-        DataIssue(severity="info", message=f"Column “{c.name}” has one value only.")
+        DataIssue(severity="info", message=f"Column “{c.name}” holds one value only.")
         for c in columns
         if c.role == "constant"
     ]
-    time_cols = [c.name for c in columns if c.role == "time"]
-    time_column = time_cols[0] if time_cols else None
-    series_ids: list[str] = []
-    frequency = None
-    start = end = explanation = None
-    if time_column is None:
-        explanation = (
-            "No column looks like dates or times. Forecasting needs one; "
-            "check the file, or mark a column as time on the Columns page."
-        )
-    else:
-        series_ids = _series_id_columns(frame, time_column, columns)
-        times = frame[time_column].drop_nulls()
-        start, end = _iso(times.min()), _iso(times.max())
-        frequency, gap_issue = detect_frequency(frame, time_column, series_ids)
-        if gap_issue:
-            issues.append(gap_issue)
-    excluded = set(series_ids)
-    targets = [
-        c.name for c in columns if c.role == "numeric" and c.name not in excluded
-    ]
-    return Profile(
+    time_column = config.time_column or next(
+        (c.name for c in columns if c.role == "time"), None
+    )
+    profile = Profile(
         rows=frame.height,
         columns=columns,
         time_column=time_column,
-        time_explanation=explanation,
-        start=start,
-        end=end,
-        frequency=frequency,
-        target_candidates=targets,
-        series_id_columns=series_ids,
+        target_candidates=[],
+        series_id_columns=[],
         issues=issues,
+        read_notes=list(read_notes or []),
     )
+    if time_column is None:
+        profile.time_explanation = (
+            "No column looks like dates or times. Forecasting needs one: check the "
+            "file, or choose the time column on the Columns page."
+        )
+    else:
+        profile.series_id_columns = (
+            list(config.series_id_columns)
+            if config.series_id_columns is not None
+            else _series_id_columns(frame, time_column, columns)
+        )
+        _describe_time(frame, profile)
+    excluded = {*profile.series_id_columns, time_column}
+    profile.target_candidates = [
+        c.name for c in columns if c.role == "numeric" and c.name not in excluded
+    ]
+    profile.target = (
+        config.target
+        if config.target in profile.target_candidates
+        else next(iter(profile.target_candidates), None)
+    )
+    if time_column is not None and profile.target is not None:
+        _future_rows(frame, profile)
+    return profile
 
 
 def _iso(value: object) -> str | None:
@@ -169,7 +198,6 @@ def _iso(value: object) -> str | None:
 
 
 def _column_profile(column: pl.Series) -> ColumnProfile:
-    missing = column.null_count()
     values = column.drop_nulls()
     distinct = values.n_unique() if values.len() else 0
     examples = [str(v) for v in values.unique(maintain_order=True).head(3).to_list()]
@@ -178,9 +206,7 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
         role: Role = "empty"
     elif distinct == 1:
         role = "constant"
-    elif column.dtype in (pl.Date, pl.Datetime) or isinstance(
-        column.dtype, pl.Datetime
-    ):
+    elif column.dtype.is_temporal() and column.dtype != pl.Duration:
         role = "time"
     elif column.dtype == pl.Boolean:
         role = "boolean"
@@ -203,7 +229,7 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
         name=column.name,
         role=role,
         dtype=str(column.dtype),
-        missing=missing,
+        missing=column.null_count(),
         distinct=distinct,
         examples=examples,
         **stats,
@@ -213,81 +239,192 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
 def _series_id_columns(
     frame: pl.DataFrame, time_column: str, columns: list[ColumnProfile]
 ) -> list[str]:
-    times = frame[time_column]
-    if times.drop_nulls().n_unique() == times.drop_nulls().len():
+    times = frame[time_column].drop_nulls()
+    if times.n_unique() == times.len():
         return []
     keys = [c.name for c in columns if c.role in ("categorical", "identifier")]
     for size in (1, 2):
         for combo in combinations(keys, size):
-            subset = [time_column, *combo]
-            if frame.select(subset).drop_nulls().is_unique().all():
+            if frame.select([time_column, *combo]).drop_nulls().is_unique().all():
                 return list(combo)
     return []
 
 
-def detect_frequency(
-    frame: pl.DataFrame, time_column: str, series_ids: list[str]
-) -> tuple[Frequency | None, DataIssue | None]:
-    """Infer the spacing of the time column (within each series).
-
-    Returns the frequency (``None`` when irregular) and, when points are missing or the
-    spacing is irregular, an issue that says so.
-    """
-    group = series_ids[0] if series_ids else None
-    data = frame.select([time_column, *([group] if group else [])]).drop_nulls()
-    data = data.unique().sort([*([group] if group else []), time_column])
-    diffs_expr = pl.col(time_column).diff()
-    if group:
-        diffs_expr = diffs_expr.over(group)
-    diffs = data.select(diffs_expr.alias("gap"))["gap"].drop_nulls()
-    if diffs.len() == 0:
-        return None, None
-    days = diffs.dt.total_seconds() / 86400
-    median = float(days.median())  # type: ignore[arg-type]
-    frequency = _frequency_from_gap(median, data[time_column])
-    if frequency is None:
-        return None, DataIssue(
-            severity="warning",
-            message=f"The time steps are irregular (typical gap {median:g} days). "
-            "Resample the data to a regular frequency before forecasting.",
-        )
-    irregular = (
-        int((days != median).sum())
-        if frequency.unit not in ("month", "quarter", "year", "business_day")
-        else 0
-    )
-    if irregular:
-        return frequency, DataIssue(
-            severity="warning",
-            message=f"{irregular} time steps differ from the usual "
-            f"{frequency.step} {frequency.unit.replace('_', ' ')}(s): "
-            "some periods are missing or repeated.",
-        )
-    return frequency, None
-
-
-def _frequency_from_gap(days: float, times: pl.Series) -> Frequency | None:
-    seconds = days * 86400
-    for unit, size in (("second", 1), ("minute", 60), ("hour", 3600)):
-        if seconds < {"second": 60, "minute": 3600, "hour": 86400}[unit]:
-            step = seconds / size
-            return (
-                Frequency(unit=cast(Unit, unit), step=round(step))
-                if step == round(step)
-                else None
+def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
+    """Range, frequency and the time issues: order, duplicates, gaps, length."""
+    time, keys = profile.time_column or "", profile.series_id_columns
+    data = frame.select([time, *keys]).drop_nulls(time)
+    if not data[time].dtype.is_temporal():
+        profile.time_explanation = f"“{time}” does not hold dates or times."
+        return
+    profile.start, profile.end = _iso(data[time].min()), _iso(data[time].max())
+    group = [pl.col(k) for k in keys] or [pl.lit(0)]
+    in_order = data.select(
+        pl.col(time).diff().over(group).dt.total_seconds().fill_null(0).ge(0).all()
+    ).item()
+    if not in_order:
+        profile.issues.append(
+            DataIssue(
+                severity="info",
+                message="The rows are not in time order; the app sorts "
+                "them by time where it matters.",
             )
-    month_start = bool((times.dt.day() == 1).all())
-    for unit, span, months in (
-        ("year", 365.25, 12),
-        ("quarter", 91.3, 3),
-        ("month", 30.4, 1),
-    ):
-        if month_start and abs(days - span) / span < 0.05 * (12 / months):
-            return Frequency(unit=unit, step=1)  # type: ignore[arg-type]
-    if days == 1 and times.len() > 10 and bool((times.dt.weekday() <= 5).all()):
+        )
+    duplicates = data.height - data.unique().height
+    if duplicates:
+        profile.issues.append(
+            DataIssue(
+                severity="warning",
+                message=f"{duplicates} rows repeat a time that already "
+                "appears (duplicate timestamps)"
+                + (" within the same series." if keys else "."),
+            )
+        )
+    data = data.unique().sort([*keys, time])
+    profile.series_count = data.select(keys).n_unique() if keys else 1
+    gaps = (
+        data.select(pl.col(time).diff().over(group).dt.total_seconds() / 86400)
+        .to_series()
+        .drop_nulls()
+    )
+    if gaps.len() == 0:
+        return
+    profile.median_gap_days = float(gaps.median())  # type: ignore[arg-type]
+    frequency = _frequency(gaps, data[time])
+    profile.frequency = frequency
+    if frequency is None:
+        profile.issues.append(
+            DataIssue(
+                severity="warning",
+                message=f"The time steps are irregular (typical gap "
+                f"{profile.median_gap_days:g} days). Resample the data to a "
+                "regular frequency before forecasting.",
+            )
+        )
+        return
+    expected = _expected_points(data, time, keys, frequency)
+    missing = expected - data.height
+    if missing > 0:
+        profile.issues.append(
+            DataIssue(
+                severity="warning",
+                message=f"{missing} period{'s are' if missing > 1 else ' is'} missing "
+                f"(gaps in the {_unit_words(frequency)} series).",
+            )
+        )
+    season = SEASON_LENGTH[frequency.unit] if frequency.step == 1 else 1
+    shortest = int(data.group_by(keys or pl.lit(0)).len()["len"].min() or 0)  # type: ignore[arg-type]
+    if season > 1 and shortest < 2 * season:
+        profile.issues.append(
+            DataIssue(
+                severity="warning",
+                message=f"The history is too short to forecast a season: {shortest} "
+                f"points, fewer than two full seasons of {season}.",
+            )
+        )
+
+
+def _unit_words(frequency: Frequency) -> str:
+    words = {
+        "business_day": "business-day",
+        "day": "daily",
+        "week": "weekly",
+        "month": "monthly",
+        "quarter": "quarterly",
+        "year": "yearly",
+        "hour": "hourly",
+        "minute": "minute",
+        "second": "second",
+    }
+    return (
+        words[frequency.unit]
+        if frequency.step == 1
+        else f"every-{frequency.step}-{frequency.unit.replace('_', '-')}s"
+    )
+
+
+def _frequency(gaps_days: pl.Series, times: pl.Series) -> Frequency | None:
+    """The frequency from the gaps between consecutive times, if they are regular."""
+    median = float(gaps_days.median())  # type: ignore[arg-type]
+    if median <= 0:
+        return None
+    if median >= 28 and (times.dtype == pl.Date or _at_midnight(times)):
+        day = times.dt.day()
+        month_end = times.dt.month_end().dt.day() == day
+        if (day == 1).all() or month_end.all():
+            months = round(median / 30.44)
+            for unit, size in (("year", 12), ("quarter", 3), ("month", 1)):
+                if months % size == 0 and months >= size:
+                    return Frequency(unit=unit, step=months // size)  # type: ignore[arg-type]
+    seconds = round(median * 86400)
+    if median == 1 and times.len() > 10 and _weekdays_only(times, gaps_days):
         return Frequency(unit="business_day", step=1)
-    if days >= 1 and days == round(days):
-        if days % 7 == 0:
-            return Frequency(unit="week", step=int(days // 7))
-        return Frequency(unit="day", step=int(days))
+    for unit in ("week", "day", "hour", "minute", "second"):
+        size = _SECONDS[unit]
+        if seconds % size == 0:
+            return Frequency(unit=unit, step=seconds // size)  # type: ignore[arg-type]
     return None
+
+
+def _at_midnight(times: pl.Series) -> bool:
+    return bool((times.dt.truncate("1d") == times).all())
+
+
+def _weekdays_only(times: pl.Series, gaps_days: pl.Series) -> bool:
+    return bool((times.dt.weekday() <= 5).all() and (gaps_days == 3).any())
+
+
+def _expected_points(
+    data: pl.DataFrame, time: str, keys: list[str], frequency: Frequency
+) -> int:
+    spans = data.group_by(keys or pl.lit(0)).agg(
+        pl.col(time).min().alias("first"), pl.col(time).max().alias("last")
+    )
+    if frequency.unit in _MONTHS:
+        size = _MONTHS[frequency.unit] * frequency.step
+        months = (
+            (pl.col("last").dt.year() - pl.col("first").dt.year()) * 12
+            + pl.col("last").dt.month()
+            - pl.col("first").dt.month()
+        )
+        counts = spans.select(months // size + 1)
+    elif frequency.unit == "business_day":
+        counts = spans.select(
+            pl.business_day_count(
+                pl.col("first").cast(pl.Date), pl.col("last").cast(pl.Date)
+            )
+            + 1
+        )
+    else:
+        size = _SECONDS[frequency.unit] * frequency.step
+        counts = spans.select(
+            (pl.col("last") - pl.col("first")).dt.total_seconds() // size + 1
+        )
+    return int(counts.to_series().sum())
+
+
+def _future_rows(frame: pl.DataFrame, profile: Profile) -> None:
+    """Trailing rows with no target but other values: future values of drivers."""
+    time, target, keys = profile.time_column, profile.target, profile.series_id_columns
+    others = [
+        c.name
+        for c in profile.columns
+        if c.name not in {time, target, *keys} and c.role in ("numeric", "boolean")
+    ]
+    if not others or time is None or target is None:
+        return
+    ordered = frame.sort(time)
+    last = ordered.select(pl.col(target).is_not_null().arg_true().max()).item()
+    if last is None:
+        return
+    tail = ordered.slice(last + 1)
+    future = tail.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in others))
+    if future.height:
+        profile.issues.append(
+            DataIssue(
+                severity="info",
+                message=f"The last {future.height} rows have no “{target}” but other "
+                "columns are filled: they look like future values of drivers "
+                "(such as price or promotions) and are kept for forecasting.",
+            )
+        )

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLES, TEST_DATA
 
 
 def _run(path, target, horizon, **kwargs):  # type: ignore[no-untyped-def]
-    frame = read_table(path, path.suffix)
+    frame = read_table(path, path.suffix).frame
     profile = profile_table(frame)
     return forecast(
         frame,

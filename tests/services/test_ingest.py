@@ -16,13 +16,13 @@ from tests.conftest import SAMPLES, TEST_DATA
 
 
 def test_reads_a_plain_csv_with_dates_and_integers() -> None:
-    frame = read_table(SAMPLES / "air_passengers.csv", ".csv")
+    frame = read_table(SAMPLES / "air_passengers.csv", ".csv").frame
     assert frame.schema == {"month": pl.Date, "passengers": pl.Int64}
     assert frame.height == 144
 
 
 def test_reads_a_european_export() -> None:
-    frame = read_table(TEST_DATA / "european_sales.csv", ".csv")
+    frame = read_table(TEST_DATA / "european_sales.csv", ".csv").frame
     assert frame["Datum"].dtype == pl.Date
     assert frame["Datum"][12].isoformat() == "2023-01-13"  # day first
     assert frame["Umsatz"].dtype == pl.Float64
@@ -32,14 +32,14 @@ def test_reads_a_european_export() -> None:
 
 
 def test_keeps_codes_with_leading_zeros_as_text() -> None:
-    frame = read_table(TEST_DATA / "zip_codes.csv", ".csv")
+    frame = read_table(TEST_DATA / "zip_codes.csv", ".csv").frame
     assert frame["zip"].dtype == pl.String
     assert frame["zip"][0] == "01067"
     assert frame["population"].dtype == pl.Int64
 
 
 def test_reads_the_first_sheet_of_a_workbook() -> None:
-    frame = read_table(TEST_DATA / "store_units.xlsx", ".xlsx")
+    frame = read_table(TEST_DATA / "store_units.xlsx", ".xlsx").frame
     assert frame.columns == ["month", "store", "units"]
     assert frame["month"].dtype in (pl.Date, pl.Datetime)
     assert frame["units"].dtype == pl.Float64
@@ -51,7 +51,7 @@ def test_missing_value_tokens_in_any_case(tmp_path: Path) -> None:
         "day,value\n2024-01-01,1\n2024-01-02,NA\n2024-01-03,n/a\n"
         "2024-01-04,-\n2024-01-05,NULL\n2024-01-06,6\n"
     )
-    frame = read_table(path, ".csv")
+    frame = read_table(path, ".csv").frame
     assert frame["value"].to_list() == [1, None, None, None, None, 6]
 
 

@@ -12,7 +12,7 @@ from tests.conftest import SAMPLES, TEST_DATA
 
 
 def test_monthly_single_series() -> None:
-    profile = profile_table(read_table(SAMPLES / "air_passengers.csv", ".csv"))
+    profile = profile_table(read_table(SAMPLES / "air_passengers.csv", ".csv").frame)
     assert profile.time_column == "month"
     assert profile.frequency is not None
     assert (profile.frequency.unit, profile.frequency.step) == ("month", 1)
@@ -23,7 +23,7 @@ def test_monthly_single_series() -> None:
 
 def test_long_table_with_one_series_per_state() -> None:
     profile = profile_table(
-        read_table(SAMPLES / "australian_accommodation.csv", ".csv")
+        read_table(SAMPLES / "australian_accommodation.csv", ".csv").frame
     )
     roles = {c.name: c.role for c in profile.columns}
     assert roles["state"] == "categorical"
@@ -33,7 +33,7 @@ def test_long_table_with_one_series_per_state() -> None:
 
 
 def test_daily_european_file_and_text_columns() -> None:
-    profile = profile_table(read_table(TEST_DATA / "european_sales.csv", ".csv"))
+    profile = profile_table(read_table(TEST_DATA / "european_sales.csv", ".csv").frame)
     roles = {c.name: c.role for c in profile.columns}
     assert roles == {
         "Datum": "time",
@@ -45,7 +45,7 @@ def test_daily_european_file_and_text_columns() -> None:
 
 
 def test_no_time_column_is_explained() -> None:
-    profile = profile_table(read_table(TEST_DATA / "zip_codes.csv", ".csv"))
+    profile = profile_table(read_table(TEST_DATA / "zip_codes.csv", ".csv").frame)
     assert profile.time_column is None
     assert profile.time_explanation and "dates" in profile.time_explanation
     assert "zip" not in profile.target_candidates
@@ -55,4 +55,4 @@ def test_gaps_are_reported() -> None:
     days = [dt.date(2024, 1, d) for d in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12)]
     profile = profile_table(pl.DataFrame({"day": days, "y": range(len(days))}))
     assert profile.frequency is not None and profile.frequency.unit == "day"
-    assert any("differ" in issue.message for issue in profile.issues)
+    assert any("1 period is missing" in issue.message for issue in profile.issues)
