@@ -41,6 +41,22 @@ ROUTES: list[
         [401, 404],
     ),
     (
+        "patch",
+        "/api/v1/datasets/{dataset_id}/columns",
+        "Override column roles, the time column, the target or the series columns",
+        schemas.ColumnsUpdate,
+        (200, schemas.DatasetOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}/preview",
+        "Rows of a version (`kind` head, tail or sample; `n`; `offset`; `version`)",
+        None,
+        (200, schemas.PreviewOut),
+        [401, 404, 422],
+    ),
+    (
         "post",
         "/api/v1/datasets/{dataset_id}/forecasts",
         "Queue a forecast",
@@ -85,6 +101,12 @@ ROUTES: list[
 ]
 
 QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "/api/v1/datasets/{dataset_id}/preview": [
+        ("kind", {"type": "string", "enum": ["head", "tail", "sample"]}),
+        ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
+        ("offset", {"type": "integer", "minimum": 0, "default": 0}),
+        ("version", {"type": "string"}),
+    ],
     "/api/v1/forecasts/{forecast_id}": [
         ("level", {"type": "integer", "enum": [80, 95], "default": 80})
     ],

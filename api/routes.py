@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
+import polars as pl
 from flask import Blueprint, Response, g, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
@@ -12,7 +13,7 @@ from api import schemas
 from api.errors import error_response
 from api.uploads import receive
 from auth import bearer_token
-from services import datasets, exports, forecasts, jobs, users
+from services import datasets, exports, forecasts, jobs, preview, users
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
@@ -60,9 +61,14 @@ def dataset_out(info: DatasetInfo) -> schemas.DatasetOut:
         start=p.start,
         end=p.end,
         frequency=p.frequency,
+        median_gap_days=p.median_gap_days,
+        target=p.target,
         target_candidates=p.target_candidates,
         series_id_columns=p.series_id_columns,
+        series_count=p.series_count,
         issues=p.issues,
+        sheet=p.sheet,
+        sheets=p.sheets,
     )
 
 
@@ -101,13 +107,63 @@ def get_dataset(dataset_id: str) -> ResponseReturnValue:
     return _json(dataset_out(datasets.get_dataset(_user_id(), dataset_id)))
 
 
+@blueprint.patch("/datasets/<dataset_id>/columns")
+def update_columns(dataset_id: str) -> ResponseReturnValue:
+    """Override roles, the time column, the target or the series columns."""
+    changes = schemas.ColumnsUpdate.model_validate(_json_body())
+    info = datasets.update_columns(
+        _user_id(), dataset_id, changes.model_dump(exclude_unset=True)
+    )
+    return _json(dataset_out(info))
+
+
+@blueprint.get("/datasets/<dataset_id>/preview")
+def preview_rows(dataset_id: str) -> ResponseReturnValue:
+    """Rows of a version: ``kind=head|tail|sample``, ``n``, ``offset``, ``version``."""
+    args = request.args
+    try:
+        n, offset = int(args.get("n", "20")), int(args.get("offset", "0"))
+    except ValueError as exc:
+        raise InvalidInputError("n and offset must be whole numbers.") from exc
+    kind = args.get("kind", "head")
+    if kind not in ("head", "tail", "sample"):
+        raise InvalidInputError("kind must be head, tail or sample.")
+    page = preview.rows_page(
+        _user_id(),
+        dataset_id,
+        cast(preview.Kind, kind),
+        n,
+        offset,
+        args.get("version") or None,
+    )
+    rows = page.rows.select(
+        pl.col(c).dt.to_string() if page.rows.schema[c].is_temporal() else pl.col(c)
+        for c in page.rows.columns
+    )
+    return _json(
+        schemas.PreviewOut(
+            kind=cast(preview.Kind, kind),
+            offset=offset,
+            n=n,
+            total_rows=page.total_rows,
+            matched_rows=page.matched_rows,
+            columns=page.rows.columns,
+            rows=rows.to_dicts(),
+        )
+    )
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInputError("Send a JSON object in the request body.")
+    return body
+
+
 @blueprint.post("/datasets/<dataset_id>/forecasts")
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInputError('Send a JSON object: {"target": …, "horizon": …}.')
-    wanted = schemas.ForecastRequest.model_validate(body)
+    wanted = schemas.ForecastRequest.model_validate(_json_body())
     params = forecasts.forecast_params(
         _user_id(), dataset_id, wanted.target, wanted.horizon
     )

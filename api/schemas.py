@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.profiling import ColumnProfile, DataIssue, Frequency
+from services.profiling import ColumnProfile, DataIssue, Frequency, Role
 
 
 class ErrorBody(BaseModel):
@@ -35,6 +35,7 @@ class ColumnOut(BaseModel):
     min: float | None = None
     max: float | None = None
     mean: float | None = None
+    detected_role: str | None = None
 
     @classmethod
     def of(cls, column: ColumnProfile) -> ColumnOut:
@@ -56,9 +57,36 @@ class DatasetOut(BaseModel):
     start: str | None = None
     end: str | None = None
     frequency: Frequency | None = None
+    median_gap_days: float | None = None
+    target: str | None = None
     target_candidates: list[str]
     series_id_columns: list[str]
+    series_count: int = 1
     issues: list[DataIssue]
+    sheet: str | None = None
+    sheets: list[str] = []
+
+
+class ColumnsUpdate(BaseModel):
+    """Column choices to change: a field left out stays, ``null`` is "as detected"."""
+
+    model_config = ConfigDict(extra="forbid")
+    roles: dict[str, Role] | None = None
+    time_column: str | None = None
+    target: str | None = None
+    series_id_columns: list[str] | None = None
+
+
+class PreviewOut(BaseModel):
+    """A page of rows of a dataset version."""
+
+    kind: Literal["head", "tail", "sample"]
+    offset: int
+    n: int
+    total_rows: int
+    matched_rows: int
+    columns: list[str]
+    rows: list[dict[str, Any]]
 
 
 class DatasetList(BaseModel):

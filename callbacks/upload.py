@@ -1,18 +1,23 @@
-"""Upload page: pick the dataset (uploaded, sample or earlier) and summarise it."""
+"""Upload page: pick the dataset (uploaded, sample or earlier), summarise, page rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from components import ids
+from components import figures, ids
 from components.summaries import dataset_summary
-from services import datasets, samples
+from services import datasets, preview, samples
 from services.datasets import DatasetInfo
 from services.errors import NotFoundError, ServiceError
+
+HIDDEN = {"display": "none"}
 
 
 def current_dataset(user_id: int, ref: dict[str, Any] | None) -> DatasetInfo | None:
@@ -27,49 +32,154 @@ def current_dataset(user_id: int, ref: dict[str, Any] | None) -> DatasetInfo | N
     Output(ids.DATASET_STORE, "data"),
     Output(ids.UPLOAD_DATASET_SELECT, "options"),
     Output(ids.UPLOAD_DATASET_SELECT, "value"),
-    Output(ids.UPLOAD_SUMMARY, "children"),
+    Output(ids.UPLOAD_SHEET, "options"),
+    Output(ids.UPLOAD_SHEET, "value"),
+    Output(ids.UPLOAD_SHEET_ROW, "style"),
+    Output(ids.UPLOAD_STATUS, "children"),
     Input(ids.UPLOAD_RESULT_STORE, "data"),
     Input({"type": ids.UPLOAD_SAMPLE, "key": ALL}, "n_clicks"),
     Input(ids.UPLOAD_DATASET_SELECT, "value"),
+    Input(ids.UPLOAD_SHEET, "value"),
     State(ids.DATASET_STORE, "data"),
 )
-def show_dataset(
+def choose_dataset(
     uploaded: dict[str, Any] | None,
-    _clicks: list[int | None],
+    clicks: list[int | None],
     selected: str | None,
+    sheet: str | None,
     ref: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
-    """Make the uploaded, sample or chosen dataset current and show what it holds."""
+    """Make the uploaded, sample, chosen or re-read dataset the current one."""
     user_id = int(current_user.id)
     trigger = ctx.triggered_id
+    status = no_update
     try:
-        if isinstance(trigger, dict) and any(_clicks):
-            info = samples.load_sample(user_id, trigger["key"])
+        if isinstance(trigger, dict) and any(clicks):
+            info: DatasetInfo | None = samples.load_sample(user_id, trigger["key"])
+            status = None
         elif trigger == ids.UPLOAD_RESULT_STORE and uploaded:
             info = datasets.get_dataset(user_id, uploaded["dataset_id"])
         elif trigger == ids.UPLOAD_DATASET_SELECT and selected:
             info = datasets.get_dataset(user_id, selected)
+            status = None
+        elif trigger == ids.UPLOAD_SHEET and sheet and ref:
+            info = datasets.get_dataset(user_id, ref["dataset_id"])
+            if sheet != info.profile.sheet:
+                info = datasets.read_sheet(user_id, info.id, sheet)
         else:
             info = current_dataset(user_id, ref)
     except ServiceError as exc:
-        return no_update, no_update, no_update, dbc.Alert(exc.message, color="danger")
+        return (*[no_update] * 6, dbc.Alert(exc.message, color="danger"))
     options = [
         {"label": f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}", "value": d.id}
         for d in datasets.list_datasets(user_id)
     ]
     if info is None:
-        return (
-            None,
-            options,
-            None,
-            html.P(
-                "Upload a file or load a sample to begin.", className="text-secondary"
-            ),
-        )
-    summary = dataset_summary(info, datasets.preview(user_id, info.id))
+        return None, options, None, [], None, HIDDEN, status
+    sheets = info.profile.sheets
     return (
         {"dataset_id": info.id, "version_id": info.version_id},
         options,
         info.id,
-        summary,
+        sheets,
+        info.profile.sheet,
+        {} if len(sheets) > 1 else HIDDEN,
+        status,
+    )
+
+
+@callback(
+    Output(ids.UPLOAD_SUMMARY, "children"),
+    Output(ids.UPLOAD_DATA_CARD, "style"),
+    Output(ids.UPLOAD_FILTER_COLUMN, "options"),
+    Output(ids.UPLOAD_CHART, "figure"),
+    Output(ids.UPLOAD_CHART, "style"),
+    Output(ids.UPLOAD_CHART_NOTE, "children"),
+    Input(ids.DATASET_STORE, "data"),
+)
+def summarise(ref: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What the app recognised, and a chart of the target."""
+    user_id = int(current_user.id)
+    info = current_dataset(user_id, ref)
+    if info is None:
+        return (
+            html.P(
+                "Upload a file or load a sample to begin.", className="text-secondary"
+            ),
+            HIDDEN,
+            [],
+            go.Figure(),
+            HIDDEN,
+            None,
+        )
+    chart = preview.target_for_chart(user_id, info.id)
+    columns = [c.name for c in info.profile.columns]
+    if chart is None:
+        return dataset_summary(info), {}, columns, go.Figure(), HIDDEN, None
+    figure = figures.history_chart(chart.points, info.profile.target or "")
+    return dataset_summary(info), {}, columns, figure, {}, chart.note
+
+
+@callback(
+    Output(ids.UPLOAD_TABLE, "data"),
+    Output(ids.UPLOAD_TABLE, "columns"),
+    Output(ids.UPLOAD_TABLE, "page_count"),
+    Output(ids.UPLOAD_TABLE, "page_current"),
+    Output(ids.UPLOAD_TABLE_INFO, "children"),
+    Input(ids.DATASET_STORE, "data"),
+    Input(ids.UPLOAD_PREVIEW_KIND, "value"),
+    Input(ids.UPLOAD_TABLE, "page_current"),
+    Input(ids.UPLOAD_TABLE, "page_size"),
+    Input(ids.UPLOAD_FILTER_COLUMN, "value"),
+    Input(ids.UPLOAD_FILTER_TEXT, "value"),
+)
+def page_rows(
+    ref: dict[str, Any] | None,
+    kind: str,
+    page: int | None,
+    size: int,
+    column: str | None,
+    text: str | None,
+) -> tuple[Any, ...]:
+    """One page of rows; the browser never gets more than it shows."""
+    user_id = int(current_user.id)
+    info = current_dataset(user_id, ref)
+    if info is None:
+        raise PreventUpdate
+    filters = {column: text} if column and text else None
+    if ctx.triggered_id != ids.UPLOAD_TABLE:
+        page = 0  # a new dataset, kind or filter starts at the first page
+    try:
+        rows = preview.rows_page(
+            user_id,
+            info.id,
+            kind,
+            size,
+            (page or 0) * size,  # type: ignore[arg-type]
+            filters=filters,
+        )
+    except ServiceError as exc:
+        return [], [], 1, 0, exc.message
+    shown = rows.rows.select(pl.col(c).cast(pl.String) for c in rows.rows.columns)
+    first = (page or 0) * size + 1
+    what = {
+        "head": "from the top",
+        "tail": "from the bottom",
+        "sample": "of a random sample",
+    }[kind]
+    info_text = (
+        f"Rows {first:,}–{first + shown.height - 1:,} {what}, of "
+        f"{rows.matched_rows:,}"
+        + (" matching" if filters else "")
+        + f" ({rows.total_rows:,} in all)."
+        if shown.height
+        else "No rows match."
+    )
+    pages = max(1, -(-rows.matched_rows // size))
+    return (
+        shown.to_dicts(),
+        [{"name": c, "id": c} for c in shown.columns],
+        pages,
+        page or 0,
+        info_text,
     )

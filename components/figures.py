@@ -71,3 +71,28 @@ def forecast_chart(
         height=430,
     )
     return fig
+
+
+def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
+    """The target over time, one line per series (``points``: series, time, value)."""
+    fig = go.Figure()
+    for (name,), part in points.group_by("series", maintain_order=True):
+        fig.add_trace(
+            go.Scattergl(
+                x=part["time"].to_list(),
+                y=part["value"].to_list(),
+                mode="lines",
+                name=str(name) if name else target,
+                line={"width": 1.4},
+            )
+        )
+    fig.update_layout(
+        template="plotly_white",
+        height=340,
+        hovermode="x unified",
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        title={"text": target, "x": 0, "font": {"size": 15}},
+        showlegend=points["series"].null_count() < points.height,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig

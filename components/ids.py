@@ -13,6 +13,26 @@ UPLOAD_STATUS = "upload-status-div"
 UPLOAD_SAMPLE = "upload-sample-button"  # pattern: {"type": UPLOAD_SAMPLE, "key": key}
 UPLOAD_DATASET_SELECT = "upload-dataset-dropdown"
 UPLOAD_SUMMARY = "upload-summary-div"
+UPLOAD_SHEET_ROW = "upload-sheet-div"
+UPLOAD_SHEET = "upload-sheet-dropdown"
+UPLOAD_DATA_CARD = "upload-data-div"
+UPLOAD_CHART = "upload-chart-graph"
+UPLOAD_CHART_NOTE = "upload-chart-note-div"
+UPLOAD_PREVIEW_KIND = "upload-preview-kind-radio"
+UPLOAD_FILTER_COLUMN = "upload-filter-column-dropdown"
+UPLOAD_FILTER_TEXT = "upload-filter-text-input"
+UPLOAD_TABLE = "upload-rows-table"
+UPLOAD_TABLE_INFO = "upload-rows-info-div"
+
+# Columns
+COLUMNS_DATASET_TEXT = "columns-dataset-div"
+COLUMNS_TIME = "columns-time-dropdown"
+COLUMNS_TARGET = "columns-target-dropdown"
+COLUMNS_SERIES = "columns-series-dropdown"
+COLUMNS_ROLES = "columns-roles-div"
+COLUMNS_ROLE = "columns-role-dropdown"  # pattern: {"type": ..., "column": name}
+COLUMNS_SAVE_BUTTON = "columns-save-button"
+COLUMNS_ALERT = "columns-alert-div"
 
 # Models
 MODELS_DATASET_TEXT = "models-dataset-div"

@@ -10,7 +10,7 @@ from components import ids
 # (path, label, icon, built yet?)
 STEPS = [
     ("/upload", "Upload", "bi-cloud-arrow-up", True),
-    ("/columns", "Columns", "bi-layout-three-columns", False),
+    ("/columns", "Columns", "bi-layout-three-columns", True),
     ("/cleaning", "Cleaning", "bi-stars", False),
     ("/explore", "Explore", "bi-graph-up", False),
     ("/models", "Models", "bi-cpu", True),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import html
 
 from components import ids
-from components.tables import columns_table, frame_table
+from components.tables import columns_table
 from services.datasets import DatasetInfo
 from services.forecasting import CANDIDATES
 from services.forecasts import ForecastInfo
@@ -37,51 +36,63 @@ def _fact(label: str, value: str) -> dbc.Col:
     )
 
 
-def dataset_summary(info: DatasetInfo, preview: pl.DataFrame) -> html.Div:
-    """What the app recognised: facts, issues, columns and the first rows."""
+FREQUENCY_WORDS = {
+    "day": "daily",
+    "business_day": "business days",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+    "hour": "hourly",
+    "minute": "every minute",
+    "second": "every second",
+}
+ISSUE_ICONS = {
+    "error": "bi-x-octagon text-danger",
+    "warning": "bi-exclamation-triangle text-warning",
+    "info": "bi-info-circle text-primary",
+}
+
+
+def frequency_words(info: DatasetInfo) -> str:
+    """The frequency in plain words: "monthly", "every 30 minutes", "irregular"."""
+    f = info.profile.frequency
+    if f is None:
+        return "irregular" if info.profile.time_column else "—"
+    if f.step == 1:
+        return FREQUENCY_WORDS[f.unit]
+    return f"every {f.step} {f.unit.replace('_', ' ')}s"
+
+
+def dataset_summary(info: DatasetInfo) -> html.Div:
+    """What the app recognised: facts, findings and the columns."""
     p = info.profile
-    frequency = (
-        f"every {p.frequency.step} {p.frequency.unit.replace('_', ' ')}"
-        if p.frequency
-        else "irregular"
-    )
-    if p.frequency and p.frequency.step == 1:
-        frequency = {
-            "day": "daily",
-            "business_day": "business days",
-            "week": "weekly",
-            "month": "monthly",
-            "quarter": "quarterly",
-            "year": "yearly",
-            "hour": "hourly",
-            "minute": "every minute",
-            "second": "every second",
-        }[p.frequency.unit]
     facts = dbc.Row(
         [
             _fact("Rows", f"{p.rows:,}"),
             _fact("Time column", p.time_column or "none found"),
-            _fact("Frequency", frequency if p.time_column else "—"),
+            _fact("Frequency", frequency_words(info)),
             _fact("From – to", f"{p.start} – {p.end}" if p.start else "—"),
         ],
         className="g-3 mb-3",
     )
-    notes = (
-        [dbc.Alert(p.time_explanation, color="warning")] if p.time_explanation else []
-    )
-    notes += [
-        dbc.Alert(
-            i.message,
-            color={"error": "danger"}.get(
-                i.severity, i.severity if i.severity == "warning" else "info"
-            ),
-            className="py-2",
-        )
+    findings = [
+        html.Li([html.I(className=f"bi {ISSUE_ICONS[i.severity]} me-2"), i.message])
         for i in p.issues
     ]
+    if p.time_explanation:
+        findings.insert(
+            0,
+            html.Li(
+                [
+                    html.I(className=f"bi {ISSUE_ICONS['error']} me-2"),
+                    p.time_explanation,
+                ]
+            ),
+        )
     targets = ", ".join(p.target_candidates) or "none"
     series = (
-        f" · one series per {' / '.join(p.series_id_columns)}"
+        f" · {p.series_count} series, one per {' / '.join(p.series_id_columns)}"
         if p.series_id_columns
         else ""
     )
@@ -91,27 +102,36 @@ def dataset_summary(info: DatasetInfo, preview: pl.DataFrame) -> html.Div:
                 [
                     html.H4(info.name, className="mb-0 me-3"),
                     dbc.Button(
+                        "Check columns",
+                        href="/columns",
+                        color="outline-secondary",
+                        className="me-2",
+                    ),
+                    dbc.Button(
                         ["Forecast it ", html.I(className="bi bi-arrow-right")],
                         href="/models",
                         color="primary",
                         id="upload-next-button",
                     ),
                 ],
-                className="d-flex align-items-center mb-3",
+                className="d-flex align-items-center flex-wrap gap-1 mb-3",
             ),
             facts,
             html.P(
                 [html.Strong("Numbers you can forecast: "), targets, series],
                 className="mb-3",
             ),
-            *notes,
             dbc.Card(
-                [dbc.CardHeader("Columns"), columns_table(p)],
+                [
+                    dbc.CardHeader("What the app noticed"),
+                    dbc.CardBody(html.Ul(findings, className="list-unstyled mb-0")),
+                ],
                 className="mb-3 shadow-sm",
-            ),
+            )
+            if findings
+            else None,
             dbc.Card(
-                [dbc.CardHeader("First rows"), frame_table(preview)],
-                className="shadow-sm",
+                [dbc.CardHeader("Columns"), columns_table(p)], className="shadow-sm"
             ),
         ]
     )

@@ -1,24 +1,72 @@
-"""Columns: confirm the roles the app recognised (not built yet)."""
+"""Columns: confirm or change what each column is, the time column and the target."""
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from components.shell import not_built
+from components import ids
+from components.shell import page_header
 
 dash.register_page(__name__, path="/columns", name="Columns", title="Columns", order=2)
 
 
-def layout(**_query: str) -> html.Div:
-    """Say plainly that this step is coming, and where to go meanwhile."""
-    return not_built(
-        "Columns",
+def _choice(label: str, id_: str, help_text: str, multi: bool = False) -> dbc.Col:
+    return dbc.Col(
         [
-            "confirm or change what each column is (time, number, category…)",
-            "choose the column to forecast and the column that names each series",
-            "keep those choices with the dataset for every later step",
+            dbc.Label(label, html_for=id_),
+            dcc.Dropdown(id=id_, multi=multi, clearable=multi),
+            dbc.FormText(help_text),
         ],
-        "Meanwhile the app uses the roles it recognised on upload; you can choose the "
-        "column to forecast on the Models page.",
-        "/models",
-        "Go to Models",
+        md=4,
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    """The three main choices, then every column's role; saved with the dataset."""
+    return html.Div(
+        [
+            page_header(
+                "Columns",
+                "Check what the app recognised and correct it. Your "
+                "choices are saved with the dataset and used by every later step.",
+            ),
+            html.Div(id=ids.COLUMNS_DATASET_TEXT, className="mb-3"),
+            dbc.Card(
+                dbc.CardBody(
+                    dbc.Row(
+                        [
+                            _choice(
+                                "Time column",
+                                ids.COLUMNS_TIME,
+                                "The dates or times of each row.",
+                            ),
+                            _choice(
+                                "Forecast this column",
+                                ids.COLUMNS_TARGET,
+                                "The number you want to predict.",
+                            ),
+                            _choice(
+                                "Series column(s)",
+                                ids.COLUMNS_SERIES,
+                                "Name each series in a long table (store, region).",
+                                multi=True,
+                            ),
+                        ],
+                        className="g-3",
+                    )
+                ),
+                className="shadow-sm mb-3",
+            ),
+            dbc.Card(
+                [dbc.CardHeader("What each column is"), html.Div(id=ids.COLUMNS_ROLES)],
+                className="shadow-sm mb-3",
+            ),
+            dbc.Button(
+                [html.I(className="bi bi-check2 me-1"), "Save choices"],
+                id=ids.COLUMNS_SAVE_BUTTON,
+                color="primary",
+                disabled=True,
+            ),
+            html.Div(id=ids.COLUMNS_ALERT, className="mt-3"),
+        ]
     )

@@ -2,7 +2,7 @@
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from components import ids
 from components.shell import page_header
@@ -11,29 +11,105 @@ from services.samples import SAMPLES
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload", order=1)
 
 
-def layout(**_query: str) -> html.Div:
-    """Drop zone, samples, the user's datasets and the summary of the chosen one."""
-    samples = [
-        dbc.ListGroupItem(
-            [
-                html.Div(
-                    [
-                        html.Strong(s.title),
-                        html.Div(s.description, className="small text-secondary"),
-                    ],
-                    className="me-2",
-                ),
-                dbc.Button(
-                    "Load",
-                    id={"type": ids.UPLOAD_SAMPLE, "key": s.key},
-                    size="sm",
-                    color="outline-primary",
-                ),
-            ],
-            className="d-flex justify-content-between align-items-center",
-        )
-        for s in SAMPLES
+def _samples() -> dbc.ListGroup:
+    return dbc.ListGroup(
+        [
+            dbc.ListGroupItem(
+                [
+                    html.Div(
+                        [
+                            html.Strong(s.title),
+                            html.Div(s.description, className="small text-secondary"),
+                        ],
+                        className="me-2",
+                    ),
+                    dbc.Button(
+                        "Load",
+                        id={"type": ids.UPLOAD_SAMPLE, "key": s.key},
+                        size="sm",
+                        color="outline-primary",
+                    ),
+                ],
+                className="d-flex justify-content-between align-items-center",
+            )
+            for s in SAMPLES
+        ],
+        className="shadow-sm",
+    )
+
+
+def _data_card() -> dbc.Card:
+    kinds = [
+        {"label": "First rows", "value": "head"},
+        {"label": "Last rows", "value": "tail"},
+        {"label": "Random sample", "value": "sample"},
     ]
+    return dbc.Card(
+        [
+            dbc.CardHeader("Look at the data"),
+            dbc.CardBody(
+                [
+                    html.Div(
+                        id=ids.UPLOAD_CHART_NOTE, className="small text-secondary"
+                    ),
+                    dcc.Graph(id=ids.UPLOAD_CHART, config={"displaylogo": False}),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dbc.RadioItems(
+                                    id=ids.UPLOAD_PREVIEW_KIND,
+                                    options=kinds,
+                                    value="head",
+                                    inline=True,
+                                ),
+                                md=5,
+                            ),
+                            dbc.Col(
+                                dcc.Dropdown(
+                                    id=ids.UPLOAD_FILTER_COLUMN,
+                                    placeholder="Filter a column…",
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                dbc.Input(
+                                    id=ids.UPLOAD_FILTER_TEXT,
+                                    placeholder="contains…",
+                                    debounce=True,
+                                ),
+                                md=4,
+                            ),
+                        ],
+                        className="g-2 my-2 align-items-center",
+                    ),
+                    dash_table.DataTable(
+                        id=ids.UPLOAD_TABLE,
+                        page_action="custom",
+                        page_current=0,
+                        page_size=15,
+                        style_table={"overflowX": "auto"},
+                        style_cell={
+                            "fontFamily": "inherit",
+                            "fontSize": 14,
+                            "padding": "4px 8px",
+                            "textAlign": "left",
+                        },
+                        style_header={"fontWeight": 600},
+                    ),
+                    html.Div(
+                        id=ids.UPLOAD_TABLE_INFO, className="small text-secondary mt-2"
+                    ),
+                ]
+            ),
+        ],
+        id=ids.UPLOAD_DATA_CARD,
+        className="shadow-sm mt-3",
+        style={"display": "none"},
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    """Drop zone, samples, the user's datasets and what the chosen one holds."""
     return html.Div(
         [
             page_header(
@@ -76,7 +152,7 @@ def layout(**_query: str) -> html.Div:
                                 "No file at hand? Try a sample",
                                 className="text-secondary",
                             ),
-                            dbc.ListGroup(samples, className="shadow-sm"),
+                            _samples(),
                         ],
                         md=6,
                     ),
@@ -84,19 +160,33 @@ def layout(**_query: str) -> html.Div:
                 className="g-4 mb-4",
             ),
             dbc.Row(
-                dbc.Col(
-                    [
-                        dbc.Label("Your datasets", html_for=ids.UPLOAD_DATASET_SELECT),
-                        dcc.Dropdown(
-                            id=ids.UPLOAD_DATASET_SELECT,
-                            placeholder="Choose a dataset…",
-                            clearable=False,
-                        ),
-                    ],
-                    md=6,
-                ),
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Your datasets", html_for=ids.UPLOAD_DATASET_SELECT
+                            ),
+                            dcc.Dropdown(
+                                id=ids.UPLOAD_DATASET_SELECT,
+                                clearable=False,
+                                placeholder="Choose a dataset…",
+                            ),
+                        ],
+                        md=6,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Sheet", html_for=ids.UPLOAD_SHEET),
+                            dcc.Dropdown(id=ids.UPLOAD_SHEET, clearable=False),
+                        ],
+                        md=3,
+                        id=ids.UPLOAD_SHEET_ROW,
+                        style={"display": "none"},
+                    ),
+                ],
                 className="mb-4",
             ),
             dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
+            _data_card(),
         ]
     )

@@ -11,11 +11,12 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services import db, storage
-from services.errors import NotFoundError
+from services.errors import InvalidInputError, NotFoundError
 from services.ingest import check_suffix, read_table
-from services.profiling import Profile, profile_table
+from services.profiling import ColumnsConfig, Profile, profile_table
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class DatasetInfo:
     version_number: int
     created_at: datetime
     profile: Profile
-    columns_config: dict[str, Any]
+    columns_config: ColumnsConfig
 
 
 def create_dataset(
@@ -46,8 +47,8 @@ def create_dataset(
     """
     suffix = check_suffix(filename)
     read = read_table(source, suffix, sheet)
-    frame = read.frame
-    profile = profile_table(frame, read.notes)
+    profile = profile_table(read.frame, read.notes)
+    profile.sheet, profile.sheets = read.sheet, read.sheets
     name = Path(filename).name[:255] or "upload"
     with db.session() as s:
         dataset = db.Dataset(
@@ -57,30 +58,64 @@ def create_dataset(
             raw_suffix=suffix,
             columns_config={},
         )
-        version_id = db.new_id()
         raw = storage.raw_path(user_id, dataset.id, suffix)
         shutil.move(source, raw)
         raw.chmod(0o440)
-        path = storage.version_path(user_id, dataset.id, version_id)
-        frame.write_parquet(path)
-        path.chmod(0o440)
-        dataset.current_version_id = version_id
         s.add(dataset)
-        s.add(
-            db.DatasetVersion(
-                id=version_id,
-                dataset_id=dataset.id,
-                parent_id=None,
-                number=1,
-                recipe=[],
-                content_hash=_file_hash(path),
-                rows=frame.height,
-                profile=profile.model_dump(),
-                author_id=user_id,
+        version = _add_version(
+            s,
+            dataset,
+            read.frame,
+            profile,
+            user_id,
+            recipe=[{"op": "read", "sheet": read.sheet}] if read.sheet else [],
+        )
+        return _info(dataset, version)
+
+
+def _add_version(
+    s: Session,
+    dataset: db.Dataset,
+    frame: pl.DataFrame,
+    profile: Profile,
+    user_id: int,
+    recipe: list[Any],
+    parent: str | None = None,
+) -> db.DatasetVersion:
+    number = 1 + len(
+        list(
+            s.scalars(
+                select(db.DatasetVersion.id).where(
+                    db.DatasetVersion.dataset_id == dataset.id
+                )
             )
         )
-        s.flush()
-        return _info(dataset, s.get_one(db.DatasetVersion, version_id))
+    )
+    version_id = db.new_id()
+    path = storage.version_path(user_id, dataset.id, version_id)
+    frame.write_parquet(path)
+    path.chmod(0o440)
+    version = db.DatasetVersion(
+        id=version_id,
+        dataset_id=dataset.id,
+        parent_id=parent,
+        number=number,
+        recipe=recipe,
+        content_hash=_file_hash(path),
+        rows=frame.height,
+        profile=profile.model_dump(),
+        author_id=user_id,
+    )
+    s.add(version)
+    dataset.current_version_id = version_id
+    config = ColumnsConfig.model_validate(dataset.columns_config or {})
+    if config != ColumnsConfig():
+        profile = profile_table(frame, profile.read_notes, config).model_copy(
+            update={"sheet": profile.sheet, "sheets": profile.sheets}
+        )
+    dataset.profile = profile.model_dump()
+    s.flush()
+    return version
 
 
 def _file_hash(path: Path) -> str:
@@ -98,16 +133,16 @@ def _info(dataset: db.Dataset, version: db.DatasetVersion) -> DatasetInfo:
         version_id=version.id,
         version_number=version.number,
         created_at=dataset.created_at,
-        profile=Profile.model_validate(version.profile),
-        columns_config=dict(dataset.columns_config or {}),
+        profile=Profile.model_validate(dataset.profile or version.profile),
+        columns_config=ColumnsConfig.model_validate(dataset.columns_config or {}),
     )
 
 
-def _owned(s: Any, user_id: int, dataset_id: str) -> db.Dataset:
+def _owned(s: Session, user_id: int, dataset_id: str) -> db.Dataset:
     dataset = s.get(db.Dataset, dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None or dataset.user_id != user_id:
         raise NotFoundError("This dataset does not exist, or it is not yours.")
-    return dataset  # type: ignore[no-any-return]
+    return dataset
 
 
 def get_dataset(user_id: int, dataset_id: str) -> DatasetInfo:
@@ -137,10 +172,8 @@ def list_datasets(user_id: int) -> list[DatasetInfo]:
         ]
 
 
-def open_version(
-    user_id: int, dataset_id: str, version_id: str | None = None
-) -> pl.DataFrame:
-    """The table of a version (the current one by default).
+def version_file(user_id: int, dataset_id: str, version_id: str | None = None) -> Path:
+    """The Parquet file of a version (the current one by default).
 
     Raises
     ------
@@ -154,11 +187,116 @@ def open_version(
         version = s.get(db.DatasetVersion, version_id) if version_id else None
         if version is None or version.dataset_id != dataset.id:
             raise NotFoundError("This version of the dataset does not exist.")
-    return pl.read_parquet(storage.version_path(user_id, dataset_id, version.id))
+    return storage.version_path(user_id, dataset_id, version.id)
 
 
-def preview(user_id: int, dataset_id: str, rows: int = 10) -> pl.DataFrame:
-    """The first rows of the current version, read without loading the whole table."""
-    info = get_dataset(user_id, dataset_id)
-    path = storage.version_path(user_id, dataset_id, info.version_id)
-    return pl.scan_parquet(path).head(rows).collect()
+def open_version(
+    user_id: int, dataset_id: str, version_id: str | None = None
+) -> pl.DataFrame:
+    """The table of a version (the current one by default)."""
+    return pl.read_parquet(version_file(user_id, dataset_id, version_id))
+
+
+def update_columns(
+    user_id: int, dataset_id: str, changes: dict[str, Any]
+) -> DatasetInfo:
+    """Save the user's column choices and re-profile the dataset with them.
+
+    Parameters
+    ----------
+    changes
+        Any of ``roles`` (merged into earlier choices), ``time_column``, ``target``
+        and ``series_id_columns``; a ``None`` value returns to the detected choice.
+
+    Raises
+    ------
+    InvalidInputError
+        For a column that does not exist or a choice that does not fit its type.
+
+    """
+    with db.session() as s:
+        dataset = _owned(s, user_id, dataset_id)
+        version = s.get_one(db.DatasetVersion, dataset.current_version_id)
+        merged = dict(dataset.columns_config or {})
+        roles = {**merged.get("roles", {}), **(changes.get("roles") or {})}
+        detected = Profile.model_validate(version.profile)
+        # A role set back to what was detected is no longer an override.
+        detected_roles = {c.name: c.role for c in detected.columns}
+        roles = {k: v for k, v in roles.items() if detected_roles.get(k) != v}
+        merged.update({k: v for k, v in changes.items() if k != "roles"}, roles=roles)
+        config = ColumnsConfig.model_validate(merged)
+        frame = pl.read_parquet(storage.version_path(user_id, dataset.id, version.id))
+        _check_choices(frame, config)
+        profile = profile_table(frame, detected.read_notes, config)
+        profile.sheet, profile.sheets = detected.sheet, detected.sheets
+        dataset.columns_config = config.model_dump()
+        dataset.profile = profile.model_dump()
+        return _info(dataset, version)
+
+
+def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
+    """Read another sheet of an uploaded workbook as the dataset's new current version.
+
+    Raises
+    ------
+    InvalidInputError
+        When the dataset is not a workbook or has no such sheet.
+
+    """
+    with db.session() as s:
+        dataset = _owned(s, user_id, dataset_id)
+        if dataset.raw_suffix != ".xlsx":
+            raise InvalidInputError(
+                "Only Excel workbooks have sheets.", code="invalid_sheet"
+            )
+        raw = storage.raw_path(user_id, dataset.id, dataset.raw_suffix)
+        read = read_table(raw, dataset.raw_suffix, sheet)
+        profile = profile_table(read.frame, read.notes)
+        profile.sheet, profile.sheets = read.sheet, read.sheets
+        dataset.columns_config = {}  # another sheet has other columns
+        version = _add_version(
+            s,
+            dataset,
+            read.frame,
+            profile,
+            user_id,
+            recipe=[{"op": "read", "sheet": read.sheet}],
+            parent=dataset.current_version_id,
+        )
+        return _info(dataset, version)
+
+
+def _check_choices(frame: pl.DataFrame, config: ColumnsConfig) -> None:
+    named = [*config.roles, *(config.series_id_columns or [])]
+    named += [c for c in (config.time_column, config.target) if c]
+    for name in named:
+        if name not in frame.columns:
+            raise InvalidInputError(
+                f"The dataset has no column “{name}”.", code="unknown_column"
+            )
+    for name, role in config.roles.items():
+        dtype = frame.schema[name]
+        if role == "time" and not dtype.is_temporal():
+            raise InvalidInputError(
+                f"“{name}” does not hold dates the app can read, so it cannot be the "
+                "time column.",
+                code="invalid_role",
+            )
+        if role == "numeric" and not dtype.is_numeric():
+            raise InvalidInputError(
+                f"“{name}” does not hold numbers.", code="invalid_role"
+            )
+    if config.time_column and not frame.schema[config.time_column].is_temporal():
+        raise InvalidInputError(
+            f"“{config.time_column}” does not hold dates the app can read.",
+            code="invalid_role",
+        )
+    if config.target and not frame.schema[config.target].is_numeric():
+        raise InvalidInputError(
+            f"“{config.target}” does not hold numbers, so it cannot be forecast.",
+            code="invalid_target",
+        )
+    if config.time_column and config.time_column in (config.series_id_columns or []):
+        raise InvalidInputError(
+            "The time column cannot also name the series.", code="invalid_request"
+        )

@@ -104,6 +104,8 @@ class Dataset(Base):
     raw_suffix: Mapped[str] = mapped_column(String(16))
     current_version_id: Mapped[str | None] = mapped_column(String(32))
     columns_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The current version's profile with the user's column choices applied.
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -67,11 +67,15 @@ def forecast_params(
         )
     if not isinstance(horizon, int) or not 1 <= horizon <= 1000:
         raise InvalidInputError("Choose a horizon between 1 and 1000 steps.")
+    # The column choices in force now travel with the job, so it is reproducible.
     return {
         "dataset_id": dataset_id,
         "version_id": info.version_id,
         "target": target,
         "horizon": horizon,
+        "time_column": profile.time_column,
+        "series_id_columns": profile.series_id_columns,
+        "frequency": profile.frequency.model_dump() if profile.frequency else None,
     }
 
 
@@ -82,12 +86,9 @@ def run_forecast_job(context: JobContext) -> str:
     context.progress(0.02, "Reading the data")
     info = datasets.get_dataset(user_id, params["dataset_id"])
     frame = datasets.open_version(user_id, params["dataset_id"], params["version_id"])
-    with db.session() as s:
-        version = s.get_one(db.DatasetVersion, params["version_id"])
-        profile = version.profile
-    time_column = profile["time_column"]
-    series_columns = list(profile.get("series_id_columns") or [])
-    frequency = Frequency(**profile["frequency"]) if profile.get("frequency") else None
+    time_column = params["time_column"]
+    series_columns = list(params["series_id_columns"])
+    frequency = Frequency(**params["frequency"]) if params["frequency"] else None
     result = forecast(
         frame,
         time_column,
@@ -114,7 +115,7 @@ def run_forecast_job(context: JobContext) -> str:
                 spec={
                     "time_column": time_column,
                     "series_columns": series_columns,
-                    "frequency": profile.get("frequency"),
+                    "frequency": params["frequency"],
                 },
                 metrics={"holdout": result.holdout, "notes": result.notes},
             )
