@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 # Elsewhere, point pip at PyTorch's CPU wheels: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 TORCH_INDEX_URL ?=
 
-.PHONY: setup run dev test lint pytest browser clean
+.PHONY: setup run dev test lint pytest browser bench clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,10 @@ pytest: setup browser
 	$(BIN)/pytest
 
 test: lint pytest
+
+# Timing targets live here, never in tests; results go in benchmarks/README.md.
+bench: setup
+	$(BIN)/python benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import html
 
 from services.profiling import Profile
@@ -18,42 +14,9 @@ ROLE_COLORS = {
     "identifier": "secondary",
     "boolean": "warning",
     "text": "secondary",
-    "empty": "light",
-    "constant": "light",
+    "empty": "dark",
+    "constant": "dark",
 }
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    if isinstance(value, datetime | date):
-        return (
-            value.isoformat(sep=" ")
-            if isinstance(value, datetime)
-            else value.isoformat()
-        )
-    return str(value)
-
-
-def frame_table(frame: pl.DataFrame, max_rows: int = 10) -> dbc.Table:
-    """The first rows of a frame as a compact striped table."""
-    head = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
-    body = html.Tbody(
-        [
-            html.Tr([html.Td(_cell(v)) for v in row])
-            for row in frame.head(max_rows).iter_rows()
-        ]
-    )
-    return dbc.Table(
-        [head, body],
-        striped=True,
-        hover=True,
-        size="sm",
-        responsive=True,
-        className="preview-table mb-0",
-    )
 
 
 def columns_table(profile: Profile) -> dbc.Table:

@@ -93,7 +93,7 @@ def _add_version(
     )
     version_id = db.new_id()
     path = storage.version_path(user_id, dataset.id, version_id)
-    frame.write_parquet(path)
+    frame.write_parquet(path, compression="lz4")
     path.chmod(0o440)
     version = db.DatasetVersion(
         id=version_id,

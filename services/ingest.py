@@ -13,12 +13,18 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from services.errors import InvalidInputError, UnreadableFileError
 from services.profiling import DataIssue
-from services.values import combine_date_and_time, type_number_column, type_text_column
+from services.values import (
+    MISSING_TOKENS,
+    combine_date_and_time,
+    type_number_column,
+    type_text_column,
+)
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json")
 DELIMITERS = (",", ";", "\t", "|")
@@ -32,6 +38,11 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _DATA_LIKE = re.compile(r"^[+-]?[\d.,/:\s-]+$")
+# Written so plainly that Polars' own parser reads them right (no leading zeros).
+_PLAIN = re.compile(
+    r"^[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$|^[+-]?0?\.\d+$|"
+    r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+)
 
 
 @dataclass
@@ -156,18 +167,42 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
                 f"line{'s' if skipped > 1 else ''} above the header.",
             )
         )
-    frame = pl.read_csv(
-        data,
-        separator=delimiter,
-        has_header=has_header,
-        skip_lines=start,
-        infer_schema=False,
-        encoding="utf8-lossy",
-        truncate_ragged_lines=True,
-        quote_char='"',
-    )
+    options: dict[str, Any] = {
+        "separator": delimiter,
+        "has_header": has_header,
+        "skip_lines": start,
+        "encoding": "utf8-lossy",
+        "truncate_ragged_lines": True,
+        "quote_char": '"',
+    }
+    plain = _plain_columns(rows[start:], has_header)
+    try:
+        # Fast path: Polars types plainly written numbers and ISO dates itself; every
+        # other column stays text for the rules in services.values.
+        frame = pl.read_csv(
+            data,
+            infer_schema_length=10000,
+            try_parse_dates=True,
+            schema_overrides={name: pl.String for name, ok in plain.items() if not ok},
+            **options,
+        )
+    except Exception:  # a surprise further down the file: read everything as text
+        frame = pl.read_csv(data, infer_schema=False, **options)
     frame = _drop_blank_and_footer(frame, notes)
     return frame, delimiter == ";"
+
+
+def _plain_columns(rows: list[list[str]], has_header: bool) -> dict[str, bool]:
+    """Per header name: whether the sampled values are plain numbers or ISO dates."""
+    if not has_header or not rows:
+        return {}
+    header, body = rows[0], rows[1:]
+    plain = {}
+    for index, name in enumerate(header):
+        values = [row[index].strip() for row in body if index < len(row)]
+        values = [v for v in values if v.lower() not in MISSING_TOKENS]
+        plain[name] = bool(values) and all(_PLAIN.match(v) for v in values)
+    return plain
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -200,14 +235,13 @@ def _header_index(rows: list[list[str]]) -> tuple[int, bool]:
 
 
 def _drop_blank_and_footer(frame: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
-    text = frame.select(pl.all().cast(pl.String).str.strip_chars())
-    blank = text.select(
-        pl.all_horizontal(pl.all().is_null() | (pl.all() == ""))
-    ).to_series()
-    frame, text = frame.filter(~blank), text.filter(~blank)
+    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    if blank.any():
+        frame = frame.filter(~blank)
+    text = frame.tail(11).select(pl.all().cast(pl.String).str.strip_chars())
     footer = 0
-    while footer < min(10, frame.height - 1):
-        row = [c for c in text.row(frame.height - 1 - footer) if c]
+    while footer < min(10, text.height - 1):
+        row = [c for c in text.row(text.height - 1 - footer) if c]
         lone_note = len(row) == 1 and frame.width > 2 and not _DATA_LIKE.match(row[0])
         if row and (_FOOTER.match(row[0]) or lone_note):
             footer += 1

@@ -270,7 +270,7 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
                 "them by time where it matters.",
             )
         )
-    duplicates = data.height - data.unique().height
+    duplicates = data.height - data.n_unique()
     if duplicates:
         profile.issues.append(
             DataIssue(
@@ -280,7 +280,8 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
                 + (" within the same series." if keys else "."),
             )
         )
-    data = data.unique().sort([*keys, time])
+    if duplicates or not in_order:  # gaps are measured within each series, in order
+        data = data.unique().sort([*keys, time])
     profile.series_count = data.select(keys).n_unique() if keys else 1
     gaps = (
         data.select(pl.col(time).diff().over(group).dt.total_seconds() / 86400)
@@ -413,12 +414,13 @@ def _future_rows(frame: pl.DataFrame, profile: Profile) -> None:
     ]
     if not others or time is None or target is None:
         return
-    ordered = frame.sort(time)
-    last = ordered.select(pl.col(target).is_not_null().arg_true().max()).item()
+    last = frame.filter(pl.col(target).is_not_null())[time].max()
     if last is None:
         return
-    tail = ordered.slice(last + 1)
-    future = tail.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in others))
+    future = frame.filter(
+        (pl.col(time) > last)
+        & pl.any_horizontal(pl.col(c).is_not_null() for c in others)
+    )
     if future.height:
         profile.issues.append(
             DataIssue(

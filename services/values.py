@@ -75,7 +75,13 @@ class Typed:
 def clean_text(column: pl.Series) -> pl.Series:
     """Strip spaces and turn missing-value tokens (any letter case) into nulls."""
     stripped = column.str.strip_chars()
-    return stripped.set(stripped.str.to_lowercase().is_in(MISSING_TOKENS), None)
+    distinct = stripped.unique()
+    tokens = distinct.filter(distinct.str.to_lowercase().is_in(MISSING_TOKENS))
+    return (
+        stripped.set(stripped.is_in(tokens.implode()), None)
+        if tokens.len()
+        else stripped
+    )
 
 
 def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
@@ -163,6 +169,8 @@ def _as_dates(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | None:
     else:
         # ISO 8601 with offsets or fractions: Polars infers the exact variant.
         try:
+            if sample.str.to_datetime(strict=False).null_count():
+                return None
             parsed = column.str.to_datetime(strict=False)
         except pl.exceptions.ComputeError:  # no format fits: not dates
             return None
@@ -179,15 +187,29 @@ def _as_dates(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | None:
 def _date_if_midnight(parsed: pl.Series) -> pl.Series:
     if parsed.dtype == pl.Date:
         return parsed
+    head = parsed.drop_nulls().head(SAMPLE)
+    if not (head.dt.truncate("1d") == head).all():
+        return parsed
     times = parsed.drop_nulls()
     if times.len() and (times.dt.truncate("1d") == times).all():
         return parsed.cast(pl.Date)
     return parsed
 
 
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
 def _as_numbers(
     column: pl.Series, sample: pl.Series, decimal_comma: bool
 ) -> Typed | None:
+    if (
+        sample.str.contains(_PLAIN_NUMBER).all()
+        and not sample.str.contains(r"^[+-]?0\d").any()
+    ):
+        # The common case, written plainly: one cast, no clean-up passes.
+        numbers = column.cast(pl.Float64, strict=False)
+        if numbers.null_count() == column.null_count():
+            return Typed(_int_if_whole(numbers, column))
     bare = sample.str.replace_all(_DECORATION, "")
     bare = bare.str.replace_all(r"^\((.*)\)$", "$1")
     us = bare.str.contains(_US_NUMBER)
@@ -224,12 +246,15 @@ def _as_numbers(
             f"{lost} values in “{column.name}” are not numbers ({shown}); "
             "they were read as missing."
         )
-    whole = numbers.drop_nulls()
-    decimals = text.str.contains(r"\.").any()
-    biggest = float(whole.abs().max() or 0.0)  # type: ignore[arg-type]
-    if not decimals and whole.len() and biggest < 2**53:
-        numbers = numbers.cast(pl.Int64)
-    return Typed(numbers, notes)
+    return Typed(_int_if_whole(numbers, text), notes)
+
+
+def _int_if_whole(numbers: pl.Series, text: pl.Series) -> pl.Series:
+    """Integers when every number was written without a decimal point."""
+    if text.str.contains(r"[.eE]").any():
+        return numbers
+    biggest = float(numbers.abs().max() or 0.0)  # type: ignore[arg-type]
+    return numbers.cast(pl.Int64) if biggest < 2**53 else numbers
 
 
 def type_number_column(column: pl.Series) -> Typed:

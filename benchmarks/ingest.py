@@ -1,0 +1,114 @@
+"""Upload-parse-profile-store of a 1,000,000-row CSV, next to bare Polars and pandas reads.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/ingest.py``). Each contender
+runs in its own process so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = 1_000_000
+STORES = 50
+
+
+def generate(path: Path) -> None:
+    """A long table: 50 stores × 20,000 hours, ten columns, seeded."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(7)
+    hours = ROWS // STORES
+    base = pl.datetime_range(pl.datetime(2020, 1, 1), pl.datetime(2020, 1, 1)
+                             + pl.duration(hours=hours - 1), "1h", eager=True)
+    frame = pl.DataFrame({
+        "time": pl.concat([base] * STORES),
+        "store": np.repeat([f"S{i:03d}" for i in range(STORES)], hours),
+        "sales": rng.gamma(4, 250, ROWS).round(2),
+        "units": rng.poisson(40, ROWS),
+        "price": rng.uniform(1, 20, ROWS).round(2),
+        "promo": rng.random(ROWS) < 0.1,
+        "temperature": rng.normal(15, 8, ROWS).round(1),
+        "visits": rng.poisson(300, ROWS),
+        "region": np.repeat(["north", "south", "east", "west", "centre"], ROWS // 5),
+        "note": np.where(rng.random(ROWS) < 0.01, "restock", ""),
+    })
+    frame.write_csv(path)
+
+
+def child(mode: str, path: Path) -> dict[str, float]:
+    """Run one contender; return its seconds and peak memory."""
+    if mode == "app":
+        from services import db, users
+        from services.datasets import create_dataset
+
+        db.migrate()
+        account = users.create_user("bench", "bench password")
+        upload = path.with_name("upload.csv")
+        shutil.copy(path, upload)
+        start = time.perf_counter()
+        info = create_dataset(account.id, "bench.csv", upload)
+        seconds = time.perf_counter() - start
+        assert info.profile.rows == ROWS and info.profile.time_column == "time"
+    elif mode == "polars":
+        import polars as pl
+
+        start = time.perf_counter()
+        frame = pl.read_csv(path, try_parse_dates=True)
+        seconds = time.perf_counter() - start
+        assert frame.height == ROWS
+    else:
+        import pandas as pd
+
+        start = time.perf_counter()
+        frame = pd.read_csv(path, parse_dates=["time"])
+        seconds = time.perf_counter() - start
+        assert len(frame) == ROWS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def main() -> None:
+    """Generate the file, run the three contenders, print a Markdown table."""
+    with tempfile.TemporaryDirectory(prefix="fs-bench-") as folder:
+        path = Path(folder) / "bench.csv"
+        generate(path)
+        size_mb = path.stat().st_size / 1e6
+        results = {}
+        for mode in ("polars", "pandas", "app"):
+            env = {**os.environ, "FORECAST_STUDIO_DATA_DIR": str(Path(folder) / "data"),
+                   "PYTHONPATH": str(ROOT)}
+            out = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
+                                 check=True, capture_output=True, text=True, env=env,
+                                 cwd=ROOT)
+            results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+    bare = results["polars"]["seconds"]
+    print(f"CSV: {ROWS:,} rows × 10 columns, {size_mb:.0f} MB; {os.cpu_count()} cores\n")
+    print("| path | seconds | × bare Polars | peak memory (MB) |")
+    print("|---|---|---|---|")
+    names = {"app": "Forecast Studio: read, type, profile, store (Parquet + hash)",
+             "polars": "bare `polars.read_csv(try_parse_dates=True)`",
+             "pandas": "bare `pandas.read_csv(parse_dates=['time'])`"}
+    for mode in ("app", "polars", "pandas"):
+        r = results[mode]
+        print(f"| {names[mode]} | {r['seconds']:.2f} | {r['seconds'] / bare:.1f} | "
+              f"{r['peak_mb']:,.0f} |")
+    app, pandas = results["app"]["seconds"], results["pandas"]["seconds"]
+    print(f"\nTarget ≤ 3× bare Polars: {'met' if app <= 3 * bare else 'NOT met'}; "
+          f"faster than pandas: {'yes' if app < pandas else 'NO'}.")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], Path(sys.argv[3]))))
+    else:
+        main()
