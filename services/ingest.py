@@ -175,7 +175,7 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
         "truncate_ragged_lines": True,
         "quote_char": '"',
     }
-    plain = _plain_columns(rows[start:], has_header)
+    plain = _plain_columns(rows[start:], has_header, delimiter)
     try:
         # Fast path: Polars types plainly written numbers and ISO dates itself; every
         # other column stays text for the rules in services.values.
@@ -192,8 +192,14 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
     return frame, delimiter == ";"
 
 
-def _plain_columns(rows: list[list[str]], has_header: bool) -> dict[str, bool]:
-    """Per header name: whether the sampled values are plain numbers or ISO dates."""
+def _plain_columns(
+    rows: list[list[str]], has_header: bool, delimiter: str
+) -> dict[str, bool]:
+    """Per header name: whether the sampled values are plain numbers or ISO dates.
+
+    In a ``;`` file a dot may be a thousands mark (``1.204``), so only whole numbers
+    count as plain there.
+    """
     if not has_header or not rows:
         return {}
     header, body = rows[0], rows[1:]
@@ -201,7 +207,10 @@ def _plain_columns(rows: list[list[str]], has_header: bool) -> dict[str, bool]:
     for index, name in enumerate(header):
         values = [row[index].strip() for row in body if index < len(row)]
         values = [v for v in values if v.lower() not in MISSING_TOKENS]
-        plain[name] = bool(values) and all(_PLAIN.match(v) for v in values)
+        plain[name] = bool(values) and all(
+            _PLAIN.match(v) and (delimiter != ";" or "." not in v or "-" in v[1:])
+            for v in values
+        )
     return plain
 
 
@@ -235,14 +244,21 @@ def _header_index(rows: list[list[str]]) -> tuple[int, bool]:
 
 
 def _drop_blank_and_footer(frame: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
-    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    blank = frame.select(
+        pl.all_horizontal(
+            pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+            if t == pl.String
+            else pl.col(c).is_null()
+            for c, t in frame.schema.items()
+        )
+    ).to_series()
     if blank.any():
         frame = frame.filter(~blank)
     text = frame.tail(11).select(pl.all().cast(pl.String).str.strip_chars())
     footer = 0
     while footer < min(10, text.height - 1):
         row = [c for c in text.row(text.height - 1 - footer) if c]
-        lone_note = len(row) == 1 and frame.width > 2 and not _DATA_LIKE.match(row[0])
+        lone_note = len(row) == 1 and frame.width >= 2 and not _DATA_LIKE.match(row[0])
         if row and (_FOOTER.match(row[0]) or lone_note):
             footer += 1
         else:

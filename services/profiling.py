@@ -360,6 +360,11 @@ def _frequency(gaps_days: pl.Series, times: pl.Series) -> Frequency | None:
     seconds = round(median * 86400)
     if median == 1 and times.len() > 10 and _weekdays_only(times, gaps_days):
         return Frequency(unit="business_day", step=1)
+    # Regular means (nearly) every gap is a whole number of steps; missing periods
+    # make multiples, random event times do not.
+    steps = (gaps_days * 86400).round() % max(1, seconds)
+    if seconds == 0 or (steps == 0).mean() < 0.9:  # type: ignore[operator]
+        return None
     for unit in ("week", "day", "hour", "minute", "second"):
         size = _SECONDS[unit]
         if seconds % size == 0:

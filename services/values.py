@@ -205,6 +205,7 @@ def _as_numbers(
     if (
         sample.str.contains(_PLAIN_NUMBER).all()
         and not sample.str.contains(r"^[+-]?0\d").any()
+        and not (decimal_comma and sample.str.contains(".", literal=True).any())
     ):
         # The common case, written plainly: one cast, no clean-up passes.
         numbers = column.cast(pl.Float64, strict=False)
@@ -251,7 +252,7 @@ def _as_numbers(
 
 def _int_if_whole(numbers: pl.Series, text: pl.Series) -> pl.Series:
     """Integers when every number was written without a decimal point."""
-    if text.str.contains(r"[.eE]").any():
+    if text.filter(numbers.is_not_null()).str.contains(r"[.eE]").any():
         return numbers
     biggest = float(numbers.abs().max() or 0.0)  # type: ignore[arg-type]
     return numbers.cast(pl.Int64) if biggest < 2**53 else numbers
