@@ -202,6 +202,8 @@ class JobRunner:
                     last_sweep = time.monotonic()
             except Exception:  # the runner must outlive any one bad tick
                 log.exception("job runner tick failed")
+            except SystemExit:  # the server is shutting its threads down
+                return
             self._stop.wait(self.poll_interval_s)
 
     def _tick(self) -> None:

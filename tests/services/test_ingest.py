@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -126,3 +127,56 @@ def test_random_csv_like_text_never_raises_anything_but_a_service_error(
         read_table(path, ".csv")
     except ServiceError:
         pass
+
+
+_WORDS = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzäöü ", min_size=1, max_size=12
+).map(lambda s: "x" + s.strip())
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.data(),
+    st.integers(min_value=1, max_value=30),
+    st.sampled_from([".csv", ".xlsx", ".parquet"]),
+)
+def test_a_table_written_then_read_round_trips(
+    tmp_path: Path, data: st.DataObject, rows: int, suffix: str
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "day": [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(rows)],
+            "count": data.draw(
+                st.lists(st.integers(-(10**6), 10**6), min_size=rows, max_size=rows)
+            ),
+            "amount": data.draw(
+                st.lists(
+                    st.floats(-1e6, 1e6, allow_nan=False).map(
+                        lambda f: round(f, 3) + 0.5
+                    ),
+                    min_size=rows,
+                    max_size=rows,
+                )
+            ),
+            "label": data.draw(st.lists(_WORDS, min_size=rows, max_size=rows)),
+            "flag": data.draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+        }
+    )
+    path = tmp_path / f"table{suffix}"
+    if suffix == ".csv":
+        frame.write_csv(path)
+    elif suffix == ".xlsx":
+        frame.write_excel(path)
+    else:
+        frame.write_parquet(path)
+    read = read_table(path, suffix).frame
+    assert read.columns == frame.columns
+    assert read["day"].cast(pl.Date).to_list() == frame["day"].to_list()
+    assert read["count"].cast(pl.Int64).to_list() == frame["count"].to_list()
+    assert read["amount"].to_list() == pytest.approx(frame["amount"].to_list())
+    assert read["label"].to_list() == frame["label"].to_list()
+    assert read["flag"].to_list() == frame["flag"].to_list()

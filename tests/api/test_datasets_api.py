@@ -1,0 +1,103 @@
+"""Dataset endpoints: the full profile on upload, sheets, previews, column overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import SAMPLES, TEST_DATA, ApiClient
+
+MESSY = TEST_DATA / "messy"
+
+
+def test_upload_returns_the_full_profile(api: ApiClient) -> None:
+    body = api.upload(MESSY / "european_latin1_report.csv").get_json()
+    assert body["time_column"] == "Datum" and body["frequency"] == {
+        "unit": "day",
+        "step": 1,
+    }
+    assert (body["start"], body["end"]) == ("2024-01-01", "2024-02-29")
+    assert body["target_candidates"] == ["Umsatz", "Menge"]
+    assert body["series_id_columns"] == [] and body["target"] == "Umsatz"
+    issues = " ".join(i["message"] for i in body["issues"])
+    assert "title" in issues and "footer" in issues
+    umsatz = next(c for c in body["columns"] if c["name"] == "Umsatz")
+    assert umsatz["role"] == "numeric" and umsatz["min"] > 0 and umsatz["distinct"] > 1
+
+
+def test_a_named_sheet_is_read(api: ApiClient) -> None:
+    path = MESSY / "xlsx_sheet_choice.xlsx"
+    with path.open("rb") as handle:
+        response = api.post(
+            "/api/v1/datasets",
+            data={"file": (handle, path.name), "sheet": "Daily"},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 201 and response.get_json()["sheet"] == "Daily"
+    with path.open("rb") as handle:
+        missing = api.post(
+            "/api/v1/datasets",
+            data={"file": (handle, path.name), "sheet": "Nope"},
+            content_type="multipart/form-data",
+        )
+    assert missing.status_code == 422
+    assert "Daily" in missing.get_json()["error"]["message"]
+
+
+def test_preview_pages(api: ApiClient) -> None:
+    dataset = api.upload(SAMPLES / "air_passengers.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/preview"
+    head = api.get(url + "?kind=head&n=3&offset=1").get_json()
+    assert head["total_rows"] == 144 and head["columns"] == ["month", "passengers"]
+    assert head["rows"][0] == {"month": "1949-02-01", "passengers": 118}
+    tail = api.get(url + "?kind=tail&n=2").get_json()
+    assert [r["month"] for r in tail["rows"]] == ["1960-11-01", "1960-12-01"]
+    sample = api.get(url + "?kind=sample&n=5").get_json()
+    assert sample == api.get(url + "?kind=sample&n=5").get_json()
+    for query in ("?kind=sideways", "?n=0", "?n=many", "?offset=-1"):
+        assert api.get(url + query).status_code == 422, query
+
+
+def test_column_overrides_persist_and_are_validated(api: ApiClient) -> None:
+    dataset = api.upload(SAMPLES / "australian_accommodation.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/columns"
+    changed = api.client.patch(
+        url,
+        headers=api.headers,
+        json={"roles": {"cpi": "text"}, "target": "occupancy_pct"},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["target"] == "occupancy_pct"
+    again = api.get(f"/api/v1/datasets/{dataset['id']}").get_json()
+    assert next(c for c in again["columns"] if c["name"] == "cpi")["role"] == "text"
+    for body in (
+        {"roles": {"state": "time"}},
+        {"time_column": "nope"},
+        {"roles": {"cpi": "purple"}},
+        {"unknown": 1},
+        [],
+    ):
+        response = api.client.patch(url, headers=api.headers, json=body)
+        assert response.status_code == 422, body
+    job = api.post(
+        f"/api/v1/datasets/{dataset['id']}/forecasts",
+        json={"target": "cpi", "horizon": 4},
+    )
+    assert job.status_code == 422  # no longer a number to forecast
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(api: ApiClient) -> None:
+    response = api.upload(MESSY / "zip_bomb.xlsx")
+    assert response.status_code == 415
+    assert "malicious" in response.get_json()["error"]["message"]
+
+
+def test_other_users_cannot_preview_or_change(api_for: Any) -> None:
+    owner, stranger = api_for(), api_for()
+    dataset = owner.upload(SAMPLES / "air_passengers.csv").get_json()
+    assert stranger.get(f"/api/v1/datasets/{dataset['id']}/preview").status_code == 404
+    patched = stranger.client.patch(
+        f"/api/v1/datasets/{dataset['id']}/columns",
+        headers=stranger.headers,
+        json={"target": None},
+    )
+    assert patched.status_code == 404
