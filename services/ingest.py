@@ -181,7 +181,7 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
         # other column stays text for the rules in services.values.
         frame = pl.read_csv(
             data,
-            infer_schema_length=10000,
+            infer_schema_length=1000,
             try_parse_dates=True,
             schema_overrides={name: pl.String for name, ok in plain.items() if not ok},
             **options,

@@ -99,6 +99,7 @@ class Profile(BaseModel):
     target: str | None = None
     target_candidates: list[str]
     series_id_columns: list[str]
+    series_id_columns_detected: bool = False
     series_count: int = 1
     issues: list[DataIssue]
     read_notes: list[DataIssue] = Field(default_factory=list)
@@ -171,11 +172,11 @@ def profile_table(
             "file, or choose the time column on the Columns page."
         )
     else:
-        profile.series_id_columns = (
-            list(config.series_id_columns)
-            if config.series_id_columns is not None
-            else _series_id_columns(frame, time_column, columns)
-        )
+        if config.series_id_columns is not None:
+            profile.series_id_columns = list(config.series_id_columns)
+        else:
+            profile.series_id_columns = _series_id_columns(frame, time_column, columns)
+            profile.series_id_columns_detected = bool(profile.series_id_columns)
         _describe_time(frame, profile)
     excluded = {*profile.series_id_columns, time_column}
     profile.target_candidates = [
@@ -259,9 +260,13 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
         return
     profile.start, profile.end = _iso(data[time].min()), _iso(data[time].max())
     group = [pl.col(k) for k in keys] or [pl.lit(0)]
-    in_order = data.select(
-        pl.col(time).diff().over(group).dt.total_seconds().fill_null(0).ge(0).all()
-    ).item()
+
+    def gaps_in_days() -> pl.Series:
+        step = pl.col(time).diff().over(group).dt.total_seconds() / 86400
+        return data.select(step).to_series().drop_nulls()
+
+    gaps = gaps_in_days()
+    in_order = bool((gaps >= 0).all())
     if not in_order:
         profile.issues.append(
             DataIssue(
@@ -270,7 +275,9 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
                 "them by time where it matters.",
             )
         )
-    duplicates = data.height - data.n_unique()
+    # Series columns were found because they make each time unique: no duplicates.
+    unique = keys and profile.series_id_columns_detected
+    duplicates = 0 if unique else data.height - data.n_unique()
     if duplicates:
         profile.issues.append(
             DataIssue(
@@ -282,12 +289,8 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
         )
     if duplicates or not in_order:  # gaps are measured within each series, in order
         data = data.unique().sort([*keys, time])
+        gaps = gaps_in_days()
     profile.series_count = data.select(keys).n_unique() if keys else 1
-    gaps = (
-        data.select(pl.col(time).diff().over(group).dt.total_seconds() / 86400)
-        .to_series()
-        .drop_nulls()
-    )
     if gaps.len() == 0:
         return
     profile.median_gap_days = float(gaps.median())  # type: ignore[arg-type]

@@ -194,17 +194,18 @@ class JobRunner:
 
     def _loop(self) -> None:
         last_sweep = time.monotonic()
-        while not self._stop.is_set():
-            try:
-                self._tick()
-                if time.monotonic() - last_sweep > 10:
-                    recover_interrupted(self.host, self.heartbeat_timeout_s)
-                    last_sweep = time.monotonic()
-            except Exception:  # the runner must outlive any one bad tick
-                log.exception("job runner tick failed")
-            except SystemExit:  # the server is shutting its threads down
-                return
-            self._stop.wait(self.poll_interval_s)
+        try:
+            while not self._stop.is_set():
+                try:
+                    self._tick()
+                    if time.monotonic() - last_sweep > 10:
+                        recover_interrupted(self.host, self.heartbeat_timeout_s)
+                        last_sweep = time.monotonic()
+                except Exception:  # the runner must outlive any one bad tick
+                    log.exception("job runner tick failed")
+                self._stop.wait(self.poll_interval_s)
+        except SystemExit:  # the server is shutting its threads down
+            return
 
     def _tick(self) -> None:
         for job_id, (proc, cancel_seen) in list(self._active.items()):
