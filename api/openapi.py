@@ -106,6 +106,8 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
         ("offset", {"type": "integer", "minimum": 0, "default": 0}),
         ("version", {"type": "string"}),
+        ("column", {"type": "string"}),
+        ("contains", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}": [
         ("level", {"type": "integer", "enum": [80, 95], "default": 80})

@@ -119,7 +119,7 @@ def update_columns(dataset_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/datasets/<dataset_id>/preview")
 def preview_rows(dataset_id: str) -> ResponseReturnValue:
-    """Rows of a version: ``kind=head|tail|sample``, ``n``, ``offset``, ``version``."""
+    """Rows of a version: kind, n, offset, version; column + contains filter rows."""
     args = request.args
     try:
         n, offset = int(args.get("n", "20")), int(args.get("offset", "0"))
@@ -135,6 +135,7 @@ def preview_rows(dataset_id: str) -> ResponseReturnValue:
         n,
         offset,
         args.get("version") or None,
+        {args["column"]: args.get("contains", "")} if args.get("column") else None,
     )
     rows = page.rows.select(
         pl.col(c).dt.to_string() if page.rows.schema[c].is_temporal() else pl.col(c)

@@ -244,15 +244,20 @@ def _header_index(rows: list[list[str]]) -> tuple[int, bool]:
 
 
 def _drop_blank_and_footer(frame: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
-    blank = frame.select(
-        pl.all_horizontal(
-            pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-            if t == pl.String
-            else pl.col(c).is_null()
-            for c, t in frame.schema.items()
-        )
-    ).to_series()
-    if blank.any():
+    typed = [pl.col(c).is_null() for c, t in frame.schema.items() if t != pl.String]
+    # Text cells are only inspected when every typed cell of a row is empty.
+    if (
+        not typed
+        or frame.select(pl.any_horizontal(pl.all_horizontal(typed)).any()).item()
+    ):
+        blank = frame.select(
+            pl.all_horizontal(
+                pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+                if t == pl.String
+                else pl.col(c).is_null()
+                for c, t in frame.schema.items()
+            )
+        ).to_series()
         frame = frame.filter(~blank)
     text = frame.tail(11).select(pl.all().cast(pl.String).str.strip_chars())
     footer = 0

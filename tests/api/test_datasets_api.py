@@ -53,7 +53,9 @@ def test_preview_pages(api: ApiClient) -> None:
     assert [r["month"] for r in tail["rows"]] == ["1960-11-01", "1960-12-01"]
     sample = api.get(url + "?kind=sample&n=5").get_json()
     assert sample == api.get(url + "?kind=sample&n=5").get_json()
-    for query in ("?kind=sideways", "?n=0", "?n=many", "?offset=-1"):
+    found = api.get(url + "?column=month&contains=1958-0&n=100").get_json()
+    assert found["matched_rows"] == 9 and len(found["rows"]) == 9
+    for query in ("?kind=sideways", "?n=0", "?n=many", "?offset=-1", "?column=nope"):
         assert api.get(url + query).status_code == 422, query
 
 
