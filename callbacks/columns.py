@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import ids
+from components.summaries import no_dataset_alert
 from services import datasets
 from services.datasets import DatasetInfo
 from services.errors import ServiceError
@@ -110,14 +111,7 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     info = current_dataset(int(current_user.id), ref)
     if info is None:
         return (
-            dbc.Alert(
-                [
-                    "No dataset chosen yet. ",
-                    html.A("Upload one or load a sample", href="/upload"),
-                    ".",
-                ],
-                color="info",
-            ),
+            no_dataset_alert(),
             [],
             None,
             [],

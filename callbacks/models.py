@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import figures, ids
-from components.summaries import runs_table, scores_table
+from components.summaries import no_dataset_alert, runs_table, scores_table
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 
@@ -42,15 +42,7 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     info = current_dataset(int(current_user.id), ref)
     if info is None:
         return (
-            dbc.Alert(
-                [
-                    "No dataset chosen yet. ",
-                    html.A("Upload one or load a sample", href="/upload"),
-                    ".",
-                ],
-                color="info",
-                className="mb-0",
-            ),
+            no_dataset_alert(),
             [],
             None,
             12,

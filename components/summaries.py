@@ -54,6 +54,19 @@ ISSUE_ICONS = {
 }
 
 
+def no_dataset_alert() -> dbc.Alert:
+    """The hint shown on a step that needs a dataset when none is chosen."""
+    return dbc.Alert(
+        [
+            "No dataset chosen yet. ",
+            html.A("Upload one or load a sample", href="/upload"),
+            ".",
+        ],
+        color="info",
+        className="mb-0",
+    )
+
+
 def frequency_words(info: DatasetInfo) -> str:
     """The frequency in plain words: "monthly", "every 30 minutes", "irregular"."""
     f = info.profile.frequency

@@ -158,15 +158,7 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
     delimiter = _delimiter(lines)
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:200]]
     start, has_header = _header_index(rows)
-    skipped = sum(1 for row in rows[:start] if any(cell.strip() for cell in row))
-    if skipped:
-        notes.append(
-            DataIssue(
-                severity="info",
-                message=f"Skipped {skipped} title "
-                f"line{'s' if skipped > 1 else ''} above the header.",
-            )
-        )
+    _note_title_lines(rows[:start], notes)
     options: dict[str, Any] = {
         "separator": delimiter,
         "has_header": has_header,
@@ -212,6 +204,18 @@ def _plain_columns(
             for v in values
         )
     return plain
+
+
+def _note_title_lines(above: list[list[str]], notes: list[DataIssue]) -> None:
+    skipped = sum(1 for row in above if any(cell.strip() for cell in row))
+    if skipped:
+        plural = "s" if skipped > 1 else ""
+        notes.append(
+            DataIssue(
+                severity="info",
+                message=f"Skipped {skipped} title line{plural} above the header.",
+            )
+        )
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -327,15 +331,7 @@ def _read_excel(
 def _grid_to_table(grid: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:
     rows = [[c or "" for c in row] for row in grid.head(200).iter_rows()]
     start, has_header = _header_index(rows)
-    skipped = sum(1 for row in rows[:start] if any(cell.strip() for cell in row))
-    if skipped:
-        notes.append(
-            DataIssue(
-                severity="info",
-                message=f"Skipped {skipped} title "
-                f"line{'s' if skipped > 1 else ''} above the header.",
-            )
-        )
+    _note_title_lines(rows[:start], notes)
     body = grid.slice(start + (1 if has_header else 0))
     if has_header:
         names = [str(c).strip() if c else "" for c in grid.row(start)]
