@@ -89,6 +89,77 @@ class PreviewOut(BaseModel):
     rows: list[dict[str, Any]]
 
 
+class VersionRequest(BaseModel):
+    """A recipe to apply to a version (the current one when ``parent`` is left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+    parent: str | None = None
+    steps: list[dict[str, Any]] = Field(
+        description='Steps, each an "op" with its parameters, e.g. {"op": "impute", '
+        '"column": "sales", "method": "linear", "max_gap": 3}.'
+    )
+
+
+class VersionSummary(BaseModel):
+    """A version in the lineage."""
+
+    id: str
+    parent: str | None
+    created_at: datetime
+    recipe: list[dict[str, Any]]
+    hash: str
+    rows: int
+    missing: int | None = None
+    current: bool = False
+
+
+class VersionOut(VersionSummary):
+    """A new version: what each step changed, and its profile."""
+
+    changes: list[dict[str, Any]]
+    profile: DatasetOut
+
+
+class ComparisonPoint(BaseModel):
+    """One time of one series in both versions."""
+
+    series: str | None
+    time: str
+    before: float | None
+    after: float | None
+    change: Literal["filled", "changed", "removed"] | None
+
+
+class ComparisonOut(BaseModel):
+    """A column in two versions: counts, statistics side by side, the changed points."""
+
+    column: str
+    series: str | None
+    counts: dict[str, int]
+    stats: dict[str, dict[str, float | int | None]]
+    changed: list[ComparisonPoint]
+
+
+class OutlierPoint(BaseModel):
+    """A value a detector finds unusual, with the band it should lie in."""
+
+    series: str | None
+    time: str
+    value: float
+    lower: float | None
+    upper: float | None
+
+
+class OutliersOut(BaseModel):
+    """What a detector would flag; nothing is changed."""
+
+    column: str
+    method: str
+    sensitivity: float
+    count: int
+    points: list[OutlierPoint]
+
+
 class DatasetList(BaseModel):
     """The caller's datasets, newest first."""
 

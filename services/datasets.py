@@ -81,6 +81,7 @@ def _add_version(
     user_id: int,
     recipe: list[Any],
     parent: str | None = None,
+    changes: list[Any] | None = None,
 ) -> db.DatasetVersion:
     number = 1 + len(
         list(
@@ -103,6 +104,8 @@ def _add_version(
         recipe=recipe,
         content_hash=_file_hash(path),
         rows=frame.height,
+        missing=int(sum(frame.null_count().row(0))),
+        changes=changes or [],
         profile=profile.model_dump(),
         author_id=user_id,
     )

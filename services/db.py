@@ -120,6 +120,8 @@ class DatasetVersion(Base):
     recipe: Mapped[list[Any]] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
+    missing: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[list[Any] | None] = mapped_column(JSON)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

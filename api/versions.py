@@ -1,0 +1,156 @@
+"""Version endpoints: apply a recipe, lineage, compare, restore, outliers, delete."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Response, request
+from flask.typing import ResponseReturnValue
+
+from api import schemas
+from api.routes import _json, _json_body, _user_id, blueprint, dataset_out
+from services import datasets, versions
+from services.datasets import DatasetInfo
+from services.errors import InvalidInputError
+from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod
+from services.versions import VersionInfo
+
+
+def _summary(version: VersionInfo) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "parent": version.parent,
+        "created_at": version.created_at,
+        "recipe": version.recipe,
+        "hash": version.hash,
+        "rows": version.rows,
+        "missing": version.missing,
+        "current": version.is_current,
+    }
+
+
+def _profile(dataset_id: str, version: VersionInfo) -> schemas.DatasetOut:
+    info = datasets.get_dataset(_user_id(), dataset_id)
+    as_version = DatasetInfo(
+        info.id,
+        info.name,
+        version.id,
+        version.number,
+        info.created_at,
+        version.profile,
+        info.columns_config,
+    )
+    return dataset_out(as_version)
+
+
+@blueprint.post("/datasets/<dataset_id>/versions")
+def create_version(dataset_id: str) -> ResponseReturnValue:
+    """Apply a cleaning recipe; the new version becomes current."""
+    wanted = schemas.VersionRequest.model_validate(_json_body())
+    version = versions.create_version(
+        _user_id(), dataset_id, wanted.parent, wanted.steps
+    )
+    return _json(
+        schemas.VersionOut(
+            **_summary(version),
+            changes=version.changes,
+            profile=_profile(dataset_id, version),
+        ),
+        201,
+    )
+
+
+@blueprint.get("/datasets/<dataset_id>/versions")
+def list_versions(dataset_id: str) -> ResponseReturnValue:
+    """The lineage, oldest first."""
+    lineage = [
+        schemas.VersionSummary(**_summary(v)).model_dump(mode="json")
+        for v in versions.list_versions(_user_id(), dataset_id)
+    ]
+    return lineage
+
+
+@blueprint.get("/datasets/<dataset_id>/versions/<version_id>")
+def get_version(dataset_id: str, version_id: str) -> ResponseReturnValue:
+    """That version's profile, as in the upload answer."""
+    version = versions.get_version(_user_id(), dataset_id, version_id)
+    return _json(_profile(dataset_id, version))
+
+
+@blueprint.post("/datasets/<dataset_id>/versions/<version_id>/current")
+def make_current(dataset_id: str, version_id: str) -> ResponseReturnValue:
+    """Make this version the dataset's current one again."""
+    return _json(dataset_out(versions.make_current(_user_id(), dataset_id, version_id)))
+
+
+@blueprint.get("/datasets/<dataset_id>/versions/<version_id>/compare")
+def compare(dataset_id: str, version_id: str) -> ResponseReturnValue:
+    """A column in this version and in ``with``: counts, statistics, changed points."""
+    other, column = request.args.get("with"), request.args.get("column")
+    if not other or not column:
+        raise InvalidInputError(
+            "Give the other version (with=) and a column (column=)."
+        )
+    result = versions.compare(
+        _user_id(),
+        dataset_id,
+        version_id,
+        other,
+        column,
+        request.args.get("series") or None,
+    )
+    changed = result.points.filter(result.points["change"].is_not_null())
+    return _json(
+        schemas.ComparisonOut(
+            column=result.column,
+            series=result.series,
+            counts=result.counts,
+            stats=result.stats,
+            changed=[
+                schemas.ComparisonPoint(**{**r, "time": r["time"].isoformat()})
+                for r in changed.iter_rows(named=True)
+            ],
+        )
+    )
+
+
+@blueprint.get("/datasets/<dataset_id>/outliers")
+def outliers(dataset_id: str) -> ResponseReturnValue:
+    """The points a detector would flag; nothing is changed."""
+    args = request.args
+    method = args.get("method", "iqr")
+    if method not in DEFAULT_SENSITIVITY:
+        raise InvalidInputError("method must be iqr, zscore, hampel or stl.")
+    try:
+        sensitivity = float(args.get("sensitivity") or DEFAULT_SENSITIVITY[method])
+    except ValueError as exc:
+        raise InvalidInputError("sensitivity must be a number.") from exc
+    if not 0 < sensitivity <= 100:
+        raise InvalidInputError("sensitivity must be above 0 and at most 100.")
+    found = versions.find_outliers(
+        _user_id(),
+        dataset_id,
+        args.get("column", ""),
+        cast(OutlierMethod, method),
+        sensitivity,
+        args.get("version") or None,
+    )
+    return _json(
+        schemas.OutliersOut(
+            column=args.get("column", ""),
+            method=method,
+            sensitivity=sensitivity,
+            count=found.height,
+            points=[
+                schemas.OutlierPoint(**{**r, "time": r["time"].isoformat()})
+                for r in found.iter_rows(named=True)
+            ],
+        )
+    )
+
+
+@blueprint.delete("/datasets/<dataset_id>")
+def delete_dataset(dataset_id: str) -> ResponseReturnValue:
+    """Delete a dataset and its files."""
+    versions.delete_dataset(_user_id(), dataset_id)
+    return Response(status=204)
