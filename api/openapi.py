@@ -58,6 +58,62 @@ ROUTES: list[
     ),
     (
         "post",
+        "/api/v1/datasets/{dataset_id}/versions",
+        "Apply a cleaning recipe to a version; the result becomes current",
+        schemas.VersionRequest,
+        (201, schemas.VersionOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}/versions",
+        "The lineage, oldest first (a JSON array of VersionSummary)",
+        None,
+        (200, schemas.VersionSummary),
+        [401, 404],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}/versions/{version_id}",
+        "A version's profile",
+        None,
+        (200, schemas.DatasetOut),
+        [401, 404],
+    ),
+    (
+        "post",
+        "/api/v1/datasets/{dataset_id}/versions/{version_id}/current",
+        "Make a version current again",
+        None,
+        (200, schemas.DatasetOut),
+        [401, 404],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}/versions/{version_id}/compare",
+        "Compare a column with another version (`with`, `column`, `series`)",
+        None,
+        (200, schemas.ComparisonOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/datasets/{dataset_id}/outliers",
+        "What a detector would flag (`column`, `method`, `sensitivity`, `version`)",
+        None,
+        (200, schemas.OutliersOut),
+        [401, 404, 422],
+    ),
+    (
+        "delete",
+        "/api/v1/datasets/{dataset_id}",
+        "Delete a dataset and its files",
+        None,
+        (204, "empty"),
+        [401, 404],
+    ),
+    (
+        "post",
         "/api/v1/datasets/{dataset_id}/forecasts",
         "Queue a forecast",
         schemas.ForecastRequest,
@@ -171,8 +227,12 @@ def document() -> dict[str, Any]:
                     }
                 },
             }
-        if response == "file":
-            content: dict[str, Any] = {
+        content: dict[str, Any] | None
+        if response == "empty":
+            operation["responses"][str(status)] = {"description": "Deleted"}
+            content = None
+        elif response == "file":
+            content = {
                 "text/csv": {},
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
             }
@@ -182,7 +242,11 @@ def document() -> dict[str, Any]:
                     "schema": {"$ref": REF.format(model=response.__name__)}
                 }
             }
-        operation["responses"][str(status)] = {"description": "OK", "content": content}
+        if content is not None:
+            operation["responses"][str(status)] = {
+                "description": "OK",
+                "content": content,
+            }
         for error in errors:
             operation["responses"][str(error)] = {
                 "description": "Error",

@@ -96,3 +96,59 @@ def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+CHANGE_COLORS = {"filled": "#1f9d55", "changed": "#d97706", "removed": "#dc2626"}
+
+
+def before_after(points: pl.DataFrame, column: str) -> go.Figure:
+    """Two versions of a column overlaid, each changed point marked by its kind.
+
+    ``points`` has columns time, before, after, change (filled/changed/removed/null).
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=points["time"].to_list(),
+            y=points["before"].to_list(),
+            name="Before",
+            mode="lines",
+            line={"color": "#9aa3b5", "width": 1.4},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=points["time"].to_list(),
+            y=points["after"].to_list(),
+            name="After",
+            mode="lines",
+            line={"color": ACCENT, "width": 1.8},
+        )
+    )
+    for kind, color in CHANGE_COLORS.items():
+        marked = points.filter(pl.col("change") == kind)
+        if marked.height:
+            y = marked["before" if kind == "removed" else "after"].to_list()
+            fig.add_trace(
+                go.Scatter(
+                    x=marked["time"].to_list(),
+                    y=y,
+                    mode="markers",
+                    name=f"{kind} ({marked.height})",
+                    marker={
+                        "color": color,
+                        "size": 8,
+                        "symbol": "circle-open",
+                        "line": {"width": 2},
+                    },
+                )
+            )
+    fig.update_layout(
+        template="plotly_white",
+        height=380,
+        hovermode="x unified",
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        title={"text": column, "x": 0, "font": {"size": 15}},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig

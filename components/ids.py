@@ -24,6 +24,30 @@ UPLOAD_FILTER_TEXT = "upload-filter-text-input"
 UPLOAD_TABLE = "upload-rows-table"
 UPLOAD_TABLE_INFO = "upload-rows-info-div"
 
+# Cleaning
+CLEANING_DATASET_TEXT = "cleaning-dataset-div"
+CLEANING_OP = "cleaning-op-dropdown"
+CLEANING_PARAMS = "cleaning-params-div"
+CLEANING_PARAM = "cleaning-param-input"  # pattern: {"type": ..., "name": parameter}
+CLEANING_ADD_BUTTON = "cleaning-add-button"
+CLEANING_CLEAR_BUTTON = "cleaning-clear-button"
+CLEANING_REMOVE = "cleaning-remove-button"  # pattern: {"type": ..., "index": i}
+CLEANING_RECIPE_STORE = "cleaning-recipe-store"
+CLEANING_RECIPE = "cleaning-recipe-div"
+CLEANING_PREVIEW_OUTLIERS = "cleaning-preview-outliers-button"
+CLEANING_APPLY_BUTTON = "cleaning-apply-button"
+CLEANING_ALERT = "cleaning-alert-div"
+CLEANING_BEFORE = "cleaning-before-dropdown"
+CLEANING_AFTER = "cleaning-after-dropdown"
+CLEANING_VIEW_COLUMN = "cleaning-view-column-dropdown"
+CLEANING_VIEW_SERIES = "cleaning-view-series-dropdown"
+CLEANING_GRAPH = "cleaning-compare-graph"
+CLEANING_COUNTS = "cleaning-counts-div"
+CLEANING_VERSIONS = "cleaning-versions-div"
+CLEANING_RESTORE = "cleaning-restore-button"  # pattern: {"type": ..., "version": id}
+CLEANING_DELETE_BUTTON = "cleaning-delete-button"
+CLEANING_DELETE_CONFIRM = "cleaning-delete-confirm"
+
 # Columns
 COLUMNS_DATASET_TEXT = "columns-dataset-div"
 COLUMNS_TIME = "columns-time-dropdown"

@@ -11,7 +11,7 @@ from components import ids
 STEPS = [
     ("/upload", "Upload", "bi-cloud-arrow-up", True),
     ("/columns", "Columns", "bi-layout-three-columns", True),
-    ("/cleaning", "Cleaning", "bi-stars", False),
+    ("/cleaning", "Cleaning", "bi-stars", True),
     ("/explore", "Explore", "bi-graph-up", False),
     ("/models", "Models", "bi-cpu", True),
     ("/export", "Export", "bi-box-arrow-up-right", True),

@@ -1,26 +1,145 @@
-"""Cleaning: repair recipes with a before/after view (not built yet)."""
+"""Cleaning: build a recipe of repairs, apply it as a new version, compare, go back."""
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from components.shell import not_built
+from components import ids
+from components.cleaning import OPS
+from components.shell import page_header
 
 dash.register_page(
     __name__, path="/cleaning", name="Cleaning", title="Cleaning", order=3
 )
 
 
-def layout(**_query: str) -> html.Div:
-    """Say plainly that this step is coming, and where to go meanwhile."""
-    return not_built(
-        "Cleaning",
+def _recipe_card() -> dbc.Card:
+    return dbc.Card(
         [
-            "fill missing values and missing dates, remove duplicates",
-            "find outliers and decide what to do with them, seeing each point first",
-            "compare before and after; every change is a new version, nothing is lost",
+            dbc.CardHeader("Recipe"),
+            dbc.CardBody(
+                [
+                    dbc.Label("Add a step", html_for=ids.CLEANING_OP),
+                    dcc.Dropdown(
+                        id=ids.CLEANING_OP,
+                        options=[
+                            {"label": label, "value": op} for op, label in OPS.items()
+                        ],
+                        value="impute",
+                        clearable=False,
+                    ),
+                    html.Div(id=ids.CLEANING_PARAMS, className="my-2"),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                [html.I(className="bi bi-plus-lg me-1"), "Add step"],
+                                id=ids.CLEANING_ADD_BUTTON,
+                                color="outline-primary",
+                                size="sm",
+                            ),
+                            dbc.Button(
+                                "Preview unusual values",
+                                id=ids.CLEANING_PREVIEW_OUTLIERS,
+                                color="link",
+                                size="sm",
+                            ),
+                        ],
+                        className="d-flex gap-2 mb-3",
+                    ),
+                    html.Div(id=ids.CLEANING_RECIPE),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                [html.I(className="bi bi-magic me-1"), "Apply recipe"],
+                                id=ids.CLEANING_APPLY_BUTTON,
+                                color="primary",
+                                disabled=True,
+                            ),
+                            dbc.Button(
+                                "Clear", id=ids.CLEANING_CLEAR_BUTTON, color="link"
+                            ),
+                        ],
+                        className="d-flex gap-2 mt-3",
+                    ),
+                    html.Div(id=ids.CLEANING_ALERT, className="mt-3"),
+                ]
+            ),
         ],
-        "Meanwhile the forecast fills a few missing periods by interpolation and tells "
-        "you when it did.",
-        "/models",
-        "Go to Models",
+        className="shadow-sm",
+    )
+
+
+def _compare_card() -> dbc.Card:
+    def choice(label: str, id_: str) -> dbc.Col:
+        return dbc.Col(
+            [
+                dbc.Label(label, html_for=id_, className="small mb-0"),
+                dcc.Dropdown(id=id_, clearable=False),
+            ],
+            md=3,
+        )
+
+    return dbc.Card(
+        [
+            dbc.CardHeader("Before / after"),
+            dbc.CardBody(
+                [
+                    dbc.Row(
+                        [
+                            choice("Before", ids.CLEANING_BEFORE),
+                            choice("After", ids.CLEANING_AFTER),
+                            choice("Column", ids.CLEANING_VIEW_COLUMN),
+                            choice("Series", ids.CLEANING_VIEW_SERIES),
+                        ],
+                        className="g-2",
+                    ),
+                    dcc.Loading(
+                        dcc.Graph(id=ids.CLEANING_GRAPH, config={"displaylogo": False})
+                    ),
+                    html.Div(id=ids.CLEANING_COUNTS),
+                ]
+            ),
+        ],
+        className="shadow-sm",
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    """Recipe on the left, before/after on the right, versions below."""
+    return html.Div(
+        [
+            page_header(
+                "Cleaning",
+                "Repair the data step by step. Every recipe makes a "
+                "new version; the original is never changed.",
+            ),
+            html.Div(id=ids.CLEANING_DATASET_TEXT, className="mb-3"),
+            dcc.Store(id=ids.CLEANING_RECIPE_STORE, data=[]),
+            dbc.Row(
+                [dbc.Col(_recipe_card(), lg=5), dbc.Col(_compare_card(), lg=7)],
+                className="g-3",
+            ),
+            dbc.Card(
+                [dbc.CardHeader("Versions"), html.Div(id=ids.CLEANING_VERSIONS)],
+                className="shadow-sm mt-3",
+            ),
+            html.Div(
+                [
+                    dbc.Button(
+                        [html.I(className="bi bi-trash me-1"), "Delete this dataset"],
+                        id=ids.CLEANING_DELETE_BUTTON,
+                        color="outline-danger",
+                        size="sm",
+                    ),
+                    dcc.ConfirmDialog(
+                        id=ids.CLEANING_DELETE_CONFIRM,
+                        message=(
+                            "Delete this dataset, all its versions and their "
+                            "files? This cannot be undone."
+                        ),
+                    ),
+                ],
+                className="mt-4 text-end",
+            ),
+        ]
     )

@@ -1,0 +1,196 @@
+"""Cleaning page, the recipe: choose steps, preview unusual values, apply it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from callbacks.upload import current_dataset
+from components import ids
+from components.cleaning import build_step, describe_step, param_controls
+from components.summaries import no_dataset_alert
+from services import versions
+from services.cleaning import parse_recipe
+from services.errors import ServiceError
+
+PARAM = {"type": ids.CLEANING_PARAM, "name": ALL}
+
+
+@callback(
+    Output(ids.CLEANING_PARAMS, "children"),
+    Output(ids.CLEANING_DATASET_TEXT, "children"),
+    Input(ids.CLEANING_OP, "value"),
+    Input(ids.DATASET_STORE, "data"),
+)
+def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The inputs of the chosen kind of step, for this dataset's columns."""
+    info = current_dataset(int(current_user.id), ref)
+    if info is None:
+        return None, no_dataset_alert()
+    columns = [c.name for c in info.profile.columns]
+    numeric = [
+        c.name
+        for c in info.profile.columns
+        if c.dtype.startswith(("Int", "Float", "UInt"))
+    ]
+    text = html.Div(
+        [
+            html.I(className="bi bi-table me-2"),
+            html.Strong(info.name),
+            html.Span(
+                f" · version {info.version_number} · {info.profile.rows:,} rows",
+                className="text-secondary",
+            ),
+        ]
+    )
+    return param_controls(op, numeric, columns), text
+
+
+@callback(
+    Output(ids.CLEANING_RECIPE_STORE, "data"),
+    Output(ids.CLEANING_ALERT, "children"),
+    Input(ids.CLEANING_ADD_BUTTON, "n_clicks"),
+    Input({"type": ids.CLEANING_REMOVE, "index": ALL}, "n_clicks"),
+    Input(ids.CLEANING_CLEAR_BUTTON, "n_clicks"),
+    State(ids.CLEANING_OP, "value"),
+    State(PARAM, "value"),
+    State(PARAM, "id"),
+    State(ids.CLEANING_RECIPE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def edit_recipe(
+    _add: int | None,
+    removed: list[int | None],
+    _clear: int | None,
+    op: str,
+    values: list[Any],
+    names: list[dict[str, str]],
+    recipe: list[dict[str, Any]],
+) -> tuple[Any, Any]:
+    """Add the step as set up (checked at once), remove one, or start again."""
+    trigger = ctx.triggered_id
+    if trigger == ids.CLEANING_CLEAR_BUTTON:
+        return [], None
+    if isinstance(trigger, dict):
+        if not any(removed):
+            raise PreventUpdate
+        return [s for i, s in enumerate(recipe) if i != trigger["index"]], None
+    step = build_step(op, {n["name"]: v for n, v in zip(names, values, strict=True)})
+    try:
+        parse_recipe([step])
+    except ServiceError as exc:
+        return no_update, dbc.Alert(
+            exc.message.replace("step 1", "this step"), color="danger"
+        )
+    return [*recipe, step], None
+
+
+@callback(
+    Output(ids.CLEANING_RECIPE, "children"),
+    Output(ids.CLEANING_APPLY_BUTTON, "disabled"),
+    Input(ids.CLEANING_RECIPE_STORE, "data"),
+)
+def show_recipe(recipe: list[dict[str, Any]]) -> tuple[Any, bool]:
+    """The steps in order, each removable."""
+    if not recipe:
+        return html.P("No steps yet.", className="text-secondary small mb-0"), True
+    items = [
+        dbc.ListGroupItem(
+            [
+                html.Span(f"{i + 1}. {describe_step(step)}", className="me-2"),
+                dbc.Button(
+                    html.I(className="bi bi-x-lg"),
+                    id={"type": ids.CLEANING_REMOVE, "index": i},
+                    color="link",
+                    size="sm",
+                    className="p-0 text-danger",
+                    title="Remove this step",
+                ),
+            ],
+            className="d-flex justify-content-between align-items-center py-2",
+        )
+        for i, step in enumerate(recipe)
+    ]
+    return dbc.ListGroup(items, numbered=False), False
+
+
+@callback(
+    Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+    Output(ids.CLEANING_ALERT, "children", allow_duplicate=True),
+    Output(ids.CLEANING_RECIPE_STORE, "data", allow_duplicate=True),
+    Input(ids.CLEANING_APPLY_BUTTON, "n_clicks"),
+    State(ids.CLEANING_RECIPE_STORE, "data"),
+    State(ids.DATASET_STORE, "data"),
+    prevent_initial_call=True,
+)
+def apply(
+    _clicks: int, recipe: list[dict[str, Any]], ref: dict[str, Any] | None
+) -> tuple[Any, Any, Any]:
+    """Apply the recipe to the current version; the result becomes current."""
+    info = current_dataset(int(current_user.id), ref)
+    if info is None or not recipe:
+        raise PreventUpdate
+    try:
+        made = versions.create_version(int(current_user.id), info.id, None, recipe)
+    except ServiceError as exc:
+        return no_update, dbc.Alert(exc.message, color="danger"), no_update
+    done = dbc.Alert(
+        [
+            html.Strong(f"Version {made.number} made. "),
+            html.Ul(
+                [html.Li(c["description"]) for c in made.changes], className="mb-0"
+            ),
+        ],
+        color="success",
+    )
+    return {"dataset_id": info.id, "version_id": made.id}, done, []
+
+
+@callback(
+    Output(ids.CLEANING_ALERT, "children", allow_duplicate=True),
+    Input(ids.CLEANING_PREVIEW_OUTLIERS, "n_clicks"),
+    State(PARAM, "value"),
+    State(PARAM, "id"),
+    State(ids.CLEANING_OP, "value"),
+    State(ids.DATASET_STORE, "data"),
+    prevent_initial_call=True,
+)
+def preview_outliers(
+    _clicks: int,
+    values: list[Any],
+    names: list[dict[str, str]],
+    op: str,
+    ref: dict[str, Any] | None,
+) -> Any:
+    """Which points the chosen detector would flag, before anything changes."""
+    info = current_dataset(int(current_user.id), ref)
+    params = {n["name"]: v for n, v in zip(names, values, strict=True)}
+    if info is None or op != "outliers":
+        return dbc.Alert(
+            "Choose “Treat unusual values” and a column first.", color="info"
+        )
+    try:
+        found = versions.find_outliers(
+            int(current_user.id),
+            info.id,
+            params.get("column") or "",
+            params.get("method") or "iqr",
+            params.get("sensitivity") or None,
+        )
+    except ServiceError as exc:
+        return dbc.Alert(exc.message, color="danger")
+    shown = ", ".join(
+        f"{r['time']:%Y-%m-%d}" + (f" ({r['series']})" if r["series"] else "")
+        for r in found.head(8).iter_rows(named=True)
+    )
+    more = f" and {found.height - 8} more" if found.height > 8 else ""
+    return dbc.Alert(
+        f"{found.height} values would be treated: {shown}{more}."
+        if found.height
+        else "No value looks unusual with these settings.",
+        color="warning" if found.height else "success",
+    )

@@ -1,0 +1,184 @@
+"""The cleaning page's vocabulary: steps and their parameters in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import ids
+
+OPS = {
+    "impute": "Fill missing values",
+    "regularize": "Insert missing dates",
+    "deduplicate": "Merge repeated dates",
+    "outliers": "Treat unusual values",
+    "resample": "Change the frequency",
+    "cast": "Change a column's type",
+    "parse_dates": "Read a column as dates",
+    "rename": "Rename a column",
+}
+FILLS = {
+    "linear": "a straight line between neighbours",
+    "time": "a line by time",
+    "ffill": "the previous value",
+    "bfill": "the next value",
+    "seasonal": "the same period last season",
+    "mean": "the average",
+    "median": "the median",
+    "rolling_mean": "a moving average",
+    "rolling_median": "a moving median",
+    "constant": "a fixed value",
+    "drop": "drop those rows",
+}
+DETECTORS = {
+    "iqr": "far outside the middle half (IQR)",
+    "zscore": "many standard deviations away (z-score)",
+    "hampel": "far from its neighbours (Hampel)",
+    "stl": "unexplained by trend and season (STL)",
+}
+ACTIONS = {
+    "flag": "only mark them",
+    "clip": "pull them back to the limit",
+    "interpolate": "replace them by a line between neighbours",
+}
+FREQUENCIES = {
+    "hour": "hourly",
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
+# op -> (parameter, label, choices: a dict, "numeric"/"any" columns, "number" or "text")
+PARAMS: dict[str, list[tuple[str, str, Any]]] = {
+    "impute": [
+        ("column", "Column", "numeric"),
+        ("method", "Fill with", FILLS),
+        ("max_gap", "Only gaps of at most (points, optional)", "number"),
+        ("value", "Fixed value (for “a fixed value”)", "number"),
+    ],
+    "regularize": [("fill", "Fill the inserted dates with", FILLS)],
+    "deduplicate": [
+        (
+            "keep",
+            "Keep",
+            {
+                "first": "the first row",
+                "last": "the last row",
+                "sum": "the sum",
+                "mean": "the average",
+            },
+        )
+    ],
+    "outliers": [
+        ("column", "Column", "numeric"),
+        ("method", "Unusual means", DETECTORS),
+        ("sensitivity", "Sensitivity (optional; lower finds more)", "number"),
+        ("action", "Then", ACTIONS),
+    ],
+    "resample": [
+        ("frequency", "New frequency", FREQUENCIES),
+        (
+            "agg",
+            "Combine values by",
+            {
+                "sum": "sum",
+                "mean": "average",
+                "last": "last",
+                "min": "minimum",
+                "max": "maximum",
+            },
+        ),
+    ],
+    "cast": [
+        ("column", "Column", "any"),
+        (
+            "to",
+            "Make it",
+            {
+                "number": "numbers",
+                "integer": "whole numbers",
+                "text": "text",
+                "boolean": "yes/no",
+            },
+        ),
+    ],
+    "parse_dates": [
+        ("column", "Column", "any"),
+        ("format", "Format, e.g. %d/%m/%Y", "text"),
+    ],
+    "rename": [("column", "Column", "any"), ("to", "New name", "text")],
+}
+
+
+def param_controls(op: str, numeric: list[str], columns: list[str]) -> list[Any]:
+    """The inputs for one step's parameters, with sensible first choices."""
+    controls = []
+    for name, label, choices in PARAMS[op]:
+        id_ = {"type": ids.CLEANING_PARAM, "name": name}
+        if choices in ("numeric", "any"):
+            options = numeric if choices == "numeric" else columns
+            control: Any = dcc.Dropdown(
+                id=id_,
+                options=options,
+                value=options[0] if options else None,
+                clearable=False,
+            )
+        elif isinstance(choices, dict):
+            control = dcc.Dropdown(
+                id=id_,
+                options=[{"label": v, "value": k} for k, v in choices.items()],
+                value=next(iter(choices)),
+                clearable=False,
+            )
+        else:
+            control = dbc.Input(id=id_, type=choices, size="sm")
+        controls.append(
+            html.Div(
+                [dbc.Label(label, className="small mb-0"), control], className="mb-2"
+            )
+        )
+    return controls
+
+
+def build_step(op: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A recipe step from the page's inputs (empty optional inputs left out)."""
+    step: dict[str, Any] = {"op": op}
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        step[name] = {"unit": value, "step": 1} if name == "frequency" else value
+    return step
+
+
+def describe_step(step: dict[str, Any]) -> str:
+    """A recipe step in plain words."""
+    op = step["op"]
+    column = f"“{step['column']}”: " if "column" in step else ""
+    detail = {
+        "impute": lambda: (
+            f"fill with {FILLS.get(step.get('method', 'linear'))}"
+            + (f", gaps up to {step['max_gap']}" if step.get("max_gap") else "")
+        ),
+        "regularize": lambda: (
+            f"insert missing dates, fill with "
+            f"{FILLS.get(step.get('fill') or '', 'nothing')}"
+        ),
+        "deduplicate": lambda: (
+            f"merge repeated dates, keep {step.get('keep', 'first')}"
+        ),
+        "outliers": lambda: (
+            f"values {DETECTORS[step.get('method', 'iqr')]}: "
+            f"{ACTIONS[step.get('action', 'flag')]}"
+        ),
+        "resample": lambda: (
+            f"make {FREQUENCIES.get(step['frequency']['unit'], '')}, "
+            f"{step.get('agg', 'sum')}"
+        ),
+        "cast": lambda: f"make {step['to']}",
+        "parse_dates": lambda: f"read as dates ({step['format']})",
+        "rename": lambda: f"rename to “{step['to']}”",
+    }[op]()
+    return f"{OPS[op]} — {column}{detail}"
