@@ -79,6 +79,8 @@ def edit_recipe(
         if not any(removed):
             raise PreventUpdate
         return [s for i, s in enumerate(recipe) if i != trigger["index"]], None
+    if trigger != ids.CLEANING_ADD_BUTTON:
+        raise PreventUpdate  # e.g. the remove buttons were redrawn
     step = build_step(op, {n["name"]: v for n, v in zip(names, values, strict=True)})
     try:
         parse_recipe([step])
