@@ -91,6 +91,26 @@ def edit_recipe(
     return [*recipe, step], None
 
 
+@callback(Output(ids.CLEANING_REUSE, "options"), Input(ids.DATASET_STORE, "data"))
+def offer_recipes(_ref: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Earlier recipes of this user, to replay on this dataset."""
+    recipes = versions.earlier_recipes(int(current_user.id))
+    return [{"label": label, "value": i} for i, (label, _steps) in enumerate(recipes)]
+
+
+@callback(
+    Output(ids.CLEANING_RECIPE_STORE, "data", allow_duplicate=True),
+    Input(ids.CLEANING_REUSE, "value"),
+    prevent_initial_call=True,
+)
+def reuse_recipe(index: int | None) -> list[dict[str, Any]]:
+    """Load an earlier recipe; it is applied only when the user says so."""
+    recipes = versions.earlier_recipes(int(current_user.id))
+    if index is None or not 0 <= index < len(recipes):
+        raise PreventUpdate
+    return recipes[index][1]
+
+
 @callback(
     Output(ids.CLEANING_RECIPE, "children"),
     Output(ids.CLEANING_APPLY_BUTTON, "disabled"),

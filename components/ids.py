@@ -34,6 +34,7 @@ CLEANING_CLEAR_BUTTON = "cleaning-clear-button"
 CLEANING_REMOVE = "cleaning-remove-button"  # pattern: {"type": ..., "index": i}
 CLEANING_RECIPE_STORE = "cleaning-recipe-store"
 CLEANING_RECIPE = "cleaning-recipe-div"
+CLEANING_REUSE = "cleaning-reuse-dropdown"
 CLEANING_PREVIEW_OUTLIERS = "cleaning-preview-outliers-button"
 CLEANING_APPLY_BUTTON = "cleaning-apply-button"
 CLEANING_ALERT = "cleaning-alert-div"

@@ -47,6 +47,11 @@ def _recipe_card() -> dbc.Card:
                         className="d-flex gap-2 mb-3",
                     ),
                     html.Div(id=ids.CLEANING_RECIPE),
+                    dcc.Dropdown(
+                        id=ids.CLEANING_REUSE,
+                        placeholder="…or reuse an earlier recipe",
+                        className="mt-2",
+                    ),
                     html.Div(
                         [
                             dbc.Button(

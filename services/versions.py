@@ -118,6 +118,27 @@ def create_version(
         return _info(version, dataset.current_version_id)
 
 
+def earlier_recipes(user_id: int, limit: int = 20) -> list[tuple[str, list[Any]]]:
+    """The user's recent cleaning recipes (to replay on a new upload), newest first."""
+    with db.session() as s:
+        rows = s.execute(
+            select(db.Dataset.name, db.DatasetVersion.number, db.DatasetVersion.recipe)
+            .join(db.Dataset, db.Dataset.id == db.DatasetVersion.dataset_id)
+            .where(
+                db.Dataset.user_id == user_id,
+                db.DatasetVersion.parent_id.is_not(None),
+                db.DatasetVersion.changes.is_not(None),
+            )
+            .order_by(db.DatasetVersion.created_at.desc())
+            .limit(limit)
+        )
+        return [
+            (f"{name}, version {number} ({len(recipe)} steps)", list(recipe))
+            for name, number, recipe in rows
+            if recipe and recipe[0]["op"] != "read"
+        ]
+
+
 def list_versions(user_id: int, dataset_id: str) -> list[VersionInfo]:
     """The lineage, oldest first."""
     with db.session() as s:

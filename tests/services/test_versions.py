@@ -126,3 +126,19 @@ def test_a_recipe_never_changes_its_parent(
         ],
     )
     assert _sha(parent_file) == before
+
+
+def test_an_earlier_recipe_can_be_replayed_on_a_new_upload(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    january = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    versions.create_version(owner, january.id, None, STEPS)
+    label, steps = versions.earlier_recipes(owner)[0]
+    assert "gaps.csv" in label and [s["op"] for s in steps] == [
+        "regularize",
+        "outliers",
+    ]
+    february = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    replayed = versions.create_version(owner, february.id, None, steps)
+    assert replayed.changes[0]["rows_added"] > 0
