@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import dash
 import multiprocess
+import pandas  # noqa: F401  (imported once, before request threads race to import it)
 from flask import Flask
 
 import config

@@ -105,6 +105,15 @@ ROUTES: list[
         [401, 404, 422],
     ),
     (
+        "get",
+        "/api/v1/datasets/{dataset_id}/analysis",
+        "Seasons, trend and seasonal strength, ADF/KPSS, ACF/PACF, a summary "
+        "(`target`, `version`, `series`, `full=true` for the whole series)",
+        None,
+        (200, schemas.AnalysisOut),
+        [401, 404, 422],
+    ),
+    (
         "delete",
         "/api/v1/datasets/{dataset_id}",
         "Delete a dataset and its files",

@@ -160,6 +160,33 @@ class OutliersOut(BaseModel):
     points: list[OutlierPoint]
 
 
+class AnalysisOut(BaseModel):
+    """What the Explore page shows, for programs."""
+
+    target: str
+    series: str | None
+    frequency: Frequency | None
+    season_lengths: list[int]
+    trend_strength: float | None
+    seasonal_strength: float | None
+    adf: dict[str, float] | None
+    kpss: dict[str, float] | None
+    stationarity: (
+        Literal[
+            "stationary", "trend-stationary", "difference-stationary", "inconclusive"
+        ]
+        | None
+    )
+    suggested_transform: str
+    acf: list[float]
+    pacf: list[float]
+    summary: str
+    explanation: str
+    points: int
+    analysed_points: int
+    notes: list[str]
+
+
 class DatasetList(BaseModel):
     """The caller's datasets, newest first."""
 

@@ -1,4 +1,4 @@
-"""Version endpoints: apply a recipe, lineage, compare, restore, outliers, delete."""
+"""Dataset endpoints beyond upload: versions, outliers, deletion and analysis."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from api import schemas
 from api.routes import _json, _json_body, _user_id, blueprint, dataset_out
 from services import datasets, versions
+from services.analysis import WINDOW, analyse_dataset
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod
@@ -154,3 +155,18 @@ def delete_dataset(dataset_id: str) -> ResponseReturnValue:
     """Delete a dataset and its files."""
     versions.delete_dataset(_user_id(), dataset_id)
     return Response(status=204)
+
+
+@blueprint.get("/datasets/<dataset_id>/analysis")
+def analysis(dataset_id: str) -> ResponseReturnValue:
+    """Frequency, seasons, strengths, stationarity, ACF/PACF and a plain summary."""
+    args = request.args
+    result = analyse_dataset(
+        _user_id(),
+        dataset_id,
+        args.get("target") or None,
+        args.get("version") or None,
+        args.get("series") or None,
+        window=None if args.get("full") == "true" else WINDOW,
+    )
+    return _json(schemas.AnalysisOut(**result.model_dump(exclude={"decomposition"})))

@@ -152,3 +152,128 @@ def before_after(points: pl.DataFrame, column: str) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 50, "r": 20, "t": 45, "b": 40},
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def decomposition_chart(
+    time: list[str], parts: dict[str, list[float]], method: str
+) -> go.Figure:
+    """Observed, trend, seasonal and remainder, stacked on a shared time axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=len(parts),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        subplot_titles=list(parts),
+    )
+    for row, values in enumerate(parts.values(), start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=time,
+                y=values,
+                mode="lines",
+                showlegend=False,
+                line={"color": ACCENT if row > 1 else HISTORY, "width": 1.3},
+            ),
+            row=row,
+            col=1,
+        )
+    return _layout(fig, f"Decomposition ({method})", 140 * len(parts) + 80)
+
+
+def autocorrelation_chart(
+    acf: list[float], pacf: list[float], band: float
+) -> go.Figure:
+    """ACF and PACF as bars, with the 95% band of 'no correlation'."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=["Autocorrelation (ACF)", "Partial autocorrelation (PACF)"],
+    )
+    for col, values in enumerate((acf, pacf), start=1):
+        lags = list(range(len(values)))
+        fig.add_trace(
+            go.Bar(x=lags, y=values, marker_color=ACCENT, showlegend=False),
+            row=1,
+            col=col,
+        )
+        for level in (band, -band):
+            fig.add_hline(
+                y=level, line_dash="dot", line_color="#dc2626", row=1, col=col
+            )
+    return _layout(fig, "", 300)
+
+
+def seasonal_chart(
+    points: pl.DataFrame, unit: str | None
+) -> tuple[go.Figure, go.Figure]:
+    """One line per cycle (year, week or day), and a box plot per position in it."""
+    time = pl.col("time")
+    if unit in ("month", "quarter", "week"):
+        cycle, position, name = time.dt.year(), time.dt.month(), "month"
+    elif unit in ("hour", "minute", "second"):
+        cycle, position, name = time.dt.date(), time.dt.hour(), "hour"
+    else:
+        cycle, position, name = time.dt.truncate("1w"), time.dt.weekday(), "weekday"
+    data = points.with_columns(
+        cycle.cast(pl.String).alias("cycle"), position.alias("position")
+    )
+    cycles = data["cycle"].unique(maintain_order=True).tail(12).implode()
+    lines = go.Figure()
+    for (label,), part in data.filter(pl.col("cycle").is_in(cycles)).group_by(
+        "cycle", maintain_order=True
+    ):
+        lines.add_trace(
+            go.Scatter(
+                x=part["position"].to_list(),
+                y=part["value"].to_list(),
+                mode="lines",
+                name=str(label),
+                line={"width": 1.2},
+            )
+        )
+    boxes = go.Figure(
+        go.Box(
+            x=data["position"].to_list(),
+            y=data["value"].to_list(),
+            marker_color=ACCENT,
+            boxpoints=False,
+        )
+    )
+    return (
+        _layout(lines, f"Seasonal plot: one line per cycle, by {name}", 320),
+        _layout(boxes, f"Spread by {name}", 320),
+    )
+
+
+def correlation_bars(pairs: list[tuple[str, float]]) -> go.Figure:
+    """Each feature's correlation with the target."""
+    shown = pairs[:20]
+    fig = go.Figure(
+        go.Bar(
+            x=[v for _, v in shown],
+            y=[n for n, _ in shown],
+            orientation="h",
+            marker_color=ACCENT,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        "How each feature moves with the target (correlation)",
+        max(260, 22 * len(shown) + 80),
+    )

@@ -12,7 +12,7 @@ STEPS = [
     ("/upload", "Upload", "bi-cloud-arrow-up", True),
     ("/columns", "Columns", "bi-layout-three-columns", True),
     ("/cleaning", "Cleaning", "bi-stars", True),
-    ("/explore", "Explore", "bi-graph-up", False),
+    ("/explore", "Explore", "bi-graph-up", True),
     ("/models", "Models", "bi-cpu", True),
     ("/export", "Export", "bi-box-arrow-up-right", True),
 ]

@@ -1,23 +1,159 @@
-"""Explore: trend, seasonality and stationarity in plain words (not built yet)."""
+"""Explore: trend, seasonality, stationarity and features, explained in plain words."""
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from components.shell import not_built
+from components import ids
+from components.glossary import term
+from components.shell import page_header
+from services.features import COUNTRIES
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore", order=4)
 
+METHODS = [
+    {"label": "Robust STL", "value": "stl"},
+    {"label": "Classical, additive", "value": "additive"},
+    {"label": "Classical, multiplicative", "value": "multiplicative"},
+]
+TRANSFORMS = [
+    {"label": "As it is", "value": "none"},
+    {"label": "Log", "value": "log"},
+    {"label": "Box-Cox", "value": "box-cox"},
+    {"label": "Differencing", "value": "differencing"},
+    {"label": "Seasonal differencing", "value": "seasonal differencing"},
+]
+
+
+def _control(
+    label: object, id_: str, placeholder: str = "", **kwargs: object
+) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=id_, className="small mb-0"),
+            dcc.Dropdown(id=id_, clearable=False, placeholder=placeholder, **kwargs),
+        ],
+        md=2,
+    )
+
 
 def layout(**_query: str) -> html.Div:
-    """Say plainly that this step is coming, and where to go meanwhile."""
-    return not_built(
-        "Explore",
+    """Controls, the headline, decomposition, stationarity, ACF, seasons, features."""
+    return html.Div(
         [
-            "see whether the series trends, repeats every week or year, or wanders",
-            "split it into trend, seasonal pattern and the rest",
-            "get a plain-language verdict and a suggested transformation",
-        ],
-        "Meanwhile the Upload page shows the frequency and date range the app found.",
-        "/upload",
-        "Go to Upload",
+            page_header("Explore", "Understand the series before choosing a model."),
+            html.Div(id=ids.EXPLORE_DATASET_TEXT, className="mb-2"),
+            dbc.Row(
+                [
+                    _control("Column", ids.EXPLORE_TARGET),
+                    _control("Series", ids.EXPLORE_SERIES, "one series"),
+                    _control(
+                        ["Method (", term("decomposition", "decomposition"), ")"],
+                        ids.EXPLORE_METHOD,
+                        options=METHODS,
+                        value="stl",
+                    ),
+                    _control(
+                        ["Season length (", term("seasonality", "seasonality"), ")"],
+                        ids.EXPLORE_PERIOD,
+                        "the strongest",
+                    ),
+                    _control(
+                        ["Show after a ", term("transform", "transform")],
+                        ids.EXPLORE_TRANSFORM,
+                        options=TRANSFORMS,
+                        value="none",
+                    ),
+                ],
+                className="g-2 mb-3",
+            ),
+            dcc.Loading(html.Div(id=ids.EXPLORE_SUMMARY)),
+            dcc.Store(id=ids.EXPLORE_SUGGESTION_STORE),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dcc.Graph(
+                                id=ids.EXPLORE_DECOMPOSITION,
+                                config={"displaylogo": False},
+                            ),
+                            className="shadow-sm",
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    ["Is it ", term("stationary", "stationary"), "?"]
+                                ),
+                                dbc.CardBody(
+                                    [
+                                        html.Div(id=ids.EXPLORE_STATIONARITY),
+                                        dbc.Button(
+                                            "No transform needed",
+                                            id=ids.EXPLORE_USE_TRANSFORM,
+                                            color="primary",
+                                            size="sm",
+                                            disabled=True,
+                                        ),
+                                        html.Div(id=ids.EXPLORE_ALERT),
+                                    ]
+                                ),
+                            ],
+                            className="shadow-sm",
+                        ),
+                        lg=4,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader([term("ACF", "acf"), " and ", term("PACF", "pacf")]),
+                    dcc.Graph(id=ids.EXPLORE_ACF, config={"displaylogo": False}),
+                ],
+                className="shadow-sm mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(dbc.Card(dcc.Graph(id=ids.EXPLORE_SEASONAL)), lg=6),
+                    dbc.Col(dbc.Card(dcc.Graph(id=ids.EXPLORE_BOX)), lg=6),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        [
+                            "Features the models can use: ",
+                            term("lags", "lag"),
+                            ", rolling statistics, calendar and holidays",
+                        ]
+                    ),
+                    dbc.CardBody(
+                        [
+                            dbc.Row(
+                                dbc.Col(
+                                    [
+                                        dbc.Label(
+                                            "Holidays of", className="small mb-0"
+                                        ),
+                                        dcc.Dropdown(
+                                            id=ids.EXPLORE_COUNTRY,
+                                            options=COUNTRIES,
+                                            placeholder="No holidays",
+                                        ),
+                                    ],
+                                    md=3,
+                                )
+                            ),
+                            dcc.Loading(dcc.Graph(id=ids.EXPLORE_FEATURES_GRAPH)),
+                            html.Div(id=ids.EXPLORE_FEATURES_TABLE),
+                        ]
+                    ),
+                ],
+                className="shadow-sm",
+            ),
+        ]
     )

@@ -159,6 +159,7 @@ def forecast(
     frequency: Frequency | None,
     series_columns: list[str] | None = None,
     on_progress: ProgressFn | None = None,
+    transform: str | None = None,
 ) -> ForecastResult:
     """Forecast ``target`` ``horizon`` steps ahead with 80% and 95% intervals.
 
@@ -223,10 +224,8 @@ def forecast(
             train, test = s[:-horizon], s[-horizon:]
             m = season if len(train) >= 2 * season else 1
             try:
-                model = candidate.build(m)
-                model.fit(train)
                 median = _median(
-                    model.predict(horizon, predict_likelihood_parameters=True)
+                    _fit_predict(candidate.build(m), train, horizon, transform)
                 )
                 scores[candidate.key]["mae"].append(float(mae(test, median)))
                 scores[candidate.key]["mase"].append(
@@ -261,18 +260,45 @@ def forecast(
             f"Forecasting with {best.name}" + (f" for {label}" if label else ""),
         )
         m = season if len(s) >= 2 * season else 1
-        model = best.build(m)
-        model.fit(s)
         frames.append(
             _points(
-                model.predict(horizon, predict_likelihood_parameters=True),
+                _fit_predict(best.build(m), s, horizon, transform),
                 label,
                 groups[label]["time"].dtype,
             )
         )
         done += 1
+    if transform in ("log", "box-cox"):
+        notes.append(
+            f"Models were fitted on the {transform} of the values; forecasts "
+            "and errors are back in the data's own units."
+        )
+    elif transform and transform != "none":
+        notes.append(
+            f"The {transform} chosen on Explore is applied by the model "
+            "comparison; these two models handle trend and season themselves."
+        )
     report(1.0, "Done")
     return ForecastResult(best.key, best.name, pl.concat(frames), holdout, notes)
+
+
+def _fit_predict(model: Any, train: Any, horizon: int, transform: str | None) -> Any:
+    """Fit and predict quantiles, on log or Box-Cox values when asked.
+
+    Both transforms are monotonic, so transforming the quantiles back keeps them
+    quantiles of the forecast in the data's own units.
+    """
+    values = train.values()
+    if transform in ("log", "box-cox") and (values > 0).all():
+        from scipy.special import inv_boxcox
+        from scipy.stats import boxcox
+
+        lmbda = 0.0 if transform == "log" else float(boxcox(values.ravel())[1])
+        model.fit(train.map(lambda x: boxcox(x, lmbda) if lmbda else np.log(x)))
+        prediction = model.predict(horizon, predict_likelihood_parameters=True)
+        return prediction.map(lambda y: inv_boxcox(y, lmbda))
+    model.fit(train)
+    return model.predict(horizon, predict_likelihood_parameters=True)
 
 
 def _median(prediction: Any) -> Any:

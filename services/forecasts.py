@@ -76,6 +76,7 @@ def forecast_params(
         "time_column": profile.time_column,
         "series_id_columns": profile.series_id_columns,
         "frequency": profile.frequency.model_dump() if profile.frequency else None,
+        "transform": info.columns_config.transform,
     }
 
 
@@ -97,6 +98,7 @@ def run_forecast_job(context: JobContext) -> str:
         frequency,
         series_columns,
         on_progress=lambda f, m: context.progress(0.05 + 0.9 * f, m),
+        transform=params.get("transform"),
     )
     forecast_id = db.new_id()
     result.points.write_parquet(storage.forecast_path(user_id, forecast_id))

@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
+from statsmodels.tsa.seasonal import STL
 
 OutlierMethod = Literal["iqr", "zscore", "hampel", "stl"]
 # Each method's threshold in its own units: IQR multiplier, z, MADs, robust z.
@@ -81,8 +82,6 @@ def _stl(
     season: int | None,
 ) -> pl.DataFrame:
     """Robust STL per series: a value is unusual when its remainder is far out."""
-    from statsmodels.tsa.seasonal import STL
-
     parts = []
     indexed = frame.with_row_index("_row")
     groups = indexed.partition_by(series, maintain_order=True) if series else [indexed]

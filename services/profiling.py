@@ -83,6 +83,11 @@ class ColumnsConfig(BaseModel):
     time_column: str | None = None
     target: str | None = None
     series_id_columns: list[str] | None = None
+    # The transform the models use by default (chosen on the Explore page).
+    transform: (
+        Literal["none", "log", "box-cox", "differencing", "seasonal differencing"]
+        | None
+    ) = None
 
 
 class Profile(BaseModel):

@@ -1,0 +1,266 @@
+"""Explore page: analyse the chosen series, show its parts, tests and features."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from callbacks.upload import current_dataset
+from components import figures, ids
+from components.glossary import term
+from components.summaries import no_dataset_alert
+from services import analysis, datasets, features
+from services.errors import ServiceError
+
+EMPTY = go.Figure()
+
+
+@callback(
+    Output(ids.EXPLORE_DATASET_TEXT, "children"),
+    Output(ids.EXPLORE_TARGET, "options"),
+    Output(ids.EXPLORE_TARGET, "value"),
+    Output(ids.EXPLORE_SERIES, "options"),
+    Output(ids.EXPLORE_SERIES, "value"),
+    Input(ids.DATASET_STORE, "data"),
+)
+def choose_series(ref: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The dataset's numeric columns and series."""
+    info = current_dataset(int(current_user.id), ref)
+    if info is None:
+        return no_dataset_alert(), [], None, [], None
+    p = info.profile
+    names: list[str] = []
+    if p.series_id_columns:
+        frame = datasets.open_version(int(current_user.id), info.id)
+        label = frame.select(*p.series_id_columns).unique(maintain_order=True)
+        names = [" / ".join(str(v) for v in row) for row in label.iter_rows()]
+    text = html.Div(
+        [
+            html.I(className="bi bi-table me-2"),
+            html.Strong(info.name),
+            html.Span(f" · {p.rows:,} rows", className="text-secondary"),
+        ]
+    )
+    return (text, p.target_candidates, p.target, names, names[0] if names else None)
+
+
+@callback(
+    Output(ids.EXPLORE_SUMMARY, "children"),
+    Output(ids.EXPLORE_DECOMPOSITION, "figure"),
+    Output(ids.EXPLORE_STATIONARITY, "children"),
+    Output(ids.EXPLORE_SUGGESTION_STORE, "data"),
+    Output(ids.EXPLORE_ACF, "figure"),
+    Output(ids.EXPLORE_SEASONAL, "figure"),
+    Output(ids.EXPLORE_BOX, "figure"),
+    Output(ids.EXPLORE_PERIOD, "options"),
+    Output(ids.EXPLORE_USE_TRANSFORM, "children"),
+    Output(ids.EXPLORE_USE_TRANSFORM, "disabled"),
+    Input(ids.EXPLORE_TARGET, "value"),
+    Input(ids.EXPLORE_SERIES, "value"),
+    Input(ids.EXPLORE_METHOD, "value"),
+    Input(ids.EXPLORE_PERIOD, "value"),
+    Input(ids.EXPLORE_TRANSFORM, "value"),
+    State(ids.DATASET_STORE, "data"),
+)
+def show_analysis(
+    target: str | None,
+    series: str | None,
+    method: str,
+    period: int | None,
+    transform: str,
+    ref: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    """Analyse the series (a recent window when it is long) and show every part."""
+    info = current_dataset(int(current_user.id), ref)
+    if info is None or not target:
+        raise PreventUpdate
+    user_id = int(current_user.id)
+    try:
+        result = analysis.analyse_dataset(
+            user_id, info.id, target, None, series, method, period, transform=transform
+        )  # type: ignore[arg-type]
+        data, frequency = analysis.dataset_series(user_id, info.id, target, series)
+    except ServiceError as exc:
+        alert = dbc.Alert(exc.message, color="warning")
+        return alert, EMPTY, None, None, EMPTY, EMPTY, EMPTY, [], "—", True
+    headline = dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(result.summary, className="headline", id="explore-headline"),
+                html.Div(
+                    [
+                        _strength("Trend", "trend", result.trend_strength),
+                        _strength("Pattern", "seasonality", result.seasonal_strength),
+                    ],
+                    className="d-flex gap-3 mt-2",
+                ),
+                html.Ul(
+                    [html.Li(n) for n in result.notes],
+                    className="small text-secondary mb-0 mt-2",
+                )
+                if result.notes
+                else None,
+            ]
+        ),
+        className="shadow-sm mb-3",
+    )
+    d = result.decomposition
+    parts = (
+        {
+            "observed": d.observed,
+            "trend": d.trend,
+            "seasonal": d.seasonal,
+            "remainder": d.remainder,
+        }
+        if d
+        else {}
+    )
+    decomposition = figures.decomposition_chart(d.time, parts, d.method) if d else EMPTY
+    acf = (
+        figures.autocorrelation_chart(result.acf, result.pacf, result.confidence_band)
+        if result.acf and result.confidence_band
+        else EMPTY
+    )
+    seasonal, boxes = figures.seasonal_chart(
+        data.tail(5000), frequency.unit if frequency else None
+    )
+    periods = [{"label": str(s), "value": s} for s in result.season_lengths]
+    suggestion = result.suggested_transform
+    button = (
+        f"Forecast with {suggestion} by default"
+        if suggestion != "none"
+        else "No transform needed"
+    )
+    return (
+        headline,
+        decomposition,
+        _verdict(result),
+        suggestion,
+        acf,
+        seasonal,
+        boxes,
+        periods,
+        button,
+        suggestion == "none",
+    )
+
+
+def _strength(label: str, key: str, value: float | None) -> html.Div:
+    shown = "—" if value is None else f"{value:.2f}"
+    return html.Div(
+        [
+            term(label, key),
+            " ",
+            term("strength", "strength", id_prefix=f"explore-{key}"),
+            f": {shown}",
+        ],
+        className="small",
+    )
+
+
+def _verdict(result: analysis.Analysis) -> Any:
+    if result.stationarity is None:
+        return html.P("Too short for the tests.", className="text-secondary")
+    adf, kpss = result.adf, result.kpss
+    numbers = html.Ul(
+        [
+            html.Li(
+                [
+                    term("ADF", "adf"),
+                    f" statistic {adf.statistic:.2f}, ",
+                    term("p-value", "pvalue"),
+                    f" {adf.pvalue:.3f}",
+                ]
+            )
+            if adf
+            else None,
+            html.Li(
+                [
+                    term("KPSS", "kpss"),
+                    f" statistic {kpss.statistic:.2f}, ",
+                    term("p-value", "pvalue", id_prefix="explore-kpss"),
+                    f" {kpss.pvalue:.3f}",
+                ]
+            )
+            if kpss
+            else None,
+        ],
+        className="small text-secondary",
+    )
+    return html.Div(
+        [
+            html.H5(
+                result.stationarity.replace("-", " ").capitalize(), id="explore-verdict"
+            ),
+            html.P(result.explanation),
+            numbers,
+        ]
+    )
+
+
+@callback(
+    Output(ids.EXPLORE_ALERT, "children"),
+    Input(ids.EXPLORE_USE_TRANSFORM, "n_clicks"),
+    State(ids.EXPLORE_SUGGESTION_STORE, "data"),
+    State(ids.DATASET_STORE, "data"),
+    prevent_initial_call=True,
+)
+def use_transform(
+    clicks: int | None, transform: str | None, ref: dict[str, Any] | None
+) -> Any:
+    """Make the suggested transform the models' default for this dataset."""
+    info = current_dataset(int(current_user.id), ref)
+    if not clicks or info is None or not transform:
+        raise PreventUpdate
+    datasets.update_columns(int(current_user.id), info.id, {"transform": transform})
+    return dbc.Alert(
+        f"Forecasts of this dataset will use {transform} by default.",
+        color="success",
+        className="mt-2 mb-0",
+    )
+
+
+@callback(
+    Output(ids.EXPLORE_FEATURES_GRAPH, "figure"),
+    Output(ids.EXPLORE_FEATURES_TABLE, "children"),
+    Input(ids.EXPLORE_TARGET, "value"),
+    Input(ids.EXPLORE_SERIES, "value"),
+    Input(ids.EXPLORE_COUNTRY, "value"),
+    State(ids.DATASET_STORE, "data"),
+)
+def show_features(
+    target: str | None,
+    series: str | None,
+    country: str | None,
+    ref: dict[str, Any] | None,
+) -> tuple[Any, Any]:
+    """Lags, rolling statistics and calendar features, and how they relate."""
+    info = current_dataset(int(current_user.id), ref)
+    if info is None or not target:
+        raise PreventUpdate
+    try:
+        data, frequency = analysis.dataset_series(
+            int(current_user.id), info.id, target, series
+        )
+        table = features.build_features(data, frequency, country=country)
+    except ServiceError as exc:
+        return EMPTY, dbc.Alert(exc.message, color="warning")
+    preview = table.tail(8)
+    rows = [
+        html.Tr(
+            [html.Td(str(v) if not isinstance(v, float) else f"{v:,.4g}") for v in row]
+        )
+        for row in preview.iter_rows()
+    ]
+    head = html.Thead(html.Tr([html.Th(c) for c in preview.columns]))
+    return (
+        figures.correlation_bars(features.correlations(table)),
+        dbc.Table(
+            [head, html.Tbody(rows)], size="sm", responsive=True, className="small mb-0"
+        ),
+    )

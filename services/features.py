@@ -1,0 +1,117 @@
+"""Engineered features: lags, rolling statistics and calendar (with holidays).
+
+The same features feed the machine-learning models, so every rolling statistic uses
+only the past (it is shifted by one step): a feature never peeks at its own target.
+"""
+
+from __future__ import annotations
+
+import holidays
+import polars as pl
+
+from services.errors import InvalidInputError
+from services.profiling import SEASON_LENGTH, Frequency
+
+COUNTRIES = sorted(holidays.list_supported_countries(include_aliases=False))
+
+
+def default_lags(frequency: Frequency | None) -> list[int]:
+    """One step back and one season back."""
+    season = SEASON_LENGTH[frequency.unit] if frequency else 1
+    return sorted({1, season}) if season > 1 else [1, 2]
+
+
+def build_features(
+    data: pl.DataFrame,
+    frequency: Frequency | None,
+    lags: list[int] | None = None,
+    windows: list[int] | None = None,
+    country: str | None = None,
+) -> pl.DataFrame:
+    """Features of one series ``data`` (columns time, value), row for row.
+
+    Parameters
+    ----------
+    lags
+        Steps back for ``lag_k`` columns; one step and one season by default.
+    windows
+        Lengths of the rolling mean/std/min/max over past values.
+    country
+        ISO code whose public holidays mark ``holiday`` (e.g. ``"AU"``).
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown country or a non-positive lag or window.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> days = pl.DataFrame({"time": [dt.date(2024, 12, 24) + dt.timedelta(days=i)
+    ...                               for i in range(3)], "value": [1.0, 2.0, 3.0]})
+    >>> build_features(days, None, lags=[1], windows=[2], country="GB")[
+    ...     ["lag_1", "holiday"]].rows()
+    [(None, False), (1.0, True), (2.0, True)]
+
+    """
+    lags = lags or default_lags(frequency)
+    windows = windows or [max(2, lags[-1])]
+    if min([*lags, *windows]) < 1:
+        raise InvalidInputError("Lags and windows must be at least 1.")
+    value, time = pl.col("value"), pl.col("time")
+    past = value.shift(1)
+    columns = [value.shift(k).alias(f"lag_{k}") for k in lags]
+    for w in windows:
+        columns += [
+            past.rolling_mean(w).alias(f"rolling_mean_{w}"),
+            past.rolling_std(w).alias(f"rolling_std_{w}"),
+            past.rolling_min(w).alias(f"rolling_min_{w}"),
+            past.rolling_max(w).alias(f"rolling_max_{w}"),
+        ]
+    columns += [
+        time.dt.weekday().alias("day_of_week"),
+        time.dt.month().alias("month"),
+        time.dt.quarter().alias("quarter"),
+        time.dt.week().alias("week_of_year"),
+    ]
+    if (
+        data.schema["time"] != pl.Date
+        and frequency
+        and frequency.unit in ("hour", "minute", "second")
+    ):
+        columns.append(time.dt.hour().alias("hour"))
+    features = data.select("time", "value", *columns)
+    if country:
+        features = features.with_columns(is_holiday(features["time"], country))
+    return features
+
+
+def is_holiday(times: pl.Series, country: str) -> pl.Series:
+    """Whether each date is a public holiday in ``country`` (the holidays package).
+
+    Raises
+    ------
+    InvalidInputError
+        For a country the holidays package does not know.
+
+    """
+    if country not in COUNTRIES:
+        raise InvalidInputError(
+            f"No holiday calendar for “{country}”.", code="unknown_country"
+        )
+    dates = times.cast(pl.Date)
+    years = dates.dt.year().unique().drop_nulls().to_list()
+    calendar = holidays.country_holidays(country, years=years)
+    return dates.is_in(list(calendar)).alias("holiday")
+
+
+def correlations(features: pl.DataFrame) -> list[tuple[str, float]]:
+    """Each feature's correlation with the target, strongest first."""
+    out = []
+    for name in features.columns:
+        if name in ("time", "value"):
+            continue
+        pair = features.select(pl.corr(pl.col(name).cast(pl.Float64), "value")).item()
+        if pair is not None and pair == pair:  # not NaN (constant columns)
+            out.append((name, float(pair)))
+    return sorted(out, key=lambda item: -abs(item[1]))
