@@ -55,6 +55,14 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
             html.Strong(info.name),
             html.Span(f" · {p.rows:,} rows", className="text-secondary"),
             html.A("change", href="/upload", className="ms-2 small"),
+            html.Div(
+                f"Models use the {info.columns_config.transform} transform chosen on "
+                "Explore; results stay in your units.",
+                className="small text-secondary mt-1",
+                id="models-transform-note",
+            )
+            if info.columns_config.transform not in (None, "none")
+            else None,
         ]
     )
     horizon = DEFAULT_HORIZON.get(p.frequency.unit, 12) if p.frequency else 12

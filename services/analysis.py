@@ -215,7 +215,8 @@ def analyse(
     _decompose(result, data, values, method, period)
     _stationarity(result, values)
     _autocorrelation(result, values, period)
-    result.multiplicative = _is_multiplicative(values, period)
+    trend = np.asarray(result.decomposition.trend) if result.decomposition else values
+    result.multiplicative = _is_multiplicative(values, trend, period)
     result.suggested_transform = _suggest(result)
     result.summary, result.explanation = describe(result)
     return result
@@ -424,13 +425,20 @@ def _autocorrelation(result: Analysis, values: np.ndarray, period: int | None) -
     result.confidence_band = float(1.96 / np.sqrt(len(values)))
 
 
-def _is_multiplicative(values: np.ndarray, period: int | None) -> bool:
-    """Whether the seasonal swings grow with the level (all values positive)."""
+def _is_multiplicative(
+    values: np.ndarray, trend: np.ndarray, period: int | None
+) -> bool:
+    """Whether the seasonal swings grow with the level (all values positive).
+
+    Per full season: the level is the mean of the trend, the swing the spread of the
+    values around the trend; a strong positive correlation means multiplicative.
+    """
     if period is None or (values <= 0).any() or len(values) < 3 * period:
         return False
     seasons = len(values) // period
-    chunks = values[-seasons * period :].reshape(seasons, period)
-    level, swing = chunks.mean(axis=1), chunks.std(axis=1)
+    tail = slice(len(values) - seasons * period, None)
+    level = trend[tail].reshape(seasons, period).mean(axis=1)
+    swing = (values[tail] - trend[tail]).reshape(seasons, period).std(axis=1)
     if np.std(level) == 0 or np.std(swing) == 0:
         return False
     return bool(np.corrcoef(level, swing)[0, 1] > 0.7)

@@ -103,3 +103,19 @@ def test_other_users_cannot_preview_or_change(api_for: Any) -> None:
         json={"target": None},
     )
     assert patched.status_code == 404
+
+
+def test_analysis_endpoint(api: ApiClient) -> None:
+    dataset = api.upload(SAMPLES / "air_passengers.csv").get_json()
+    body = api.get(f"/api/v1/datasets/{dataset['id']}/analysis").get_json()
+    assert body["season_lengths"][0] == 12 and body["frequency"]["unit"] == "month"
+    assert body["stationarity"] in (
+        "difference-stationary",
+        "inconclusive",
+        "trend-stationary",
+    )
+    assert set(body["adf"]) == {"statistic", "pvalue"}
+    assert body["suggested_transform"] == "log" and body["summary"]
+    assert len(body["acf"]) == len(body["pacf"]) > 12
+    wrong = api.get(f"/api/v1/datasets/{dataset['id']}/analysis?target=month")
+    assert wrong.status_code == 422
