@@ -48,8 +48,9 @@ test: lint pytest
 
 # Timing targets live here, never in tests; results go in benchmarks/README.md.
 bench: setup
-	$(BIN)/python benchmarks/ingest.py
-	$(BIN)/python benchmarks/cleaning.py
+	PYTHONPATH=. $(BIN)/python benchmarks/ingest.py
+	PYTHONPATH=. $(BIN)/python benchmarks/cleaning.py
+	PYTHONPATH=. $(BIN)/python benchmarks/analysis.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -114,6 +114,22 @@ ROUTES: list[
         [401, 404, 422],
     ),
     (
+        "post",
+        "/api/v1/datasets/{dataset_id}/analysis/jobs",
+        "Analyse the whole series as a job (optional JSON: target, series)",
+        None,
+        (202, schemas.JobAccepted),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/analyses/{analysis_id}",
+        "A full analysis made by a job",
+        None,
+        (200, schemas.AnalysisOut),
+        [401, 404],
+    ),
+    (
         "delete",
         "/api/v1/datasets/{dataset_id}",
         "Delete a dataset and its files",

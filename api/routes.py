@@ -74,6 +74,7 @@ def dataset_out(info: DatasetInfo) -> schemas.DatasetOut:
 
 def job_out(job: JobInfo) -> schemas.JobOut:
     """The API's view of a job."""
+    done = job.status == "succeeded"
     return schemas.JobOut(
         id=job.id,
         kind=job.kind,
@@ -83,7 +84,8 @@ def job_out(job: JobInfo) -> schemas.JobOut:
         error=job.error,
         created_at=job.created_at,
         finished_at=job.finished_at,
-        forecast_id=job.result_ref if job.status == "succeeded" else None,
+        forecast_id=job.result_ref if done and job.kind == "forecast" else None,
+        analysis_id=job.result_ref if done and job.kind == "analysis" else None,
     )
 
 

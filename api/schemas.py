@@ -226,6 +226,7 @@ class JobOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     forecast_id: str | None = None
+    analysis_id: str | None = None
 
 
 class JobList(BaseModel):

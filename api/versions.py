@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 
 from api import schemas
 from api.routes import _json, _json_body, _user_id, blueprint, dataset_out
-from services import datasets, versions
-from services.analysis import WINDOW, analyse_dataset
+from services import datasets, jobs, versions
+from services.analysis import WINDOW, analyse_dataset, analysis_params, load_analysis
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod
@@ -169,4 +169,24 @@ def analysis(dataset_id: str) -> ResponseReturnValue:
         args.get("series") or None,
         window=None if args.get("full") == "true" else WINDOW,
     )
+    return _json(schemas.AnalysisOut(**result.model_dump(exclude={"decomposition"})))
+
+
+@blueprint.post("/datasets/<dataset_id>/analysis/jobs")
+def start_full_analysis(dataset_id: str) -> ResponseReturnValue:
+    """Analyse the whole series as a job (long series take minutes)."""
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        raise InvalidInputError("Send a JSON object (or nothing).")
+    params = analysis_params(
+        _user_id(), dataset_id, body.get("target"), body.get("series")
+    )
+    job = jobs.submit(_user_id(), "analysis", params)
+    return _json(schemas.JobAccepted(job_id=job.id), 202)
+
+
+@blueprint.get("/analyses/<analysis_id>")
+def get_analysis(analysis_id: str) -> ResponseReturnValue:
+    """A full analysis made by a job."""
+    result = load_analysis(_user_id(), analysis_id)
     return _json(schemas.AnalysisOut(**result.model_dump(exclude={"decomposition"})))

@@ -6,7 +6,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
@@ -14,10 +14,11 @@ from callbacks.upload import current_dataset
 from components import figures, ids
 from components.glossary import term
 from components.summaries import no_dataset_alert
-from services import analysis, datasets, features
+from services import analysis, datasets, features, jobs
 from services.errors import ServiceError
 
 EMPTY = go.Figure()
+HIDE = {"display": "none"}
 
 
 @callback(
@@ -60,11 +61,13 @@ def choose_series(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.EXPLORE_PERIOD, "options"),
     Output(ids.EXPLORE_USE_TRANSFORM, "children"),
     Output(ids.EXPLORE_USE_TRANSFORM, "disabled"),
+    Output(ids.EXPLORE_FULL_ROW, "style"),
     Input(ids.EXPLORE_TARGET, "value"),
     Input(ids.EXPLORE_SERIES, "value"),
     Input(ids.EXPLORE_METHOD, "value"),
     Input(ids.EXPLORE_PERIOD, "value"),
     Input(ids.EXPLORE_TRANSFORM, "value"),
+    Input(ids.EXPLORE_FULL_RESULT, "data"),
     State(ids.DATASET_STORE, "data"),
 )
 def show_analysis(
@@ -73,21 +76,40 @@ def show_analysis(
     method: str,
     period: int | None,
     transform: str,
+    full: dict[str, Any] | None,
     ref: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
-    """Analyse the series (a recent window when it is long) and show every part."""
+    """Analyse the series (a recent window when it is long) and show every part.
+
+    A finished full analysis of the same series, default settings, is shown instead.
+    """
     info = current_dataset(int(current_user.id), ref)
     if info is None or not target:
         raise PreventUpdate
     user_id = int(current_user.id)
     try:
-        result = analysis.analyse_dataset(
-            user_id, info.id, target, None, series, method, period, transform=transform
-        )  # type: ignore[arg-type]
+        wanted = {"dataset_id": info.id, "target": target, "series": series}
+        if (
+            full
+            and {k: full.get(k) for k in wanted} == wanted
+            and (method, period, transform) == ("stl", None, "none")
+        ):
+            result = analysis.load_analysis(user_id, full["analysis_id"])
+        else:
+            result = analysis.analyse_dataset(
+                user_id,
+                info.id,
+                target,
+                None,
+                series,
+                method,
+                period,  # type: ignore[arg-type]
+                transform=transform,
+            )
         data, frequency = analysis.dataset_series(user_id, info.id, target, series)
     except ServiceError as exc:
         alert = dbc.Alert(exc.message, color="warning")
-        return alert, EMPTY, None, None, EMPTY, EMPTY, EMPTY, [], "—", True
+        return alert, EMPTY, None, None, EMPTY, EMPTY, EMPTY, [], "—", True, HIDE
     headline = dbc.Card(
         dbc.CardBody(
             [
@@ -147,6 +169,7 @@ def show_analysis(
         periods,
         button,
         suggestion == "none",
+        {} if result.analysed_points < result.points else HIDE,
     )
 
 
@@ -231,12 +254,14 @@ def use_transform(
     Input(ids.EXPLORE_TARGET, "value"),
     Input(ids.EXPLORE_SERIES, "value"),
     Input(ids.EXPLORE_COUNTRY, "value"),
+    Input(ids.EXPLORE_WINDOWS, "value"),
     State(ids.DATASET_STORE, "data"),
 )
 def show_features(
     target: str | None,
     series: str | None,
     country: str | None,
+    windows_text: str | None,
     ref: dict[str, Any] | None,
 ) -> tuple[Any, Any]:
     """Lags, rolling statistics and calendar features, and how they relate."""
@@ -247,7 +272,14 @@ def show_features(
         data, frequency = analysis.dataset_series(
             int(current_user.id), info.id, target, series
         )
-        table = features.build_features(data, frequency, country=country)
+        windows = [
+            int(w)
+            for w in (windows_text or "").replace(",", " ").split()
+            if w.isdigit()
+        ] or None
+        table = features.build_features(
+            data, frequency, windows=windows, country=country
+        )
     except ServiceError as exc:
         return EMPTY, dbc.Alert(exc.message, color="warning")
     preview = table.tail(8)
@@ -263,4 +295,56 @@ def show_features(
         dbc.Table(
             [head, html.Tbody(rows)], size="sm", responsive=True, className="small mb-0"
         ),
+    )
+
+
+@callback(
+    Output(ids.EXPLORE_JOB_STORE, "data"),
+    Output(ids.EXPLORE_POLL, "disabled"),
+    Input(ids.EXPLORE_FULL_BUTTON, "n_clicks"),
+    State(ids.EXPLORE_TARGET, "value"),
+    State(ids.EXPLORE_SERIES, "value"),
+    State(ids.DATASET_STORE, "data"),
+    prevent_initial_call=True,
+)
+def start_full(
+    clicks: int | None,
+    target: str | None,
+    series: str | None,
+    ref: dict[str, Any] | None,
+) -> tuple[Any, bool]:
+    """Analyse the whole series as a job; the page polls its record."""
+    info = current_dataset(int(current_user.id), ref)
+    if not clicks or info is None:
+        raise PreventUpdate
+    params = analysis.analysis_params(int(current_user.id), info.id, target, series)
+    job = jobs.submit(int(current_user.id), "analysis", params)
+    return {"job_id": job.id, **params}, False
+
+
+@callback(
+    Output(ids.EXPLORE_FULL_STATUS, "children"),
+    Output(ids.EXPLORE_POLL, "disabled", allow_duplicate=True),
+    Output(ids.EXPLORE_FULL_RESULT, "data"),
+    Input(ids.EXPLORE_POLL, "n_intervals"),
+    State(ids.EXPLORE_JOB_STORE, "data"),
+    prevent_initial_call=True,
+)
+def poll_full(_n: int, ref: dict[str, Any] | None) -> tuple[Any, bool, Any]:
+    """Progress of the full analysis; its result replaces the quick one."""
+    if not ref:
+        raise PreventUpdate
+    try:
+        job = jobs.get_job(int(current_user.id), ref["job_id"])
+    except ServiceError:
+        return None, True, None
+    if not job.ended:
+        return f"{round(job.progress * 100)}% · {job.message}", False, no_update
+    if job.status != "succeeded":
+        return job.error or job.message, True, None
+    done = {k: ref[k] for k in ("dataset_id", "target", "series")}
+    return (
+        "The whole series is analysed below.",
+        True,
+        {**done, "analysis_id": job.result_ref},
     )

@@ -67,6 +67,24 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="g-2 mb-3",
             ),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Analyse the whole series",
+                        id=ids.EXPLORE_FULL_BUTTON,
+                        color="outline-primary",
+                        size="sm",
+                        className="me-2",
+                    ),
+                    html.Span(id=ids.EXPLORE_FULL_STATUS, className="small"),
+                ],
+                id=ids.EXPLORE_FULL_ROW,
+                style={"display": "none"},
+                className="mb-2",
+            ),
+            dcc.Store(id=ids.EXPLORE_JOB_STORE),
+            dcc.Store(id=ids.EXPLORE_FULL_RESULT),
+            dcc.Interval(id=ids.EXPLORE_POLL, interval=1000, disabled=True),
             dcc.Loading(html.Div(id=ids.EXPLORE_SUMMARY)),
             dcc.Store(id=ids.EXPLORE_SUGGESTION_STORE),
             dbc.Row(
@@ -134,19 +152,36 @@ def layout(**_query: str) -> html.Div:
                     dbc.CardBody(
                         [
                             dbc.Row(
-                                dbc.Col(
-                                    [
-                                        dbc.Label(
-                                            "Holidays of", className="small mb-0"
-                                        ),
-                                        dcc.Dropdown(
-                                            id=ids.EXPLORE_COUNTRY,
-                                            options=COUNTRIES,
-                                            placeholder="No holidays",
-                                        ),
-                                    ],
-                                    md=3,
-                                )
+                                [
+                                    dbc.Col(
+                                        [
+                                            dbc.Label(
+                                                "Holidays of", className="small mb-0"
+                                            ),
+                                            dcc.Dropdown(
+                                                id=ids.EXPLORE_COUNTRY,
+                                                options=COUNTRIES,
+                                                placeholder="No holidays",
+                                            ),
+                                        ],
+                                        md=3,
+                                    ),
+                                    dbc.Col(
+                                        [
+                                            dbc.Label(
+                                                "Rolling windows (points)",
+                                                className="small mb-0",
+                                            ),
+                                            dbc.Input(
+                                                id=ids.EXPLORE_WINDOWS,
+                                                placeholder="e.g. 7, 28",
+                                                debounce=True,
+                                                size="sm",
+                                            ),
+                                        ],
+                                        md=3,
+                                    ),
+                                ]
                             ),
                             dcc.Loading(dcc.Graph(id=ids.EXPLORE_FEATURES_GRAPH)),
                             html.Div(id=ids.EXPLORE_FEATURES_TABLE),

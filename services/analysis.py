@@ -9,7 +9,8 @@ in plain words. Long series are analysed on their most recent window (said in
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -18,12 +19,16 @@ from scipy.stats import boxcox
 
 # Imported here, once, not inside functions: threads of the web server importing the
 # same large module at the same moment can see it half-initialised.
-from statsmodels.tsa.seasonal import STL, seasonal_decompose
+from statsmodels.tsa.seasonal import MSTL, STL, seasonal_decompose
 from statsmodels.tsa.stattools import acf, adfuller, kpss, pacf
 
+from services import db, storage
 from services.datasets import get_dataset, open_version
-from services.errors import InvalidInputError, SeriesTooShortError
+from services.errors import InvalidInputError, NotFoundError, SeriesTooShortError
 from services.profiling import SEASON_LENGTH, Frequency
+
+if TYPE_CHECKING:
+    from services.runner import JobContext
 
 Verdict = Literal[
     "stationary", "trend-stationary", "difference-stationary", "inconclusive"
@@ -155,6 +160,7 @@ def analyse(
     period: int | None = None,
     window: int | None = WINDOW,
     transform: str | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
 ) -> Analysis:
     """Analyse one series of ``target``.
 
@@ -200,6 +206,8 @@ def analyse(
             f"“{target}” has only {len(values)} usable points; "
             "the analysis needs at least 8."
         )
+    report = on_progress or (lambda _f, _m: None)
+    report(0.05, "Looking for repeating patterns")
     seasons = season_lengths(values, frequency)
     period = period or (seasons[0] if seasons else None)
     result = Analysis(
@@ -212,8 +220,11 @@ def analyse(
         summary="",
         notes=notes,
     )
+    report(0.15, "Splitting trend, pattern and the rest")
     _decompose(result, data, values, method, period)
+    report(0.55, "Testing stationarity")
     _stationarity(result, values)
+    report(0.9, "Measuring autocorrelation")
     _autocorrelation(result, values, period)
     trend = np.asarray(result.decomposition.trend) if result.decomposition else values
     result.multiplicative = _is_multiplicative(values, trend, period)
@@ -311,6 +322,10 @@ def _decompose(
         seasonal = np.zeros_like(values)
         used = "trend only"
         period = None
+    elif method == "stl" and len(several := _fitting_seasons(result, values)) > 1:
+        fit = MSTL(values, periods=several).fit()
+        trend, seasonal = fit.trend, np.asarray(fit.seasonal).sum(axis=1)
+        used = "MSTL (" + " and ".join(str(p) for p in several) + ")"
     elif method == "stl":
         fit = STL(values, period=period, robust=True).fit()
         trend, seasonal = fit.trend, fit.seasonal
@@ -356,6 +371,11 @@ def _decompose(
         seasonal=np.asarray(seasonal, dtype=float).tolist(),
         remainder=np.asarray(remainder, dtype=float).tolist(),
     )
+
+
+def _fitting_seasons(result: Analysis, values: np.ndarray) -> list[int]:
+    """The detected seasons with room for two full cycles, shortest first."""
+    return sorted(s for s in result.season_lengths if len(values) >= 2 * s + 1)
 
 
 def _strength(remainder: np.ndarray, component_plus_remainder: np.ndarray) -> float:
@@ -542,6 +562,7 @@ def analyse_dataset(
     period: int | None = None,
     window: int | None = WINDOW,
     transform: str | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
 ) -> Analysis:
     """Analyse a dataset's target (its chosen one by default) with its column choices.
 
@@ -572,4 +593,67 @@ def analyse_dataset(
         period,
         window,
         transform,
+        on_progress,
     )
+
+
+def analysis_params(
+    user_id: int, dataset_id: str, target: str | None = None, series: str | None = None
+) -> dict[str, Any]:
+    """Check a request for a full analysis and return the job's parameters.
+
+    Raises
+    ------
+    NotFoundError
+        When the dataset is not the user's.
+    InvalidInputError
+        When there is no time column or the target is not a column of numbers.
+
+    """
+    profile = get_dataset(user_id, dataset_id).profile
+    target = target or profile.target
+    if profile.time_column is None or target not in profile.target_candidates:
+        raise InvalidInputError(
+            "The dataset needs a time column and a column of numbers to analyse.",
+            code="invalid_target",
+        )
+    return {"dataset_id": dataset_id, "target": target, "series": series}
+
+
+def run_analysis_job(context: JobContext) -> str:
+    """The ``analysis`` job: analyse the whole series and keep the result."""
+    p = context.params
+    result = analyse_dataset(
+        context.user_id,
+        p["dataset_id"],
+        p.get("target"),
+        None,
+        p.get("series"),
+        p.get("method", "stl"),
+        p.get("period"),
+        window=None,
+        on_progress=context.progress,
+    )
+    analysis_id = db.new_id()
+    storage.analysis_path(context.user_id, analysis_id).write_text(
+        result.model_dump_json()
+    )
+    return analysis_id
+
+
+def load_analysis(user_id: int, analysis_id: str) -> Analysis:
+    """A stored full analysis of the user's.
+
+    Raises
+    ------
+    NotFoundError
+        When there is none with this id in the user's folder.
+
+    """
+    try:
+        path = storage.analysis_path(user_id, analysis_id)
+    except ValueError as exc:
+        raise NotFoundError("This analysis does not exist.") from exc
+    if not path.exists():
+        raise NotFoundError("This analysis does not exist.")
+    return Analysis.model_validate_json(path.read_text())

@@ -27,7 +27,10 @@ from services.errors import JobCancelledError, ServiceError
 
 log = logging.getLogger(__name__)
 
-HANDLERS = {"forecast": "services.forecasts:run_forecast_job"}
+HANDLERS = {
+    "forecast": "services.forecasts:run_forecast_job",
+    "analysis": "services.analysis:run_analysis_job",
+}
 INTERRUPTED = (
     "This run was interrupted: the worker running it stopped before it "
     "finished. Start it again."

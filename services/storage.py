@@ -50,6 +50,13 @@ def forecast_path(user_id: int, forecast_id: str) -> Path:
     return folder / f"{_checked(forecast_id)}.parquet"
 
 
+def analysis_path(user_id: int, analysis_id: str) -> Path:
+    """The JSON file of a full analysis made by a job."""
+    folder = user_dir(user_id) / "analyses"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{_checked(analysis_id)}.json"
+
+
 def uploads_tmp_dir() -> Path:
     """Scratch space for uploads being received, before they become datasets."""
     path = config.data_dir() / "tmp"

@@ -119,3 +119,15 @@ def test_analysis_endpoint(api: ApiClient) -> None:
     assert len(body["acf"]) == len(body["pacf"]) > 12
     wrong = api.get(f"/api/v1/datasets/{dataset['id']}/analysis?target=month")
     assert wrong.status_code == 422
+
+
+def test_a_full_analysis_runs_as_a_job(api: ApiClient) -> None:
+    dataset = api.upload(SAMPLES / "victoria_electricity_daily.csv").get_json()
+    accepted = api.post(f"/api/v1/datasets/{dataset['id']}/analysis/jobs", json={})
+    assert accepted.status_code == 202
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    assert job["status"] == "succeeded" and job["analysis_id"], job
+    result = api.get(f"/api/v1/analyses/{job['analysis_id']}").get_json()
+    assert result["analysed_points"] == result["points"] == 365
+    assert result["season_lengths"][0] == 7
+    assert api.get("/api/v1/analyses/" + "a" * 32).status_code == 404
