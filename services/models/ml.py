@@ -1,0 +1,94 @@
+"""Machine learning on lags with calendar covariates: LightGBM and linear regression.
+
+Calendar features (month, day of week, …) are Darts encoders, so they are known in the
+future; intervals come from quantile regression.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from pydantic import BaseModel, Field
+
+from services.models.base import QUANTILES, ModelSpec
+
+
+class LagParams(BaseModel):
+    """How far back the model looks."""
+
+    lags: int | None = Field(
+        None, ge=1, le=400, description="Past values used (default: two seasons)."
+    )
+
+
+class LightGbmParams(LagParams):
+    """Gradient-boosted trees on lags."""
+
+    n_estimators: int = Field(200, ge=10, le=5000, description="Number of trees.")
+    learning_rate: float = Field(0.05, gt=0, le=1)
+
+
+def _encoders() -> dict[str, Any]:
+    return {
+        "datetime_attribute": {"future": ["month", "dayofweek"]},
+        "transformer": None,
+    }
+
+
+def _lags(params: LagParams, season: int) -> int:
+    return params.lags or max(4, 2 * season)
+
+
+def _lightgbm(params: BaseModel, season: int) -> Any:
+    from darts.models import LightGBMModel
+
+    params = cast(LightGbmParams, params)
+    return LightGBMModel(
+        lags=_lags(params, season),
+        lags_future_covariates=[0],
+        add_encoders=_encoders(),
+        likelihood="quantile",
+        quantiles=QUANTILES,
+        n_estimators=params.n_estimators,
+        learning_rate=params.learning_rate,
+        verbose=-1,
+        random_state=42,
+    )
+
+
+def _linear(params: BaseModel, season: int) -> Any:
+    from darts.models import LinearRegressionModel
+
+    params = cast(LagParams, params)
+    return LinearRegressionModel(
+        lags=_lags(params, season), lags_future_covariates=[0], add_encoders=_encoders()
+    )
+
+
+MACHINE_LEARNING = (
+    ModelSpec(
+        "lightgbm",
+        "LightGBM on lags",
+        "machine learning",
+        "Decision trees that learn from recent values and the calendar.",
+        _lightgbm,
+        LightGbmParams,
+        multi_series=True,
+        covariates=True,
+        complexity=5,
+        min_history=30,
+    ),
+    ModelSpec(
+        "linear_regression",
+        "Linear regression on lags",
+        "machine learning",
+        "A weighted sum of recent values and calendar effects.",
+        _linear,
+        LagParams,
+        native_intervals=False,
+        multi_series=True,
+        covariates=True,
+        complexity=3,
+        min_history=30,
+    ),
+)

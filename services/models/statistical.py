@@ -1,0 +1,105 @@
+"""Statistical models (statsforecast through Darts): ETS, ARIMA, Theta, CES, MFLES."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from pydantic import BaseModel, Field
+
+from services.models.base import QUANTILES, ModelSpec
+
+
+class EtsParams(BaseModel):
+    """Exponential smoothing: error, trend and season chosen automatically."""
+
+    damped: bool | None = Field(None, description="Damp the trend (None: try both).")
+
+
+class ArimaParams(BaseModel):
+    """ARIMA orders searched automatically within these bounds."""
+
+    max_p: int = Field(5, ge=0, le=10, description="Largest autoregressive order.")
+    max_q: int = Field(5, ge=0, le=10, description="Largest moving-average order.")
+    seasonal: bool = Field(True, description="Also search seasonal orders.")
+
+
+def _ets(params: BaseModel, season: int) -> Any:
+    from darts.models import AutoETS
+
+    params = cast(EtsParams, params)
+    return AutoETS(season_length=season, damped=params.damped, quantiles=QUANTILES)
+
+
+def _arima(params: BaseModel, season: int) -> Any:
+    from darts.models import AutoARIMA
+
+    params = cast(ArimaParams, params)
+    return AutoARIMA(
+        season_length=season,
+        max_p=params.max_p,
+        max_q=params.max_q,
+        seasonal=params.seasonal,
+        quantiles=QUANTILES,
+    )
+
+
+def _simple(class_name: str) -> Any:
+    def build(_params: BaseModel, season: int) -> Any:
+        import darts.models
+
+        return getattr(darts.models, class_name)(
+            season_length=season, quantiles=QUANTILES
+        )
+
+    return build
+
+
+STATISTICAL = (
+    ModelSpec(
+        "auto_ets",
+        "AutoETS (exponential smoothing)",
+        "statistical",
+        "Weighs recent values more, with a trend and a season if they help.",
+        _ets,
+        EtsParams,
+        complexity=2,
+        min_history=8,
+    ),
+    ModelSpec(
+        "auto_theta",
+        "AutoTheta",
+        "statistical",
+        "A smoothed line plus the season; strong in forecasting competitions.",
+        _simple("AutoTheta"),
+        complexity=2,
+        min_history=8,
+    ),
+    ModelSpec(
+        "auto_ces",
+        "AutoCES (complex smoothing)",
+        "statistical",
+        "Exponential smoothing that can follow changing cycles.",
+        _simple("AutoCES"),
+        complexity=3,
+        min_history=8,
+    ),
+    ModelSpec(
+        "auto_arima",
+        "AutoARIMA",
+        "statistical",
+        "Explains each value from recent values and recent errors.",
+        _arima,
+        ArimaParams,
+        complexity=4,
+        min_history=12,
+    ),
+    ModelSpec(
+        "auto_mfles",
+        "AutoMFLES (several seasons)",
+        "statistical",
+        "Handles several repeating patterns at once, e.g. daily and weekly.",
+        _simple("AutoMFLES"),
+        complexity=4,
+        min_history=12,
+    ),
+)
