@@ -1,7 +1,7 @@
-"""Forecasting: the better of seasonal naive and AutoETS on a holdout, then forecast.
+"""Forecasting: compare models on backtests, choose one, forecast with intervals.
 
-The model comparison issue grows this into a catalog with backtests; the result shape
-(points with 80% and 95% intervals, per series) stays.
+"Automatic" compares the catalog's automatic candidates and the median of the best
+three; a user may name models instead. The chosen model is refit on all history.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from services import backtest
 from services.errors import InvalidInputError, SeriesTooShortError
+from services.models import AUTOMATIC, CATALOG, ENSEMBLES
 from services.profiling import SEASON_LENGTH, Frequency, pandas_frequency
 
 log = logging.getLogger(__name__)
 
-QUANTILES = [0.025, 0.1, 0.5, 0.9, 0.975]
 POINT_COLUMNS = [
     "series",
     "time",
@@ -30,47 +31,31 @@ POINT_COLUMNS = [
     "upper_95",
 ]
 MAX_HORIZON = 1000
+METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
+TIE = 0.01  # within 1% of the best, the simpler model wins
 ProgressFn = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A model the automatic choice considers."""
-
-    key: str
-    name: str
-    build: Callable[[int], Any]
-
-
-def _seasonal_naive(season: int) -> Any:
-    from darts.models import StatsForecastModel
-
-    return StatsForecastModel(
-        "SeasonalNaive", model_kwargs={"season_length": season}, quantiles=QUANTILES
-    )
-
-
-def _auto_ets(season: int) -> Any:
-    from darts.models import AutoETS
-
-    return AutoETS(season_length=season, quantiles=QUANTILES)
-
-
-CANDIDATES = (
-    Candidate("seasonal_naive", "Seasonal naive", _seasonal_naive),
-    Candidate("auto_ets", "AutoETS (exponential smoothing)", _auto_ets),
-)
 
 
 @dataclass
 class ForecastResult:
-    """The chosen model, its holdout scores and the forecast points."""
+    """The chosen model, the leaderboard, the backtests and the forecast points."""
 
     model: str
     model_name: str
     points: pl.DataFrame
-    holdout: dict[str, dict[str, float]] = field(default_factory=dict)
+    leaderboard: list[dict[str, Any]] = field(default_factory=list)
+    series_leaderboards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    backtests: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def holdout(self) -> dict[str, dict[str, float]]:
+        """Each model's backtest scores by key (models that failed are left out)."""
+        return {
+            row["model"]: {k: row[k] for k in METRICS}
+            for row in self.leaderboard
+            if not row["error"]
+        }
 
 
 def _series_label(key: tuple[Any, ...]) -> str:
@@ -151,6 +136,33 @@ def _to_darts(data: pl.DataFrame, frequency: Frequency) -> Any:
     return series
 
 
+def _requested(
+    models: list[dict[str, Any]] | None,
+) -> tuple[list[tuple[str, Any]], bool]:
+    if not models or models == [{"key": "auto"}]:
+        return [(key, None) for key in AUTOMATIC], True
+    chosen = []
+    for entry in models:
+        key = entry.get("key")
+        if key not in CATALOG:
+            raise InvalidInputError(
+                f"There is no model “{key}”. Models: " + ", ".join(CATALOG) + ".",
+                code="unknown_model",
+            )
+        if not CATALOG[key].available:
+            raise InvalidInputError(
+                CATALOG[key].unavailable_reason, code="model_unavailable"
+            )
+        try:
+            CATALOG[key].params.model_validate(entry.get("params") or {})
+        except Exception as exc:
+            raise InvalidInputError(
+                f"Parameters of {key}: {exc}", code="invalid_request"
+            ) from exc
+        chosen.append((key, entry.get("params")))
+    return chosen, False
+
+
 def forecast(
     frame: pl.DataFrame,
     time_column: str,
@@ -160,114 +172,98 @@ def forecast(
     series_columns: list[str] | None = None,
     on_progress: ProgressFn | None = None,
     transform: str | None = None,
+    models: list[dict[str, Any]] | None = None,
+    folds: int | None = None,
+    metric: str = "mase",
 ) -> ForecastResult:
-    """Forecast ``target`` ``horizon`` steps ahead with 80% and 95% intervals.
-
-    Seasonal naive and AutoETS are scored on a holdout of the last ``horizon`` points
-    (MASE, averaged over series); the better one is refit on all history.
+    """Compare models on expanding-window backtests, refit the best, forecast.
 
     Parameters
     ----------
-    frequency
-        The spacing of the time column; ``None`` (irregular data) is refused.
+    models
+        ``[{"key": …, "params": {…}}]``; ``None`` (or ``[{"key": "auto"}]``) compares
+        the automatic candidates and their median ensemble.
+    folds
+        Backtest folds; by default as many as the history allows, at most 5.
+    metric
+        The leaderboard's order and the choice: mase, smape, mape, mae, rmse or msis.
     on_progress
         Called with (fraction done, message); it may raise to stop the work.
 
     Raises
     ------
     SeriesTooShortError
-        When a series has too little history for a holdout of ``horizon`` points.
+        When a series is too short for one fold of ``horizon`` points.
     InvalidInputError
-        For an irregular time column, an unknown column or a bad horizon.
+        For an irregular time column, an unknown column, model or metric, or a bad
+        horizon.
 
     """
-    from darts.metrics import mae, mase
-
     report = on_progress or (lambda _f, _m: None)
     if not 1 <= horizon <= MAX_HORIZON:
         raise InvalidInputError(f"Choose a horizon between 1 and {MAX_HORIZON} steps.")
+    if metric not in METRICS:
+        raise InvalidInputError("metric must be one of " + ", ".join(METRICS) + ".")
     if frequency is None:
         raise InvalidInputError(
             "The time column is not regular, so the app cannot tell "
             "what “next step” means. Resample the data first.",
             code="irregular_time",
         )
+    candidates, automatic = _requested(models)
     groups = split_series(frame, time_column, target, series_columns or [])
     season = SEASON_LENGTH[frequency.unit] if frequency.step == 1 else 1
     series = {label: _to_darts(data, frequency) for label, data in groups.items()}
-    notes = []
-    for label, s in series.items():
-        if len(s) < horizon + 8:
-            where = f" for {label}" if label else ""
-            raise SeriesTooShortError(
-                f"There are only {len(s)} points{where}: too few to check a forecast "
-                f"of {horizon} steps. Choose a shorter horizon (at most "
-                f"{max(1, len(s) - 8)}), or use more history."
-            )
-        if len(s) != len(groups[label]):
-            notes.append(
-                f"Missing periods{' in ' + label if label else ''} were filled "
-                "by interpolation."
-            )
-    steps = len(CANDIDATES) * len(series) + len(series)
-    done = 0
-    scores: dict[str, dict[str, list[float]]] = {
-        c.key: {"mase": [], "mae": []} for c in CANDIDATES
-    }
-    failed: set[str] = set()
-    for candidate in CANDIDATES:
-        for label, s in series.items():
-            report(
-                done / steps,
-                f"Checking {candidate.name}" + (f" on {label}" if label else ""),
-            )
-            train, test = s[:-horizon], s[-horizon:]
-            m = season if len(train) >= 2 * season else 1
-            try:
-                median = _median(
-                    _fit_predict(candidate.build(m), train, horizon, transform)
-                )
-                scores[candidate.key]["mae"].append(float(mae(test, median)))
-                scores[candidate.key]["mase"].append(
-                    float(mase(test, median, train, m=m))
-                )
-            except Exception as exc:  # one failing model never fails the run
-                log.warning("%s failed on %s: %s", candidate.key, label, exc)
-                failed.add(candidate.key)
-            done += 1
-    usable = [c for c in CANDIDATES if c.key not in failed]
-    if not usable:
+    shortest = min(len(s) for s in series.values())
+    min_train = max(8, 2 * season if shortest >= horizon + 2 * season else 8)
+    if shortest < horizon + min_train:
+        raise SeriesTooShortError(
+            f"There are only {shortest} points in the shortest series: too few to "
+            f"check a forecast of {horizon} steps. Choose a shorter horizon (at most "
+            f"{max(1, shortest - min_train)}), or use more history."
+        )
+    notes = [
+        f"Missing periods{' in ' + str(k) if k else ''} were filled by interpolation."
+        for k, s in series.items()
+        if len(s) != len(groups[k])
+    ]
+    n_folds = backtest.fold_count(shortest, horizon, min_train, folds)
+    candidates = [
+        (k, p)
+        for k, p in candidates
+        if not automatic or CATALOG[k].min_history <= shortest - horizon
+    ]
+    total = len(candidates) * n_folds * len(series) + len(series) + 1
+    done = [0]
+
+    def step(message: str) -> None:
+        report(done[0] / total, message)
+        done[0] += 1
+
+    results = []
+    for key, params in candidates:
+        tested = backtest.run_model(
+            CATALOG[key], params, series, horizon, n_folds, season, transform, step
+        )
+        backtest.score(tested, season)
+        results.append(tested)
+    ok = sorted((r for r in results if not r.error), key=lambda r: _rank(r, metric))
+    if automatic and len(ok) >= 3:
+        top = [r for r in ok if r.complexity > 0][:3] or ok[:3]
+        combined = backtest.ensemble(
+            ENSEMBLES["median_top3"], "median_top3", top, "median"
+        )
+        backtest.score(combined, season)
+        results.append(combined)
+        ok = sorted([*ok, combined], key=lambda r: _rank(r, metric))
+    if not ok:
         raise InvalidInputError(
             "No model could be fitted to this series. Check that "
             "it holds enough regular values.",
             code="no_model_fits",
         )
-    holdout = {
-        c.key: {k: float(np.nanmean(v)) for k, v in scores[c.key].items()}
-        for c in usable
-    }
-    best = min(
-        usable,
-        key=lambda c: (
-            np.nan_to_num(holdout[c.key]["mase"], nan=np.inf),
-            CANDIDATES.index(c),
-        ),
-    )
-    frames = []
-    for label, s in series.items():
-        report(
-            done / steps,
-            f"Forecasting with {best.name}" + (f" for {label}" if label else ""),
-        )
-        m = season if len(s) >= 2 * season else 1
-        frames.append(
-            _points(
-                _fit_predict(best.build(m), s, horizon, transform),
-                label,
-                groups[label]["time"].dtype,
-            )
-        )
-        done += 1
+    best = choose(ok, metric)
+    points = _final(best, ok, series, groups, horizon, season, transform, step)
     if transform in ("log", "box-cox"):
         notes.append(
             f"Models were fitted on the {transform} of the values; forecasts "
@@ -275,55 +271,168 @@ def forecast(
         )
     elif transform and transform != "none":
         notes.append(
-            f"The {transform} chosen on Explore is applied by the model "
-            "comparison; these two models handle trend and season themselves."
+            f"The {transform} chosen on Explore is not applied: every model "
+            "here handles trend and season itself."
         )
     report(1.0, "Done")
-    return ForecastResult(best.key, best.name, pl.concat(frames), holdout, notes)
+    return ForecastResult(
+        best.key,
+        best.name,
+        points,
+        leaderboard=[
+            _row(r)
+            for r in sorted(
+                results, key=lambda r: (r.error is not None, _rank(r, metric))
+            )
+        ],
+        series_leaderboards=_per_series(results, metric),
+        backtests=_backtest_frame(best, groups, horizon),
+        notes=notes,
+    )
 
 
-def _fit_predict(model: Any, train: Any, horizon: int, transform: str | None) -> Any:
-    """Fit and predict quantiles, on log or Box-Cox values when asked.
+def _rank(result: backtest.ModelBacktest, metric: str) -> float:
+    value = result.metrics.get(metric, float("nan"))
+    return float("inf") if value != value else value
 
-    Both transforms are monotonic, so transforming the quantiles back keeps them
-    quantiles of the forecast in the data's own units.
+
+def choose(ranked: list[backtest.ModelBacktest], metric: str) -> backtest.ModelBacktest:
+    """The best by ``metric``; within 1% of it, the simplest.
+
+    Examples
+    --------
+    >>> a = backtest.ModelBacktest("a", "A", 4, metrics={"mase": 1.000})
+    >>> b = backtest.ModelBacktest("b", "B", 1, metrics={"mase": 1.005})
+    >>> choose([a, b], "mase").key
+    'b'
+
     """
-    values = train.values()
-    if transform in ("log", "box-cox") and (values > 0).all():
-        from scipy.special import inv_boxcox
-        from scipy.stats import boxcox
-
-        lmbda = 0.0 if transform == "log" else float(boxcox(values.ravel())[1])
-        model.fit(train.map(lambda x: boxcox(x, lmbda) if lmbda else np.log(x)))
-        prediction = model.predict(horizon, predict_likelihood_parameters=True)
-        return prediction.map(lambda y: inv_boxcox(y, lmbda))
-    model.fit(train)
-    return model.predict(horizon, predict_likelihood_parameters=True)
+    best = min(_rank(r, metric) for r in ranked)
+    close = [r for r in ranked if _rank(r, metric) <= best * (1 + TIE) + 1e-12]
+    return min(close, key=lambda r: (r.complexity, _rank(r, metric)))
 
 
-def _median(prediction: Any) -> Any:
-    name = next(c for c in prediction.components if c.endswith("_q0.500"))
-    return prediction[name]
+def _row(result: backtest.ModelBacktest) -> dict[str, Any]:
+    metrics = {k: result.metrics.get(k) for k in (*METRICS, "coverage")}
+    clean = {k: (None if v is None or v != v else v) for k, v in metrics.items()}
+    return {
+        "model": result.key,
+        "name": result.name,
+        **clean,
+        "fit_seconds": round(result.fit_seconds, 3),
+        "predict_seconds": round(result.predict_seconds, 3),
+        "error": result.error,
+    }
+
+
+def _per_series(
+    results: list[backtest.ModelBacktest], metric: str
+) -> dict[str, list[dict[str, Any]]]:
+    labels = {label for r in results for label in r.series_metrics if label is not None}
+    boards = {}
+    for label in sorted(labels):
+        ranked = sorted(
+            (r for r in results if label in r.series_metrics),
+            key=lambda r: r.series_metrics[label].get(metric, float("inf")),
+        )
+        boards[label] = [
+            {"model": r.key, "name": r.name, **r.series_metrics[label]} for r in ranked
+        ]
+    return boards
+
+
+def _final(
+    best: backtest.ModelBacktest,
+    ranked: list[backtest.ModelBacktest],
+    series: dict[str | None, Any],
+    groups: dict[str | None, pl.DataFrame],
+    horizon: int,
+    season: int,
+    transform: str | None,
+    step: Callable[[str], None],
+) -> pl.DataFrame:
+    """Refit the chosen model (or the ensemble's members) on all history, forecast."""
+    members = (
+        [r for r in ranked if r.key != best.key and r.complexity > 0][:3]
+        if best.key == "median_top3"
+        else [best]
+    )
+    widths = backtest.conformal_widths(best) if best.conformal else None
+    frames = []
+    for label, ts in series.items():
+        step(f"Forecasting with {best.name}" + (f" ({label})" if label else ""))
+        m = season if len(ts) >= 2 * season else 1
+        outputs = []
+        for member in members:
+            spec = CATALOG[member.key]
+            values, _fit, _predict = backtest.fit_predict(
+                spec.model(None, m), ts, horizon, transform, spec.native_intervals
+            )
+            outputs.append(values)
+        if best.key == "median_top3":
+            values = np.repeat(
+                np.median([o[:, 2] for o in outputs], axis=0)[:, None], 5, axis=1
+            )
+        else:
+            values = outputs[0]
+        if widths is not None:
+            values = backtest.widen(values, widths)
+        frames.append(_points(values, ts, label, groups[label]["time"].dtype, horizon))
+    return pl.concat(frames)
 
 
 def _points(
-    prediction: Any, label: str | None, time_dtype: pl.DataType
+    values: np.ndarray,
+    history: Any,
+    label: str | None,
+    time_dtype: pl.DataType,
+    horizon: int,
 ) -> pl.DataFrame:
-    values = prediction.values()
-    names = list(prediction.components)
-    column = {
-        q: names.index(next(c for c in names if c.endswith(f"_q{q:.3f}")))
-        for q in QUANTILES
-    }
-    times = pl.Series("time", prediction.time_index.to_numpy()).cast(time_dtype)
+    import pandas as pd
+
+    index = history.time_index
+    future = pd.date_range(start=index[-1], periods=horizon + 1, freq=index.freq)[1:]
+    times = pl.Series("time", future.to_numpy()).cast(time_dtype)
+    ordered = np.sort(values, axis=1)  # quantiles never cross
     return pl.DataFrame(
         {
-            "series": pl.Series([label] * len(times), dtype=pl.String),
+            "series": pl.Series([label] * horizon, dtype=pl.String),
             "time": times,
-            "forecast": values[:, column[0.5]],
-            "lower_80": values[:, column[0.1]],
-            "upper_80": values[:, column[0.9]],
-            "lower_95": values[:, column[0.025]],
-            "upper_95": values[:, column[0.975]],
+            "forecast": ordered[:, 2],
+            "lower_80": ordered[:, 1],
+            "upper_80": ordered[:, 3],
+            "lower_95": ordered[:, 0],
+            "upper_95": ordered[:, 4],
         }
+    )
+
+
+def _backtest_frame(
+    best: backtest.ModelBacktest, groups: dict[str | None, pl.DataFrame], horizon: int
+) -> pl.DataFrame:
+    """The chosen model's fold forecasts next to the actuals, for the charts."""
+    rows = []
+    for label, tested in best.per_series.items():
+        times = groups[label]["time"]
+        for fold, (actual, forecast, history) in enumerate(
+            zip(tested.actuals, tested.forecasts, tested.histories, strict=True),
+            start=1,
+        ):
+            start = len(history)
+            for h in range(len(actual)):
+                if start + h < len(times):
+                    rows.append(
+                        (
+                            label,
+                            fold,
+                            h + 1,
+                            times[start + h],
+                            float(actual[h]),
+                            float(forecast[h, 2]),
+                        )
+                    )
+    return pl.DataFrame(
+        rows,
+        schema=["series", "fold", "step", "time", "actual", "forecast"],
+        orient="row",
     )
