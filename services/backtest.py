@@ -76,7 +76,12 @@ class ModelBacktest:
 
 
 def fit_predict(
-    model: Any, train: Any, horizon: int, transform: str | None, native: bool
+    model: Any,
+    train: Any,
+    horizon: int,
+    transform: str | None,
+    native: bool,
+    sampled: bool = False,
 ) -> tuple[np.ndarray, float, float]:
     """Fit, forecast ``horizon`` steps; return (horizon × 5 quantiles), timings.
 
@@ -95,12 +100,13 @@ def fit_predict(
     started = time.perf_counter()
     model.fit(train)
     fitted = time.perf_counter()
-    prediction = (
-        model.predict(horizon, predict_likelihood_parameters=True)
-        if native
-        else model.predict(horizon)
-    )
-    values = prediction.values()
+    if sampled:  # quantiles of 200 sample paths
+        samples = model.predict(horizon, num_samples=200).all_values()[:, 0, :]
+        values = np.quantile(samples, QUANTILES, axis=1).T
+    elif native:
+        values = model.predict(horizon, predict_likelihood_parameters=True).values()
+    else:
+        values = model.predict(horizon).values()
     if not native:
         values = np.repeat(values[:, :1], len(QUANTILES), axis=1)
     if lmbda is not None:
@@ -139,6 +145,7 @@ def run_model(
                     horizon,
                     transform,
                     spec.native_intervals,
+                    spec.sampled,
                 )
                 result.fit_seconds += fit_s
                 result.predict_seconds += predict_s

@@ -263,7 +263,9 @@ def forecast(
             code="no_model_fits",
         )
     best = choose(ok, metric)
-    points = _final(best, ok, series, groups, horizon, season, transform, step)
+    points = _final(
+        best, ok, dict(candidates), series, groups, horizon, season, transform, step
+    )
     if transform in ("log", "box-cox"):
         notes.append(
             f"Models were fitted on the {transform} of the values; forecasts "
@@ -344,6 +346,7 @@ def _per_series(
 def _final(
     best: backtest.ModelBacktest,
     ranked: list[backtest.ModelBacktest],
+    params_of: dict[str, Any],
     series: dict[str | None, Any],
     groups: dict[str | None, pl.DataFrame],
     horizon: int,
@@ -366,7 +369,12 @@ def _final(
         for member in members:
             spec = CATALOG[member.key]
             values, _fit, _predict = backtest.fit_predict(
-                spec.model(None, m), ts, horizon, transform, spec.native_intervals
+                spec.model(params_of.get(member.key), m),
+                ts,
+                horizon,
+                transform,
+                spec.native_intervals,
+                spec.sampled,
             )
             outputs.append(values)
         if best.key == "median_top3":

@@ -38,6 +38,8 @@ class ModelSpec:
     build: Callable[[BaseModel, int], Any]
     params: type[BaseModel] = NoParams
     native_intervals: bool = True
+    # Intervals from sampling the fitted distribution instead of direct quantiles.
+    sampled: bool = False
     multi_series: bool = False
     covariates: bool = False
     min_history: int = 4

@@ -73,6 +73,7 @@ MACHINE_LEARNING = (
         "Decision trees that learn from recent values and the calendar.",
         _lightgbm,
         LightGbmParams,
+        sampled=True,
         multi_series=True,
         covariates=True,
         complexity=5,

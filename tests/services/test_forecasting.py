@@ -26,8 +26,11 @@ def _run(path, target, horizon, **kwargs):  # type: ignore[no-untyped-def]
     )
 
 
-def test_trending_seasonal_series_chooses_ets() -> None:
-    result = _run(SAMPLES / "air_passengers.csv", "passengers", 12)
+def test_trending_seasonal_series_chooses_ets_over_seasonal_naive() -> None:
+    two = [{"key": "seasonal_naive"}, {"key": "auto_ets"}]
+    result = _run(
+        SAMPLES / "air_passengers.csv", "passengers", 12, models=two, transform="log"
+    )
     assert result.model == "auto_ets"
     assert result.holdout["auto_ets"]["mase"] < result.holdout["seasonal_naive"]["mase"]
     assert result.points.columns == POINT_COLUMNS
@@ -37,7 +40,7 @@ def test_trending_seasonal_series_chooses_ets() -> None:
 
 def test_exactly_repeating_series_chooses_seasonal_naive() -> None:
     result = _run(TEST_DATA / "weekly_repeating.csv", "visits", 14)
-    assert result.model == "seasonal_naive"
+    assert result.model == "seasonal_naive"  # perfect, and the simplest on a tie
     assert result.holdout["seasonal_naive"]["mae"] == pytest.approx(0, abs=1e-9)
     assert result.points["forecast"].to_list()[:7] == [120, 135, 150, 148, 160, 90, 70]
 
@@ -82,3 +85,48 @@ def test_too_short_history_says_what_to_do() -> None:
 def test_non_numeric_target_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="numbers"):
         _run(SAMPLES / "australian_accommodation.csv", "state", 4)
+
+
+def test_automatic_beats_seasonal_naive_and_ranks_every_candidate() -> None:
+    result = _run(SAMPLES / "air_passengers.csv", "passengers", 12)
+    board = {row["model"]: row for row in result.leaderboard}
+    assert {
+        "seasonal_naive",
+        "auto_ets",
+        "auto_theta",
+        "auto_arima",
+        "median_top3",
+    } <= set(board)
+    chosen = board[result.model]["mase"]
+    assert chosen == min(r["mase"] for r in result.leaderboard if r["mase"] is not None)
+    assert chosen < 0.8 * board["seasonal_naive"]["mase"]
+    assert all(0 <= r["coverage"] <= 1 for r in result.leaderboard)
+    assert result.backtests is not None and result.backtests["fold"].max() == 5
+
+
+def test_a_log_transform_keeps_forecasts_in_the_original_units() -> None:
+    result = _run(
+        SAMPLES / "air_passengers.csv",
+        "passengers",
+        12,
+        models=[{"key": "auto_ets"}],
+        transform="log",
+    )
+    assert 380 < result.points["forecast"].mean() < 600
+    assert "log" in result.notes[0]
+
+
+def test_a_failing_model_is_a_row_with_its_error() -> None:
+    # 400 lags cannot be learned from 144 months: LightGBM fails for real.
+    result = _run(
+        SAMPLES / "air_passengers.csv",
+        "passengers",
+        12,
+        models=[
+            {"key": "lightgbm", "params": {"lags": 400}},
+            {"key": "seasonal_naive"},
+        ],
+    )
+    rows = {row["model"]: row for row in result.leaderboard}
+    assert rows["lightgbm"]["error"] and rows["lightgbm"]["mase"] is None
+    assert result.model == "seasonal_naive"
