@@ -40,6 +40,8 @@ CODES = [
     "invalid_sheet",
     "invalid_role",
     "unknown_column",
+    "unknown_model",
+    "model_unavailable",
     "no_time_column",
     "series_too_short",
     "irregular_time",

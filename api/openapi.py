@@ -178,6 +178,14 @@ ROUTES: list[
         (200, "file"),
         [401, 404, 422],
     ),
+    (
+        "get",
+        "/api/v1/models",
+        "The model catalog with parameter schemas (a JSON array of CatalogEntry)",
+        None,
+        (200, schemas.CatalogEntry),
+        [401],
+    ),
     ("get", "/health", "Liveness, without sign-in", None, (200, schemas.Health), []),
 ]
 
@@ -191,7 +199,8 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("contains", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}": [
-        ("level", {"type": "integer", "enum": [80, 95], "default": 80})
+        ("level", {"type": "integer", "enum": [80, 95], "default": 80}),
+        ("series", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}/export": [
         ("format", {"type": "string", "enum": ["csv", "xlsx"], "default": "csv"})

@@ -167,8 +167,21 @@ def _json_body() -> dict[str, Any]:
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
     wanted = schemas.ForecastRequest.model_validate(_json_body())
+    models = (
+        [m.model_dump() for m in wanted.models]
+        if wanted.models and [m.key for m in wanted.models] != ["auto"]
+        else None
+    )
     params = forecasts.forecast_params(
-        _user_id(), dataset_id, wanted.target, wanted.horizon
+        _user_id(),
+        dataset_id,
+        wanted.target,
+        wanted.horizon,
+        models,
+        wanted.folds,
+        wanted.metric,
+        wanted.transform,
+        wanted.version,
     )
     job = jobs.submit(_user_id(), "forecast", params)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
@@ -204,6 +217,14 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
     points = forecasts.points_at_level(
         forecasts.forecast_points(_user_id(), forecast_id), int(level_text)
     )
+    series = request.args.get("series")
+    board = (
+        info.metrics.get("series_leaderboards", {}).get(series, [])
+        if series
+        else info.metrics.get("leaderboard", [])
+    )
+    if series:
+        points = points.filter(pl.col("series") == series)
     return _json(
         schemas.ForecastOut(
             id=info.id,
@@ -224,8 +245,42 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                 )
                 for r in points.iter_rows(named=True)
             ],
+            leaderboard=[
+                schemas.LeaderboardRow(
+                    **{
+                        k: v
+                        for k, v in row.items()
+                        if k in schemas.LeaderboardRow.model_fields
+                    }
+                )
+                for row in board
+            ],
+            mlflow_run_id=info.metrics.get("mlflow_run_id"),
         )
     )
+
+
+@blueprint.get("/models")
+def list_models() -> ResponseReturnValue:
+    """The model catalog with each model's parameter schema."""
+    from services.models import CATALOG
+
+    return [
+        schemas.CatalogEntry(
+            key=s.key,
+            name=s.name,
+            family=s.family,
+            description=s.description,
+            native_intervals=s.native_intervals,
+            multi_series=s.multi_series,
+            covariates=s.covariates,
+            min_history=s.min_history,
+            available=s.available,
+            unavailable_reason=s.unavailable_reason,
+            params_schema=s.schema(),
+        ).model_dump()
+        for s in CATALOG.values()
+    ]
 
 
 @blueprint.get("/forecasts/<forecast_id>/export")

@@ -193,14 +193,32 @@ class DatasetList(BaseModel):
     datasets: list[DatasetOut]
 
 
+class ModelChoice(BaseModel):
+    """A catalog model, optionally with parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    params: dict[str, Any] | None = None
+
+
 class ForecastRequest(BaseModel):
-    """What to forecast and how far ahead."""
+    """What to forecast, how far ahead, and which models to compare."""
 
     model_config = ConfigDict(extra="forbid")
     target: str = Field(description="A numeric column of the dataset.")
     horizon: int = Field(
         ge=1, le=1000, description="Steps ahead, in the data's frequency."
     )
+    version: str | None = Field(None, description="A version id (default: current).")
+    models: list[ModelChoice] | None = Field(
+        None, description='["auto"] by default: the automatic comparison.'
+    )
+    transform: (
+        Literal["none", "log", "box-cox", "differencing", "seasonal differencing"]
+        | None
+    ) = None
+    folds: int | None = Field(None, ge=1, le=10)
+    metric: Literal["mase", "smape", "mape", "mae", "rmse", "msis"] = "mase"
 
 
 class JobAccepted(BaseModel):
@@ -245,6 +263,39 @@ class ForecastPoint(BaseModel):
     upper: float
 
 
+class LeaderboardRow(BaseModel):
+    """One model's backtest scores (or its error)."""
+
+    model: str
+    name: str
+    mase: float | None = None
+    smape: float | None = None
+    mape: float | None = None
+    mae: float | None = None
+    rmse: float | None = None
+    coverage: float | None = None
+    msis: float | None = None
+    fit_seconds: float | None = None
+    predict_seconds: float | None = None
+    error: str | None = None
+
+
+class CatalogEntry(BaseModel):
+    """A model of the catalog and its parameters."""
+
+    key: str
+    name: str
+    family: str
+    description: str
+    native_intervals: bool
+    multi_series: bool
+    covariates: bool
+    min_history: int
+    available: bool
+    unavailable_reason: str
+    params_schema: dict[str, Any]
+
+
 class ForecastOut(BaseModel):
     """A forecast at one interval level."""
 
@@ -257,6 +308,8 @@ class ForecastOut(BaseModel):
     level: Literal[80, 95]
     created_at: datetime
     points: list[ForecastPoint]
+    leaderboard: list[LeaderboardRow] = []
+    mlflow_run_id: str | None = None
 
 
 class Health(BaseModel):

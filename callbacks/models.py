@@ -75,30 +75,45 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.MODELS_ALERT, "children"),
     Input(ids.MODELS_RUN_BUTTON, "n_clicks"),
     Input({"type": ids.MODELS_RUN_OPEN, "job": ALL}, "n_clicks"),
+    Input({"type": ids.MODELS_USE, "model": ALL}, "n_clicks"),
     State(ids.DATASET_STORE, "data"),
     State(ids.MODELS_TARGET, "value"),
     State(ids.MODELS_HORIZON, "value"),
+    State(ids.MODELS_SELECT, "value"),
+    State(ids.MODELS_FORECAST_STORE, "data"),
     prevent_initial_call=True,
 )
 def start_or_open(
     _run: int | None,
     opened: list[int | None],
+    used: list[int | None],
     ref: dict[str, Any] | None,
     target: str | None,
     horizon: int | None,
+    chosen: list[str] | None,
+    shown: dict[str, Any] | None,
 ) -> tuple[Any, Any]:
-    """Submit a forecast job for the signed-in user, or open one of the recent runs."""
+    """Submit a comparison, open a recent run, or re-run with one leaderboard row."""
     trigger = ctx.triggered_id
-    if isinstance(trigger, dict):
+    user_id = int(current_user.id)
+    if isinstance(trigger, dict) and trigger["type"] == ids.MODELS_RUN_OPEN:
         if not any(opened):
             raise PreventUpdate
         return {"job_id": trigger["job"]}, None
-    if not ref or not target:
-        raise PreventUpdate
-    user_id = int(current_user.id)
+    if isinstance(trigger, dict):  # "Use" on a leaderboard row
+        if not any(used) or not shown:
+            raise PreventUpdate
+        info = forecasts.get_forecast(user_id, shown["forecast_id"])
+        dataset, target, horizon = info.dataset_id, info.target, info.horizon
+        models: list[dict[str, Any]] | None = [{"key": trigger["model"]}]
+    else:
+        if not ref or not target:
+            raise PreventUpdate
+        dataset = ref["dataset_id"]
+        models = [{"key": key} for key in chosen] if chosen else None
     try:
         params = forecasts.forecast_params(
-            user_id, ref["dataset_id"], target, int(horizon or 0)
+            user_id, dataset, target, int(horizon or 0), models
         )
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger")

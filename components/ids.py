@@ -90,6 +90,7 @@ COLUMNS_ALERT = "columns-alert-div"
 MODELS_DATASET_TEXT = "models-dataset-div"
 MODELS_TARGET = "models-target-dropdown"
 MODELS_HORIZON = "models-horizon-input"
+MODELS_SELECT = "models-select-dropdown"
 MODELS_RUN_BUTTON = "models-run-button"
 MODELS_CANCEL_BUTTON = "models-cancel-button"
 MODELS_ALERT = "models-alert-div"
@@ -105,6 +106,7 @@ MODELS_DOWNLOADS = "models-downloads-div"
 MODELS_SCORES = "models-scores-div"
 MODELS_RUNS = "models-runs-div"
 MODELS_RUN_OPEN = "models-run-open-button"  # pattern: {"type": ..., "job": job_id}
+MODELS_USE = "models-use-button"  # pattern: {"type": ..., "model": key}
 
 # Export
 EXPORT_LIST = "export-forecasts-div"

@@ -8,7 +8,6 @@ from dash import html
 from components import ids
 from components.tables import columns_table
 from services.datasets import DatasetInfo
-from services.forecasting import CANDIDATES
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
 
@@ -194,43 +193,89 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
 
 
+def _number(value: float | None, pattern: str = "{:.3f}") -> str:
+    return "—" if value is None else pattern.format(value)
+
+
 def scores_table(info: ForecastInfo) -> html.Div:
-    """How each candidate did on the held-out recent history, the chosen one marked."""
-    holdout = info.metrics.get("holdout", {})
-    names = {c.key: c.name for c in CANDIDATES}
-    rows = [
+    """The leaderboard of the backtests, the chosen model marked, each row usable."""
+    board = info.metrics.get("leaderboard", [])
+    rows = []
+    for row in board:
+        chosen = row["model"] == info.model
+        use = (
+            dbc.Badge("chosen", color="success")
+            if chosen
+            else dbc.Button(
+                "Use",
+                id={"type": ids.MODELS_USE, "model": row["model"]},
+                size="sm",
+                color="link",
+                className="p-0",
+            )
+            if not row.get("error") and row["model"] != "median_top3"
+            else None
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(row["name"]),
+                    html.Td(_number(row.get("mase"))),
+                    html.Td(_number(row.get("smape"), "{:.1f}")),
+                    html.Td(_number(row.get("coverage"), "{:.0%}")),
+                    html.Td(_number(row.get("msis"), "{:.2f}")),
+                    html.Td(_number(row.get("fit_seconds"), "{:.1f} s")),
+                    html.Td(row.get("error") or "", className="small text-danger"),
+                    html.Td(use),
+                ],
+                className="table-success" if chosen else None,
+            )
+        )
+    head = html.Thead(
         html.Tr(
             [
-                html.Td(
-                    [
-                        names.get(key, key),
-                        " ",
-                        dbc.Badge("chosen", color="success")
-                        if key == info.model
-                        else None,
-                    ]
-                ),
-                html.Td(f"{scores['mase']:.3f}"),
-                html.Td(f"{scores['mae']:,.4g}"),
+                html.Th(h)
+                for h in (
+                    "Model",
+                    "MASE",
+                    "sMAPE %",
+                    "80% range hit",
+                    "MSIS",
+                    "Fit time",
+                    "",
+                    "",
+                )
             ]
         )
-        for key, scores in sorted(holdout.items(), key=lambda kv: kv[1]["mase"])
-    ]
-    head = html.Thead(html.Tr([html.Th("Model"), html.Th("MASE"), html.Th("MAE")]))
+    )
     notes = [html.Li(n) for n in info.metrics.get("notes", [])]
+    run = info.metrics.get("mlflow_run_id")
     return html.Div(
         [
             html.H6(
-                "How the models did on the last "
-                f"{info.horizon} points they did not see",
+                "How the models did on backtests: each forecast the last "
+                f"{info.horizon} points of several earlier cut-offs",
                 className="mt-3",
             ),
-            dbc.Table([head, html.Tbody(rows)], size="sm", className="w-auto"),
+            dbc.Table(
+                [head, html.Tbody(rows)],
+                size="sm",
+                hover=True,
+                responsive=True,
+                id="models-leaderboard-table",
+            ),
             html.P(
                 "MASE below 1 means better than repeating the last season; lower is "
-                "better. MAE is the average miss in the data's own units.",
+                "better. The 80% range should hit about 80% of the actuals.",
                 className="small text-secondary",
             ),
             html.Ul(notes, className="small text-secondary") if notes else None,
+            html.P(
+                f"Tracked as MLflow run {run}.",
+                className="small text-secondary",
+                id="models-mlflow-run",
+            )
+            if run
+            else None,
         ]
     )

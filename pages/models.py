@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from components import ids
 from components.shell import page_header
+from services.models import CATALOG
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
 
@@ -54,11 +55,25 @@ def layout(**_query: str) -> html.Div:
                     ],
                     className="g-3",
                 ),
+                dbc.Label(
+                    "Models to compare", html_for=ids.MODELS_SELECT, className="mt-3"
+                ),
+                dcc.Dropdown(
+                    id=ids.MODELS_SELECT,
+                    multi=True,
+                    options=[
+                        {"label": f"{s.name} ({s.family})", "value": s.key}
+                        for s in CATALOG.values()
+                        if s.available
+                    ],
+                    placeholder="Automatic (recommended): the strong statistical "
+                    "models and their combination",
+                ),
                 html.P(
-                    "The app compares seasonal naive and exponential smoothing "
-                    "(AutoETS) on "
-                    "the most recent history and keeps the more accurate one.",
-                    className="small text-secondary mt-3 mb-0",
+                    "Each model forecasts several earlier stretches of your history "
+                    "it did not see (backtests); the most accurate one forecasts the "
+                    "future.",
+                    className="small text-secondary mt-2 mb-0",
                 ),
             ]
         ),

@@ -136,6 +136,18 @@ def _to_darts(data: pl.DataFrame, frequency: Frequency) -> Any:
     return series
 
 
+def check_models(models: list[dict[str, Any]] | None) -> None:
+    """Check a list of models before a job is queued.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown or unavailable model or invalid parameters.
+
+    """
+    _requested(models)
+
+
 def _requested(
     models: list[dict[str, Any]] | None,
 ) -> tuple[list[tuple[str, Any]], bool]:

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from services import datasets, db, storage
 from services.errors import InvalidInputError, NotFoundError
-from services.forecasting import forecast
+from services.forecasting import MAX_HORIZON, METRICS, check_models, forecast
 from services.profiling import Frequency
+from services.tracking import track_comparison
 
 if TYPE_CHECKING:
     from services.runner import JobContext
@@ -38,17 +39,27 @@ class ForecastInfo:
 
 
 def forecast_params(
-    user_id: int, dataset_id: str, target: str, horizon: int
+    user_id: int,
+    dataset_id: str,
+    target: str,
+    horizon: int,
+    models: list[dict[str, Any]] | None = None,
+    folds: int | None = None,
+    metric: str = "mase",
+    transform: str | None = None,
+    version_id: str | None = None,
 ) -> dict[str, Any]:
     """Check a forecast request against the dataset and return the job's parameters.
+
+    The column choices in force now travel with the job, so it is reproducible.
 
     Raises
     ------
     NotFoundError
-        When the dataset is not the user's.
+        When the dataset (or version) is not the user's.
     InvalidInputError
         When the target is not a numeric column, there is no time column, or the
-        horizon is out of range.
+        horizon, a model, the folds or the metric are out of range.
 
     """
     info = datasets.get_dataset(user_id, dataset_id)
@@ -65,18 +76,29 @@ def forecast_params(
             f"choose: {choices}.",
             code="invalid_target",
         )
-    if not isinstance(horizon, int) or not 1 <= horizon <= 1000:
-        raise InvalidInputError("Choose a horizon between 1 and 1000 steps.")
-    # The column choices in force now travel with the job, so it is reproducible.
+    if not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:
+        raise InvalidInputError(f"Choose a horizon between 1 and {MAX_HORIZON} steps.")
+    if metric not in METRICS:
+        raise InvalidInputError("metric must be one of " + ", ".join(METRICS) + ".")
+    if folds is not None and not 1 <= folds <= 10:
+        raise InvalidInputError("folds must be between 1 and 10.")
+    if version_id is not None:
+        datasets.version_file(user_id, dataset_id, version_id)  # it must be theirs
+    check_models(models)
     return {
         "dataset_id": dataset_id,
-        "version_id": info.version_id,
+        "version_id": version_id or info.version_id,
         "target": target,
         "horizon": horizon,
         "time_column": profile.time_column,
         "series_id_columns": profile.series_id_columns,
         "frequency": profile.frequency.model_dump() if profile.frequency else None,
-        "transform": info.columns_config.transform,
+        "transform": transform
+        if transform is not None
+        else info.columns_config.transform,
+        "models": models,
+        "folds": folds,
+        "metric": metric,
     }
 
 
@@ -97,11 +119,38 @@ def run_forecast_job(context: JobContext) -> str:
         int(params["horizon"]),
         frequency,
         series_columns,
-        on_progress=lambda f, m: context.progress(0.05 + 0.9 * f, m),
+        on_progress=lambda f, m: context.progress(0.05 + 0.85 * f, m),
         transform=params.get("transform"),
+        models=params.get("models"),
+        folds=params.get("folds"),
+        metric=params.get("metric", "mase"),
     )
     forecast_id = db.new_id()
-    result.points.write_parquet(storage.forecast_path(user_id, forecast_id))
+    points_path = storage.forecast_path(user_id, forecast_id)
+    result.points.write_parquet(points_path)
+    if result.backtests is not None:
+        result.backtests.write_parquet(points_path.with_suffix(".backtests.parquet"))
+    context.progress(0.93, "Recording the run")
+    with db.session() as s:
+        version = s.get_one(db.DatasetVersion, params["version_id"])
+        version_hash = version.content_hash
+    run_id, warning = track_comparison(
+        user_id,
+        {
+            "dataset_id": info.id,
+            "version_id": params["version_id"],
+            "version_hash": version_hash,
+            "target": params["target"],
+            "horizon": params["horizon"],
+            "folds": params.get("folds") or "auto",
+            "metric": params.get("metric", "mase"),
+            "transform": params.get("transform"),
+            "models": params.get("models") or "auto",
+        },
+        result.leaderboard,
+        result.model,
+        points_path,
+    )
     with db.session() as s:
         s.add(
             db.Forecast(
@@ -119,7 +168,13 @@ def run_forecast_job(context: JobContext) -> str:
                     "series_columns": series_columns,
                     "frequency": params["frequency"],
                 },
-                metrics={"holdout": result.holdout, "notes": result.notes},
+                metrics={
+                    "holdout": result.holdout,
+                    "leaderboard": result.leaderboard,
+                    "series_leaderboards": result.series_leaderboards,
+                    "notes": [*result.notes, *([warning] if warning else [])],
+                    "mlflow_run_id": run_id,
+                },
             )
         )
     return forecast_id

@@ -53,9 +53,13 @@ def test_upload_forecast_and_export(api: ApiClient) -> None:
     assert [j["id"] for j in api.get("/api/v1/jobs").get_json()["jobs"]] == [job["id"]]
 
     forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
-    assert forecast["model"] == "auto_ets" and forecast["model_name"].startswith(
-        "AutoETS"
+    board = forecast["leaderboard"]
+    assert forecast["model"] == board[0]["model"]  # automatic picked the best row
+    assert {"seasonal_naive", "auto_ets", "median_top3"} <= {r["model"] for r in board}
+    assert all(
+        set(r) >= {"mase", "smape", "coverage", "msis", "fit_seconds"} for r in board
     )
+    assert forecast["mlflow_run_id"]
     assert forecast["level"] == 80 and forecast["horizon"] == 12
     first = forecast["points"][0]
     assert first["series"] is None and first["time"] == "1961-01-01"
@@ -176,3 +180,38 @@ def test_openapi_document_lists_every_route_and_error_code(api: ApiClient) -> No
         "file_too_large"
         in schemas["ErrorResponse"]["properties"]["error"]["description"]
     )
+
+
+def test_chosen_models_folds_metric_and_the_catalog(api: ApiClient) -> None:
+    dataset = api.upload(SAMPLES / "air_passengers.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/forecasts"
+    accepted = api.post(
+        url,
+        json={
+            "target": "passengers",
+            "horizon": 6,
+            "folds": 2,
+            "metric": "smape",
+            "transform": "log",
+            "models": [{"key": "naive"}, {"key": "auto_theta"}],
+        },
+    )
+    assert accepted.status_code == 202, accepted.get_json()
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
+    assert [r["model"] for r in forecast["leaderboard"]] in (
+        ["auto_theta", "naive"],
+        ["naive", "auto_theta"],
+    )
+    assert forecast["leaderboard"][0]["smape"] <= forecast["leaderboard"][1]["smape"]
+    for body in (
+        {"models": [{"key": "crystal_ball"}]},
+        {"folds": 0},
+        {"metric": "vibes"},
+        {"models": [{"key": "auto_arima", "params": {"max_p": 99}}]},
+    ):
+        wrong = api.post(url, json={"target": "passengers", "horizon": 6, **body})
+        assert wrong.status_code == 422, body
+    catalog = api.get("/api/v1/models").get_json()
+    assert {"auto_ets", "lightgbm", "seasonal_naive"} <= {m["key"] for m in catalog}
+    assert all(m["params_schema"]["type"] == "object" for m in catalog)

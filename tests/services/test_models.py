@@ -46,8 +46,9 @@ def test_every_catalog_entry_forecasts_with_ordered_intervals(key: str) -> None:
 def test_no_fold_sees_its_own_future() -> None:
     cuts = backtest.cutoffs(100, 10, 3)
     assert cuts == [70, 80, 90]
-    result = forecast(AIR, "month", "passengers", 12, MONTHLY,
-                      models=[{"key": "naive"}], folds=3)
+    result = forecast(
+        AIR, "month", "passengers", 12, MONTHLY, models=[{"key": "naive"}], folds=3
+    )
     folds = result.backtests
     assert folds is not None
     for fold in (1, 2, 3):
