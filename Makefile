@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 # Elsewhere, point pip at PyTorch's CPU wheels: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 TORCH_INDEX_URL ?=
 
-.PHONY: setup run dev test lint pytest browser bench clean
+.PHONY: setup run dev test lint pytest browser bench mlflow-ui clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,10 @@ pytest: setup browser
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The MLflow UI on the app's store: an operator's tool, on 127.0.0.1:5000.
+mlflow-ui: setup
+	$(BIN)/mlflow ui --backend-store-uri "sqlite:///$$($(BIN)/python -c 'import config; print(config.data_dir())')/mlflow.db" --host 127.0.0.1 --port 5000
 
 # Timing targets live here, never in tests; results go in benchmarks/README.md.
 bench: setup

@@ -239,11 +239,15 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
 
 @callback(
     Output(ids.MODELS_GRAPH, "figure"),
+    Output(ids.MODELS_BACKTEST_GRAPH, "figure"),
+    Output(ids.MODELS_STEP_GRAPH, "figure"),
     Input(ids.MODELS_SERIES, "value"),
     Input(ids.MODELS_FORECAST_STORE, "data"),
 )
-def draw_forecast(series: str | None, ref: dict[str, Any] | None) -> go.Figure:
-    """Draw history, forecast and its ranges for the chosen series."""
+def draw_forecast(
+    series: str | None, ref: dict[str, Any] | None
+) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Draw history, forecast and its ranges, and the chosen model's backtests."""
     if not ref:
         raise PreventUpdate
     user_id = int(current_user.id)
@@ -255,6 +259,11 @@ def draw_forecast(series: str | None, ref: dict[str, Any] | None) -> go.Figure:
     if series is None and points["series"].null_count() < points.height:
         raise PreventUpdate  # the series choice arrives in a moment
     title = f"{info.target}: {info.horizon} steps ahead with {info.model_name}"
-    return figures.forecast_chart(
+    chart = figures.forecast_chart(
         forecasts.history(user_id, info), points, title, series
     )
+    backtests = forecasts.forecast_backtests(user_id, info.id)
+    if backtests is None or backtests.height == 0:
+        return chart, go.Figure(), go.Figure()
+    folds, steps = figures.backtest_charts(backtests, series, info.model_name)
+    return chart, folds, steps

@@ -277,3 +277,52 @@ def correlation_bars(pairs: list[tuple[str, float]]) -> go.Figure:
         "How each feature moves with the target (correlation)",
         max(260, 22 * len(shown) + 80),
     )
+
+
+def backtest_charts(
+    backtests: pl.DataFrame, series: str | None, model_name: str
+) -> tuple[go.Figure, go.Figure]:
+    """The chosen model's fold forecasts over the actuals, and its error by step."""
+    if series is not None:
+        backtests = backtests.filter(pl.col("series") == series)
+    folds = go.Figure()
+    ordered = backtests.sort("time")
+    folds.add_trace(
+        go.Scatter(
+            x=ordered["time"].to_list(),
+            y=ordered["actual"].to_list(),
+            name="Actual",
+            mode="lines",
+            line={"color": HISTORY, "width": 1.6},
+        )
+    )
+    for (fold,), part in backtests.group_by("fold", maintain_order=True):
+        folds.add_trace(
+            go.Scatter(
+                x=part["time"].to_list(),
+                y=part["forecast"].to_list(),
+                mode="lines+markers",
+                name=f"Fold {fold}",
+                marker={"size": 4},
+            )
+        )
+    errors = (
+        backtests.with_columns(
+            (pl.col("forecast") - pl.col("actual")).abs().alias("error")
+        )
+        .group_by("step")
+        .agg(pl.col("error").mean())
+        .sort("step")
+    )
+    steps = go.Figure(
+        go.Bar(
+            x=errors["step"].to_list(), y=errors["error"].to_list(), marker_color=ACCENT
+        )
+    )
+    steps.update_xaxes(title="steps ahead")
+    return (
+        _layout(
+            folds, f"Backtests of {model_name}: forecast vs actual, fold by fold", 340
+        ),
+        _layout(steps, "Average error by step ahead", 340),
+    )

@@ -123,6 +123,23 @@ def layout(**_query: str) -> html.Div:
             ),
             dcc.Graph(id=ids.MODELS_GRAPH, config={"displaylogo": False}),
             html.Div(id=ids.MODELS_SCORES),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Graph(
+                            id=ids.MODELS_BACKTEST_GRAPH, config={"displaylogo": False}
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        dcc.Graph(
+                            id=ids.MODELS_STEP_GRAPH, config={"displaylogo": False}
+                        ),
+                        lg=5,
+                    ),
+                ],
+                className="g-2",
+            ),
         ],
         id=ids.MODELS_RESULT,
         style={"display": "none"},

@@ -231,6 +231,13 @@ def forecast_points(user_id: int, forecast_id: str) -> pl.DataFrame:
     return pl.read_parquet(storage.forecast_path(user_id, info.id))
 
 
+def forecast_backtests(user_id: int, forecast_id: str) -> pl.DataFrame | None:
+    """The chosen model's backtests: series, fold, step, time, actual, forecast."""
+    info = get_forecast(user_id, forecast_id)
+    path = storage.forecast_path(user_id, info.id).with_suffix(".backtests.parquet")
+    return pl.read_parquet(path) if path.exists() else None
+
+
 def points_at_level(points: pl.DataFrame, level: int) -> pl.DataFrame:
     """The points with ``lower``/``upper`` for one interval level (80 or 95).
 
