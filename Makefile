@@ -55,6 +55,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/ingest.py
 	PYTHONPATH=. $(BIN)/python benchmarks/cleaning.py
 	PYTHONPATH=. $(BIN)/python benchmarks/analysis.py
+	PYTHONPATH=. $(BIN)/python benchmarks/accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
