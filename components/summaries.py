@@ -213,7 +213,7 @@ def scores_table(info: ForecastInfo) -> html.Div:
                 color="link",
                 className="p-0",
             )
-            if not row.get("error") and row["model"] != "median_top3"
+            if not row.get("error") and row["model"] != "combination"
             else None
         )
         rows.append(

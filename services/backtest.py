@@ -73,6 +73,7 @@ class ModelBacktest:
     predict_seconds: float = 0.0
     error: str | None = None
     conformal: bool = False
+    members: list[str] = field(default_factory=list)
 
 
 def fit_predict(
@@ -219,7 +220,9 @@ def ensemble(
 ) -> ModelBacktest:
     """Combine members' backtest forecasts point by point (median or mean)."""
     combine = np.median if how == "median" else np.mean
-    result = ModelBacktest(key, name, complexity=6, conformal=True)
+    result = ModelBacktest(
+        key, name, complexity=6, conformal=True, members=[m.key for m in members]
+    )
     for label in members[0].per_series:
         first = members[0].per_series[label]
         combined = SeriesBacktest(first.actuals, [], first.histories)

@@ -16,7 +16,7 @@ import polars as pl
 
 from services import backtest
 from services.errors import InvalidInputError, SeriesTooShortError
-from services.models import AUTOMATIC, CATALOG, ENSEMBLES
+from services.models import AUTOMATIC, CATALOG, COMBINED, ENSEMBLES
 from services.profiling import SEASON_LENGTH, Frequency, pandas_frequency
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ POINT_COLUMNS = [
 MAX_HORIZON = 1000
 METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
 TIE = 0.01  # within 1% of the best, the simpler model wins
+# Backtests pick a single model noisily; combinations are steadier (M3, M4 and our own
+# M1 benchmark), so a single model must beat the combination by this much.
+COMBINATION_MARGIN = 0.10
 ProgressFn = Callable[[float, str], None]
 
 
@@ -260,10 +263,13 @@ def forecast(
         backtest.score(tested, season)
         results.append(tested)
     ok = sorted((r for r in results if not r.error), key=lambda r: _rank(r, metric))
+    combined = None
     if automatic and len(ok) >= 3:
-        top = [r for r in ok if r.complexity > 0][:3] or ok[:3]
+        members = [r for r in ok if r.key in COMBINED]
+        if len(members) < 3:
+            members = [r for r in ok if r.complexity > 0][:3] or ok[:3]
         combined = backtest.ensemble(
-            ENSEMBLES["median_top3"], "median_top3", top, "median"
+            ENSEMBLES["combination"], "combination", members, "median"
         )
         backtest.score(combined, season)
         results.append(combined)
@@ -275,6 +281,12 @@ def forecast(
             code="no_model_fits",
         )
     best = choose(ok, metric)
+    if (
+        combined is not None
+        and best is not combined
+        and _rank(best, metric) > (1 - COMBINATION_MARGIN) * _rank(combined, metric)
+    ):
+        best = combined  # a single model must be clearly better to beat the combination
     points = _final(
         best, ok, dict(candidates), series, groups, horizon, season, transform, step
     )
@@ -367,11 +379,7 @@ def _final(
     step: Callable[[str], None],
 ) -> pl.DataFrame:
     """Refit the chosen model (or the ensemble's members) on all history, forecast."""
-    members = (
-        [r for r in ranked if r.key != best.key and r.complexity > 0][:3]
-        if best.key == "median_top3"
-        else [best]
-    )
+    members = [r for r in ranked if r.key in best.members] if best.members else [best]
     widths = backtest.conformal_widths(best) if best.conformal else None
     frames = []
     for label, ts in series.items():
@@ -389,7 +397,7 @@ def _final(
                 spec.sampled,
             )
             outputs.append(values)
-        if best.key == "median_top3":
+        if best.members:
             values = np.repeat(
                 np.median([o[:, 2] for o in outputs], axis=0)[:, None], 5, axis=1
             )

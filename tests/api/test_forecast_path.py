@@ -55,7 +55,7 @@ def test_upload_forecast_and_export(api: ApiClient) -> None:
     forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
     board = forecast["leaderboard"]
     assert forecast["model"] == board[0]["model"]  # automatic picked the best row
-    assert {"seasonal_naive", "auto_ets", "median_top3"} <= {r["model"] for r in board}
+    assert {"seasonal_naive", "auto_ets", "combination"} <= {r["model"] for r in board}
     assert all(
         set(r) >= {"mase", "smape", "coverage", "msis", "fit_seconds"} for r in board
     )
