@@ -35,7 +35,7 @@ METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
 TIE = 0.01  # within 1% of the best, the simpler model wins
 # Backtests pick a single model noisily; combinations are steadier (M3, M4 and our own
 # M1 benchmark), so a single model must beat the combination by this much.
-COMBINATION_MARGIN = 0.10
+COMBINATION_MARGIN = 0.25
 ProgressFn = Callable[[float, str], None]
 
 
