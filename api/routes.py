@@ -182,6 +182,7 @@ def start_forecast(dataset_id: str) -> ResponseReturnValue:
         wanted.metric,
         wanted.transform,
         wanted.version,
+        wanted.per_series,
     )
     job = jobs.submit(_user_id(), "forecast", params)
     return _json(schemas.JobAccepted(job_id=job.id), 202)

@@ -219,6 +219,7 @@ class ForecastRequest(BaseModel):
     ) = None
     folds: int | None = Field(None, ge=1, le=10)
     metric: Literal["mase", "smape", "mape", "mae", "rmse", "msis"] = "mase"
+    per_series: bool = Field(False, description="Each series gets its own best model.")
 
 
 class JobAccepted(BaseModel):

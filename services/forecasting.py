@@ -190,6 +190,7 @@ def forecast(
     models: list[dict[str, Any]] | None = None,
     folds: int | None = None,
     metric: str = "mase",
+    per_series: bool = False,
 ) -> ForecastResult:
     """Compare models on expanding-window backtests, refit the best, forecast.
 
@@ -202,6 +203,9 @@ def forecast(
         Backtest folds; by default as many as the history allows, at most 5.
     metric
         The leaderboard's order and the choice: mase, smape, mape, mae, rmse or msis.
+    per_series
+        With several series, each gets the model that did best on it (instead of the
+        model that did best over all).
     on_progress
         Called with (fraction done, message); it may raise to stop the work.
 
@@ -287,8 +291,19 @@ def forecast(
         and _rank(best, metric) > (1 - COMBINATION_MARGIN) * _rank(combined, metric)
     ):
         best = combined  # a single model must be clearly better to beat the combination
+    choice = {label: best for label in series}
+    if per_series and len(series) > 1:
+        choice = {label: _best_for(label, ok, metric) for label in series}
+        names = {label: chosen.name for label, chosen in choice.items()}
+        notes.append(
+            "Each series uses its own best model: "
+            + "; ".join(f"{label}: {name}" for label, name in names.items())
+            + "."
+        )
+        if len({c.key for c in choice.values()}) > 1:
+            best = backtest.ModelBacktest("per_series", "Best model per series", 0)
     points = _final(
-        best, ok, dict(candidates), series, groups, horizon, season, transform, step
+        choice, ok, dict(candidates), series, groups, horizon, season, transform, step
     )
     if transform in ("log", "box-cox"):
         notes.append(
@@ -367,8 +382,23 @@ def _per_series(
     return boards
 
 
+def _best_for(
+    label: str | None, ranked: list[backtest.ModelBacktest], metric: str
+) -> backtest.ModelBacktest:
+    """The model that did best on one series (the tie rule as for the whole)."""
+    scored = [
+        backtest.ModelBacktest(
+            r.key, r.name, r.complexity, metrics=r.series_metrics.get(label, {})
+        )
+        for r in ranked
+        if label in r.series_metrics
+    ]
+    key = choose(scored, metric).key
+    return next(r for r in ranked if r.key == key)
+
+
 def _final(
-    best: backtest.ModelBacktest,
+    choice: dict[str | None, backtest.ModelBacktest],
     ranked: list[backtest.ModelBacktest],
     params_of: dict[str, Any],
     series: dict[str | None, Any],
@@ -378,11 +408,14 @@ def _final(
     transform: str | None,
     step: Callable[[str], None],
 ) -> pl.DataFrame:
-    """Refit the chosen model (or the ensemble's members) on all history, forecast."""
-    members = [r for r in ranked if r.key in best.members] if best.members else [best]
-    widths = backtest.conformal_widths(best) if best.conformal else None
+    """Refit each series' chosen model (or ensemble members) on all history."""
     frames = []
     for label, ts in series.items():
+        best = choice[label]
+        members = (
+            [r for r in ranked if r.key in best.members] if best.members else [best]
+        )
+        widths = backtest.conformal_widths(best) if best.conformal else None
         step(f"Forecasting with {best.name}" + (f" ({label})" if label else ""))
         m = season if len(ts) >= 2 * season else 1
         outputs = []

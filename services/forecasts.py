@@ -48,6 +48,7 @@ def forecast_params(
     metric: str = "mase",
     transform: str | None = None,
     version_id: str | None = None,
+    per_series: bool = False,
 ) -> dict[str, Any]:
     """Check a forecast request against the dataset and return the job's parameters.
 
@@ -99,6 +100,7 @@ def forecast_params(
         "models": models,
         "folds": folds,
         "metric": metric,
+        "per_series": per_series,
     }
 
 
@@ -124,6 +126,7 @@ def run_forecast_job(context: JobContext) -> str:
         models=params.get("models"),
         folds=params.get("folds"),
         metric=params.get("metric", "mase"),
+        per_series=bool(params.get("per_series")),
     )
     forecast_id = db.new_id()
     points_path = storage.forecast_path(user_id, forecast_id)

@@ -130,3 +130,15 @@ def test_a_failing_model_is_a_row_with_its_error() -> None:
     rows = {row["model"]: row for row in result.leaderboard}
     assert rows["lightgbm"]["error"] and rows["lightgbm"]["mase"] is None
     assert result.model == "seasonal_naive"
+
+
+def test_each_series_can_get_its_own_best_model() -> None:
+    models = [{"key": "naive"}, {"key": "seasonal_naive"}, {"key": "auto_theta"}]
+    result = _run(
+        TEST_DATA / "store_units.xlsx", "units", 6, models=models, per_series=True
+    )
+    boards = result.series_leaderboards
+    assert set(boards) == {"North", "South"}
+    for label, board in boards.items():
+        assert f"{label}: " in result.notes[-1]
+        assert board[0]["name"] in result.notes[-1]
