@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from services.errors import JobCancelledError
 from services.metrics import interval_metrics, point_metrics
 from services.models.base import QUANTILES, ModelSpec
 
@@ -154,6 +155,8 @@ def run_model(
                 tested.forecasts.append(forecast)
                 tested.histories.append(values[:cut])
             result.per_series[label] = tested
+    except JobCancelledError:
+        raise  # the owner asked to stop: not this model's failure
     except Exception as exc:  # one failing model never fails the comparison
         log.warning("%s failed: %s", spec.key, exc)
         result.error = f"{type(exc).__name__}: {exc}"[:300]

@@ -142,3 +142,23 @@ def test_each_series_can_get_its_own_best_model() -> None:
     for label, board in boards.items():
         assert f"{label}: " in result.notes[-1]
         assert board[0]["name"] in result.notes[-1]
+
+
+def test_a_cancel_during_the_backtests_stops_the_run() -> None:
+    from services.errors import JobCancelledError
+
+    calls = []
+
+    def cancel_on_third(fraction: float, message: str) -> None:
+        calls.append(message)
+        if len(calls) == 3:
+            raise JobCancelledError
+
+    with pytest.raises(JobCancelledError):
+        _run(
+            SAMPLES / "air_passengers.csv",
+            "passengers",
+            12,
+            on_progress=cancel_on_third,
+        )
+    assert len(calls) == 3  # nothing ran after the cancel
