@@ -25,7 +25,7 @@ from statsmodels.tsa.stattools import acf, adfuller, kpss, pacf
 from services import db, storage
 from services.datasets import get_dataset, open_version
 from services.errors import InvalidInputError, NotFoundError, SeriesTooShortError
-from services.profiling import SEASON_LENGTH, Frequency
+from services.profiling import SEASON_LENGTH, Frequency, Profile
 
 if TYPE_CHECKING:
     from services.runner import JobContext
@@ -527,6 +527,20 @@ def describe(result: Analysis) -> tuple[str, str]:
     return ", ".join(parts) + ".", explanation.strip()
 
 
+def _analysable(
+    user_id: int, dataset_id: str, target: str | None
+) -> tuple[Profile, str]:
+    """The dataset's profile and the target to analyse (its chosen one by default)."""
+    profile = get_dataset(user_id, dataset_id).profile
+    target = target or profile.target
+    if profile.time_column is None or target is None:
+        raise InvalidInputError(
+            "The dataset needs a time column and a column of numbers to analyse.",
+            code="no_time_column",
+        )
+    return profile, target
+
+
 def dataset_series(
     user_id: int, dataset_id: str, target: str | None = None, series: str | None = None
 ) -> tuple[pl.DataFrame, Frequency | None]:
@@ -538,16 +552,10 @@ def dataset_series(
         When there is no time column or no numeric target.
 
     """
-    profile = get_dataset(user_id, dataset_id).profile
-    target = target or profile.target
-    if profile.time_column is None or target is None:
-        raise InvalidInputError(
-            "The dataset needs a time column and a column of numbers to analyse.",
-            code="no_time_column",
-        )
+    profile, target = _analysable(user_id, dataset_id, target)
     frame = open_version(user_id, dataset_id)
     data = series_values(
-        frame, profile.time_column, target, profile.series_id_columns, series
+        frame, profile.time_column or "", target, profile.series_id_columns, series
     )
     return data, profile.frequency
 
@@ -574,17 +582,11 @@ def analyse_dataset(
         When there is no time column or no numeric target.
 
     """
-    profile = get_dataset(user_id, dataset_id).profile
-    target = target or profile.target
-    if profile.time_column is None or target is None:
-        raise InvalidInputError(
-            "The dataset needs a time column and a column of numbers to analyse.",
-            code="no_time_column",
-        )
+    profile, target = _analysable(user_id, dataset_id, target)
     frame = open_version(user_id, dataset_id, version_id)
     return analyse(
         frame,
-        profile.time_column,
+        profile.time_column or "",
         target,
         profile.frequency,
         profile.series_id_columns,

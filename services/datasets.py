@@ -113,12 +113,37 @@ def _add_version(
     dataset.current_version_id = version_id
     config = ColumnsConfig.model_validate(dataset.columns_config or {})
     if config != ColumnsConfig():
-        profile = profile_table(frame, profile.read_notes, config).model_copy(
-            update={"sheet": profile.sheet, "sheets": profile.sheets}
-        )
+        profile = effective_profile(frame, config, profile)
     dataset.profile = profile.model_dump()
     s.flush()
     return version
+
+
+def effective_profile(
+    frame: pl.DataFrame, config: ColumnsConfig, detected: Profile | None = None
+) -> Profile:
+    """The profile with the user's column choices, for a table they may not fit.
+
+    Choices naming a column the table no longer has (a cleaning step renamed it, say)
+    fall back to what was recognised; read notes and sheets carry over.
+    """
+    present = set(frame.columns)
+    fitting = config.model_copy(
+        update={
+            "roles": {k: v for k, v in config.roles.items() if k in present},
+            "time_column": config.time_column
+            if config.time_column in present
+            else None,
+            "target": config.target if config.target in present else None,
+            "series_id_columns": config.series_id_columns
+            if set(config.series_id_columns or []) <= present
+            else None,
+        }
+    )
+    profile = profile_table(frame, detected.read_notes if detected else None, fitting)
+    if detected is not None:
+        profile.sheet, profile.sheets = detected.sheet, detected.sheets
+    return profile
 
 
 def _file_hash(path: Path) -> str:
@@ -230,10 +255,8 @@ def update_columns(
         config = ColumnsConfig.model_validate(merged)
         frame = pl.read_parquet(storage.version_path(user_id, dataset.id, version.id))
         _check_choices(frame, config)
-        profile = profile_table(frame, detected.read_notes, config)
-        profile.sheet, profile.sheets = detected.sheet, detected.sheets
         dataset.columns_config = config.model_dump()
-        dataset.profile = profile.model_dump()
+        dataset.profile = effective_profile(frame, config, detected).model_dump()
         return _info(dataset, version)
 
 

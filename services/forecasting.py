@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import polars as pl
 
 from services import backtest
@@ -449,8 +450,6 @@ def _points(
     time_dtype: pl.DataType,
     horizon: int,
 ) -> pl.DataFrame:
-    import pandas as pd
-
     index = history.time_index
     future = pd.date_range(start=index[-1], periods=horizon + 1, freq=index.freq)[1:]
     times = pl.Series("time", future.to_numpy()).cast(time_dtype)

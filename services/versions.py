@@ -17,7 +17,13 @@ from sqlalchemy import select
 
 from services import db, storage
 from services.cleaning import Layout, apply_recipe, parse_recipe
-from services.datasets import DatasetInfo, _add_version, _owned, get_dataset
+from services.datasets import (
+    DatasetInfo,
+    _add_version,
+    _owned,
+    effective_profile,
+    get_dataset,
+)
 from services.errors import InvalidInputError, NotFoundError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
 from services.profiling import SEASON_LENGTH, ColumnsConfig, Profile, profile_table
@@ -77,9 +83,7 @@ def _frame(user_id: int, version: db.DatasetVersion) -> pl.DataFrame:
 def layout_of(dataset: db.Dataset, frame: pl.DataFrame) -> Layout:
     """The time and series columns of a table, with the user's column choices."""
     config = ColumnsConfig.model_validate(dataset.columns_config or {})
-    if config.time_column and config.time_column not in frame.columns:
-        config = ColumnsConfig()
-    profile = profile_table(frame, None, config)
+    profile = effective_profile(frame, config)
     return Layout(profile.time_column, profile.series_id_columns, profile.frequency)
 
 
@@ -171,15 +175,9 @@ def make_current(user_id: int, dataset_id: str, version_id: str) -> DatasetInfo:
         dataset, version = _version(s, user_id, dataset_id, version_id)
         dataset.current_version_id = version.id
         config = ColumnsConfig.model_validate(dataset.columns_config or {})
-        frame = _frame(user_id, version)
-        detected = Profile.model_validate(version.profile)
-        if config.time_column and config.time_column not in frame.columns:
-            config = ColumnsConfig()
-        dataset.profile = (
-            profile_table(frame, detected.read_notes, config)
-            .model_copy(update={"sheet": detected.sheet, "sheets": detected.sheets})
-            .model_dump()
-        )
+        dataset.profile = effective_profile(
+            _frame(user_id, version), config, Profile.model_validate(version.profile)
+        ).model_dump()
     return get_dataset(user_id, dataset_id)
 
 

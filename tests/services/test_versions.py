@@ -156,3 +156,23 @@ def test_an_earlier_recipe_can_be_replayed_on_a_new_upload(
     february = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     replayed = versions.create_version(owner, february.id, None, steps)
     assert replayed.changes[0]["rows_added"] > 0
+
+
+def test_choices_that_a_recipe_renames_away_fall_back_to_what_is_recognised(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    info = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    datasets.update_columns(owner, info.id, {"time_column": "date", "target": "sales"})
+    made = versions.create_version(
+        owner,
+        info.id,
+        None,
+        [
+            {"op": "rename", "column": "date", "to": "day"},
+            {"op": "rename", "column": "sales", "to": "revenue"},
+        ],
+    )
+    current = datasets.get_dataset(owner, info.id).profile
+    assert made.is_current and current.time_column == "day"
+    assert current.target == "revenue"
