@@ -144,7 +144,7 @@ def profile_table(
 
     """
     config = config or ColumnsConfig()
-    columns = [_column_profile(frame[name]) for name in frame.columns]
+    columns = _column_profiles(frame)
     for column in columns:
         column.detected_role = column.role
         column.role = config.roles.get(column.name, column.role)
@@ -203,12 +203,43 @@ def _iso(value: object) -> str | None:
     return None
 
 
-def _column_profile(column: pl.Series) -> ColumnProfile:
-    values = column.drop_nulls()
-    distinct = values.n_unique() if values.len() else 0
-    examples = [str(v) for v in values.unique(maintain_order=True).head(3).to_list()]
-    stats: dict[str, Any] = {}
-    if values.len() == 0:
+def _column_profiles(frame: pl.DataFrame) -> list[ColumnProfile]:
+    """Every column's profile; the counts and statistics in one parallel pass."""
+    numeric = [n for n, t in frame.schema.items() if t.is_numeric()]
+    row = frame.select(
+        *(
+            pl.col(n).drop_nulls().n_unique().alias(f"distinct {n}")
+            for n in frame.columns
+        ),
+        *(pl.col(n).null_count().alias(f"missing {n}") for n in frame.columns),
+        *(
+            getattr(pl.col(n).cast(pl.Float64), stat)().alias(f"{stat} {n}")
+            for n in numeric
+            for stat in ("min", "max", "mean")
+        ),
+    ).row(0, named=True)
+    return [
+        _column_profile(
+            frame[name],
+            row[f"distinct {name}"],
+            row[f"missing {name}"],
+            {stat: row[f"{stat} {name}"] for stat in ("min", "max", "mean")}
+            if name in numeric
+            else {},
+        )
+        for name in frame.columns
+    ]
+
+
+def _column_profile(
+    column: pl.Series, distinct: int, missing: int, stats: dict[str, Any]
+) -> ColumnProfile:
+    present = column.len() - missing
+    # The first distinct values, looked for near the top before scanning everything.
+    examples = column.head(10_000).drop_nulls().unique(maintain_order=True).head(3)
+    if examples.len() < min(3, distinct):
+        examples = column.drop_nulls().unique(maintain_order=True).head(3)
+    if present == 0:
         role: Role = "empty"
     elif distinct == 1:
         role = "constant"
@@ -219,15 +250,13 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
     elif column.dtype.is_numeric():
         is_id = (
             column.dtype.is_integer()
-            and distinct == values.len()
+            and distinct == present
             and column.name.lower().rstrip("_").endswith(("id", "code", "key"))
         )
         role = "identifier" if is_id else "numeric"
-        numbers = values.cast(pl.Float64)
-        stats = {"min": numbers.min(), "max": numbers.max(), "mean": numbers.mean()}
-    elif distinct == values.len() and values.len() > 20:
+    elif distinct == present and present > 20:
         role = "identifier"
-    elif distinct <= max(20, values.len() // 20):
+    elif distinct <= max(20, present // 20):
         role = "categorical"
     else:
         role = "text"
@@ -235,9 +264,9 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
         name=column.name,
         role=role,
         dtype=str(column.dtype),
-        missing=column.null_count(),
+        missing=missing,
         distinct=distinct,
-        examples=examples,
+        examples=[str(v) for v in examples.to_list()],
         **stats,
     )
 
@@ -245,13 +274,14 @@ def _column_profile(column: pl.Series) -> ColumnProfile:
 def _series_id_columns(
     frame: pl.DataFrame, time_column: str, columns: list[ColumnProfile]
 ) -> list[str]:
-    times = frame[time_column].drop_nulls()
-    if times.n_unique() == times.len():
+    time = next(c for c in columns if c.name == time_column)
+    if time.distinct == frame.height - time.missing:
         return []
     keys = [c.name for c in columns if c.role in ("categorical", "identifier")]
     for size in (1, 2):
         for combo in combinations(keys, size):
-            if frame.select([time_column, *combo]).drop_nulls().is_unique().all():
+            rows = frame.select(time_column, *combo).drop_nulls()
+            if rows.select(pl.struct(pl.all()).n_unique()).item() == rows.height:
                 return list(combo)
     return []
 

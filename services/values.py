@@ -74,14 +74,13 @@ class Typed:
 
 def clean_text(column: pl.Series) -> pl.Series:
     """Strip spaces and turn missing-value tokens (any letter case) into nulls."""
-    stripped = column.str.strip_chars()
-    distinct = stripped.unique()
-    tokens = distinct.filter(distinct.str.to_lowercase().is_in(MISSING_TOKENS))
-    return (
-        stripped.set(stripped.is_in(tokens.implode()), None)
-        if tokens.len()
-        else stripped
-    )
+    distinct = column.unique().drop_nulls()
+    stripped = distinct.str.strip_chars()
+    tokens = stripped.filter(stripped.str.to_lowercase().is_in(MISSING_TOKENS))
+    if not tokens.len() and (stripped == distinct).all():
+        return column  # the common case: nothing to change, no pass over every row
+    column = column.str.strip_chars()
+    return column.set(column.is_in(tokens.implode()), None) if tokens.len() else column
 
 
 def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
@@ -99,9 +98,14 @@ def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
         return Typed(column)
     sample = values.head(SAMPLE)
     if sample.str.to_lowercase().is_in(list(BOOLEAN_WORDS)).all():
-        words = column.str.to_lowercase()
+        distinct = column.unique().drop_nulls()
+        truth = distinct.str.to_lowercase().replace_strict(
+            BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean
+        )
         return Typed(
-            words.replace_strict(BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean)
+            column.replace_strict(
+                distinct, truth, default=None, return_dtype=pl.Boolean
+            )
         )
     for convert in (_as_quarters, _as_dates, _as_numbers):
         typed = convert(column, sample, decimal_comma)
