@@ -17,7 +17,7 @@ import numpy as np
 
 from services.errors import JobCancelledError
 from services.metrics import interval_metrics, point_metrics
-from services.models.base import QUANTILES, ModelSpec
+from services.models.base import QUANTILES, Context, ModelSpec
 
 log = logging.getLogger(__name__)
 MAX_FOLDS = 5
@@ -142,7 +142,7 @@ def run_model(
                 train = ts[:cut]
                 m = season if cut >= 2 * season else 1
                 forecast, fit_s, predict_s = fit_predict(
-                    spec.model(params, m),
+                    spec.model(params, Context(m, length=cut)),
                     train,
                     horizon,
                     transform,

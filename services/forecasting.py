@@ -18,6 +18,7 @@ import polars as pl
 from services import backtest
 from services.errors import InvalidInputError, SeriesTooShortError
 from services.models import AUTOMATIC, CATALOG, COMBINED, ENSEMBLES
+from services.models.base import Context
 from services.profiling import SEASON_LENGTH, Frequency, pandas_frequency
 
 log = logging.getLogger(__name__)
@@ -423,7 +424,7 @@ def _final(
         for member in members:
             spec = CATALOG[member.key]
             values, _fit, _predict = backtest.fit_predict(
-                spec.model(params_of.get(member.key), m),
+                spec.model(params_of.get(member.key), Context(m, length=len(ts))),
                 ts,
                 horizon,
                 transform,

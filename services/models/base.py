@@ -14,6 +14,34 @@ Family = Literal[
 QUANTILES = [0.025, 0.1, 0.5, 0.9, 0.975]
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a model is built for, beyond its own parameters.
+
+    Parameters
+    ----------
+    season
+        The season length to use (1: no season).
+    length
+        Points of history the model is fitted on (the shortest series).
+    past_covariates, future_covariates
+        Whether the user's drivers come as past-only or known-future covariates.
+    series_count
+        How many series one fit sees (global models fit them all at once).
+    say
+        Reports a progress message to the job (e.g. training epochs) without
+        counting a step; only set when the model runs in the job's own process.
+
+    """
+
+    season: int
+    length: int = 0
+    past_covariates: bool = False
+    future_covariates: bool = False
+    series_count: int = 1
+    say: Callable[[str], None] | None = None
+
+
 class NoParams(BaseModel):
     """A model with nothing to tune."""
 
@@ -25,7 +53,7 @@ class ModelSpec:
     Parameters
     ----------
     build
-        ``build(params, season)`` returns an unfitted Darts model.
+        ``build(params, context)`` returns an unfitted Darts model.
     complexity
         Lower is simpler; on a near tie the simpler model is chosen.
 
@@ -35,11 +63,12 @@ class ModelSpec:
     name: str
     family: Family
     description: str
-    build: Callable[[BaseModel, int], Any]
+    build: Callable[[BaseModel, Context], Any]
     params: type[BaseModel] = NoParams
     native_intervals: bool = True
     # Intervals from sampling the fitted distribution instead of direct quantiles.
     sampled: bool = False
+    # Global: one model fitted across all series at once (else one per series).
     multi_series: bool = False
     covariates: bool = False
     min_history: int = 4
@@ -48,9 +77,9 @@ class ModelSpec:
     unavailable_reason: str = ""
     tags: list[str] = field(default_factory=list)
 
-    def model(self, params: dict[str, Any] | None, season: int) -> Any:
+    def model(self, params: dict[str, Any] | None, context: Context) -> Any:
         """An unfitted model with validated parameters."""
-        return self.build(self.params.model_validate(params or {}), season)
+        return self.build(self.params.model_validate(params or {}), context)
 
     def schema(self) -> dict[str, Any]:
         """The JSON schema of the parameters (the page builds its form from it)."""

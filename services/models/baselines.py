@@ -6,14 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.models.base import QUANTILES, ModelSpec
+from services.models.base import QUANTILES, Context, ModelSpec
 
 
 def _statsforecast(name: str, seasonal: bool = False) -> Any:
-    def build(_params: BaseModel, season: int) -> Any:
+    def build(_params: BaseModel, context: Context) -> Any:
         from darts.models import StatsForecastModel
 
-        kwargs = {"season_length": season} if seasonal else {}
+        kwargs = {"season_length": context.season} if seasonal else {}
         return StatsForecastModel(name, model_kwargs=kwargs, quantiles=QUANTILES)
 
     return build

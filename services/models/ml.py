@@ -1,7 +1,9 @@
 """Machine learning on lags with calendar covariates: LightGBM and linear regression.
 
 Calendar features (month, day of week, …) are Darts encoders, so they are known in the
-future; intervals come from quantile regression.
+future; the user's drivers are past or future covariates; intervals come from quantile
+regression (LightGBM) or the backtest errors (linear). Both are global: one model
+learns from every series at once.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
-from services.models.base import QUANTILES, ModelSpec
+from services.models.base import QUANTILES, Context, ModelSpec
 
 
 class LagParams(BaseModel):
@@ -39,13 +41,21 @@ def _lags(params: LagParams, season: int) -> int:
     return params.lags or max(4, 2 * season)
 
 
-def _lightgbm(params: BaseModel, season: int) -> Any:
+def _covariate_lags(params: LagParams, context: Context) -> dict[str, Any]:
+    """Past drivers enter through their recent values; known-future ones as they are."""
+    lags: dict[str, Any] = {"lags_future_covariates": [0]}  # calendar, future drivers
+    if context.past_covariates:
+        lags["lags_past_covariates"] = min(_lags(params, context.season), 12)
+    return lags
+
+
+def _lightgbm(params: BaseModel, context: Context) -> Any:
     from darts.models import LightGBMModel
 
     params = cast(LightGbmParams, params)
     return LightGBMModel(
-        lags=_lags(params, season),
-        lags_future_covariates=[0],
+        lags=_lags(params, context.season),
+        **_covariate_lags(params, context),
         add_encoders=_encoders(),
         likelihood="quantile",
         quantiles=QUANTILES,
@@ -56,12 +66,14 @@ def _lightgbm(params: BaseModel, season: int) -> Any:
     )
 
 
-def _linear(params: BaseModel, season: int) -> Any:
+def _linear(params: BaseModel, context: Context) -> Any:
     from darts.models import LinearRegressionModel
 
     params = cast(LagParams, params)
     return LinearRegressionModel(
-        lags=_lags(params, season), lags_future_covariates=[0], add_encoders=_encoders()
+        lags=_lags(params, context.season),
+        **_covariate_lags(params, context),
+        add_encoders=_encoders(),
     )
 
 

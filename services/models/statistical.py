@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
-from services.models.base import QUANTILES, ModelSpec
+from services.models.base import QUANTILES, Context, ModelSpec
 
 
 class EtsParams(BaseModel):
@@ -23,19 +23,25 @@ class ArimaParams(BaseModel):
     seasonal: bool = Field(True, description="Also search seasonal orders.")
 
 
-def _ets(params: BaseModel, season: int) -> Any:
+def _ets(params: BaseModel, context: Context) -> Any:
     from darts.models import AutoETS
 
     params = cast(EtsParams, params)
-    return AutoETS(season_length=season, damped=params.damped, quantiles=QUANTILES)
+    return AutoETS(
+        season_length=context.season, damped=params.damped, quantiles=QUANTILES
+    )
 
 
-def _arima(params: BaseModel, season: int) -> Any:
+def _arima(params: BaseModel, context: Context) -> Any:
     from darts.models import AutoARIMA
 
     params = cast(ArimaParams, params)
+    # R's auto.arima rule: approximate the likelihood during the order search on long
+    # or finely seasonal series (about 5× faster on 200 monthly points).
+    approximate = context.length > 150 or context.season > 12
     return AutoARIMA(
-        season_length=season,
+        season_length=context.season,
+        approximation=approximate,
         max_p=params.max_p,
         max_q=params.max_q,
         seasonal=params.seasonal,
@@ -44,23 +50,25 @@ def _arima(params: BaseModel, season: int) -> Any:
 
 
 def _simple(class_name: str, **extra: Any) -> Any:
-    def build(_params: BaseModel, season: int) -> Any:
+    def build(_params: BaseModel, context: Context) -> Any:
         import darts.models
 
         return getattr(darts.models, class_name)(
-            season_length=season, quantiles=QUANTILES, **extra
+            season_length=context.season, quantiles=QUANTILES, **extra
         )
 
     return build
 
 
-def _mfles(_params: BaseModel, season: int) -> Any:
+def _mfles(_params: BaseModel, context: Context) -> Any:
     from darts.models import AutoMFLES
 
     # MFLES tunes itself on its own hold-out of one season; its intervals would need
     # statsforecast's conformal set-up, so the backtests provide them instead.
     return AutoMFLES(
-        season_length=season, test_size=max(2, season), quantiles=QUANTILES
+        season_length=context.season,
+        test_size=max(2, context.season),
+        quantiles=QUANTILES,
     )
 
 
