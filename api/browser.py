@@ -1,4 +1,4 @@
-"""File routes for the signed-in browser: streaming upload and forecast downloads."""
+"""File routes for the signed-in browser: streaming upload, forecast downloads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from api.errors import error_response
-from api.routes import export_response
+from api.exports import export_response
 from api.uploads import receive
 
 blueprint = Blueprint("browser", __name__)
@@ -29,5 +29,5 @@ def upload() -> ResponseReturnValue:
 
 @blueprint.get("/files/forecasts/<forecast_id>.<fmt>")
 def download(forecast_id: str, fmt: str) -> ResponseReturnValue:
-    """Download a forecast of the signed-in user as CSV or Excel."""
+    """Download a forecast of the signed-in user as CSV, Excel or the PDF report."""
     return export_response(int(current_user.id), forecast_id, fmt)

@@ -173,7 +173,7 @@ ROUTES: list[
     (
         "get",
         "/api/v1/forecasts/{forecast_id}/export",
-        "Download a forecast (`format` csv or xlsx)",
+        "Download a forecast (`format` csv, xlsx or the pdf report)",
         None,
         (200, "file"),
         [401, 404, 422],
@@ -203,7 +203,7 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("series", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}/export": [
-        ("format", {"type": "string", "enum": ["csv", "xlsx"], "default": "csv"})
+        ("format", {"type": "string", "enum": ["csv", "xlsx", "pdf"], "default": "csv"})
     ],
 }
 

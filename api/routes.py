@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any, cast
 
 import polars as pl
-from flask import Blueprint, Response, g, jsonify, request, send_file
+from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from api import schemas
 from api.errors import error_response
+from api.exports import export_response
 from api.uploads import receive
 from auth import bearer_token
-from services import datasets, exports, forecasts, jobs, preview, users
+from services import datasets, forecasts, jobs, preview, users
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
@@ -286,30 +286,8 @@ def list_models() -> ResponseReturnValue:
 
 @blueprint.get("/forecasts/<forecast_id>/export")
 def export_forecast(forecast_id: str) -> ResponseReturnValue:
-    """The forecast as a file: ``format=csv`` or ``format=xlsx``."""
+    """The forecast as a file: ``format=csv``, ``xlsx`` or ``pdf`` (the report)."""
     return export_response(_user_id(), forecast_id, request.args.get("format", "csv"))
-
-
-def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
-    """A download of a forecast in the export schema (shared with the pages)."""
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInputError(
-            "The format must be csv or xlsx.", code="invalid_request"
-        )
-    info = forecasts.get_forecast(user_id, forecast_id)
-    points = forecasts.forecast_points(user_id, forecast_id)
-    if fmt == "csv":
-        data, mimetype = exports.forecast_csv(points), "text/csv"
-    else:
-        data = exports.forecast_xlsx(points)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
-    return send_file(
-        io.BytesIO(data),
-        mimetype=mimetype,
-        as_attachment=True,
-        download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}",
-    )
 
 
 @blueprint.get("/openapi.json")

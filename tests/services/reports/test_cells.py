@@ -1,4 +1,4 @@
-"""Exports: the CSV and Excel schema, real types, and no formula injection."""
+"""The CSV export: its schema, and no formula injection."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import csv
 import datetime as dt
 import io
 
-import openpyxl
 import polars as pl
 
-from services.exports import EXPORT_COLUMNS, forecast_csv, forecast_xlsx
+from services.reports.cells import EXPORT_COLUMNS, forecast_csv, is_formula_like
 
 
 def _points() -> pl.DataFrame:
@@ -47,13 +46,8 @@ def test_csv_has_the_export_schema_and_no_formulas() -> None:
     assert rows[2][2] == "-2.0"  # negative numbers stay numbers
 
 
-def test_workbook_has_dates_numbers_and_text_only() -> None:
-    book = openpyxl.load_workbook(io.BytesIO(forecast_xlsx(_points())))
-    sheet = book["Forecast"]
-    assert [c.value for c in sheet[1]] == EXPORT_COLUMNS
-    assert isinstance(sheet["A2"].value, dt.datetime)
-    assert sheet["A2"].is_date
-    assert isinstance(sheet["C2"].value, float)
-    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("'=")
-    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert sheet.freeze_panes == "A2"
+def test_formula_like_text_is_recognised() -> None:
+    for text in ("=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert is_formula_like(text)
+    for text in ("North", "1-2", "a=b", ""):
+        assert not is_formula_like(text)

@@ -1,14 +1,16 @@
-"""Exporting forecasts as CSV and Excel, with spreadsheet formulas neutralised."""
+"""Cells that stay data: the export schema, formula neutralising, the CSV file.
+
+A text cell starting with ``= + - @``, a tab or a carriage return is run as a formula
+by spreadsheet programs (OWASP "CSV injection"). CSV has no types, so such text gets a
+leading quote; the workbook writes it as text with Excel's own quote-prefix style.
+"""
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 
-# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# The downloadable schema that every later export keeps.
+# The downloadable schema that every export keeps.
 EXPORT_COLUMNS = [
     "time",
     "series",
@@ -18,6 +20,11 @@ EXPORT_COLUMNS = [
     "lower_95",
     "upper_95",
 ]
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula."""
+    return text.startswith(FORMULA_PREFIXES)
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
@@ -37,20 +44,3 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 def forecast_csv(points: pl.DataFrame) -> bytes:
     """The forecast as CSV (UTF-8), columns in the export schema."""
     return neutralise_formulas(points.select(EXPORT_COLUMNS)).write_csv().encode()
-
-
-def forecast_xlsx(points: pl.DataFrame) -> bytes:
-    """The forecast as an Excel workbook: a ``Forecast`` sheet in the export schema."""
-    buffer = io.BytesIO()
-    frame = neutralise_formulas(points.select(EXPORT_COLUMNS))
-    frame.write_excel(
-        buffer,
-        worksheet="Forecast",
-        autofit=True,
-        float_precision=4,
-        freeze_panes=(1, 0),
-        autofilter=True,
-        table_style=None,
-        include_header=True,
-    )
-    return buffer.getvalue()

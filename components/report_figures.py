@@ -1,0 +1,123 @@
+"""The report's figures, from the same builders as the pages, sized for A4 paper.
+
+Services do not import components, so the PDF service receives these figures from
+its callers (the export endpoint, the page preview, the benchmark).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+import polars as pl
+
+from components import figures
+from services.reports.content import ReportData
+
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+WIDTH = 720  # CSS pixels: the text width of an A4 page with 2 cm margins, at 96 dpi
+CHOSEN = "#2f5bea"
+OTHERS = "#b8c3e6"
+
+
+def _label(series: str | None, data: ReportData) -> str:
+    if series is None:
+        return f"Total of {data.target}" if data.multi else data.target
+    return str(series)
+
+
+def _vector(fig: go.Figure) -> go.Figure:
+    """WebGL traces as plain SVG ones: an SVG export draws WebGL as a bitmap."""
+    traces = [
+        go.Scatter({k: v for k, v in t.to_plotly_json().items() if k != "type"})
+        if t.type == "scattergl"
+        else t
+        for t in fig.data
+    ]
+    return go.Figure(traces, layout=fig.layout)
+
+
+def _sized(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        font={"family": FONT, "size": 11, "color": "#1d2433"},
+        title_font_size=13,
+        width=WIDTH,
+        height=height,
+        margin={"l": 55, "r": 15, "t": 40, "b": 40},
+    )
+    return fig
+
+
+def forecast_figure(
+    data: ReportData, series: str | None, height: int = 330
+) -> go.Figure:
+    """History and forecast with its 80% and 95% ranges, for a series or the total."""
+    title = escape(f"{_label(series, data)}: the next {data.unit(data.horizon)}")
+    history = data.series_history(series)
+    shown = history.tail(max(4 * data.horizon, 3 * data.season, 60))
+    fig = figures.forecast_chart(shown, data.series_points(series), title)
+    return _sized(fig, height)
+
+
+def model_comparison_chart(data: ReportData) -> go.Figure:
+    """Each model's backtest MASE as a bar; the chosen model stands out."""
+    rows = [r for r in data.leaderboard if r.get("mase") is not None]
+    fig = go.Figure(
+        go.Bar(
+            x=[r["mase"] for r in rows],
+            y=[escape(str(r["name"])) for r in rows],
+            orientation="h",
+            marker_color=[CHOSEN if r["model"] == data.model else OTHERS for r in rows],
+            text=[f"{r['mase']:.2f}" for r in rows],
+            textposition="outside",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="MASE in backtests (lower is better)")
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": "Model comparison", "x": 0},
+        showlegend=False,
+    )
+    return _sized(fig, max(180, 28 * len(rows) + 90))
+
+
+def report_figures(data: ReportData) -> dict[str, go.Figure]:
+    """Every figure the PDF report shows, by the name its template uses."""
+    main = None if data.multi else data.featured[0]
+    shown: dict[str, go.Figure] = {"forecast": forecast_figure(data, main)}
+    if data.multi:
+        for index, series in enumerate(data.featured):
+            shown[f"series-{index}"] = forecast_figure(data, series, height=260)
+    history = data.history.filter(
+        pl.col("series").is_in(data.featured, nulls_equal=True)
+    )
+    history = history.with_columns(
+        pl.col("series").map_elements(escape, return_dtype=pl.String)
+    )
+    shown["history"] = _sized(
+        _vector(figures.history_chart(history, escape(data.target))), 300
+    )
+    decomposition = data.analysis.decomposition if data.analysis else None
+    if decomposition is not None:
+        parts = {
+            "observed": decomposition.observed,
+            "trend": decomposition.trend,
+            "seasonal": decomposition.seasonal,
+            "remainder": decomposition.remainder,
+        }
+        shown["decomposition"] = _sized(
+            figures.decomposition_chart(
+                decomposition.time, parts, decomposition.method
+            ),
+            520,
+        )
+    if data.leaderboard:
+        shown["models"] = model_comparison_chart(data)
+    if data.backtests is not None and data.backtests.height:
+        largest = data.featured[0]
+        name = data.model_name + (f" on {largest}" if data.multi else "")
+        folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
+        shown["backtest"] = _sized(folds, 300)
+        shown["steps"] = _sized(steps, 240)
+    return shown

@@ -1,0 +1,275 @@
+"""The executive summary: what the forecast says, how far to trust it, in plain words.
+
+Every sentence is built from the stored results (forecast points, backtest scores,
+cleaning counts, data issues); the thresholds that pick words are named below and
+printed in the report's method appendix.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from services.reports.content import ReportData
+
+LEVEL_BAND_PCT = 2.0  # a change within ±2% reads as "about level"
+COVERAGE_LOW = 0.65  # below this share inside the 80% range, the ranges were too narrow
+COVERAGE_HIGH = 0.95  # above it, they were wider than needed
+SHIFT_RATIO = 2.0  # last fold's error this many times the earlier folds': a change
+MAX_ISSUES = 3
+
+
+@dataclass
+class Narrative:
+    """The headline, the summary paragraphs, the reliability verdict, the caveats."""
+
+    headline: str
+    paragraphs: list[str]
+    reliability: str
+    caveats: list[str] = field(default_factory=list)
+
+
+def number(value: float | None) -> str:
+    """A number for people: thousands separators, about three significant digits.
+
+    Examples
+    --------
+    >>> number(1234567.8), number(12.345), number(0.012345), number(None)
+    ('1,234,568', '12.3', '0.0123', '–')
+
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 100:
+        return f"{value:.0f}"
+    if size >= 1:
+        return f"{value:.3g}" if size < 10 else f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def percent(value: float | None, signed: bool = False) -> str:
+    """A percentage with one decimal below 10 (``+8.1%``), none above."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    digits = 1 if abs(value) < 10 else 0
+    return f"{value:{'+' if signed else ''}.{digits}f}%"
+
+
+def when(value: Any, unit: str | None) -> str:
+    """A date as its frequency reads: ``Dec 1961`` for months, ``3 Mar 2025`` else."""
+    if isinstance(value, datetime) and unit in ("hour", "minute", "second"):
+        return value.strftime("%-d %b %Y %H:%M")
+    if isinstance(value, date):
+        if unit in ("month", "quarter"):
+            return value.strftime("%b %Y")
+        if unit == "year":
+            return value.strftime("%Y")
+        return value.strftime("%-d %b %Y")
+    return str(value)
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def direction(change_pct: float | None) -> str:
+    """``rise``, ``fall`` or ``stay about level`` for a change in percent."""
+    if change_pct is None or not math.isfinite(change_pct):
+        return "stay about level"
+    if change_pct > LEVEL_BAND_PCT:
+        return "rise"
+    if change_pct < -LEVEL_BAND_PCT:
+        return "fall"
+    return "stay about level"
+
+
+def summarise(data: ReportData) -> Narrative:
+    """Write the executive summary of a report.
+
+    Examples
+    --------
+    The headline names the direction and size of the change, e.g. "passengers is
+    expected to rise by about 8.1% over the next 12 months".
+
+    """
+    unit = data.frequency.unit if data.frequency else None
+    if data.multi:
+        total_points = data.series_points(None)
+        recent = _float(data.series_history(None)["value"].tail(data.horizon).mean())
+        mean = _float(total_points["forecast"].mean())
+        change = 100 * (mean / recent - 1) if mean is not None and recent else None
+        end: dict[str, Any] = total_points.tail(1).row(0, named=True)
+        subject = f"The total of {data.target} over {data.series_count} series"
+    else:
+        row = data.summary.row(0, named=True)
+        change = _float(row["change_pct"])
+        mean, recent = _float(row["forecast_mean"]), _float(row["recent_mean"])
+        end = {
+            k.removeprefix("end_"): v for k, v in row.items() if k.startswith("end_")
+        }
+        subject = f"“{data.target}”"
+    span = data.unit(data.horizon)
+    way = direction(change)
+    size = f" by about {percent(abs(change or 0))}" if way != "stay about level" else ""
+    headline = f"{subject} is expected to {way}{size} over the next {span}."
+    paragraphs = [
+        f"Over the next {span} (to {when(end['time'], unit)}), {data.model_name} "
+        f"forecasts an average of {number(mean)}, "
+        + (
+            f"{percent(abs(change))} {'above' if change >= 0 else 'below'} the "
+            f"average of the last {span} ({number(recent)})."
+            if change is not None
+            else f"against {number(recent)} over the last {span}."
+        ),
+        f"At the end of the horizon the forecast is {number(end['forecast'])}. The "
+        f"actual value should fall between {number(end['lower_80'])} and "
+        f"{number(end['upper_80'])} four times out of five (the 80% range), and "
+        f"between {number(end['lower_95'])} and {number(end['upper_95'])} nineteen "
+        "times out of twenty (the 95% range).",
+    ]
+    if data.multi:
+        paragraphs.append(_many_series(data))
+    reliability, sentence = _reliability(data)
+    paragraphs.append(sentence)
+    return Narrative(headline, paragraphs, reliability, _caveats(data))
+
+
+def _many_series(data: ReportData) -> str:
+    ways = [direction(v) for v in data.summary["change_pct"].to_list()]
+    rise, fall = ways.count("rise"), ways.count("fall")
+    level = len(ways) - rise - fall
+    largest = ", ".join(str(s) for s in data.summary["series"].head(3).to_list())
+    uncertain = data.summary.sort("width_pct", descending=True, nulls_last=True).row(
+        0, named=True
+    )
+    return (
+        f"Of the {data.series_count} series, {rise} are expected to rise, {fall} to "
+        f"fall and {level} to stay about level. The largest are {largest}. The most "
+        f"uncertain is {uncertain['series']}: its 95% range at the end spans "
+        f"{percent(uncertain['width_pct'])} of its forecast."
+    )
+
+
+def _reliability(data: ReportData) -> tuple[str, str]:
+    """A one-word verdict and the sentence that backs it with backtest numbers."""
+    row = data.chosen_row()
+    folds = (
+        int(data.backtests["fold"].n_unique())
+        if data.backtests is not None and data.backtests.height
+        else 0
+    )
+    if row is None or folds == 0:
+        return "untested", (
+            "The model could not be tested on earlier stretches of the history, so "
+            "there is no measure of how reliable it is."
+        )
+    smape, coverage, mase = row.get("smape"), row.get("coverage"), row.get("mase")
+    text = (
+        f"Tested on {folds} earlier stretch{'es' if folds > 1 else ''} of the history "
+        f"it had not seen, its forecasts were off by {percent(smape)} on average "
+        "(sMAPE)"
+    )
+    if coverage is not None:
+        text += (
+            f", and {percent(100 * coverage)} of the actual values fell inside its 80% "
+            "range"
+        )
+    text += "."
+    naive = next(
+        (r for r in data.leaderboard if r.get("model") == "seasonal_naive"), None
+    )
+    if naive and naive.get("mase") and mase is not None and row is not naive:
+        gain = 100 * (1 - mase / naive["mase"])
+        text += (
+            f" That is {percent(abs(gain))} {'less' if gain >= 0 else 'more'} error "
+            "than simply repeating the last season."
+        )
+    weak = (mase is not None and mase >= 1) or (
+        coverage is not None and coverage < COVERAGE_LOW
+    )
+    good = (
+        mase is not None
+        and mase < 1
+        and coverage is not None
+        and COVERAGE_LOW <= coverage <= COVERAGE_HIGH
+    )
+    verdict = "good" if good else "weak" if weak else "fair"
+    words = {
+        "good": "The backtests say this forecast is reliable.",
+        "fair": "The backtests say this forecast is fairly reliable.",
+        "weak": "The backtests say to use this forecast with care.",
+    }
+    return verdict, f"{words[verdict]} {text}"
+
+
+def _caveats(data: ReportData) -> list[str]:
+    caveats = []
+    shortest = int(data.summary["history_points"].min() or 0)  # type: ignore[arg-type]
+    if shortest < max(3 * data.horizon, 2 * data.season if data.season > 1 else 0):
+        caveats.append(
+            f"Short history: {shortest} points for a horizon of {data.horizon}; the "
+            "forecast and its ranges rest on little evidence."
+        )
+    shift = _recent_shift(data)
+    if shift is not None:
+        caveats.append(
+            f"Recent change: the latest backtest missed by {shift:.1f} times the "
+            "error of the earlier ones, so the series may have changed recently and "
+            "the forecast may lag behind it."
+        )
+    row = data.chosen_row()
+    coverage = row.get("coverage") if row else None
+    if coverage is not None and coverage < COVERAGE_LOW:
+        caveats.append(
+            "The ranges were too narrow in the backtests: only "
+            f"{percent(100 * coverage)} of the actual values fell inside the 80% range."
+        )
+    treated = sum(s.clipped for s in data.cleaning if s.op == "outliers") + sum(
+        s.filled for s in data.cleaning if s.op == "outliers"
+    )
+    if treated:
+        caveats.append(
+            f"Outliers treated: {treated} unusual "
+            f"value{'s were' if treated > 1 else ' was'} clipped or replaced during "
+            "cleaning; the forecast assumes such values do not come back."
+        )
+    filled = sum(s.filled for s in data.cleaning if s.op in ("impute", "regularize"))
+    if filled:
+        caveats.append(
+            f"{filled} missing value{'s were' if filled > 1 else ' was'} filled in "
+            "during cleaning."
+        )
+    if data.multi:
+        caveats.append(
+            "The ranges of the total add up the ranges of the series, so they are "
+            "wider than the total's own range (they assume all series move together)."
+        )
+    caveats += [i.message for i in data.issues if i.severity != "info"][:MAX_ISSUES]
+    caveats += data.notes
+    return caveats
+
+
+def _recent_shift(data: ReportData) -> float | None:
+    """How many times the latest fold's error exceeds the earlier folds' (or None)."""
+    folds = data.fold_errors
+    if folds is None or folds["fold"].n_unique() < 3:
+        return None
+    # MASE is scale-free, so large and small series weigh alike.
+    per_fold = {
+        int(f): float(np.nanmedian(part["mase"].cast(pl.Float64).to_numpy()))
+        for (f,), part in folds.group_by("fold")
+    }
+    last = per_fold.pop(max(per_fold))
+    earlier = float(np.median(list(per_fold.values())))
+    if earlier <= 0 or not math.isfinite(last):
+        return None
+    ratio = last / earlier
+    return ratio if ratio >= SHIFT_RATIO else None

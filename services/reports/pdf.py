@@ -1,0 +1,175 @@
+"""The PDF report a stakeholder reads in two minutes (WeasyPrint, Jinja2, Kaleido).
+
+The HTML comes from autoescaped templates, so names and titles are text, never markup.
+Charts are vector SVG from Kaleido, handed to WeasyPrint under ``report:`` URLs. The
+URL fetcher serves those and the files of the templates folder, and refuses
+everything else: nothing is fetched from the network or the rest of the filesystem.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import kaleido
+import polars as pl
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from services.reports import narrative as words
+from services.reports.branding import Branding
+from services.reports.content import ReportData
+from services.reports.narrative import Narrative, summarise
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = (Path(__file__).parent / "templates").resolve()
+TABLE_ROWS = 40  # longer forecast tables show their start and end
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+)
+_environment.filters.update(number=words.number, percent=words.percent)
+# Kaleido's sync server answers one caller at a time: its queues are shared.
+_kaleido = threading.Lock()
+
+
+class ReportFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves the report's own charts and template files; refuses everything else."""
+
+    def __init__(self, resources: Mapping[str, tuple[bytes, str]]) -> None:
+        super().__init__(timeout=1, allowed_protocols=("report", "file"))
+        self.resources = dict(resources)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Answer ``report:<name>`` and template files; raise for any other URL."""
+        parts = urlsplit(url)
+        if parts.scheme == "report" and parts.path in self.resources:
+            body, mime = self.resources[parts.path]
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+        if parts.scheme == "file" and not parts.netloc:
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(TEMPLATES) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, path.read_bytes(), {"Content-Type": mime}
+                )
+        self.refused.append(url)
+        raise ValueError(f"A report embeds only its own assets, not {url!r}.")
+
+
+@dataclass
+class RenderedReport:
+    """The PDF and what its fetcher refused (for tests and logs)."""
+
+    pdf: bytes
+    refused: list[str]
+    chart_error: str | None = None
+
+
+def to_svg(figures: Mapping[str, Any]) -> dict[str, bytes]:
+    """Each plotly figure as SVG, by Kaleido's one browser (started once)."""
+    with _kaleido:
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            return _svgs(figures)
+        except Exception:  # the browser may have died: start a fresh one, once
+            log.warning("Kaleido failed; restarting its browser", exc_info=True)
+            kaleido.stop_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(silence_warnings=True)
+            return _svgs(figures)
+
+
+def _svgs(figures: Mapping[str, Any]) -> dict[str, bytes]:
+    out = {}
+    for name, fig in figures.items():
+        layout = fig.layout
+        opts = {"format": "svg", "width": layout.width, "height": layout.height}
+        out[name] = kaleido.calc_fig_sync(fig, opts=opts)
+    return out
+
+
+def _table_rows(points: pl.DataFrame) -> list[dict[str, Any]]:
+    """The forecast table; a long one shows its first and last rows."""
+    rows = points.to_dicts()
+    if len(rows) <= TABLE_ROWS:
+        return rows
+    return [*rows[: TABLE_ROWS - 10], {"gap": len(rows) - TABLE_ROWS}, *rows[-10:]]
+
+
+def render_html(
+    data: ReportData,
+    narrative: Narrative,
+    charts: Mapping[str, str],
+    branding: Branding,
+    chart_error: str | None = None,
+) -> str:
+    """The report's HTML (``charts`` maps figure names to their ``report:`` URLs)."""
+    unit = data.frequency.unit if data.frequency else None
+    main = None if data.multi else data.featured[0]
+    featured = set(data.featured)
+    rest = data.summary.filter(
+        ~pl.col("series").is_in(list(featured), nulls_equal=True)
+    )
+    return _environment.get_template("report.html").render(
+        data=data,
+        narrative=narrative,
+        branding=branding,
+        charts=charts,
+        chart_error=chart_error,
+        when=lambda value: words.when(value, unit),
+        forecast_rows=_table_rows(data.series_points(main)),
+        featured=data.summary.filter(
+            pl.col("series").is_in(list(featured), nulls_equal=True)
+        ).to_dicts(),
+        rest=rest.to_dicts() if data.multi else [],
+        data_end=data.history["time"].max(),
+        thresholds={
+            "level": words.LEVEL_BAND_PCT,
+            "coverage_low": words.COVERAGE_LOW,
+            "coverage_high": words.COVERAGE_HIGH,
+            "shift": words.SHIFT_RATIO,
+        },
+    )
+
+
+def render_pdf(
+    data: ReportData,
+    figures: Mapping[str, Any],
+    branding: Branding | None = None,
+    narrative: Narrative | None = None,
+) -> RenderedReport:
+    """The PDF report of a forecast.
+
+    Parameters
+    ----------
+    figures
+        Plotly figures by name (``components.report_figures``); they are drawn as
+        vector SVG. If the chart browser cannot run, the report says so and goes on.
+
+    """
+    branding = branding or Branding()
+    narrative = narrative or summarise(data)
+    chart_error = None
+    try:
+        svgs = to_svg(figures)
+    except Exception as exc:  # a report without charts beats no report
+        log.exception("Could not draw the report's charts")
+        svgs, chart_error = {}, f"The charts could not be drawn on this server ({exc})."
+    resources = {f"chart-{name}": (svg, "image/svg+xml") for name, svg in svgs.items()}
+    if branding.logo and branding.logo_type:
+        resources["logo"] = (branding.logo, branding.logo_type)
+    charts = {name: f"report:chart-{name}" for name in svgs}
+    html = render_html(data, narrative, charts, branding, chart_error)
+    fetcher = ReportFetcher(resources)
+    pdf = HTML(
+        string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher
+    ).write_pdf()
+    return RenderedReport(pdf or b"", fetcher.refused, chart_error)
