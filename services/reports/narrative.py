@@ -264,9 +264,12 @@ def _recent_shift(data: ReportData) -> float | None:
         return None
     # MASE is scale-free, so large and small series weigh alike.
     per_fold = {
-        int(f): float(np.nanmedian(part["mase"].cast(pl.Float64).to_numpy()))
+        int(f): float(np.median(scores))
         for (f,), part in folds.group_by("fold")
+        if len(scores := part["mase"].cast(pl.Float64).drop_nans().drop_nulls())
     }
+    if len(per_fold) < 3:
+        return None
     last = per_fold.pop(max(per_fold))
     earlier = float(np.median(list(per_fold.values())))
     if earlier <= 0 or not math.isfinite(last):

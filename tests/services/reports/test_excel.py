@@ -1,0 +1,102 @@
+"""The workbook: its sheets, real types, the native chart, and text that stays text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from services.reports.cells import EXPORT_COLUMNS
+from services.reports.content import ReportData
+from services.reports.excel import workbook
+from tests.services.reports.conftest import HOSTILE
+
+
+@pytest.fixture
+def book(many: ReportData) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(workbook(many)))
+
+
+def test_sheets_and_the_forecast_schema(
+    book: openpyxl.Workbook, many: ReportData
+) -> None:
+    assert book.sheetnames == [
+        "Summary",
+        "Forecast",
+        "History",
+        "Backtest",
+        "Cleaning",
+        "Chart data",
+    ]
+    forecast = book["Forecast"]
+    assert [c.value for c in forecast[1]] == EXPORT_COLUMNS
+    assert forecast.max_row == many.points.height + 1
+    assert forecast.freeze_panes == "A2"
+    table = next(iter(forecast.tables.values()))
+    assert table.autoFilter is not None and table.ref == f"A1:G{forecast.max_row}"
+    assert forecast.column_dimensions["B"].width > 10  # widths fit the names
+
+
+def test_dates_are_dates_and_numbers_are_numbers(
+    book: openpyxl.Workbook, many: ReportData
+) -> None:
+    forecast = book["Forecast"]
+    assert forecast["A2"].is_date and isinstance(forecast["A2"].value, dt.datetime)
+    first = many.points.row(0, named=True)
+    assert forecast["A2"].value.date() == first["time"]
+    assert forecast["C2"].value == pytest.approx(first["forecast"])
+    assert all(forecast.cell(2, c).data_type == "n" for c in range(3, 8))
+    history = book["History"]
+    assert history["A2"].is_date and history["C2"].data_type == "n"
+    summary = book["Summary"]
+    facts = {r[0].value: r[1] for r in summary.iter_rows(min_row=3, max_row=14)}
+    assert facts["Data ends"].is_date
+    assert facts["Data ends"].value.date() == dt.date(2023, 12, 1)
+    assert facts["Backtest MASE"].value == pytest.approx(0.62)
+    assert facts["80% range hit rate"].number_format == "0%"
+    assert facts["Series"].value == 9
+
+
+def test_backtest_and_cleaning_sheets(
+    book: openpyxl.Workbook, many: ReportData
+) -> None:
+    board = book["Backtest"]
+    assert [board.cell(r, 1).value for r in (2, 3)] == [
+        "AutoETS (exponential smoothing)",
+        "Seasonal naive",
+    ]
+    assert board["B2"].value == pytest.approx(0.62)
+    values = [c.value for row in board.iter_rows() for c in row]
+    assert "Errors of AutoETS (exponential smoothing), fold by fold" in values
+    assert values.count("store 0") == 3  # three folds of that series
+    cleaning = book["Cleaning"]
+    assert [c.value for c in cleaning[2]] == [
+        2,
+        "outliers",
+        "Clipped 3 unusual values.",
+        0,
+        3,
+        0,
+        0,
+        0,
+    ]
+
+
+def test_native_line_chart(many: ReportData) -> None:
+    data = workbook(many)
+    parts = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "xl/charts/chart1.xml" in parts
+    chart = zipfile.ZipFile(io.BytesIO(data)).read("xl/charts/chart1.xml").decode()
+    assert "<c:lineChart>" in chart and "'Chart data'!$B$2" in chart
+
+
+def test_formula_like_text_is_text(book: openpyxl.Workbook) -> None:
+    cells = [c for ws in book for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    injected = [c for c in cells if c.value == HOSTILE[0]]
+    assert injected  # written as it is, not quoted away …
+    assert all(c.data_type == "s" and c.quotePrefix for c in injected)  # … as text
+    assert all(not ws._hyperlinks for ws in book)  # URLs stay plain text

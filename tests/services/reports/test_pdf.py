@@ -1,0 +1,139 @@
+"""The PDF report: its sections and numbers, vector charts, and nothing fetched."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from pypdf import PdfReader
+
+from components.report_figures import report_figures
+from services.reports.branding import Branding
+from services.reports.content import ReportData
+from services.reports.narrative import number, summarise
+from services.reports.pdf import TEMPLATES, RenderedReport, ReportFetcher, render_pdf
+from tests.services.reports.conftest import HOSTILE, build
+
+SECTIONS = [
+    "Executive summary",
+    "The data and its quality",
+    "Cleaning steps",
+    "Trend and repeating pattern",
+    "Model comparison",
+    "The forecast",
+    "Method",
+    "Glossary",
+]
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+    b"\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01"
+    b"\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _text(report: RenderedReport) -> str:
+    reader = PdfReader(io.BytesIO(report.pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _render(data: ReportData, branding: Branding | None = None) -> RenderedReport:
+    return render_pdf(data, report_figures(data), branding)
+
+
+@pytest.fixture(scope="module")
+def single_report() -> tuple[ReportData, RenderedReport]:
+    data = build([None])
+    return data, _render(data, Branding("Acme planning", "#aa3300", PNG))
+
+
+def test_sections_and_numbers_of_a_single_series(
+    single_report: tuple[ReportData, RenderedReport],
+) -> None:
+    data, report = single_report
+    text = _text(report)
+    assert report.chart_error is None and report.refused == []
+    positions = [text.index(section) for section in SECTIONS]
+    assert positions == sorted(positions)  # every section, in order
+    assert "Acme planning" in text and "Forecast of sales" in text
+    assert summarise(data).headline in text.replace("\n", " ")
+    for row in data.points.iter_rows(named=True):  # the forecast table, row by row
+        line = " ".join(
+            number(row[k])
+            for k in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
+        )
+        assert f"{row['time'].strftime('%b %Y')} {line}" in text
+    assert "Clipped 3 unusual values." in text and "2 periods are missing." in text
+
+
+def test_charts_are_vector_drawings(
+    single_report: tuple[ReportData, RenderedReport],
+) -> None:
+    _data, report = single_report
+    text = _text(report)
+    # Legend and axis words are text in the PDF only if the SVG stayed vector.
+    for word in ("95% range", "80% range", "History", "MASE in backtests", "trend"):
+        assert word in text
+    images = {
+        (x.get_object().get("/Width"), x.get_object().get("/Height"))
+        for page in PdfReader(io.BytesIO(report.pdf)).pages
+        for x in page["/Resources"].get("/XObject", {}).values()
+        if x.get_object().get("/Subtype") == "/Image"
+    }
+    assert images == {(1, 1)}  # the only bitmap is the 1×1 logo
+
+
+def test_many_series_body_and_appendix() -> None:
+    data = build([f"store {i}" for i in range(6)])
+    text = _text(_render(data))
+    assert "The body shows the total and 5 of the 6 series" in text
+    assert "Appendix: the other series" in text
+    appendix = text[text.index("Appendix: the other series") :]
+    shown = set(data.featured)
+    rest = [s for s in data.summary["series"].to_list() if s not in shown]
+    assert rest and all(name in appendix for name in rest)
+    assert "Forecast of Total of sales over 6 series" in text
+
+
+def test_hostile_names_and_titles_embed_nothing() -> None:
+    data = build([f"store {i}" for i in range(3)] + HOSTILE, target=HOSTILE[1])
+    data.dataset_name = "<script>fetch('http://169.254.169.254/')</script>"
+    branding = Branding(title="file:///etc/passwd", accent="#123456")
+    report = _render(data, branding)
+    assert report.refused == []  # nothing tried to reach outside the templates
+    text = _text(report)
+    assert "<img src='file:///etc/passwd'>" in text  # shown as text …
+    assert "file:///etc/passwd" in text and "<script>" in text
+    assert "root:x:0:0" not in text  # … never fetched
+    for page in PdfReader(io.BytesIO(report.pdf)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            assert "169.254" not in str(action.get("/URI", ""))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.com/logo.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        f"{TEMPLATES.as_uri()}/../pdf.py",
+        f"{TEMPLATES.as_uri()}/%2e%2e/pdf.py",
+        "file://otherhost/etc/passwd",
+        "report:not-a-chart",
+    ],
+)
+def test_the_fetcher_refuses_everything_but_its_assets(url: str) -> None:
+    fetcher = ReportFetcher({"chart-x": (b"<svg/>", "image/svg+xml")})
+    with pytest.raises(ValueError, match="only its own assets"):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_the_fetcher_serves_its_charts_and_templates() -> None:
+    fetcher = ReportFetcher({"chart-x": (b"<svg/>", "image/svg+xml")})
+    chart: Callable[[str], object] = fetcher.fetch
+    assert chart("report:chart-x").read() == b"<svg/>"  # type: ignore[attr-defined]
+    css = fetcher.fetch(f"{TEMPLATES.as_uri()}/report.css")
+    assert css.content_type == "text/css" and b"@page" in css.read()
