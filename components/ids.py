@@ -112,6 +112,18 @@ MODELS_USE = "models-use-button"  # pattern: {"type": ..., "model": key}
 
 # Export
 EXPORT_LIST = "export-forecasts-div"
+EXPORT_RUN = "export-run-dropdown"
+EXPORT_DOWNLOADS = "export-downloads-div"
+EXPORT_PREVIEW = "export-preview-div"
+EXPORT_FORECAST_GRAPH = "export-forecast-graph"
+EXPORT_MODELS_GRAPH = "export-models-graph"
+EXPORT_TITLE = "export-title-input"
+EXPORT_ACCENT = "export-accent-input"
+EXPORT_LOGO = "export-logo-upload"
+EXPORT_LOGO_STATUS = "export-logo-status-div"
+EXPORT_REMOVE_LOGO = "export-remove-logo-checkbox"
+EXPORT_SAVE_BRANDING = "export-save-branding-button"
+EXPORT_BRANDING_ALERT = "export-branding-alert-div"
 
 # Settings
 SETTINGS_OLD_PASSWORD = "settings-old-password-input"

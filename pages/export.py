@@ -1,29 +1,29 @@
-"""Export: download finished forecasts (the PDF report comes later)."""
+"""Export: preview the report of a forecast, download it as CSV, Excel or PDF."""
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
+from components.export import branding_card, preview_card
 from components.shell import page_header
 
 dash.register_page(__name__, path="/export", name="Export", title="Export", order=6)
 
 
 def layout(**_query: str) -> html.Div:
-    """The user's forecasts with their downloads, and what is not built yet."""
+    """The chosen run's preview and downloads, the branding, every forecast."""
     return html.Div(
         [
-            page_header("Export", "Download your forecasts as CSV or Excel."),
-            html.Div(id=ids.EXPORT_LIST),
-            dbc.Alert(
-                [
-                    html.I(className="bi bi-cone-striped me-2"),
-                    "Not built yet: a PDF report for stakeholders and a richer Excel "
-                    "workbook (summary, history, backtests and a chart).",
-                ],
-                color="light",
-                className="border mt-4",
+            page_header(
+                "Export",
+                "An Excel workbook to keep working in, and a PDF report to share.",
             ),
+            dbc.Row(
+                [dbc.Col(preview_card(), lg=8), dbc.Col(branding_card(), lg=4)],
+                className="g-4",
+            ),
+            html.H5("All your forecasts", className="mt-4"),
+            html.Div(id=ids.EXPORT_LIST),
         ]
     )

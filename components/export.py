@@ -1,0 +1,69 @@
+"""Building blocks of the Export page: the report preview and the branding form."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import ids
+
+
+def preview_card() -> dbc.Card:
+    """The chosen run, its downloads, and a preview of the report's first pages."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Label("Forecast", html_for=ids.EXPORT_RUN),
+                dcc.Dropdown(id=ids.EXPORT_RUN, clearable=False, className="mb-3"),
+                html.Div(id=ids.EXPORT_DOWNLOADS, className="mb-3"),
+                dcc.Loading(html.Div(id=ids.EXPORT_PREVIEW)),
+                dcc.Graph(id=ids.EXPORT_FORECAST_GRAPH, config={"displaylogo": False}),
+                dcc.Graph(id=ids.EXPORT_MODELS_GRAPH, config={"displaylogo": False}),
+            ]
+        ),
+        className="shadow-sm",
+    )
+
+
+def branding_card() -> dbc.Card:
+    """Title, accent colour and logo of the PDF report, remembered for next time."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H5("Report branding"),
+                html.P(
+                    "Shown on the PDF's cover and headings. Kept for your next report.",
+                    className="text-secondary small",
+                ),
+                dbc.Label("Title", html_for=ids.EXPORT_TITLE),
+                dbc.Input(id=ids.EXPORT_TITLE, maxLength=120, className="mb-2"),
+                dbc.Label("Accent colour", html_for=ids.EXPORT_ACCENT),
+                dbc.Input(
+                    id=ids.EXPORT_ACCENT,
+                    placeholder="#2f5bea",
+                    maxLength=7,
+                    className="mb-2",
+                ),
+                dbc.Label("Logo (PNG or JPEG, at most 1 MB)"),
+                dcc.Upload(
+                    id=ids.EXPORT_LOGO,
+                    children=html.Div(["Drop a logo here or ", html.A("choose one")]),
+                    accept="image/png,image/jpeg",
+                    max_size=1_000_000,
+                    className="upload-zone small p-2 mb-1 border rounded text-center",
+                ),
+                html.Div(id=ids.EXPORT_LOGO_STATUS, className="small text-secondary"),
+                dbc.Checkbox(
+                    id=ids.EXPORT_REMOVE_LOGO, label="Remove the logo", value=False
+                ),
+                dbc.Button(
+                    "Save branding",
+                    id=ids.EXPORT_SAVE_BRANDING,
+                    color="primary",
+                    className="mt-2",
+                ),
+                html.Div(id=ids.EXPORT_BRANDING_ALERT, className="mt-3"),
+            ]
+        ),
+        className="shadow-sm",
+    )

@@ -1,0 +1,80 @@
+"""Exports through the API and the pages: CSV, the workbook and the PDF report."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from services.reports.narrative import number
+from tests.api.test_security import sign_in
+from tests.conftest import SAMPLES, ApiClient
+
+FAST = [{"key": "naive"}, {"key": "seasonal_naive"}]
+
+
+@pytest.fixture
+def forecast_id(api: ApiClient) -> str:
+    created = api.upload(SAMPLES / "air_passengers.csv").get_json()
+    accepted = api.post(
+        f"/api/v1/datasets/{created['id']}/forecasts",
+        json={"target": "passengers", "horizon": 12, "models": FAST},
+    )
+    assert accepted.status_code == 202, accepted.get_json()
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    assert job["status"] == "succeeded", job
+    return str(job["forecast_id"])
+
+
+def test_pdf_report_holds_the_forecast(api: ApiClient, forecast_id: str) -> None:
+    answer = api.get(f"/api/v1/forecasts/{forecast_id}/export?format=pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Content-Disposition"].endswith(".pdf")
+    reader = PdfReader(io.BytesIO(answer.get_data()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Forecast of passengers" in text and "air_passengers.csv" in text
+    assert "Executive summary" in text and "Model comparison" in text
+    points = api.get(f"/api/v1/forecasts/{forecast_id}?level=95").get_json()
+    first = points["points"][0]
+    assert f"Jan 1961 {number(first['value'])}" in text
+    assert number(first["upper"]) in text
+    chosen = api.get(f"/api/v1/forecasts/{forecast_id}").get_json()["model_name"]
+    assert chosen in text
+
+
+def test_workbook_has_every_sheet(api: ApiClient, forecast_id: str) -> None:
+    answer = api.get(f"/api/v1/forecasts/{forecast_id}/export?format=xlsx")
+    assert answer.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(answer.get_data()))
+    assert book.sheetnames[:5] == [
+        "Summary",
+        "Forecast",
+        "History",
+        "Backtest",
+        "Cleaning",
+    ]
+    assert book["History"].max_row == 145  # 144 months and the header
+    assert book["Forecast"]["A2"].is_date
+
+
+def test_unknown_format_and_other_users(
+    api: ApiClient, api_for: Any, forecast_id: str
+) -> None:
+    wrong = api.get(f"/api/v1/forecasts/{forecast_id}/export?format=docx")
+    assert wrong.status_code == 422
+    assert wrong.get_json()["error"]["code"] == "invalid_request"
+    stranger = api_for()
+    hidden = stranger.get(f"/api/v1/forecasts/{forecast_id}/export?format=pdf")
+    assert hidden.status_code == 404
+
+
+def test_the_page_route_serves_the_pdf_to_its_owner(
+    server: Any, api: ApiClient, forecast_id: str
+) -> None:
+    browser = server.test_client()
+    sign_in(browser, api.account.username, "correct horse battery")
+    answer = browser.get(f"/files/forecasts/{forecast_id}.pdf")
+    assert answer.status_code == 200 and answer.get_data().startswith(b"%PDF")
