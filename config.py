@@ -53,3 +53,16 @@ def secret_key() -> str:
         finally:
             draft.unlink()
     return path.read_text().strip()
+
+
+def chronos_model_dir() -> Path | None:
+    """The folder holding Chronos-2 weights (CHRONOS_MODEL_DIR), or None when unset.
+
+    Read afresh on every call, so weights an operator adds (and the environment
+    variable that points at them) count without a restart.
+    """
+    value = str(settings.get("CHRONOS_MODEL_DIR", "", fresh=True) or "")
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else ROOT / path

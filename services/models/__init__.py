@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from services.models.base import ModelSpec
 from services.models.baselines import BASELINES
+from services.models.deep import DEEP_LEARNING
+from services.models.foundation import FOUNDATION
 from services.models.ml import MACHINE_LEARNING
 from services.models.statistical import STATISTICAL
 
 CATALOG: dict[str, ModelSpec] = {
-    spec.key: spec for spec in (*BASELINES, *STATISTICAL, *MACHINE_LEARNING)
+    spec.key: spec
+    for spec in (
+        *BASELINES,
+        *STATISTICAL,
+        *MACHINE_LEARNING,
+        *DEEP_LEARNING,
+        *FOUNDATION,
+    )
 }
 # What "automatic" compares: cheap and strong on business data. The median of the four
 # statistical models (the "SCUM" combination of the M4 competition) joins them and is

@@ -28,6 +28,8 @@ class Context:
         Whether the user's drivers come as past-only or known-future covariates.
     series_count
         How many series one fit sees (global models fit them all at once).
+    horizon
+        How many steps ahead the model is asked to forecast.
     say
         Reports a progress message to the job (e.g. training epochs) without
         counting a step; only set when the model runs in the job's own process.
@@ -39,6 +41,7 @@ class Context:
     past_covariates: bool = False
     future_covariates: bool = False
     series_count: int = 1
+    horizon: int = 1
     say: Callable[[str], None] | None = None
 
 
@@ -73,9 +76,20 @@ class ModelSpec:
     covariates: bool = False
     min_history: int = 4
     complexity: int = 1
-    available: bool = True
-    unavailable_reason: str = ""
+    # Why the model cannot run here ("" when it can). Asked each time, not at import:
+    # an operator may add what the model needs (e.g. weights) while the app runs.
+    requirement: Callable[[], str] | None = None
     tags: list[str] = field(default_factory=list)
+
+    @property
+    def unavailable_reason(self) -> str:
+        """The sentence that tells an operator what is missing ("" if nothing)."""
+        return self.requirement() if self.requirement else ""
+
+    @property
+    def available(self) -> bool:
+        """Whether the model can run on this installation now."""
+        return not self.unavailable_reason
 
     def model(self, params: dict[str, Any] | None, context: Context) -> Any:
         """An unfitted model with validated parameters."""

@@ -1,0 +1,266 @@
+"""Darts' PyTorch models trained quietly on a CPU, for the deep-learning catalog.
+
+Each fit holds back the last stretch of every series that is long enough as a
+validation split, stops when the validation error stops improving (and keeps the best
+epoch's weights, in memory), stops when its time budget is spent, and reports epochs
+to the job. Lightning writes nothing to the working directory: no progress bar, no
+logger, no checkpoints. Series are trained in float32, which halves the work on a CPU.
+
+This module imports torch; the catalog imports it only when a deep model is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import numpy as np
+import pytorch_lightning as pl
+import torch
+from darts import TimeSeries
+from darts.models import NBEATSModel, TiDEModel, TSMixerModel
+from pytorch_lightning.callbacks import EarlyStopping
+
+# Lightning announces the hardware it found on every fit ("GPU available: False…").
+for _name in ("pytorch_lightning", "lightning.pytorch", "lightning.fabric"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+# TiDE notes on every fit that it widens few drivers; nothing a user can act on.
+logging.getLogger("darts.models.forecasting.tide_model").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """How one fit is run, beyond the network's own parameters.
+
+    Parameters
+    ----------
+    name
+        The model's display name, for progress messages.
+    patience
+        Epochs without a better validation error before training stops.
+    windows_per_series
+        The most recent training windows taken from each series.
+    say
+        Reports a progress message to the job (None: silent).
+
+    """
+
+    name: str
+    patience: int
+    windows_per_series: int
+    say: Callable[[str], None] | None = None
+
+
+def trainer_kwargs(epochs: int, seconds: float) -> dict[str, Any]:
+    """Lightning settings for a quiet CPU fit of at most ``epochs`` and ``seconds``."""
+    return {
+        "accelerator": "cpu",
+        "max_epochs": epochs,
+        "max_time": {"seconds": seconds},
+        "enable_progress_bar": False,
+        "enable_model_summary": False,
+        "logger": False,
+        "enable_checkpointing": False,
+        "num_sanity_val_steps": 0,
+        "default_root_dir": tempfile.gettempdir(),
+    }
+
+
+def model_kwargs() -> dict[str, Any]:
+    """Darts settings that keep files out of the working directory."""
+    return {
+        "save_checkpoints": False,
+        "log_tensorboard": False,
+        "work_dir": tempfile.gettempdir(),
+        "show_warnings": False,
+    }
+
+
+class Progress(pl.Callback):
+    """Tells the job which epoch has ended."""
+
+    def __init__(self, name: str, say: Callable[[str], None]) -> None:
+        self.name, self.say = name, say
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, module: Any) -> None:
+        """Report "<model>, epoch k of n"."""
+        self.say(
+            f"{self.name}, epoch {trainer.current_epoch + 1} of {trainer.max_epochs}"
+        )
+
+
+class KeepBest(pl.Callback):
+    """Restores the weights of the epoch with the lowest validation error."""
+
+    def __init__(self) -> None:
+        self.best = float("inf")
+        self.state: dict[str, torch.Tensor] | None = None
+
+    def on_validation_end(self, trainer: pl.Trainer, module: Any) -> None:
+        """Remember the weights when the validation error improved."""
+        loss = trainer.callback_metrics.get("val_loss")
+        if loss is not None and float(loss) < self.best:
+            self.best = float(loss)
+            self.state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+    def on_fit_end(self, trainer: pl.Trainer, module: Any) -> None:
+        """Put the best weights back (the last epochs may have overfitted)."""
+        if self.state is not None:
+            module.load_state_dict(self.state)
+
+
+Series: TypeAlias = TimeSeries | Sequence[TimeSeries]
+
+
+def _cast(series: Series | None, dtype: type[np.floating[Any]]) -> Any:
+    if series is None:
+        return None
+    if isinstance(series, TimeSeries):
+        return series.astype(dtype)
+    return [s.astype(dtype) for s in series]
+
+
+def _float32(series: Series | None) -> Any:
+    return _cast(series, np.float32)
+
+
+def _as_past(past: Series | None, future: Series | None) -> Any:
+    """Known-future drivers joined to the past ones, for a past-only network."""
+    if future is None:
+        return past
+    if past is None:
+        return future
+    if isinstance(past, TimeSeries) and isinstance(future, TimeSeries):
+        return past.slice_intersect(future).stack(future.slice_intersect(past))
+    return [_as_past(p, f) for p, f in zip(past, future, strict=True)]
+
+
+def _pick(series: Series | None, keep: list[int]) -> Any:
+    if series is None:
+        return None
+    if isinstance(series, TimeSeries):
+        return series
+    return [series[i] for i in keep]
+
+
+class _Planned:
+    """fit() with a validation split, early stopping, the budget and progress."""
+
+    plan: TrainingPlan
+    input_chunk_length: int
+    output_chunk_length: int
+    trainer_params: dict[str, Any]
+
+    def fit(
+        self,
+        series: Series,
+        past_covariates: Series | None = None,
+        future_covariates: Series | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Fit on one series or several (covariates optional), as Darts' fit."""
+        series = _float32(series)
+        past_covariates = _float32(past_covariates)
+        future_covariates = _float32(future_covariates)
+        callbacks: list[pl.Callback] = []
+        if self.plan.say is not None:
+            callbacks.append(Progress(self.plan.name, self.plan.say))
+        if "val_series" not in kwargs:
+            series, validation = self._split(series, past_covariates, future_covariates)
+            kwargs.update(validation)
+        if kwargs.get("val_series") is not None:
+            callbacks += [
+                EarlyStopping("val_loss", patience=self.plan.patience, mode="min"),
+                KeepBest(),
+            ]
+        self.trainer_params = {**self.trainer_params, "callbacks": callbacks}
+        kwargs.setdefault("max_samples_per_ts", self.plan.windows_per_series)
+        kwargs.setdefault("verbose", False)
+        kwargs.setdefault("dataloader_kwargs", {"pin_memory": False})  # no GPU
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*LeafSpec.*")
+            return super().fit(  # type: ignore[misc]
+                series,
+                past_covariates=past_covariates,
+                future_covariates=future_covariates,
+                **kwargs,
+            )
+
+    def _split(
+        self,
+        series: Series,
+        past: Series | None,
+        future: Series | None,
+    ) -> tuple[Series, dict[str, Any]]:
+        """Hold back the last output chunk of each series long enough to spare it."""
+        icl, ocl = self.input_chunk_length, self.output_chunk_length
+        many = list(series) if not isinstance(series, TimeSeries) else [series]
+        keep = [i for i, s in enumerate(many) if len(s) >= icl + 2 * ocl]
+        if not keep:
+            return series, {}
+        trains = [s[:-ocl] if i in keep else s for i, s in enumerate(many)]
+        valid = [many[i][-(icl + ocl) :] for i in keep]
+        validation: dict[str, Any] = {
+            "val_series": valid[0] if isinstance(series, TimeSeries) else valid,
+            "val_past_covariates": _pick(past, keep),
+            "val_future_covariates": _pick(future, keep),
+        }
+        return (trains[0] if isinstance(series, TimeSeries) else trains), validation
+
+    def predict(self, n: int, *args: Any, **kwargs: Any) -> Any:
+        """Forecast as Darts' predict (float32 inside, float64 out)."""
+        for name in ("series", "past_covariates", "future_covariates"):
+            if kwargs.get(name) is not None:
+                kwargs[name] = _float32(kwargs[name])
+        kwargs.setdefault("verbose", False)
+        kwargs.setdefault("dataloader_kwargs", {"pin_memory": False})
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*LeafSpec.*")
+            predicted = super().predict(n, *args, **kwargs)  # type: ignore[misc]
+        return _cast(predicted, np.float64)
+
+
+class NBeats(_Planned, NBEATSModel):  # type: ignore[misc]
+    """N-BEATS with the training plan; it reads known-future drivers as past ones."""
+
+    def fit(
+        self,
+        series: Series,
+        past_covariates: Series | None = None,
+        future_covariates: Series | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Fit as the other networks, with every driver as a past covariate."""
+        past = _as_past(_float32(past_covariates), _float32(future_covariates))
+        return super().fit(series, past_covariates=past, **kwargs)
+
+    def predict(self, n: int, *args: Any, **kwargs: Any) -> Any:
+        """Forecast, with every driver as a past covariate."""
+        future = kwargs.pop("future_covariates", None)
+        if future is not None:
+            kwargs["past_covariates"] = _as_past(
+                _float32(kwargs.get("past_covariates")), _float32(future)
+            )
+        return super().predict(n, *args, **kwargs)
+
+
+class TSMixer(_Planned, TSMixerModel):  # type: ignore[misc]
+    """TSMixer with the training plan."""
+
+
+class TiDE(_Planned, TiDEModel):  # type: ignore[misc]
+    """TiDE with the training plan."""
+
+
+NETWORKS: dict[str, type[Any]] = {"nbeats": NBeats, "tsmixer": TSMixer, "tide": TiDE}
+
+
+def build(network: str, plan: TrainingPlan, **kwargs: Any) -> Any:
+    """An unfitted network of the given kind that trains by ``plan``."""
+    model = NETWORKS[network](**kwargs, **model_kwargs())
+    model.plan = plan
+    return model
