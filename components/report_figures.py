@@ -79,7 +79,7 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
         title={"text": "Model comparison", "x": 0},
         showlegend=False,
     )
-    return _sized(fig, max(180, 28 * len(rows) + 90))
+    return _sized(fig, max(170, 22 * len(rows) + 90))
 
 
 def report_figures(data: ReportData) -> dict[str, go.Figure]:
@@ -96,7 +96,7 @@ def report_figures(data: ReportData) -> dict[str, go.Figure]:
         pl.col("series").map_elements(escape, return_dtype=pl.String)
     )
     shown["history"] = _sized(
-        _vector(figures.history_chart(history, escape(data.target))), 300
+        _vector(figures.history_chart(history, escape(data.target))), 230
     )
     decomposition = data.analysis.decomposition if data.analysis else None
     if decomposition is not None:
@@ -118,6 +118,6 @@ def report_figures(data: ReportData) -> dict[str, go.Figure]:
         largest = data.featured[0]
         name = data.model_name + (f" on {largest}" if data.multi else "")
         folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
-        shown["backtest"] = _sized(folds, 300)
-        shown["steps"] = _sized(steps, 240)
+        shown["backtest"] = _sized(folds, 250)
+        shown["steps"] = _sized(steps, 190)
     return shown
