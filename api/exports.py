@@ -35,7 +35,7 @@ def report_file(user_id: int, forecast_id: str, fmt: str) -> bytes:
         )
     if fmt == "csv":
         return cells.forecast_csv(forecasts.forecast_points(user_id, forecast_id))
-    data = content.collect(user_id, forecast_id)
+    data = content.collect(user_id, forecast_id, decompose=fmt == "pdf")
     if fmt == "xlsx":
         return excel.workbook(data)
     # The figures come from components (services never import them): see DESIGN.md.

@@ -103,7 +103,7 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     if not forecast_id:
         raise PreventUpdate
     try:
-        data = content.collect(int(current_user.id), forecast_id)
+        data = content.collect(int(current_user.id), forecast_id, decompose=False)
     except ServiceError as exc:
         return None, dbc.Alert(exc.message, color="warning"), go.Figure(), go.Figure()
     text = narrative.summarise(data)

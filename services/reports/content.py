@@ -111,11 +111,12 @@ class ReportData:
         return self.points.filter(pl.col("series").eq_missing(series))
 
 
-def assemble(data: ReportData) -> ReportData:
+def assemble(data: ReportData, decompose: bool = True) -> ReportData:
     """Add what is derived from the results: totals, per-series summary, folds.
 
-    Also analyses the series (the total with several series) for the
-    decomposition; an analysis that cannot be made leaves ``analysis_error``.
+    With ``decompose`` (the PDF shows it; the workbook does not), also analyses the
+    series (the total with several series); an analysis that cannot be made leaves
+    ``analysis_error``.
     """
     freq = data.frequency
     data.season = SEASON_LENGTH[freq.unit] if freq and freq.step == 1 else 1
@@ -125,6 +126,8 @@ def assemble(data: ReportData) -> ReportData:
     data.featured = _featured(data.summary)
     if data.backtests is not None and data.backtests.height:
         data.fold_errors = _fold_errors(data.history, data.backtests, data.season)
+    if not decompose:
+        return data
     base = data.series_history(None if data.multi else data.featured[0])
     try:
         data.analysis = analysis.analyse(base, "time", "value", freq)
@@ -133,7 +136,7 @@ def assemble(data: ReportData) -> ReportData:
     return data
 
 
-def collect(user_id: int, forecast_id: str) -> ReportData:
+def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportData:
     """Gather one of the user's forecasts and everything a report says about it.
 
     Raises
@@ -164,7 +167,7 @@ def collect(user_id: int, forecast_id: str) -> ReportData:
         cleaning=_cleaning(lineage, info.version_id),
         rows=used.rows if used else 0,
     )
-    return assemble(data)
+    return assemble(data, decompose)
 
 
 def _forecast_frequency(forecast_id: str) -> Frequency | None:

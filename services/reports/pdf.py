@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = (Path(__file__).parent / "templates").resolve()
 TABLE_ROWS = 40  # longer forecast tables show their start and end
+TABS = 2  # browser tabs drawing charts at once
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
 )
@@ -77,23 +79,38 @@ class RenderedReport:
 def to_svg(figures: Mapping[str, Any]) -> dict[str, bytes]:
     """Each plotly figure as SVG, by Kaleido's one browser (started once)."""
     with _kaleido:
-        kaleido.start_sync_server(silence_warnings=True)
+        kaleido.start_sync_server(n=TABS, silence_warnings=True)
         try:
             return _svgs(figures)
         except Exception:  # the browser may have died: start a fresh one, once
             log.warning("Kaleido failed; restarting its browser", exc_info=True)
             kaleido.stop_sync_server(silence_warnings=True)
-            kaleido.start_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(n=TABS, silence_warnings=True)
             return _svgs(figures)
 
 
 def _svgs(figures: Mapping[str, Any]) -> dict[str, bytes]:
-    out = {}
-    for name, fig in figures.items():
-        layout = fig.layout
-        opts = {"format": "svg", "width": layout.width, "height": layout.height}
-        out[name] = kaleido.calc_fig_sync(fig, opts=opts)
-    return out
+    # Kaleido draws a batch in parallel browser tabs; it writes each to a file.
+    with tempfile.TemporaryDirectory(prefix="forecast-studio-charts-") as tmp:
+        folder = Path(tmp)
+        batch = [
+            {
+                "fig": fig,
+                "path": folder / f"{index}.svg",
+                "opts": {
+                    "format": "svg",
+                    "width": fig.layout.width,
+                    "height": fig.layout.height,
+                },
+            }
+            for index, fig in enumerate(figures.values())
+        ]
+        if batch:
+            kaleido.write_fig_from_object_sync(batch)
+        return {
+            name: (folder / f"{index}.svg").read_bytes()
+            for index, name in enumerate(figures)
+        }
 
 
 def _table_rows(points: pl.DataFrame) -> list[dict[str, Any]]:
