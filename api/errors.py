@@ -41,6 +41,8 @@ CODES = [
     "invalid_role",
     "unknown_column",
     "unknown_model",
+    "invalid_driver",
+    "invalid_series_id",
     "model_unavailable",
     "no_time_column",
     "series_too_short",

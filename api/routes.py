@@ -183,6 +183,8 @@ def start_forecast(dataset_id: str) -> ResponseReturnValue:
         wanted.transform,
         wanted.version,
         wanted.per_series,
+        wanted.series_id,
+        wanted.drivers,
     )
     job = jobs.submit(_user_id(), "forecast", params)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
@@ -257,6 +259,7 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                 for row in board
             ],
             mlflow_run_id=info.metrics.get("mlflow_run_id"),
+            notes=list(info.metrics.get("notes") or []),
         )
     )
 

@@ -220,6 +220,16 @@ class ForecastRequest(BaseModel):
     folds: int | None = Field(None, ge=1, le=10)
     metric: Literal["mase", "smape", "mape", "mae", "rmse", "msis"] = "mase"
     per_series: bool = Field(False, description="Each series gets its own best model.")
+    series_id: list[str] | None = Field(
+        None,
+        description="Columns that identify each series (default: the dataset's).",
+    )
+    drivers: list[str] | None = Field(
+        None,
+        description="Numeric columns used as covariates by the models that take "
+        "them; values in the rows after the last target value are known future "
+        "values, otherwise only a driver's past is used.",
+    )
 
 
 class JobAccepted(BaseModel):
@@ -311,6 +321,9 @@ class ForecastOut(BaseModel):
     points: list[ForecastPoint]
     leaderboard: list[LeaderboardRow] = []
     mlflow_run_id: str | None = None
+    notes: list[str] = Field(
+        [], description="What the user should know: filled gaps, drivers, warnings."
+    )
 
 
 class Health(BaseModel):

@@ -17,11 +17,14 @@ import numpy as np
 
 from services.errors import JobCancelledError
 from services.metrics import interval_metrics, point_metrics
+from services.models import CATALOG
 from services.models.base import QUANTILES, Context, ModelSpec
 
 log = logging.getLogger(__name__)
 MAX_FOLDS = 5
 Step = Callable[[str], None]
+# A model of the catalog and its parameters (None: the defaults).
+Candidate = tuple[str, dict[str, Any] | None]
 
 
 def fold_count(
@@ -77,90 +80,280 @@ class ModelBacktest:
     members: list[str] = field(default_factory=list)
 
 
-def fit_predict(
-    model: Any,
-    train: Any,
-    horizon: int,
-    transform: str | None,
-    native: bool,
-    sampled: bool = False,
-) -> tuple[np.ndarray, float, float]:
-    """Fit, forecast ``horizon`` steps; return (horizon × 5 quantiles), timings.
+@dataclass
+class SeriesData:
+    """One series to forecast: its history and the user's drivers, as Darts series.
 
-    A log or Box-Cox transform is applied before fitting and undone after; both are
-    monotonic, so the forecast quantiles stay quantiles in the data's units.
+    ``past`` drivers are known up to the end of the history; ``future`` ones also for
+    the forecast horizon (the rows after the last target value).
+    """
+
+    ts: Any
+    past: Any | None = None
+    future: Any | None = None
+
+    def until(self, cut: int, horizon: int) -> SeriesData:
+        """What a fold ending at ``cut`` may see (and the fold's future drivers)."""
+        start = self.ts.start_time()
+        end = self.ts.time_index[cut - 1]
+        return SeriesData(
+            self.ts[:cut],
+            None if self.past is None else self.past.slice(start, end),
+            None
+            if self.future is None
+            else self.future[: self.future.get_index_at_point(end) + 1 + horizon],
+        )
+
+
+class OverBudgetError(Exception):
+    """A model used up its time budget."""
+
+
+# spend(model key, seconds just used) → whether the model is over its time budget.
+Spend = Callable[[str, float], bool]
+
+
+def _never(_key: str, _seconds: float) -> bool:
+    return False
+
+
+def context_for(
+    spec: ModelSpec,
+    season: int,
+    data: list[SeriesData],
+    horizon: int,
+    say: Callable[[str], None] | None = None,
+) -> Context:
+    """What a model fitted on ``data`` is built for."""
+    length = min(len(d.ts) for d in data)
+    takes = spec.covariates
+    return Context(
+        season if length >= 2 * season else 1,
+        length=length,
+        past_covariates=takes and data[0].past is not None,
+        future_covariates=takes and data[0].future is not None,
+        series_count=len(data),
+        horizon=horizon,
+        say=say,
+    )
+
+
+def fit_predict(
+    spec: ModelSpec,
+    params: dict[str, Any] | None,
+    data: list[SeriesData],
+    horizon: int,
+    season: int,
+    transform: str | None,
+    say: Callable[[str], None] | None = None,
+) -> tuple[list[np.ndarray], float, float]:
+    """Fit one model on the series, forecast ``horizon`` steps of each.
+
+    Returns one (horizon × 5 quantiles) array per series and the fit and predict
+    seconds. Local models get one series; global ones all of them at once. A log or
+    Box-Cox transform is applied before fitting and undone after; both are monotonic,
+    so the forecast quantiles stay quantiles in the data's units.
     """
     from scipy.special import inv_boxcox
     from scipy.stats import boxcox
 
-    values = train.values()
-    lmbda: float | None = None
-    if transform in ("log", "box-cox") and (values > 0).all():
-        lmbda = 0.0 if transform == "log" else float(boxcox(values.ravel())[1])
-        fixed = lmbda
-        train = train.map(lambda x: np.log(x) if fixed == 0 else boxcox(x, fixed))
+    context = context_for(spec, season, data, horizon, say)
+    model = spec.model(params, context)
+    trains, lambdas = [], []
+    for d in data:
+        values = d.ts.values()
+        lmbda: float | None = None
+        if transform in ("log", "box-cox") and (values > 0).all():
+            lmbda = 0.0 if transform == "log" else float(boxcox(values.ravel())[1])
+        trains.append(d.ts if lmbda is None else d.ts.map(_boxcox(lmbda)))
+        lambdas.append(lmbda)
+    covariates: dict[str, Any] = {}
+    if context.past_covariates:
+        covariates["past_covariates"] = [d.past for d in data]
+    if context.future_covariates:
+        covariates["future_covariates"] = [d.future for d in data]
+    if not spec.multi_series:  # local models take one series, not a list
+        covariates = {k: v[0] for k, v in covariates.items()}
     started = time.perf_counter()
-    model.fit(train)
+    model.fit(trains if spec.multi_series else trains[0], **covariates)
     fitted = time.perf_counter()
-    if sampled:  # quantiles of 200 sample paths
-        samples = model.predict(horizon, num_samples=200).all_values()[:, 0, :]
-        values = np.quantile(samples, QUANTILES, axis=1).T
-    elif native:
-        values = model.predict(horizon, predict_likelihood_parameters=True).values()
-    else:
-        values = model.predict(horizon).values()
-    if not native:
-        values = np.repeat(values[:, :1], len(QUANTILES), axis=1)
-    if lmbda is not None:
-        values = inv_boxcox(values, lmbda)
-    return values, fitted - started, time.perf_counter() - fitted
+    ask: dict[str, Any] = dict(covariates)
+    if spec.multi_series:
+        ask["series"] = trains
+    if spec.sampled:
+        ask["num_samples"] = 200
+    elif spec.native_intervals:
+        ask["predict_likelihood_parameters"] = True
+    predicted = model.predict(horizon, **ask)
+    outputs = []
+    for forecast, lmbda in zip(
+        predicted if isinstance(predicted, list) else [predicted], lambdas, strict=True
+    ):
+        if spec.sampled:  # quantiles of 200 sample paths
+            values = np.quantile(forecast.all_values()[:, 0, :], QUANTILES, axis=1).T
+        else:
+            values = forecast.values()
+        if not spec.native_intervals:
+            values = np.repeat(values[:, :1], len(QUANTILES), axis=1)
+        outputs.append(values if lmbda is None else inv_boxcox(values, lmbda))
+    return outputs, fitted - started, time.perf_counter() - fitted
 
 
-def run_model(
-    spec: ModelSpec,
-    params: dict[str, Any] | None,
-    series: dict[str | None, Any],
+def _boxcox(lmbda: float) -> Callable[[np.ndarray], np.ndarray]:
+    from scipy.stats import boxcox
+
+    return lambda x: np.log(x) if lmbda == 0 else boxcox(x, lmbda)
+
+
+def _failure(spec: ModelSpec, exc: Exception, label: str | None = None) -> str:
+    if isinstance(exc, OverBudgetError):
+        return str(exc)
+    log.warning("%s failed on %s: %s", spec.key, label, exc)
+    where = f" (series {label})" if label else ""
+    return f"{type(exc).__name__}{where}: {exc}"[:300]
+
+
+def _over_budget(spec: ModelSpec) -> OverBudgetError:
+    return OverBudgetError(
+        f"Stopped: {spec.name} went over its time budget of "
+        f"{budget_seconds():g} seconds."
+    )
+
+
+def budget_seconds() -> float:
+    """Seconds one model may spend in a comparison (the MODEL_TIME_BUDGET_S setting)."""
+    import config
+
+    return float(config.settings.get("MODEL_TIME_BUDGET_S", 900))
+
+
+@dataclass
+class Outcome:
+    """One local model on one series: the fold forecasts, timings, or the error."""
+
+    tested: SeriesBacktest | None
+    fit_seconds: float = 0.0
+    predict_seconds: float = 0.0
+    error: str | None = None
+
+
+def backtest_series(
+    label: str | None,
+    data: SeriesData,
+    candidates: list[Candidate],
     horizon: int,
     folds: int,
     season: int,
     transform: str | None,
     step: Step,
-) -> ModelBacktest:
-    """Backtest one model on every series; a failure becomes the row's error."""
-    result = ModelBacktest(
-        spec.key, spec.name, spec.complexity, conformal=not spec.native_intervals
-    )
-    try:
-        for label, ts in series.items():
-            tested = SeriesBacktest()
-            values = ts.values()[:, 0]
-            for number, cut in enumerate(cutoffs(len(ts), horizon, folds), start=1):
+    spend: Spend = _never,
+) -> dict[str, Outcome]:
+    """Backtest local models on one series, model after model, fold after fold."""
+    outcomes = {}
+    values = data.ts.values()[:, 0]
+    for key, params in candidates:
+        spec = CATALOG[key]
+        outcome = Outcome(SeriesBacktest())
+        try:
+            for number, cut in enumerate(cutoffs(len(data.ts), horizon, folds), 1):
+                if spend(key, 0.0):
+                    raise _over_budget(spec)
                 step(
                     f"{spec.name}, fold {number} of {folds}"
                     + (f" ({label})" if label else "")
                 )
-                train = ts[:cut]
-                m = season if cut >= 2 * season else 1
-                forecast, fit_s, predict_s = fit_predict(
-                    spec.model(params, Context(m, length=cut)),
-                    train,
-                    horizon,
-                    transform,
-                    spec.native_intervals,
-                    spec.sampled,
+                [forecast], fit_s, predict_s = fit_predict(
+                    spec, params, [data.until(cut, horizon)], horizon, season, transform
                 )
-                result.fit_seconds += fit_s
-                result.predict_seconds += predict_s
-                tested.actuals.append(values[cut : cut + horizon])
-                tested.forecasts.append(forecast)
-                tested.histories.append(values[:cut])
-            result.per_series[label] = tested
+                outcome.fit_seconds += fit_s
+                outcome.predict_seconds += predict_s
+                spend(key, fit_s + predict_s)
+                assert outcome.tested is not None
+                outcome.tested.actuals.append(values[cut : cut + horizon])
+                outcome.tested.forecasts.append(forecast)
+                outcome.tested.histories.append(values[:cut])
+        except JobCancelledError:
+            raise  # the owner asked to stop: not this model's failure
+        except Exception as exc:  # one failing model never fails the comparison
+            outcome = Outcome(None, outcome.fit_seconds, outcome.predict_seconds)
+            outcome.error = _failure(spec, exc, label)
+        outcomes[key] = outcome
+    return outcomes
+
+
+def backtest_global(
+    key: str,
+    params: dict[str, Any] | None,
+    series: dict[str | None, SeriesData],
+    horizon: int,
+    folds: int,
+    season: int,
+    transform: str | None,
+    step: Step,
+    say: Callable[[str], None] | None = None,
+) -> ModelBacktest:
+    """Backtest a global model: per fold, one fit on every series' history."""
+    spec = CATALOG[key]
+    result = ModelBacktest(
+        key, spec.name, spec.complexity, conformal=not spec.native_intervals
+    )
+    tested = {label: SeriesBacktest() for label in series}
+    try:
+        for number in range(1, folds + 1):
+            if result.fit_seconds + result.predict_seconds > budget_seconds():
+                raise _over_budget(spec)
+            step(f"{spec.name}, fold {number} of {folds} (all series at once)")
+            cuts = {
+                label: cutoffs(len(d.ts), horizon, folds)[number - 1]
+                for label, d in series.items()
+            }
+            forecasts, fit_s, predict_s = fit_predict(
+                spec,
+                params,
+                [d.until(cuts[label], horizon) for label, d in series.items()],
+                horizon,
+                season,
+                transform,
+                say,
+            )
+            result.fit_seconds += fit_s
+            result.predict_seconds += predict_s
+            for (label, d), forecast in zip(series.items(), forecasts, strict=True):
+                values, cut = d.ts.values()[:, 0], cuts[label]
+                tested[label].actuals.append(values[cut : cut + horizon])
+                tested[label].forecasts.append(forecast)
+                tested[label].histories.append(values[:cut])
+        result.per_series = tested
     except JobCancelledError:
-        raise  # the owner asked to stop: not this model's failure
-    except Exception as exc:  # one failing model never fails the comparison
-        log.warning("%s failed: %s", spec.key, exc)
-        result.error = f"{type(exc).__name__}: {exc}"[:300]
+        raise
+    except Exception as exc:
+        result.error = _failure(spec, exc)
     return result
+
+
+def gather(
+    candidates: list[Candidate],
+    outcomes: dict[str | None, dict[str, Outcome]],
+) -> list[ModelBacktest]:
+    """Per-series outcomes of local models → one backtest per model."""
+    results = []
+    for key, _params in candidates:
+        spec = CATALOG[key]
+        result = ModelBacktest(
+            key, spec.name, spec.complexity, conformal=not spec.native_intervals
+        )
+        for label, by_model in outcomes.items():
+            outcome = by_model[key]
+            result.fit_seconds += outcome.fit_seconds
+            result.predict_seconds += outcome.predict_seconds
+            if outcome.error and not result.error:
+                result.error = outcome.error
+            if outcome.tested is not None:
+                result.per_series[label] = outcome.tested
+        if result.error:
+            result.per_series = {}
+        results.append(result)
+    return results
 
 
 def conformal_widths(backtest: ModelBacktest) -> tuple[float, float]:

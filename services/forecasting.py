@@ -15,10 +15,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from services import backtest
+from services import backtest, parallel
 from services.errors import InvalidInputError, SeriesTooShortError
 from services.models import AUTOMATIC, CATALOG, COMBINED, ENSEMBLES
-from services.models.base import Context
 from services.profiling import SEASON_LENGTH, Frequency, pandas_frequency
 
 log = logging.getLogger(__name__)
@@ -68,9 +67,15 @@ def _series_label(key: tuple[Any, ...]) -> str:
 
 
 def split_series(
-    frame: pl.DataFrame, time_column: str, target: str, series_columns: list[str]
+    frame: pl.DataFrame,
+    time_column: str,
+    target: str,
+    series_columns: list[str],
+    keep: list[str] | None = None,
 ) -> dict[str | None, pl.DataFrame]:
-    """One frame (time, target) per series, sorted, without trailing empty targets.
+    """One frame per series: time, the target as value, and the ``keep`` columns.
+
+    Rows are sorted by time; rows after the last target value are left out.
 
     Raises
     ------
@@ -98,6 +103,7 @@ def split_series(
             part.select(
                 pl.col(time_column).alias("time"),
                 pl.col(target).cast(pl.Float64).alias("value"),
+                *(pl.col(name).cast(pl.Float64) for name in keep or []),
             )
             .drop_nulls("time")
             .sort("time")
@@ -119,7 +125,9 @@ def split_series(
     return groups
 
 
-def _to_darts(data: pl.DataFrame, frequency: Frequency) -> Any:
+def _to_darts(
+    data: pl.DataFrame, frequency: Frequency, columns: list[str] | None = None
+) -> Any:
     from darts import TimeSeries
     from darts.utils.missing_values import fill_missing_values
 
@@ -132,13 +140,92 @@ def _to_darts(data: pl.DataFrame, frequency: Frequency) -> Any:
     series = TimeSeries.from_dataframe(
         data.to_pandas(),
         time_col="time",
-        value_cols="value",
+        value_cols=columns or "value",
         freq=freq,
         fill_missing_dates=True,
     )
     if np.isnan(series.values()).any():
         series = fill_missing_values(series)
     return series
+
+
+def _with_drivers(
+    series: dict[str | None, Any],
+    frame: pl.DataFrame,
+    time_column: str,
+    target: str,
+    series_columns: list[str],
+    drivers: list[str],
+    frequency: Frequency,
+    horizon: int,
+    candidates: list[tuple[str, Any]],
+    notes: list[str],
+) -> dict[str | None, backtest.SeriesData]:
+    """Each series with its drivers, known-future ones or past-only ones.
+
+    A driver is known in the future where the rows after the last target value give
+    it for the whole horizon, in every series.
+
+    Raises
+    ------
+    InvalidInputError
+        When a driver is not a numeric column of the data, or is the target.
+
+    """
+    if not drivers:
+        return {label: backtest.SeriesData(ts) for label, ts in series.items()}
+    for name in drivers:
+        dtype = frame.schema.get(name)
+        if dtype is None or not (dtype.is_numeric() or dtype == pl.Boolean):
+            raise InvalidInputError(f"The driver “{name}” is not a numeric column.")
+        if name in (target, time_column, *series_columns):
+            raise InvalidInputError(f"“{name}” cannot be a driver of itself.")
+    tables = split_series(
+        frame.with_columns(pl.lit(1.0).alias("__all__")),
+        time_column,
+        "__all__",
+        series_columns,
+        keep=drivers,
+    )
+    future_known = [
+        name
+        for name in drivers
+        if all(
+            t.filter(pl.col("time") > series[label].end_time())[name].drop_nulls().len()
+            >= horizon
+            for label, t in tables.items()
+        )
+    ]
+    past_only = [name for name in drivers if name not in future_known]
+    data = {}
+    for label, ts in series.items():
+        covariates = _to_darts(tables[label], frequency, drivers)
+        future = past = None
+        if future_known:
+            end = ts.end_time() + horizon * ts.freq
+            future = covariates[future_known].slice(ts.start_time(), end)
+        if past_only:
+            past = covariates[past_only].slice(ts.start_time(), ts.end_time())
+        data[label] = backtest.SeriesData(ts, past, future)
+    users = [CATALOG[k].name for k, _ in candidates if CATALOG[k].covariates]
+    if future_known:
+        notes.append(
+            "Known future values of "
+            + ", ".join(f"“{n}”" for n in future_known)
+            + " (the rows after the last value to forecast) are used for the forecast."
+        )
+    if past_only:
+        notes.append(
+            ", ".join(f"“{n}”" for n in past_only)
+            + " has no values for the coming periods, so only its past is used."
+        )
+    notes.append(
+        "Drivers are used by " + ", ".join(users) + "; the other models ignore them."
+        if users
+        else "None of the compared models uses drivers (LightGBM and linear "
+        "regression do)."
+    )
+    return data
 
 
 def check_models(models: list[dict[str, Any]] | None) -> None:
@@ -193,6 +280,7 @@ def forecast(
     folds: int | None = None,
     metric: str = "mase",
     per_series: bool = False,
+    drivers: list[str] | None = None,
 ) -> ForecastResult:
     """Compare models on expanding-window backtests, refit the best, forecast.
 
@@ -208,6 +296,10 @@ def forecast(
     per_series
         With several series, each gets the model that did best on it (instead of the
         model that did best over all).
+    drivers
+        Numeric columns the models that take covariates learn from. A driver with
+        values in the rows after the last target value (for the whole horizon) is a
+        known-future covariate; otherwise only its past is used.
     on_progress
         Called with (fraction done, message); it may raise to stop the work.
 
@@ -254,20 +346,44 @@ def forecast(
         for k, p in candidates
         if not automatic or CATALOG[k].min_history <= shortest - horizon
     ]
-    total = len(candidates) * n_folds * len(series) + len(series) + 1
+    data = _with_drivers(
+        series,
+        frame,
+        time_column,
+        target,
+        series_columns or [],
+        drivers or [],
+        frequency,
+        horizon,
+        candidates,
+        notes,
+    )
+    is_global = {k: CATALOG[k].multi_series and len(series) > 1 for k, _ in candidates}
+    local = [(k, p) for k, p in candidates if not is_global[k]]
+    total = (len(local) * len(series) + len(candidates) - len(local)) * n_folds
+    total += len(series) + 1
     done = [0]
 
     def step(message: str) -> None:
-        report(done[0] / total, message)
+        report(min(done[0] / total, 0.99), message)
         done[0] += 1
 
-    results = []
+    def say(message: str) -> None:
+        report(min(done[0] / total, 0.99), message)
+
+    results = backtest.gather(
+        local,
+        parallel.backtest_all(local, data, horizon, n_folds, season, transform, step),
+    )
     for key, params in candidates:
-        tested = backtest.run_model(
-            CATALOG[key], params, series, horizon, n_folds, season, transform, step
-        )
+        if is_global[key]:
+            results.append(
+                backtest.backtest_global(
+                    key, params, data, horizon, n_folds, season, transform, step, say
+                )
+            )
+    for tested in results:
         backtest.score(tested, season)
-        results.append(tested)
     ok = sorted((r for r in results if not r.error), key=lambda r: _rank(r, metric))
     combined = None
     if automatic and len(ok) >= 3:
@@ -305,7 +421,7 @@ def forecast(
         if len({c.key for c in choice.values()}) > 1:
             best = backtest.ModelBacktest("per_series", "Best model per series", 0)
     points = _final(
-        choice, ok, dict(candidates), series, groups, horizon, season, transform, step
+        choice, dict(candidates), data, groups, horizon, season, transform, step
     )
     if transform in ("log", "box-cox"):
         notes.append(
@@ -401,9 +517,8 @@ def _best_for(
 
 def _final(
     choice: dict[str | None, backtest.ModelBacktest],
-    ranked: list[backtest.ModelBacktest],
     params_of: dict[str, Any],
-    series: dict[str | None, Any],
+    data: dict[str | None, backtest.SeriesData],
     groups: dict[str | None, pl.DataFrame],
     horizon: int,
     season: int,
@@ -411,36 +526,43 @@ def _final(
     step: Callable[[str], None],
 ) -> pl.DataFrame:
     """Refit each series' chosen model (or ensemble members) on all history."""
-    frames = []
-    for label, ts in series.items():
-        best = choice[label]
-        members = (
-            [r for r in ranked if r.key in best.members] if best.members else [best]
+    wanted = {label: best.members or [best.key] for label, best in choice.items()}
+    is_global = {
+        key: CATALOG[key].multi_series and len(data) > 1
+        for keys in wanted.values()
+        for key in keys
+    }
+    outputs: dict[tuple[str | None, str], np.ndarray] = {}
+    for key in sorted(k for k, g in is_global.items() if g):
+        step(f"Forecasting with {CATALOG[key].name} (all series at once)")
+        every, _fit, _predict = backtest.fit_predict(
+            CATALOG[key],
+            params_of.get(key),
+            list(data.values()),
+            horizon,
+            season,
+            transform,
         )
-        widths = backtest.conformal_widths(best) if best.conformal else None
-        step(f"Forecasting with {best.name}" + (f" ({label})" if label else ""))
-        m = season if len(ts) >= 2 * season else 1
-        outputs = []
-        for member in members:
-            spec = CATALOG[member.key]
-            values, _fit, _predict = backtest.fit_predict(
-                spec.model(params_of.get(member.key), Context(m, length=len(ts))),
-                ts,
-                horizon,
-                transform,
-                spec.native_intervals,
-                spec.sampled,
-            )
-            outputs.append(values)
+        outputs.update({(label, key): v for label, v in zip(data, every, strict=True)})
+    local = {
+        label: [(k, params_of.get(k)) for k in keys if not is_global[k]]
+        for label, keys in wanted.items()
+    }
+    outputs.update(parallel.forecast_all(local, data, horizon, season, transform, step))
+    frames = []
+    for label, best in choice.items():
+        forecasts = [outputs[(label, key)] for key in wanted[label]]
         if best.members:
             values = np.repeat(
-                np.median([o[:, 2] for o in outputs], axis=0)[:, None], 5, axis=1
+                np.median([o[:, 2] for o in forecasts], axis=0)[:, None], 5, axis=1
             )
         else:
-            values = outputs[0]
-        if widths is not None:
-            values = backtest.widen(values, widths)
-        frames.append(_points(values, ts, label, groups[label]["time"].dtype, horizon))
+            values = forecasts[0]
+        if best.conformal:
+            values = backtest.widen(values, backtest.conformal_widths(best))
+        frames.append(
+            _points(values, data[label].ts, label, groups[label]["time"].dtype, horizon)
+        )
     return pl.concat(frames)
 
 

@@ -49,6 +49,8 @@ def forecast_params(
     transform: str | None = None,
     version_id: str | None = None,
     per_series: bool = False,
+    series_id: list[str] | None = None,
+    drivers: list[str] | None = None,
 ) -> dict[str, Any]:
     """Check a forecast request against the dataset and return the job's parameters.
 
@@ -86,13 +88,35 @@ def forecast_params(
     if version_id is not None:
         datasets.version_file(user_id, dataset_id, version_id)  # it must be theirs
     check_models(models)
+    names = {c.name: c for c in profile.columns}
+    for name in series_id or []:
+        if name not in names or name in (target, profile.time_column):
+            raise InvalidInputError(
+                f"“{name}” cannot identify the series: choose columns of the data "
+                "other than the time and the target.",
+                code="invalid_series_id",
+            )
+    for name in drivers or []:
+        if name not in names or names[name].role not in ("numeric", "boolean"):
+            raise InvalidInputError(
+                f"“{name}” cannot be a driver: choose numeric columns.",
+                code="invalid_driver",
+            )
+        if name in (target, *(series_id or profile.series_id_columns)):
+            raise InvalidInputError(
+                f"“{name}” is the target or a series column, not a driver.",
+                code="invalid_driver",
+            )
     return {
         "dataset_id": dataset_id,
         "version_id": version_id or info.version_id,
         "target": target,
         "horizon": horizon,
         "time_column": profile.time_column,
-        "series_id_columns": profile.series_id_columns,
+        "series_id_columns": profile.series_id_columns
+        if series_id is None
+        else series_id,
+        "drivers": list(drivers or []),
         "frequency": profile.frequency.model_dump() if profile.frequency else None,
         "transform": transform
         if transform is not None
@@ -127,6 +151,7 @@ def run_forecast_job(context: JobContext) -> str:
         folds=params.get("folds"),
         metric=params.get("metric", "mase"),
         per_series=bool(params.get("per_series")),
+        drivers=params.get("drivers"),
     )
     forecast_id = db.new_id()
     points_path = storage.forecast_path(user_id, forecast_id)
@@ -149,6 +174,7 @@ def run_forecast_job(context: JobContext) -> str:
             "metric": params.get("metric", "mase"),
             "transform": params.get("transform"),
             "models": params.get("models") or "auto",
+            "drivers": params.get("drivers") or "none",
         },
         result.leaderboard,
         result.model,

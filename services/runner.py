@@ -8,6 +8,7 @@ themselves, and marks jobs whose worker died as ``interrupted``.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import multiprocessing
@@ -172,6 +173,7 @@ class JobRunner:
         """Recover interrupted jobs, then run queued ones in a background thread."""
         recover_interrupted(self.host, self.heartbeat_timeout_s)
         self._stop.clear()
+        atexit.register(self.stop)
         self._thread = threading.Thread(
             target=self._loop, name="job-runner", daemon=True
         )
@@ -239,7 +241,9 @@ class JobRunner:
                 target=_work,
                 args=(job.id, handler),
                 name=f"job-{job.id[:8]}",
-                daemon=True,
+                # Not a daemon: a forecast spreads its series over worker processes
+                # of its own (services.parallel); stop() ends jobs at shutdown.
+                daemon=False,
             )
             proc.start()
             jobs.set_worker(job.id, proc.pid or 0)

@@ -45,7 +45,10 @@ def _covariate_lags(params: LagParams, context: Context) -> dict[str, Any]:
     """Past drivers enter through their recent values; known-future ones as they are."""
     lags: dict[str, Any] = {"lags_future_covariates": [0]}  # calendar, future drivers
     if context.past_covariates:
+        # Past drivers are unknown beyond the history, so the model forecasts every
+        # step of the horizon directly instead of feeding its own forecasts back.
         lags["lags_past_covariates"] = min(_lags(params, context.season), 12)
+        lags["output_chunk_length"] = context.horizon
     return lags
 
 

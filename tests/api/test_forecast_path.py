@@ -215,3 +215,34 @@ def test_chosen_models_folds_metric_and_the_catalog(api: ApiClient) -> None:
     catalog = api.get("/api/v1/models").get_json()
     assert {"auto_ets", "lightgbm", "seasonal_naive"} <= {m["key"] for m in catalog}
     assert all(m["params_schema"]["type"] == "object" for m in catalog)
+
+
+def test_drivers_and_many_series_through_a_job(api: ApiClient, tmp_path: Path) -> None:
+    from tests.services.test_forecasting import _promotions
+
+    path = tmp_path / "promotions.csv"
+    _promotions(months=48, future=3, series=4).write_csv(path)
+    dataset = api.upload(path).get_json()
+    assert dataset["series_id_columns"] == ["store"]
+    url = f"/api/v1/datasets/{dataset['id']}/forecasts"
+    bad = api.post(url, json={"target": "sales", "horizon": 3, "drivers": ["store"]})
+    assert (
+        bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_driver"
+    )
+    accepted = api.post(
+        url,
+        json={
+            "target": "sales",
+            "horizon": 3,
+            "drivers": ["promo"],
+            "folds": 1,
+            "models": [{"key": "linear_regression"}, {"key": "naive"}],
+        },
+    )
+    assert accepted.status_code == 202, accepted.get_json()
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    assert job["status"] == "succeeded", job
+    forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
+    assert forecast["model"] == "linear_regression"  # the promotions explain sales
+    assert len(forecast["points"]) == 12
+    assert any("Known future values" in note for note in forecast["notes"])

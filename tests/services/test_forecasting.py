@@ -8,7 +8,7 @@ import pytest
 from services.errors import InvalidInputError, SeriesTooShortError
 from services.forecasting import POINT_COLUMNS, forecast
 from services.ingest import read_table
-from services.profiling import profile_table
+from services.profiling import Frequency, profile_table
 from tests.conftest import SAMPLES, TEST_DATA
 
 
@@ -162,3 +162,161 @@ def test_a_cancel_during_the_backtests_stops_the_run() -> None:
             on_progress=cancel_on_third,
         )
     assert len(calls) == 3  # nothing ran after the cancel
+
+
+def _promotions(months: int = 72, future: int = 6, series: int = 1) -> pl.DataFrame:
+    """Monthly sales that jump by 50 in promotion months; promotions are planned
+    ``future`` months ahead (rows with a promotion flag and no sales)."""
+    import datetime as dt
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for k in range(series):
+        promo = (rng.random(months + future) < 0.3).astype(float)
+        level = 100 + 20 * k + 0.5 * np.arange(months + future)
+        sales = level + 50 * promo + rng.normal(0, 2, months + future)
+        for i in range(months + future):
+            rows.append(
+                {
+                    "month": dt.date(2015 + i // 12, i % 12 + 1, 1),
+                    "store": f"S{k}",
+                    "promo": promo[i],
+                    "sales": float(sales[i]) if i < months else None,
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def test_a_driver_with_future_values_moves_the_forecast() -> None:
+    frame = _promotions()
+    planned = frame.filter(pl.col("sales").is_null())["promo"]
+    result = forecast(
+        frame.drop("store"),
+        "month",
+        "sales",
+        6,
+        Frequency(unit="month", step=1),
+        models=[{"key": "linear_regression"}],
+        folds=2,
+        drivers=["promo"],
+    )
+    assert any("Known future values of “promo”" in n for n in result.notes)
+    points = result.points.with_columns(promo=planned)
+    up = points.filter(pl.col("promo") == 1)["forecast"].mean()
+    down = points.filter(pl.col("promo") == 0)["forecast"].mean()
+    assert planned.sum() > 0 and (planned == 0).sum() > 0
+    assert up - down > 35  # the planned promotions lift the forecast by about 50
+    assert result.leaderboard[0]["mase"] < 0.5
+
+
+def test_a_driver_without_future_values_is_used_for_its_past_only() -> None:
+    frame = _promotions(future=0)
+    result = forecast(
+        frame.drop("store"),
+        "month",
+        "sales",
+        6,
+        Frequency(unit="month", step=1),
+        models=[{"key": "linear_regression"}, {"key": "naive"}],
+        folds=2,
+        drivers=["promo"],
+    )
+    assert any("only its past is used" in n for n in result.notes)
+    assert all(row["error"] is None for row in result.leaderboard)
+    assert result.points.height == 6
+
+
+def test_an_unknown_driver_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="driver"):
+        forecast(
+            _promotions().drop("store"),
+            "month",
+            "sales",
+            6,
+            Frequency(unit="month", step=1),
+            models=[{"key": "naive"}],
+            drivers=["weather"],
+        )
+
+
+def test_many_series_in_parallel_give_the_same_forecast_as_one_by_one() -> None:
+    import config
+
+    frame = _promotions(future=0, series=4)
+    kwargs = {
+        "models": [{"key": "naive"}, {"key": "auto_theta"}],
+        "folds": 2,
+    }
+    monthly = Frequency(unit="month", step=1)
+    config.settings.set("FORECAST_PROCESSES", 1)
+    try:
+        alone = forecast(frame, "month", "sales", 6, monthly, ["store"], **kwargs)
+        config.settings.set("FORECAST_PROCESSES", 2)
+        seen: list[str] = []
+        together = forecast(
+            frame,
+            "month",
+            "sales",
+            6,
+            monthly,
+            ["store"],
+            on_progress=lambda _f, m: seen.append(m),
+            **kwargs,
+        )
+    finally:
+        config.settings.set("FORECAST_PROCESSES", 0)
+    assert together.points.equals(alone.points)
+    assert together.leaderboard == [
+        {
+            **row,
+            "fit_seconds": together.leaderboard[i]["fit_seconds"],
+            "predict_seconds": together.leaderboard[i]["predict_seconds"],
+        }
+        for i, row in enumerate(alone.leaderboard)
+    ]
+    assert "AutoTheta, fold 2 of 2 (S3)" in seen  # progress came back from workers
+
+
+def test_a_global_model_learns_across_series() -> None:
+    frame = _promotions(future=6, series=3)
+    seen: list[str] = []
+    result = forecast(
+        frame,
+        "month",
+        "sales",
+        6,
+        Frequency(unit="month", step=1),
+        ["store"],
+        models=[{"key": "lightgbm", "params": {"n_estimators": 30}}],
+        folds=1,
+        drivers=["promo"],
+        on_progress=lambda _f, m: seen.append(m),
+    )
+    assert result.leaderboard[0]["error"] is None
+    assert "LightGBM on lags, fold 1 of 1 (all series at once)" in seen
+    assert sorted(result.points["series"].unique()) == ["S0", "S1", "S2"]
+
+
+def test_a_model_over_its_time_budget_becomes_a_row_and_the_rest_finishes() -> None:
+    from services import backtest
+    from services.forecasting import _to_darts, split_series
+
+    frame = _promotions(future=0).drop("store")
+    [table] = split_series(frame, "month", "sales", []).values()
+    data = backtest.SeriesData(_to_darts(table, Frequency(unit="month", step=1)))
+    outcomes = backtest.backtest_series(
+        None,
+        data,
+        [("naive", None), ("auto_ets", None)],
+        6,
+        3,
+        12,
+        None,
+        lambda _m: None,
+        spend=lambda key, _s: key == "auto_ets",
+    )
+    assert outcomes["naive"].error is None
+    assert len(outcomes["naive"].tested.forecasts) == 3  # type: ignore[union-attr]
+    assert "time budget" in (outcomes["auto_ets"].error or "")
