@@ -77,7 +77,8 @@ def build_app() -> dash.Dash:
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
-        preload=("services.forecasts",),
+        # Imported once in the fork server, so no job waits for the model libraries.
+        preload=("services.forecasts", "darts.models"),
     )
     atexit.register(runner.stop)
 

@@ -91,6 +91,8 @@ def _run(
     if workers < 2 or len(tasks) < MIN_PARALLEL_SERIES:
         return [work(*task, step, spend) for task in tasks]
     context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has imported the model libraries once.
+    context.set_forkserver_preload(["services.parallel", "darts.models"])
     messages = context.Queue()
     over = context.RawArray("b", len(keys))
     pool = context.Pool(workers, _start_worker, (messages, over, keys))

@@ -8,7 +8,6 @@ themselves, and marks jobs whose worker died as ``interrupted``.
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import logging
 import multiprocessing
@@ -173,7 +172,6 @@ class JobRunner:
         """Recover interrupted jobs, then run queued ones in a background thread."""
         recover_interrupted(self.host, self.heartbeat_timeout_s)
         self._stop.clear()
-        atexit.register(self.stop)
         self._thread = threading.Thread(
             target=self._loop, name="job-runner", daemon=True
         )
@@ -242,7 +240,8 @@ class JobRunner:
                 args=(job.id, handler),
                 name=f"job-{job.id[:8]}",
                 # Not a daemon: a forecast spreads its series over worker processes
-                # of its own (services.parallel); stop() ends jobs at shutdown.
+                # of its own (services.parallel); stop() ends jobs at shutdown
+                # (app.py registers it to run at exit).
                 daemon=False,
             )
             proc.start()
