@@ -15,6 +15,7 @@ any level and forecasts long horizons.
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 from typing import Any, cast
 
@@ -187,14 +188,16 @@ class Chronos2Forecaster:
             self.future if future_covariates is None else _listed(future_covariates)[0]
         )
         context = min(self.params.context_length, self.pipeline.model_context_length)
-        quantiles, _mean = self.pipeline.predict_quantiles(
-            self._inputs(targets, past, future, n),
-            prediction_length=n,
-            quantile_levels=QUANTILES,
-            batch_size=self.params.batch_size,
-            context_length=context,
-            cross_learning=self.params.cross_learning,
-        )
+        with warnings.catch_warnings():  # past its horizon it rolls forward: fine
+            warnings.filterwarnings("ignore", message="We recommend keeping")
+            quantiles, _mean = self.pipeline.predict_quantiles(
+                self._inputs(targets, past, future, n),
+                prediction_length=n,
+                quantile_levels=QUANTILES,
+                batch_size=self.params.batch_size,
+                context_length=context,
+                cross_learning=self.params.cross_learning,
+            )
         outputs = []
         for ts, q in zip(targets, quantiles, strict=True):
             # a quantile never lies below a lower one (a small model can cross them)
