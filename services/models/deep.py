@@ -101,16 +101,23 @@ class TideParams(DeepParams):
 
 
 def _chunks(params: DeepParams, context: Context) -> tuple[int, int]:
-    """Input and output lengths that fit the history (output: the whole horizon)."""
+    """Input and output lengths (output: the whole horizon at once).
+
+    One series must hold a training window. With several, the shortest does not
+    limit the others: series too short to train on are still forecast, read as if
+    they had stood still before they began.
+    """
     horizon = max(1, context.horizon)
     wanted = params.input_length or max(2 * context.season, 2 * horizon, 4)
-    room = context.length - horizon  # one training window must fit
-    if context.length and room < 1:
+    if context.series_count > 1 or not context.length:
+        return wanted, horizon
+    room = context.length - horizon
+    if room < 1:
         raise ValueError(
             f"{context.length} points are too few to train a network that "
             f"forecasts {horizon} steps."
         )
-    return (min(wanted, room) if context.length else wanted), horizon
+    return min(wanted, room), horizon
 
 
 def _common(

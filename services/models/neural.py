@@ -24,6 +24,7 @@ import pytorch_lightning as pl
 import torch
 from darts import TimeSeries
 from darts.models import NBEATSModel, TiDEModel, TSMixerModel
+from darts.utils.timeseries_generation import generate_index
 from pytorch_lightning.callbacks import EarlyStopping
 
 from services.models.base import QUANTILES
@@ -171,6 +172,44 @@ def _as_past(past: Series | None, future: Series | None) -> Any:
     return [_as_past(p, f) for p, f in zip(past, future, strict=True)]
 
 
+def _front(ts: TimeSeries, start: Any) -> TimeSeries:
+    """``ts`` extended back to ``start`` by repeating its first value."""
+    if ts.start_time() <= start:
+        return ts
+    missing = len(generate_index(start=start, end=ts.start_time(), freq=ts.freq)) - 1
+    return ts.prepend_values(np.repeat(ts.values()[:1], missing, axis=0))
+
+
+def _lengthened(
+    series: Sequence[TimeSeries],
+    past: Sequence[TimeSeries] | None,
+    future: Sequence[TimeSeries] | None,
+    length: int,
+) -> tuple[list[TimeSeries], Any, Any]:
+    """Series shorter than ``length`` get their first value repeated in front.
+
+    A network reads a fixed number of past values; a short series (in a set of
+    longer ones) is read as if it had stood still before it began. Its drivers are
+    extended the same way.
+    """
+    targets, pasts, futures = [], [], []
+    for i, ts in enumerate(series):
+        missing = length - len(ts)
+        if missing > 0:
+            start = ts.start_time() - missing * ts.freq
+            ts = _front(ts, start)
+        targets.append(ts)
+        if past is not None:
+            pasts.append(_front(past[i], ts.start_time()))
+        if future is not None:
+            futures.append(_front(future[i], ts.start_time()))
+    return (
+        targets,
+        pasts if past is not None else None,
+        (futures if future is not None else None),
+    )
+
+
 def _pick(series: Series | None, keep: list[int]) -> Any:
     if series is None:
         return None
@@ -198,6 +237,10 @@ class _Planned:
         series = _float32(series)
         past_covariates = _float32(past_covariates)
         future_covariates = _float32(future_covariates)
+        if not isinstance(series, TimeSeries):
+            series, past_covariates, future_covariates = self._trainable(
+                series, past_covariates, future_covariates
+            )
         callbacks: list[pl.Callback] = []
         if self.plan.say is not None:
             callbacks.append(Progress(self.plan.name, self.plan.say))
@@ -220,6 +263,23 @@ class _Planned:
                 future_covariates=future_covariates,
                 **kwargs,
             )
+
+    def _trainable(
+        self,
+        series: Sequence[TimeSeries],
+        past: Sequence[TimeSeries] | None,
+        future: Sequence[TimeSeries] | None,
+    ) -> tuple[list[TimeSeries], Any, Any]:
+        """Series shorter than one training window sit out the training.
+
+        They are still forecast (see ``predict``). When every series is that short,
+        all are lengthened instead, so the network has something to learn from.
+        """
+        need = self.input_chunk_length + self.output_chunk_length
+        keep = [i for i, s in enumerate(series) if len(s) >= need]
+        if keep:
+            return [series[i] for i in keep], _pick(past, keep), _pick(future, keep)
+        return _lengthened(series, past, future, need)
 
     def _split(
         self,
@@ -247,6 +307,20 @@ class _Planned:
         for name in ("series", "past_covariates", "future_covariates"):
             if kwargs.get(name) is not None:
                 kwargs[name] = _float32(kwargs[name])
+        if isinstance(kwargs.get("series"), Sequence):
+            lengthened = _lengthened(
+                kwargs["series"],
+                kwargs.get("past_covariates"),
+                kwargs.get("future_covariates"),
+                self.input_chunk_length,
+            )
+            for name, value in zip(
+                ("series", "past_covariates", "future_covariates"),
+                lengthened,
+                strict=True,
+            ):
+                if value is not None:
+                    kwargs[name] = value
         kwargs.setdefault("verbose", False)
         kwargs.setdefault("dataloader_kwargs", {"pin_memory": False})
         with quietly():

@@ -129,6 +129,32 @@ def test_deep_model_fits_globally_with_drivers_quietly(
     assert os.listdir(tmp_path) == []
 
 
+def test_a_series_too_short_to_train_on_is_still_forecast() -> None:
+    series, past, future = _three_series_with_drivers(6)
+    series[0] = series[0][-20:]  # 20 points: less than one window of 24 + 6
+    past[0] = past[0][-20:]
+    context = Context(
+        12,
+        length=20,
+        past_covariates=True,
+        future_covariates=True,
+        series_count=3,
+        horizon=6,
+    )
+    for key in ("nbeats", "tsmixer"):
+        model = CATALOG[key].model(TINY[key], context)
+        model.fit(series, past_covariates=past, future_covariates=future)
+        predicted = model.predict(
+            6,
+            series=series,
+            past_covariates=past,
+            future_covariates=future,
+            predict_likelihood_parameters=True,
+        )
+        assert [p.values().shape for p in predicted] == [(6, 5)] * 3
+        assert predicted[0].start_time() == series[0].end_time() + series[0].freq
+
+
 def test_one_series_without_drivers_and_the_same_seed_gives_the_same_forecast() -> None:
     ts = _monthly(AIR["passengers"].to_numpy())
     forecasts = []
