@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import figures, ids
+from components.model_form import params_forms, read_params
 from components.summaries import no_dataset_alert, runs_table, scores_table
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
@@ -35,19 +36,15 @@ DEFAULT_HORIZON = {
     Output(ids.MODELS_TARGET, "value"),
     Output(ids.MODELS_HORIZON, "value"),
     Output(ids.MODELS_RUN_BUTTON, "disabled"),
+    Output(ids.MODELS_DRIVERS, "options"),
+    Output(ids.MODELS_PER_SERIES, "disabled"),
     Input(ids.DATASET_STORE, "data"),
 )
 def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     """Offer the dataset's numeric columns and a horizon that fits its frequency."""
     info = current_dataset(int(current_user.id), ref)
     if info is None:
-        return (
-            no_dataset_alert(),
-            [],
-            None,
-            12,
-            True,
-        )
+        return no_dataset_alert(), [], None, 12, True, [], True
     p = info.profile
     text = html.Div(
         [
@@ -66,8 +63,31 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         ]
     )
     horizon = DEFAULT_HORIZON.get(p.frequency.unit, 12) if p.frequency else 12
-    target = p.target_candidates[0] if p.target_candidates else None
-    return text, p.target_candidates, target, horizon, target is None
+    target = p.target or (p.target_candidates[0] if p.target_candidates else None)
+    drivers = [
+        c.name
+        for c in p.columns
+        if c.role in ("numeric", "boolean")
+        and c.name not in (p.time_column, *p.series_id_columns)
+    ]
+    return (
+        text,
+        p.target_candidates,
+        target,
+        horizon,
+        target is None,
+        drivers,
+        not p.series_id_columns,
+    )
+
+
+@callback(
+    Output(ids.MODELS_PARAMS, "children"),
+    Input(ids.MODELS_SELECT, "value"),
+)
+def show_params(chosen: list[str] | None) -> list[Any]:
+    """A settings form for each chosen model that has settings."""
+    return params_forms(chosen)
 
 
 @callback(
@@ -81,6 +101,12 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     State(ids.MODELS_HORIZON, "value"),
     State(ids.MODELS_SELECT, "value"),
     State(ids.MODELS_FORECAST_STORE, "data"),
+    State({"type": ids.MODELS_PARAM, "model": ALL, "param": ALL}, "value"),
+    State(ids.MODELS_DRIVERS, "value"),
+    State(ids.MODELS_FOLDS, "value"),
+    State(ids.MODELS_METRIC, "value"),
+    State(ids.MODELS_TRANSFORM, "value"),
+    State(ids.MODELS_PER_SERIES, "value"),
     prevent_initial_call=True,
 )
 def start_or_open(
@@ -92,6 +118,12 @@ def start_or_open(
     horizon: int | None,
     chosen: list[str] | None,
     shown: dict[str, Any] | None,
+    param_values: list[Any],
+    drivers: list[str] | None,
+    folds: str | None,
+    metric: str | None,
+    transform: str | None,
+    per_series: bool | None,
 ) -> tuple[Any, Any]:
     """Submit a comparison, open a recent run, or re-run with one leaderboard row."""
     trigger = ctx.triggered_id
@@ -105,15 +137,33 @@ def start_or_open(
             raise PreventUpdate
         info = forecasts.get_forecast(user_id, shown["forecast_id"])
         dataset, target, horizon = info.dataset_id, info.target, info.horizon
-        models: list[dict[str, Any]] | None = [{"key": trigger["model"]}]
+        # The same run again with one model: its settings and drivers, not the form's.
+        kept = info.request
+        wanted = next(
+            (m for m in kept.get("models") or [] if m.get("key") == trigger["model"]),
+            {"key": trigger["model"]},
+        )
+        models: list[dict[str, Any]] | None = [wanted]
+        options = {
+            name: kept.get(name)
+            for name in ("folds", "metric", "transform", "per_series", "drivers")
+        }
     else:
         if not ref or not target:
             raise PreventUpdate
         dataset = ref["dataset_id"]
-        models = [{"key": key} for key in chosen] if chosen else None
+        controls = next(s for s in ctx.states_list if isinstance(s, list))
+        models = read_params(chosen, param_values, controls) if chosen else None
+        options = {
+            "folds": None if folds in (None, "auto") else int(folds),
+            "metric": metric or "mase",
+            "transform": None if transform in (None, "default") else transform,
+            "per_series": bool(per_series),
+            "drivers": [d for d in drivers or [] if d != target] or None,
+        }
     try:
         params = forecasts.forecast_params(
-            user_id, dataset, target, int(horizon or 0), models
+            user_id, dataset, target, int(horizon or 0), models, **options
         )
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger")

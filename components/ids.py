@@ -109,6 +109,13 @@ MODELS_SCORES = "models-scores-div"
 MODELS_RUNS = "models-runs-div"
 MODELS_RUN_OPEN = "models-run-open-button"  # pattern: {"type": ..., "job": job_id}
 MODELS_USE = "models-use-button"  # pattern: {"type": ..., "model": key}
+MODELS_PARAMS = "models-params-div"
+MODELS_PARAM = "models-param"  # pattern: {"type": ..., "model": key, "param": name}
+MODELS_DRIVERS = "models-drivers-dropdown"
+MODELS_FOLDS = "models-folds-select"
+MODELS_METRIC = "models-metric-select"
+MODELS_TRANSFORM = "models-transform-select"
+MODELS_PER_SERIES = "models-per-series-switch"
 
 # Export
 EXPORT_LIST = "export-forecasts-div"

@@ -1,5 +1,7 @@
 """Models: choose what to forecast, run it as a job, see and download the result."""
 
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -9,6 +11,95 @@ from components.shell import page_header
 from services.models import CATALOG
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
+
+
+def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, className="small mb-0"), control], md=width)
+
+
+def _more_options() -> dbc.Accordion:
+    """Drivers, backtest folds, ranking metric, transform, per-series choice."""
+    options = dbc.Row(
+        [
+            _choice(
+                "Drivers (columns that help explain the number)",
+                dcc.Dropdown(
+                    id=ids.MODELS_DRIVERS,
+                    multi=True,
+                    placeholder="None",
+                ),
+                6,
+            ),
+            _choice(
+                "Backtest folds",
+                dbc.Select(
+                    id=ids.MODELS_FOLDS,
+                    options=[{"label": "Automatic (up to 5)", "value": "auto"}]
+                    + [{"label": str(n), "value": str(n)} for n in range(1, 11)],
+                    value="auto",
+                ),
+            ),
+            _choice(
+                "Rank models by",
+                dbc.Select(
+                    id=ids.MODELS_METRIC,
+                    options=[
+                        {"label": label, "value": value}
+                        for value, label in (
+                            ("mase", "MASE (scaled error)"),
+                            ("smape", "sMAPE (percent error)"),
+                            ("mape", "MAPE"),
+                            ("mae", "MAE (average error)"),
+                            ("rmse", "RMSE"),
+                            ("msis", "MSIS (range quality)"),
+                        )
+                    ],
+                    value="mase",
+                ),
+            ),
+            _choice(
+                "Transform before fitting",
+                dbc.Select(
+                    id=ids.MODELS_TRANSFORM,
+                    options=[
+                        {"label": "As chosen on Explore", "value": "default"},
+                        {"label": "None", "value": "none"},
+                        {"label": "Log", "value": "log"},
+                        {"label": "Box-Cox", "value": "box-cox"},
+                    ],
+                    value="default",
+                ),
+            ),
+            _choice(
+                "Several series",
+                dbc.Switch(
+                    id=ids.MODELS_PER_SERIES,
+                    label="Best model for each series",
+                    value=False,
+                ),
+                4,
+            ),
+        ],
+        className="g-3",
+    )
+    return dbc.Accordion(
+        dbc.AccordionItem(
+            [
+                options,
+                html.P(
+                    "Drivers are used by LightGBM, linear regression and the deep "
+                    "learning models. Values in rows after the last value to forecast "
+                    "(e.g. planned prices) are used as known future values; without "
+                    "them only a driver's past is used.",
+                    className="small text-secondary mt-2 mb-0",
+                ),
+            ],
+            title="More options",
+        ),
+        start_collapsed=True,
+        flush=True,
+        className="mt-1",
+    )
 
 
 def layout(**_query: str) -> html.Div:
@@ -73,8 +164,10 @@ def layout(**_query: str) -> html.Div:
                     "Each model forecasts several earlier stretches of your history "
                     "it did not see (backtests); the most accurate one forecasts the "
                     "future.",
-                    className="small text-secondary mt-2 mb-0",
+                    className="small text-secondary mt-2 mb-2",
                 ),
+                html.Div(id=ids.MODELS_PARAMS),
+                _more_options(),
             ]
         ),
         className="shadow-sm mb-3",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,9 @@ class ForecastInfo:
     series_columns: list[str]
     metrics: dict[str, Any]
     created_at: datetime
+    # How it was asked for: models and their settings, folds, metric, transform,
+    # per_series, drivers (empty for forecasts made before this was kept).
+    request: dict[str, Any] = field(default_factory=dict)
 
 
 def forecast_params(
@@ -196,6 +199,17 @@ def run_forecast_job(context: JobContext) -> str:
                     "time_column": time_column,
                     "series_columns": series_columns,
                     "frequency": params["frequency"],
+                    "request": {
+                        name: params.get(name)
+                        for name in (
+                            "models",
+                            "folds",
+                            "metric",
+                            "transform",
+                            "per_series",
+                            "drivers",
+                        )
+                    },
                 },
                 metrics={
                     "holdout": result.holdout,
@@ -223,6 +237,7 @@ def _info(row: db.Forecast) -> ForecastInfo:
         list(spec.get("series_columns") or []),
         dict(row.metrics or {}),
         row.created_at,
+        dict(spec.get("request") or {}),
     )
 
 

@@ -60,3 +60,34 @@ def test_compare_three_models_cancel_a_run_and_use_the_runner_up(
     )
     assert dash_duo.find_element("#models-forecast-graph .gtitle").text != first_title
     assert dash_duo.get_logs() == []
+
+
+def test_tune_a_model_and_choose_backtest_folds(dash_duo: Any, dash_app: Any) -> None:
+    from services import forecasts, users
+
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
+    dash_duo.driver.get(base + "/models")
+    dash_duo.wait_for_contains_text("#models-dataset-div", "air_passengers.csv")
+    dash_duo.select_dcc_dropdown(
+        "#models-select-dropdown", value="LightGBM on lags (machine learning)"
+    )
+    dash_duo.find_element("h2").click()
+    dash_duo.wait_for_contains_text("#models-params-div", "LightGBM on lags settings")
+    trees = dash_duo.find_element(
+        "#models-params-div input[id*='n_estimators']"
+    )  # built from the parameter schema, with its default
+    assert trees.get_attribute("value") == "200" and trees.get_attribute("min") == "10"
+    trees.clear()
+    trees.send_keys("20")
+    dash_duo.find_element(".accordion-button").click()  # "More options"
+    dash_duo.wait_for_element("#models-folds-select").send_keys("2")
+    dash_duo.find_element("#models-run-button").click()
+    dash_duo.wait_for_contains_text("#models-status-div", "Forecast ready", timeout=120)
+    assert "LightGBM" in _leaderboard_names(dash_duo)[0]
+    account = next(u for u in users.list_accounts() if u.username == name)
+    [made] = forecasts.list_forecasts(account.id)
+    [lightgbm] = made.request["models"]
+    assert lightgbm["key"] == "lightgbm" and lightgbm["params"]["n_estimators"] == 20
+    assert made.request["folds"] == 2
+    assert dash_duo.get_logs() == []
