@@ -250,6 +250,7 @@ def scores_table(info: ForecastInfo) -> html.Div:
     )
     notes = [html.Li(n) for n in info.metrics.get("notes", [])]
     run = info.metrics.get("mlflow_run_id")
+    registered = info.metrics.get("registered_model")
     return html.Div(
         [
             html.H6(
@@ -271,7 +272,13 @@ def scores_table(info: ForecastInfo) -> html.Div:
             ),
             html.Ul(notes, className="small text-secondary") if notes else None,
             html.P(
-                f"Tracked as MLflow run {run}.",
+                f"Tracked as MLflow run {run}"
+                + (
+                    f"; the chosen model is registered as {registered} "
+                    f"(version {info.metrics.get('registered_version')})."
+                    if registered
+                    else "."
+                ),
                 className="small text-secondary",
                 id="models-mlflow-run",
             )

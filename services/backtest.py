@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ class ModelBacktest:
     complexity: int
     per_series: dict[str | None, SeriesBacktest] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
+    fold_metrics: list[dict[str, float]] = field(default_factory=list)
     series_metrics: dict[str | None, dict[str, float]] = field(default_factory=dict)
     fit_seconds: float = 0.0
     predict_seconds: float = 0.0
@@ -383,6 +385,7 @@ def score(backtest: ModelBacktest, season: int) -> None:
         widths = conformal_widths(backtest)
         for tested in backtest.per_series.values():
             tested.forecasts = [widen(f, widths) for f in tested.forecasts]
+    by_fold: list[list[dict[str, float]]] = []
     for label, tested in backtest.per_series.items():
         folds = []
         for actual, forecast, history in zip(
@@ -401,14 +404,22 @@ def score(backtest: ModelBacktest, season: int) -> None:
                 )
             )
             folds.append(scores)
+        for number, scores in enumerate(folds):
+            if number == len(by_fold):
+                by_fold.append([])
+            by_fold[number].append(scores)
         backtest.series_metrics[label] = {
             k: float(np.mean([f[k] for f in folds])) for k in folds[0]
         }
-    names = next(iter(backtest.series_metrics.values()))
-    backtest.metrics = {
-        k: float(np.nanmean([m[k] for m in backtest.series_metrics.values()]))
-        for k in names
-    }
+    backtest.metrics = _mean(list(backtest.series_metrics.values()))
+    backtest.fold_metrics = [_mean(fold) for fold in by_fold]
+
+
+def _mean(scores: list[dict[str, float]]) -> dict[str, float]:
+    """Each metric's mean over series (or folds), ignoring the undefined ones."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a metric undefined everywhere
+        return {k: float(np.nanmean([m[k] for m in scores])) for k in scores[0]}
 
 
 def ensemble(

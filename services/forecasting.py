@@ -51,6 +51,10 @@ class ForecastResult:
     series_leaderboards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     backtests: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    # Everything needed to refit the chosen model(s) on new data (JSON): see refit().
+    recipe: dict[str, Any] = field(default_factory=dict)
+    # Per model key: the metrics of each backtest fold (averaged over series).
+    fold_metrics: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
     @property
     def holdout(self) -> dict[str, dict[str, float]]:
@@ -420,9 +424,11 @@ def forecast(
         )
         if len({c.key for c in choice.values()}) > 1:
             best = backtest.ModelBacktest("per_series", "Best model per series", 0)
-    points = _final(
-        choice, dict(candidates), data, groups, horizon, season, transform, step
-    )
+    plans = {label: Plan.of(chosen) for label, chosen in choice.items()}
+    params_of = {
+        k: p for k, p in candidates if any(k in p.keys for p in plans.values())
+    }
+    points = _final(plans, params_of, data, groups, horizon, season, transform, step)
     if transform in ("log", "box-cox"):
         notes.append(
             f"Models were fitted on the {transform} of the values; forecasts "
@@ -447,7 +453,89 @@ def forecast(
         series_leaderboards=_per_series(results, metric),
         backtests=_backtest_frame(best, groups, horizon),
         notes=notes,
+        recipe={
+            "time_column": time_column,
+            "target": target,
+            "series_columns": list(series_columns or []),
+            "frequency": frequency.model_dump(),
+            "horizon": horizon,
+            "transform": transform,
+            "drivers": list(drivers or []),
+            "params": params_of,
+            "plans": [[label, plan.__dict__] for label, plan in plans.items()],
+        },
+        fold_metrics={r.key: r.fold_metrics for r in results if not r.error},
     )
+
+
+def refit(
+    frame: pl.DataFrame, recipe: dict[str, Any], horizon: int | None = None
+) -> pl.DataFrame:
+    """Refit a comparison's chosen model(s) on ``frame`` and forecast, no backtests.
+
+    ``recipe`` is :attr:`ForecastResult.recipe`: the columns, the frequency, each
+    series' model or ensemble members with their parameters, and the widths of
+    conformal intervals learnt in the backtests.
+
+    Raises
+    ------
+    InvalidInputError
+        When the data lacks a column or holds a series the recipe has no model for.
+
+    """
+    frequency = Frequency(**recipe["frequency"])
+    horizon = horizon or int(recipe["horizon"])
+    groups = split_series(
+        frame, recipe["time_column"], recipe["target"], recipe["series_columns"]
+    )
+    plans = {label: Plan(**plan) for label, plan in recipe["plans"]}
+    unknown = [str(label) for label in groups if label not in plans]
+    if unknown:
+        raise InvalidInputError(
+            "No model was chosen for the series " + ", ".join(unknown) + "."
+        )
+    season = SEASON_LENGTH[frequency.unit] if frequency.step == 1 else 1
+    series = {label: _to_darts(data, frequency) for label, data in groups.items()}
+    params_of = recipe["params"]
+    data = _with_drivers(
+        series,
+        frame,
+        recipe["time_column"],
+        recipe["target"],
+        recipe["series_columns"],
+        recipe["drivers"],
+        frequency,
+        horizon,
+        [(key, params_of.get(key)) for key in params_of],
+        [],
+    )
+    plans = {label: plans[label] for label in groups}
+    return _final(
+        plans, params_of, data, groups, horizon, season, recipe["transform"], _quiet
+    )
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+@dataclass
+class Plan:
+    """How one series is forecast: one model, or the median of several.
+
+    ``widths`` are the half-widths of conformal 80% and 95% intervals, for models
+    that forecast a point only.
+    """
+
+    keys: list[str]
+    combine: bool = False
+    widths: tuple[float, float] | None = None
+
+    @classmethod
+    def of(cls, chosen: backtest.ModelBacktest) -> Plan:
+        """The plan for a model (or ensemble) chosen on its backtests."""
+        widths = backtest.conformal_widths(chosen) if chosen.conformal else None
+        return cls(chosen.members or [chosen.key], bool(chosen.members), widths)
 
 
 def _rank(result: backtest.ModelBacktest, metric: str) -> float:
@@ -516,7 +604,7 @@ def _best_for(
 
 
 def _final(
-    choice: dict[str | None, backtest.ModelBacktest],
+    plans: dict[str | None, Plan],
     params_of: dict[str, Any],
     data: dict[str | None, backtest.SeriesData],
     groups: dict[str | None, pl.DataFrame],
@@ -526,11 +614,10 @@ def _final(
     step: Callable[[str], None],
 ) -> pl.DataFrame:
     """Refit each series' chosen model (or ensemble members) on all history."""
-    wanted = {label: best.members or [best.key] for label, best in choice.items()}
     is_global = {
         key: CATALOG[key].multi_series and len(data) > 1
-        for keys in wanted.values()
-        for key in keys
+        for plan in plans.values()
+        for key in plan.keys
     }
     outputs: dict[tuple[str | None, str], np.ndarray] = {}
     for key in sorted(k for k, g in is_global.items() if g):
@@ -545,21 +632,21 @@ def _final(
         )
         outputs.update({(label, key): v for label, v in zip(data, every, strict=True)})
     local = {
-        label: [(k, params_of.get(k)) for k in keys if not is_global[k]]
-        for label, keys in wanted.items()
+        label: [(k, params_of.get(k)) for k in plan.keys if not is_global[k]]
+        for label, plan in plans.items()
     }
     outputs.update(parallel.forecast_all(local, data, horizon, season, transform, step))
     frames = []
-    for label, best in choice.items():
-        forecasts = [outputs[(label, key)] for key in wanted[label]]
-        if best.members:
+    for label, plan in plans.items():
+        forecasts = [outputs[(label, key)] for key in plan.keys]
+        if plan.combine:
             values = np.repeat(
                 np.median([o[:, 2] for o in forecasts], axis=0)[:, None], 5, axis=1
             )
         else:
             values = forecasts[0]
-        if best.conformal:
-            values = backtest.widen(values, backtest.conformal_widths(best))
+        if plan.widths is not None:
+            values = backtest.widen(values, tuple(plan.widths))  # type: ignore[arg-type]
         frames.append(
             _points(values, data[label].ts, label, groups[label]["time"].dtype, horizon)
         )

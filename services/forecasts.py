@@ -165,7 +165,7 @@ def run_forecast_job(context: JobContext) -> str:
     with db.session() as s:
         version = s.get_one(db.DatasetVersion, params["version_id"])
         version_hash = version.content_hash
-    run_id, warning = track_comparison(
+    tracked = track_comparison(
         user_id,
         {
             "dataset_id": info.id,
@@ -182,6 +182,11 @@ def run_forecast_job(context: JobContext) -> str:
         result.leaderboard,
         result.model,
         points_path,
+        fold_metrics=result.fold_metrics,
+        model_params={
+            m["key"]: m.get("params") or {} for m in params.get("models") or []
+        },
+        recipe=result.recipe,
     )
     with db.session() as s:
         s.add(
@@ -215,8 +220,13 @@ def run_forecast_job(context: JobContext) -> str:
                     "holdout": result.holdout,
                     "leaderboard": result.leaderboard,
                     "series_leaderboards": result.series_leaderboards,
-                    "notes": [*result.notes, *([warning] if warning else [])],
-                    "mlflow_run_id": run_id,
+                    "notes": [
+                        *result.notes,
+                        *([tracked.warning] if tracked.warning else []),
+                    ],
+                    "mlflow_run_id": tracked.run_id,
+                    "registered_model": tracked.model_name,
+                    "registered_version": tracked.model_version,
                 },
             )
         )

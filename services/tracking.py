@@ -8,7 +8,9 @@ a problem is logged and returned as a warning.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +40,41 @@ def _clean(metrics: dict[str, Any]) -> dict[str, float]:
     }
 
 
+@dataclass
+class Tracked:
+    """Where a comparison was recorded, or why it was not."""
+
+    run_id: str | None = None
+    model_name: str | None = None
+    model_version: str | None = None
+    warning: str | None = None
+
+
+def model_name(user_id: int, dataset_id: str, target: str) -> str:
+    """The registered model's name: its owner first, so users never collide.
+
+    Examples
+    --------
+    >>> model_name(7, "3f2a9c1d0e", "Sales (EUR)")
+    'user-7.dataset-3f2a9c1d.Sales-EUR-'
+
+    """
+    return f"user-{user_id}.dataset-{dataset_id[:8]}." + re.sub(
+        r"[^A-Za-z0-9_-]+", "-", target
+    )
+
+
 def track_comparison(
     user_id: int,
     context: dict[str, Any],
     leaderboard: list[dict[str, Any]],
     chosen: str,
     points_path: Path,
-) -> tuple[str | None, str | None]:
-    """Record a comparison; return (parent run id, warning).
+    fold_metrics: dict[str, list[dict[str, float]]] | None = None,
+    model_params: dict[str, dict[str, Any]] | None = None,
+    recipe: dict[str, Any] | None = None,
+) -> Tracked:
+    """Record a comparison, save and register its chosen model(s).
 
     Parameters
     ----------
@@ -53,6 +82,13 @@ def track_comparison(
         Dataset id, version id, version hash, target, horizon, folds, metric, models.
     leaderboard
         One row per model: metrics, timings and the error if it failed.
+    fold_metrics
+        Per model key, each backtest fold's metrics (logged with the fold as step).
+    model_params
+        Per model key, the parameters the user set.
+    recipe
+        The refit recipe of the chosen model(s) (``ForecastResult.recipe``); saved as
+        an MLflow model and registered under the owner's name.
 
     """
     try:
@@ -80,10 +116,17 @@ def track_comparison(
                 tags={**tags, "mlflow.parentRunId": run_id, "model": row["model"]},
             )
             client.log_param(child.info.run_id, "model", row["model"])
+            for name, value in (model_params or {}).get(row["model"], {}).items():
+                client.log_param(child.info.run_id, name, str(value)[:500])
             for name, value in _clean(
                 {k: v for k, v in row.items() if k not in ("model", "name")}
             ).items():
                 client.log_metric(child.info.run_id, name, value)
+            for fold, scores in enumerate((fold_metrics or {}).get(row["model"], [])):
+                for name, value in _clean(scores).items():
+                    client.log_metric(
+                        child.info.run_id, f"fold_{name}", value, step=fold + 1
+                    )
             if row.get("error"):
                 client.set_tag(child.info.run_id, "error", str(row["error"])[:500])
             client.set_terminated(
@@ -96,16 +139,73 @@ def track_comparison(
             pl.DataFrame(leaderboard).write_csv(board)
             client.log_artifact(run_id, str(board))
             client.log_artifact(run_id, str(points_path))
+            chart = Path(folder) / "comparison.html"
+            _comparison_chart(leaderboard, chosen).write_html(
+                chart, include_plotlyjs="cdn", full_html=True
+            )
+            client.log_artifact(run_id, str(chart))
         best = next((r for r in leaderboard if r["model"] == chosen), {})
         for name, value in _clean(
             {k: v for k, v in best.items() if k not in ("model", "name")}
         ).items():
             client.log_metric(run_id, name, value)
+        tracked = Tracked(run_id)
+        if recipe:
+            name = model_name(user_id, str(context.get("dataset_id")), recipe["target"])
+            tracked.model_name = name
+            tracked.model_version = _register(run_id, name, recipe)
         client.set_terminated(run_id, "FINISHED")
-        return run_id, None
+        return tracked
     except Exception as exc:  # tracking must never fail a forecast
         log.warning("MLflow tracking failed: %s", exc)
-        return None, (
-            "The run could not be recorded in the experiment store "
+        return Tracked(
+            warning="The run could not be recorded in the experiment store "
             f"({type(exc).__name__}); the forecast itself is fine."
         )
+
+
+def _register(run_id: str, name: str, recipe: dict[str, Any]) -> str:
+    """Log the recipe as a model of the run and register it; return its version."""
+    import mlflow
+
+    from services import recipe_model
+
+    mlflow.set_tracking_uri(tracking_uri())
+    with mlflow.start_run(run_id=run_id):
+        logged = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=recipe_model.__file__,
+            model_config=recipe,
+            pip_requirements=["forecast-studio"],
+        )
+    version = mlflow.register_model(logged.model_uri, name)
+    return str(version.version)
+
+
+def _comparison_chart(leaderboard: list[dict[str, Any]], chosen: str) -> Any:
+    """The models' backtest MASE side by side, the chosen one highlighted."""
+    import plotly.graph_objects as go
+
+    scored = sorted(
+        (r for r in leaderboard if r.get("mase") is not None),
+        key=lambda r: r["mase"],
+        reverse=True,
+    )
+    figure = go.Figure(
+        go.Bar(
+            x=[r["mase"] for r in scored],
+            y=[r["name"] for r in scored],
+            orientation="h",
+            marker_color=[
+                "#198754" if r["model"] == chosen else "#6c757d" for r in scored
+            ],
+            text=[f"{r['mase']:.3f}" for r in scored],
+        )
+    )
+    figure.update_layout(
+        title="Backtest error by model (MASE, lower is better)",
+        xaxis_title="MASE",
+        template="plotly_white",
+        height=120 + 40 * len(scored),
+    )
+    return figure

@@ -320,3 +320,28 @@ def test_a_model_over_its_time_budget_becomes_a_row_and_the_rest_finishes() -> N
     assert outcomes["naive"].error is None
     assert len(outcomes["naive"].tested.forecasts) == 3  # type: ignore[union-attr]
     assert "time budget" in (outcomes["auto_ets"].error or "")
+
+
+def test_the_recipe_refits_the_chosen_models_to_the_same_forecast() -> None:
+    import json
+
+    from services.forecasting import refit
+
+    frame = _promotions(future=6, series=2)
+    result = forecast(
+        frame,
+        "month",
+        "sales",
+        6,
+        Frequency(unit="month", step=1),
+        ["store"],
+        models=[{"key": "linear_regression"}, {"key": "auto_theta"}],
+        folds=2,
+        drivers=["promo"],
+        per_series=True,
+    )
+    recipe = json.loads(json.dumps(result.recipe))  # it is stored as JSON
+    again = refit(frame, recipe)
+    assert again.equals(result.points)
+    with pytest.raises(InvalidInputError, match="No model was chosen"):
+        refit(frame.with_columns(store=pl.col("store") + "-new"), recipe)
