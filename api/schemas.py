@@ -214,7 +214,9 @@ class ForecastRequest(BaseModel):
         None, description='["auto"] by default: the automatic comparison.'
     )
     transform: (
-        Literal["none", "log", "box-cox", "differencing", "seasonal differencing"]
+        Literal[
+            "none", "log", "box-cox", "differencing", "seasonal differencing", "scale"
+        ]
         | None
     ) = None
     folds: int | None = Field(None, ge=1, le=10)

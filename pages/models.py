@@ -66,6 +66,12 @@ def _more_options() -> dbc.Accordion:
                         {"label": "None", "value": "none"},
                         {"label": "Log", "value": "log"},
                         {"label": "Box-Cox", "value": "box-cox"},
+                        {"label": "Differencing", "value": "differencing"},
+                        {
+                            "label": "Seasonal differencing",
+                            "value": "seasonal differencing",
+                        },
+                        {"label": "Scale to 0–1", "value": "scale"},
                     ],
                     value="default",
                 ),

@@ -140,6 +140,50 @@ def context_for(
     )
 
 
+TRANSFORMS = (
+    "none",
+    "log",
+    "box-cox",
+    "differencing",
+    "seasonal differencing",
+    "scale",
+)
+
+
+def pipeline(transform: str | None, ts: Any, season: int) -> Any | None:
+    """Darts' invertible transformers for ``transform``, or None for none.
+
+    Log and Box-Cox need positive values (else they are skipped); seasonal
+    differencing needs a season.
+    """
+    from darts.dataprocessing import Pipeline
+    from darts.dataprocessing.transformers import BoxCox, Diff, Scaler
+
+    steps: list[Any] = []
+    if transform in ("log", "box-cox") and (ts.values() > 0).all():
+        steps.append(BoxCox(lmbda=0) if transform == "log" else BoxCox())
+    elif transform == "differencing":
+        steps.append(Diff(lags=1))
+    elif transform == "seasonal differencing" and season > 1:
+        steps.append(Diff(lags=season))
+    elif transform == "scale":
+        steps.append(Scaler())
+    return Pipeline(steps) if steps else None
+
+
+def _undo(steps: Any, train: Any, values: np.ndarray) -> np.ndarray:
+    """Forecast quantiles back in the data's units.
+
+    Differencing is undone from the training data onward, so each quantile column is
+    appended to the transformed history and inverted with it.
+    """
+    columns = []
+    for j in range(values.shape[1]):
+        whole = steps.inverse_transform(train.append_values(values[:, j : j + 1]))
+        columns.append(whole.values()[-len(values) :, 0])
+    return np.column_stack(columns)
+
+
 def fit_predict(
     spec: ModelSpec,
     params: dict[str, Any] | None,
@@ -152,23 +196,17 @@ def fit_predict(
     """Fit one model on the series, forecast ``horizon`` steps of each.
 
     Returns one (horizon × 5 quantiles) array per series and the fit and predict
-    seconds. Local models get one series; global ones all of them at once. A log or
-    Box-Cox transform is applied before fitting and undone after; both are monotonic,
-    so the forecast quantiles stay quantiles in the data's units.
+    seconds. Local models get one series; global ones all of them at once. The
+    ``transform`` (Darts' invertible transformers, see :func:`pipeline`) is fitted
+    per series before the model and undone on its forecasts.
     """
-    from scipy.special import inv_boxcox
-    from scipy.stats import boxcox
-
     context = context_for(spec, season, data, horizon, say)
     model = spec.model(params, context)
-    trains, lambdas = [], []
-    for d in data:
-        values = d.ts.values()
-        lmbda: float | None = None
-        if transform in ("log", "box-cox") and (values > 0).all():
-            lmbda = 0.0 if transform == "log" else float(boxcox(values.ravel())[1])
-        trains.append(d.ts if lmbda is None else d.ts.map(_boxcox(lmbda)))
-        lambdas.append(lmbda)
+    steps = [pipeline(transform, d.ts, context.season) for d in data]
+    trains = [
+        d.ts if p is None else p.fit_transform(d.ts)
+        for d, p in zip(data, steps, strict=True)
+    ]
     covariates: dict[str, Any] = {}
     if context.past_covariates:
         covariates["past_covariates"] = [d.past for d in data]
@@ -188,8 +226,11 @@ def fit_predict(
         ask["predict_likelihood_parameters"] = True
     predicted = model.predict(horizon, **ask)
     outputs = []
-    for forecast, lmbda in zip(
-        predicted if isinstance(predicted, list) else [predicted], lambdas, strict=True
+    for forecast, train, step in zip(
+        predicted if isinstance(predicted, list) else [predicted],
+        trains,
+        steps,
+        strict=True,
     ):
         if spec.sampled:  # quantiles of 200 sample paths
             values = np.quantile(forecast.all_values()[:, 0, :], QUANTILES, axis=1).T
@@ -197,14 +238,8 @@ def fit_predict(
             values = forecast.values()
         if not spec.native_intervals:
             values = np.repeat(values[:, :1], len(QUANTILES), axis=1)
-        outputs.append(values if lmbda is None else inv_boxcox(values, lmbda))
+        outputs.append(values if step is None else _undo(step, train, values))
     return outputs, fitted - started, time.perf_counter() - fitted
-
-
-def _boxcox(lmbda: float) -> Callable[[np.ndarray], np.ndarray]:
-    from scipy.stats import boxcox
-
-    return lambda x: np.log(x) if lmbda == 0 else boxcox(x, lmbda)
 
 
 def _failure(spec: ModelSpec, exc: Exception, label: str | None = None) -> str:

@@ -38,6 +38,14 @@ TIE = 0.01  # within 1% of the best, the simpler model wins
 # M1 benchmark), so a single model must beat the combination by this much.
 COMBINATION_MARGIN = 0.25
 ProgressFn = Callable[[float, str], None]
+TRANSFORM_WORDS = {
+    "log": "a log transform",
+    "box-cox": "a Box-Cox transform",
+    "differencing": "differencing (each value minus the one before)",
+    "seasonal differencing": "seasonal differencing (each value minus the one a "
+    "season before)",
+    "scale": "scaling to 0–1",
+}
 
 
 @dataclass
@@ -321,6 +329,10 @@ def forecast(
         raise InvalidInputError(f"Choose a horizon between 1 and {MAX_HORIZON} steps.")
     if metric not in METRICS:
         raise InvalidInputError("metric must be one of " + ", ".join(METRICS) + ".")
+    if transform not in (None, *backtest.TRANSFORMS):
+        raise InvalidInputError(
+            "transform must be one of " + ", ".join(backtest.TRANSFORMS) + "."
+        )
     if frequency is None:
         raise InvalidInputError(
             "The time column is not regular, so the app cannot tell "
@@ -429,15 +441,16 @@ def forecast(
         k: p for k, p in candidates if any(k in p.keys for p in plans.values())
     }
     points = _final(plans, params_of, data, groups, horizon, season, transform, step)
-    if transform in ("log", "box-cox"):
+    if transform and transform != "none":
         notes.append(
-            f"Models were fitted on the {transform} of the values; forecasts "
-            "and errors are back in the data's own units."
-        )
-    elif transform and transform != "none":
-        notes.append(
-            f"The {transform} chosen on Explore is not applied: every model "
-            "here handles trend and season itself."
+            f"Models were fitted on the values after {TRANSFORM_WORDS[transform]}; "
+            "forecasts and errors are back in the data's own units."
+            + (
+                " After differencing, the ranges add up step by step, so they are "
+                "on the wide side."
+                if "differencing" in transform
+                else ""
+            )
         )
     report(1.0, "Done")
     return ForecastResult(

@@ -85,7 +85,9 @@ class ColumnsConfig(BaseModel):
     series_id_columns: list[str] | None = None
     # The transform the models use by default (chosen on the Explore page).
     transform: (
-        Literal["none", "log", "box-cox", "differencing", "seasonal differencing"]
+        Literal[
+            "none", "log", "box-cox", "differencing", "seasonal differencing", "scale"
+        ]
         | None
     ) = None
 

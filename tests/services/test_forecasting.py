@@ -345,3 +345,46 @@ def test_the_recipe_refits_the_chosen_models_to_the_same_forecast() -> None:
     assert again.equals(result.points)
     with pytest.raises(InvalidInputError, match="No model was chosen"):
         refit(frame.with_columns(store=pl.col("store") + "-new"), recipe)
+
+
+@pytest.mark.parametrize("transform", ["differencing", "seasonal differencing"])
+def test_differencing_is_undone_from_the_history_onward(transform: str) -> None:
+    import numpy as np
+
+    frame = read_table(SAMPLES / "air_passengers.csv", ".csv").frame
+    values = frame["passengers"].to_numpy().astype(float)
+    lag = 1 if transform == "differencing" else 12
+    result = forecast(
+        frame,
+        "month",
+        "passengers",
+        12,
+        Frequency(unit="month", step=1),
+        models=[{"key": "mean"}],
+        folds=1,
+        transform=transform,
+    )
+    # the mean model forecasts the average difference; undone, it continues from
+    # the last values: y[t+h] = y[t+h-lag] + mean difference
+    step = np.mean(values[lag:] - values[:-lag])
+    expected = list(values[-lag:])
+    for _ in range(12):
+        expected.append(expected[-lag] + step)
+    got = result.points["forecast"].to_numpy()
+    assert got == pytest.approx(np.array(expected[lag:]), rel=1e-9)
+    assert "differencing" in result.notes[-1]
+    p = result.points
+    assert (p["lower_95"] <= p["forecast"]).all() and (
+        p["forecast"] <= p["upper_95"]
+    ).all()
+
+
+def test_scaling_keeps_forecasts_in_the_original_units() -> None:
+    result = _run(
+        SAMPLES / "air_passengers.csv",
+        "passengers",
+        12,
+        models=[{"key": "auto_ets"}],
+        transform="scale",
+    )
+    assert 380 < result.points["forecast"].mean() < 600
