@@ -18,9 +18,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
-# Debian packages at run time: none are needed yet. (The PDF report will need
-# libpango-1.0-0, libpangoft2-1.0-0 and fonts. Chromium is for the tests only and
-# stays out of the image.)
+# Debian packages at run time, for the PDF report: Pango for WeasyPrint's text layout,
+# fonts for the report and its charts, and Chromium, which Kaleido drives to draw the
+# charts as SVG (it finds Debian's Chromium by itself). Nothing is fetched at run time.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core chromium \
+ && rm -rf /var/lib/apt/lists/*
 
 # The app's user. Its home holds gunicorn's control socket and library caches, and
 # /data holds everything the app writes. Both are created before VOLUME, so the
