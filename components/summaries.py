@@ -10,6 +10,7 @@ from components.tables import columns_table
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
+from services.tracking import run_url
 
 STATUS_COLORS = {
     "queued": "secondary",
@@ -251,6 +252,7 @@ def scores_table(info: ForecastInfo) -> html.Div:
     notes = [html.Li(n) for n in info.metrics.get("notes", [])]
     run = info.metrics.get("mlflow_run_id")
     registered = info.metrics.get("registered_model")
+    link = run_url(info.metrics.get("mlflow_experiment_id"), run)
     return html.Div(
         [
             html.H6(
@@ -279,10 +281,23 @@ def scores_table(info: ForecastInfo) -> html.Div:
                     if registered
                     else "."
                 ),
-                className="small text-secondary",
+                className="small text-secondary mb-1",
                 id="models-mlflow-run",
             )
             if run
+            else None,
+            html.A(
+                [
+                    html.I(className="bi bi-box-arrow-up-right me-1"),
+                    "Open the run in MLflow",
+                ],
+                href=link,
+                target="_blank",
+                rel="noopener",
+                className="small",
+                id="models-mlflow-link",
+            )
+            if link
             else None,
         ]
     )

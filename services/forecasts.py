@@ -225,6 +225,7 @@ def run_forecast_job(context: JobContext) -> str:
                         *([tracked.warning] if tracked.warning else []),
                     ],
                     "mlflow_run_id": tracked.run_id,
+                    "mlflow_experiment_id": tracked.experiment_id,
                     "registered_model": tracked.model_name,
                     "registered_version": tracked.model_version,
                 },

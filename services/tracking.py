@@ -45,9 +45,18 @@ class Tracked:
     """Where a comparison was recorded, or why it was not."""
 
     run_id: str | None = None
+    experiment_id: str | None = None
     model_name: str | None = None
     model_version: str | None = None
     warning: str | None = None
+
+
+def run_url(experiment_id: str | None, run_id: str | None) -> str | None:
+    """The run's page in the MLflow UI (the MLFLOW_UI_URL setting), if there is one."""
+    base = str(config.settings.get("MLFLOW_UI_URL") or "").rstrip("/")
+    if not base or not experiment_id or not run_id:
+        return None
+    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
 
 
 def model_name(user_id: int, dataset_id: str, target: str) -> str:
@@ -149,7 +158,7 @@ def track_comparison(
             {k: v for k, v in best.items() if k not in ("model", "name")}
         ).items():
             client.log_metric(run_id, name, value)
-        tracked = Tracked(run_id)
+        tracked = Tracked(run_id, experiment)
         if recipe:
             name = model_name(user_id, str(context.get("dataset_id")), recipe["target"])
             tracked.model_name = name
