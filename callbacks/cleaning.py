@@ -12,7 +12,7 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import ids
 from components.cleaning import build_step, describe_step, param_controls
-from components.summaries import no_dataset_alert
+from components.summaries import dataset_line, no_dataset_alert
 from services import versions
 from services.cleaning import parse_recipe
 from services.errors import ServiceError
@@ -37,16 +37,7 @@ def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any]:
         for c in info.profile.columns
         if c.dtype.startswith(("Int", "Float", "UInt"))
     ]
-    text = html.Div(
-        [
-            html.I(className="bi bi-table me-2"),
-            html.Strong(info.name),
-            html.Span(
-                f" · version {info.version_number} · {info.profile.rows:,} rows",
-                className="text-secondary",
-            ),
-        ]
-    )
+    text = dataset_line(info, version=True)
     return param_controls(op, numeric, columns), text
 
 

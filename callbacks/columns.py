@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import ids
-from components.summaries import no_dataset_alert
+from components.summaries import dataset_line, no_dataset_alert
 from services import datasets
 from services.datasets import DatasetInfo
 from services.errors import ServiceError
@@ -74,13 +74,7 @@ def _choices(info: DatasetInfo) -> tuple[Any, ...]:
     keys = [
         c.name for c in p.columns if c.role in ("categorical", "identifier", "text")
     ]
-    text = html.Div(
-        [
-            html.I(className="bi bi-table me-2"),
-            html.Strong(info.name),
-            html.Span(f" · {p.rows:,} rows", className="text-secondary"),
-        ]
-    )
+    text = dataset_line(info)
     return (
         text,
         times,

@@ -13,7 +13,7 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.glossary import term
-from components.summaries import no_dataset_alert
+from components.summaries import dataset_line, no_dataset_alert
 from services import analysis, datasets, features, jobs
 from services.errors import ServiceError
 
@@ -40,13 +40,7 @@ def choose_series(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         frame = datasets.open_version(int(current_user.id), info.id)
         label = frame.select(*p.series_id_columns).unique(maintain_order=True)
         names = [" / ".join(str(v) for v in row) for row in label.iter_rows()]
-    text = html.Div(
-        [
-            html.I(className="bi bi-table me-2"),
-            html.Strong(info.name),
-            html.Span(f" · {p.rows:,} rows", className="text-secondary"),
-        ]
-    )
+    text = dataset_line(info)
     return (text, p.target_candidates, p.target, names, names[0] if names else None)
 
 

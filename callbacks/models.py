@@ -13,7 +13,12 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.model_form import params_forms, read_params
-from components.summaries import no_dataset_alert, runs_table, scores_table
+from components.summaries import (
+    dataset_line,
+    no_dataset_alert,
+    runs_table,
+    scores_table,
+)
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 
@@ -46,21 +51,18 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     if info is None:
         return no_dataset_alert(), [], None, 12, True, [], True
     p = info.profile
-    text = html.Div(
-        [
-            html.I(className="bi bi-table me-2"),
-            html.Strong(info.name),
-            html.Span(f" · {p.rows:,} rows", className="text-secondary"),
-            html.A("change", href="/upload", className="ms-2 small"),
-            html.Div(
-                f"Models use the {info.columns_config.transform} transform chosen on "
-                "Explore; results stay in your units.",
-                className="small text-secondary mt-1",
-                id="models-transform-note",
-            )
-            if info.columns_config.transform not in (None, "none")
-            else None,
-        ]
+    transform = info.columns_config.transform
+    text = dataset_line(
+        info,
+        html.Div(
+            f"Models use the {transform} transform chosen on Explore; results stay "
+            "in your units.",
+            className="small text-secondary mt-1",
+            id="models-transform-note",
+        )
+        if transform not in (None, "none")
+        else None,
+        change=True,
     )
     horizon = DEFAULT_HORIZON.get(p.frequency.unit, 12) if p.frequency else 12
     target = p.target or (p.target_candidates[0] if p.target_candidates else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -196,6 +198,26 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
 
 def _number(value: float | None, pattern: str = "{:.3f}") -> str:
     return "—" if value is None else pattern.format(value)
+
+
+def dataset_line(
+    info: DatasetInfo, *below: Any, version: bool = False, change: bool = False
+) -> html.Div:
+    """The page's dataset: its name, (version,) rows, and any notes below it."""
+    counts = f" · {info.profile.rows:,} rows"
+    if version:
+        counts = f" · version {info.version_number}" + counts
+    return html.Div(
+        [
+            html.I(className="bi bi-table me-2"),
+            html.Strong(info.name),
+            html.Span(counts, className="text-secondary"),
+            html.A("change", href="/upload", className="ms-2 small")
+            if change
+            else None,
+            *below,
+        ]
+    )
 
 
 def scores_table(info: ForecastInfo) -> html.Div:

@@ -62,7 +62,7 @@ def create_dataset(
         shutil.move(source, raw)
         raw.chmod(0o440)
         s.add(dataset)
-        version = _add_version(
+        version = add_version(
             s,
             dataset,
             read.frame,
@@ -73,7 +73,7 @@ def create_dataset(
         return _info(dataset, version)
 
 
-def _add_version(
+def add_version(
     s: Session,
     dataset: db.Dataset,
     frame: pl.DataFrame,
@@ -83,6 +83,11 @@ def _add_version(
     parent: str | None = None,
     changes: list[Any] | None = None,
 ) -> db.DatasetVersion:
+    """Store ``frame`` as the dataset's next version and make it current.
+
+    The version is written as read-only Parquet; the dataset's profile follows, with
+    the user's column choices applied.
+    """
     number = 1 + len(
         list(
             s.scalars(
@@ -166,7 +171,15 @@ def _info(dataset: db.Dataset, version: db.DatasetVersion) -> DatasetInfo:
     )
 
 
-def _owned(s: Session, user_id: int, dataset_id: str) -> db.Dataset:
+def owned_dataset(s: Session, user_id: int, dataset_id: str) -> db.Dataset:
+    """The user's dataset row.
+
+    Raises
+    ------
+    NotFoundError
+        When it does not exist or belongs to someone else.
+
+    """
     dataset = s.get(db.Dataset, dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None or dataset.user_id != user_id:
         raise NotFoundError("This dataset does not exist, or it is not yours.")
@@ -183,7 +196,7 @@ def get_dataset(user_id: int, dataset_id: str) -> DatasetInfo:
 
     """
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         return _info(dataset, s.get_one(db.DatasetVersion, dataset.current_version_id))
 
 
@@ -210,7 +223,7 @@ def version_file(user_id: int, dataset_id: str, version_id: str | None = None) -
 
     """
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         version_id = version_id or dataset.current_version_id
         version = s.get(db.DatasetVersion, version_id) if version_id else None
         if version is None or version.dataset_id != dataset.id:
@@ -243,7 +256,7 @@ def update_columns(
 
     """
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         version = s.get_one(db.DatasetVersion, dataset.current_version_id)
         merged = dict(dataset.columns_config or {})
         roles = {**merged.get("roles", {}), **(changes.get("roles") or {})}
@@ -270,7 +283,7 @@ def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
 
     """
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         if dataset.raw_suffix != ".xlsx":
             raise InvalidInputError(
                 "Only Excel workbooks have sheets.", code="invalid_sheet"
@@ -280,7 +293,7 @@ def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
         profile = profile_table(read.frame, read.notes)
         profile.sheet, profile.sheets = read.sheet, read.sheets
         dataset.columns_config = {}  # another sheet has other columns
-        version = _add_version(
+        version = add_version(
             s,
             dataset,
             read.frame,

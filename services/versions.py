@@ -19,10 +19,10 @@ from services import db, storage
 from services.cleaning import Layout, apply_recipe, parse_recipe
 from services.datasets import (
     DatasetInfo,
-    _add_version,
-    _owned,
+    add_version,
     effective_profile,
     get_dataset,
+    owned_dataset,
 )
 from services.errors import InvalidInputError, NotFoundError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
@@ -65,7 +65,7 @@ def _info(version: db.DatasetVersion, current: str | None) -> VersionInfo:
 def _version(
     s: Any, user_id: int, dataset_id: str, version_id: str
 ) -> tuple[db.Dataset, db.DatasetVersion]:
-    dataset = _owned(s, user_id, dataset_id)
+    dataset = owned_dataset(s, user_id, dataset_id)
     version = (
         s.get(db.DatasetVersion, version_id) if isinstance(version_id, str) else None
     )
@@ -102,14 +102,14 @@ def create_version(
     if not recipe:
         raise InvalidInputError("The recipe has no steps.", code="invalid_step")
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         dataset, parent = _version(
             s, user_id, dataset_id, parent_id or dataset.current_version_id or ""
         )
         source = _frame(user_id, parent)
         cleaned, changes = apply_recipe(source, recipe, layout_of(dataset, source))
         profile = profile_table(cleaned)
-        version = _add_version(
+        version = add_version(
             s,
             dataset,
             cleaned,
@@ -146,7 +146,7 @@ def earlier_recipes(user_id: int, limit: int = 20) -> list[tuple[str, list[Any]]
 def list_versions(user_id: int, dataset_id: str) -> list[VersionInfo]:
     """The lineage, oldest first."""
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         rows = s.scalars(
             select(db.DatasetVersion)
             .where(db.DatasetVersion.dataset_id == dataset.id)
@@ -184,7 +184,7 @@ def make_current(user_id: int, dataset_id: str, version_id: str) -> DatasetInfo:
 def delete_dataset(user_id: int, dataset_id: str) -> None:
     """Delete a dataset, its versions and their files (forecasts made from it stay)."""
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         for version in s.scalars(
             select(db.DatasetVersion).where(db.DatasetVersion.dataset_id == dataset.id)
         ):
@@ -306,7 +306,7 @@ def find_outliers(
 ) -> pl.DataFrame:
     """The points a detector would flag (changes nothing): series, time, value, band."""
     with db.session() as s:
-        dataset = _owned(s, user_id, dataset_id)
+        dataset = owned_dataset(s, user_id, dataset_id)
         dataset, version = _version(
             s, user_id, dataset_id, version_id or dataset.current_version_id or ""
         )
