@@ -142,7 +142,8 @@ def show_branding(path: str | None) -> tuple[Any, ...]:
 
 
 def _logo_status(style: branding.Branding) -> str:
-    return f"Logo: {style.logo_type} image kept." if style.logo else "No logo."
+    kind = "PNG" if style.logo_type == "image/png" else "JPEG"
+    return f"A {kind} logo is kept." if style.logo else "No logo yet."
 
 
 @callback(

@@ -73,7 +73,10 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="MASE in backtests (lower is better)")
+    longest = max((r["mase"] for r in rows), default=1.0)
+    fig.update_xaxes(
+        title="MASE in backtests (lower is better)", range=[0, 1.15 * longest]
+    )
     fig.update_layout(
         template="plotly_white",
         title={"text": "Model comparison", "x": 0},

@@ -1,0 +1,75 @@
+"""The Export page: a run's report preview, its three downloads, remembered branding."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from selenium.webdriver.common.by import By
+
+from services import datasets, forecasts, jobs, users
+from tests.browser.helpers import fill, start_and_register, upload
+from tests.conftest import SAMPLES
+
+
+def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
+    account = next(a for a in users.list_accounts() if a.username == name)
+    dataset = datasets.list_datasets(account.id)[0]
+    params = forecasts.forecast_params(
+        account.id,
+        dataset.id,
+        "passengers",
+        12,
+        models=[{"key": "naive"}, {"key": "seasonal_naive"}],
+    )
+    job = jobs.submit(account.id, "forecast", params)
+
+    deadline = time.monotonic() + 120
+    while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
+        assert time.monotonic() < deadline, done
+        time.sleep(0.2)  # polling the job's record: waiting on state
+    assert done.status == "succeeded", done
+    forecast_id = done.result_ref
+
+    dash_duo.driver.get(base + "/export")
+    dash_duo.wait_for_contains_text(
+        "#export-headline", "“passengers” is expected to", timeout=30
+    )
+    dash_duo.wait_for_element("#export-forecast-graph .main-svg")
+    dash_duo.wait_for_element("#export-models-graph .main-svg")
+    assert "Tested on" in dash_duo.find_element("#export-preview-div").text
+    for fmt in ("csv", "xlsx", "pdf"):
+        link = dash_duo.find_element(f"#export-download-{fmt}-link")
+        assert link.get_attribute("href").endswith(
+            f"/files/forecasts/{forecast_id}.{fmt}"
+        )
+    dash_duo.wait_for_contains_text("#export-forecasts-div", "air_passengers.csv")
+
+    title = dash_duo.find_element("#export-title-input")
+    assert title.get_attribute("value") == "Forecast report"
+    fill(dash_duo, "#export-title-input", "Acme planning")
+    fill(dash_duo, "#export-accent-input", "not a colour")
+    dash_duo.find_element("#export-save-branding-button").click()
+    dash_duo.wait_for_contains_text("#export-branding-alert-div", "#2f5bea")
+    fill(dash_duo, "#export-accent-input", "#0f766e")
+    dash_duo.find_element("#export-save-branding-button").click()
+    dash_duo.wait_for_contains_text("#export-branding-alert-div", "Saved")
+
+    dash_duo.driver.get(base + "/export")  # remembered on the next visit
+    dash_duo.wait_for_contains_text("#export-headline", "passengers", timeout=30)
+    assert dash_duo.find_element("#export-title-input").get_attribute("value") == (
+        "Acme planning"
+    )
+    assert dash_duo.find_element("#export-accent-input").get_attribute("value") == (
+        "#0f766e"
+    )
+    pdf = dash_duo.driver.execute_script(
+        "const r = await fetch(arguments[0]); const b = await r.arrayBuffer();"
+        "return [r.status, r.headers.get('content-type'), b.byteLength];",
+        f"/files/forecasts/{forecast_id}.pdf",
+    )
+    assert pdf[0] == 200 and pdf[1] == "application/pdf" and pdf[2] > 10_000
+    assert dash_duo.get_logs() == []
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []
