@@ -150,11 +150,14 @@ TRANSFORMS = (
 )
 
 
-def pipeline(transform: str | None, ts: Any, season: int) -> Any | None:
+def pipeline(
+    transform: str | None, ts: Any, season: int, scale: bool = False
+) -> Any | None:
     """Darts' invertible transformers for ``transform``, or None for none.
 
     Log and Box-Cox need positive values (else they are skipped); seasonal
-    differencing needs a season.
+    differencing needs a season. With ``scale``, every series ends on the same 0–1
+    scale, so a global model learns shapes rather than sizes.
     """
     from darts.dataprocessing import Pipeline
     from darts.dataprocessing.transformers import BoxCox, Diff, Scaler
@@ -166,7 +169,7 @@ def pipeline(transform: str | None, ts: Any, season: int) -> Any | None:
         steps.append(Diff(lags=1))
     elif transform == "seasonal differencing" and season > 1:
         steps.append(Diff(lags=season))
-    elif transform == "scale":
+    if transform == "scale" or scale:
         steps.append(Scaler())
     return Pipeline(steps) if steps else None
 
@@ -196,13 +199,15 @@ def fit_predict(
     """Fit one model on the series, forecast ``horizon`` steps of each.
 
     Returns one (horizon × 5 quantiles) array per series and the fit and predict
-    seconds. Local models get one series; global ones all of them at once. The
-    ``transform`` (Darts' invertible transformers, see :func:`pipeline`) is fitted
-    per series before the model and undone on its forecasts.
+    seconds. Local models get one series; global ones all of them at once, each
+    series scaled to 0–1. The ``transform`` (Darts' invertible transformers, see
+    :func:`pipeline`) is fitted per series before the model and undone on its
+    forecasts.
     """
     context = context_for(spec, season, data, horizon, say)
     model = spec.model(params, context)
-    steps = [pipeline(transform, d.ts, context.season) for d in data]
+    together = spec.multi_series and len(data) > 1
+    steps = [pipeline(transform, d.ts, context.season, together) for d in data]
     trains = [
         d.ts if p is None else p.fit_transform(d.ts)
         for d, p in zip(data, steps, strict=True)
@@ -393,13 +398,15 @@ def gather(
     return results
 
 
-def conformal_widths(backtest: ModelBacktest) -> tuple[float, float]:
-    """Half-widths of the 80% and 95% intervals from the absolute backtest errors."""
+def conformal_widths(tested: SeriesBacktest) -> tuple[float, float]:
+    """Half-widths of a series' 80% and 95% intervals, from its backtest errors.
+
+    Each series gets its own: series differ in size.
+    """
     errors = np.concatenate(
         [
             np.abs(a - f[:, 2])
-            for s in backtest.per_series.values()
-            for a, f in zip(s.actuals, s.forecasts, strict=True)
+            for a, f in zip(tested.actuals, tested.forecasts, strict=True)
         ]
     )
     return float(np.quantile(errors, 0.8)), float(np.quantile(errors, 0.95))
@@ -417,8 +424,8 @@ def score(backtest: ModelBacktest, season: int) -> None:
     if backtest.error or not backtest.per_series:
         return
     if backtest.conformal:
-        widths = conformal_widths(backtest)
         for tested in backtest.per_series.values():
+            widths = conformal_widths(tested)
             tested.forecasts = [widen(f, widths) for f in tested.forecasts]
     by_fold: list[list[dict[str, float]]] = []
     for label, tested in backtest.per_series.items():

@@ -436,7 +436,7 @@ def forecast(
         )
         if len({c.key for c in choice.values()}) > 1:
             best = backtest.ModelBacktest("per_series", "Best model per series", 0)
-    plans = {label: Plan.of(chosen) for label, chosen in choice.items()}
+    plans = {label: Plan.of(chosen, label) for label, chosen in choice.items()}
     params_of = {
         k: p for k, p in candidates if any(k in p.keys for p in plans.values())
     }
@@ -545,9 +545,11 @@ class Plan:
     widths: tuple[float, float] | None = None
 
     @classmethod
-    def of(cls, chosen: backtest.ModelBacktest) -> Plan:
-        """The plan for a model (or ensemble) chosen on its backtests."""
-        widths = backtest.conformal_widths(chosen) if chosen.conformal else None
+    def of(cls, chosen: backtest.ModelBacktest, label: str | None) -> Plan:
+        """The plan for a series' model (or ensemble) chosen on its backtests."""
+        widths = None
+        if chosen.conformal:
+            widths = backtest.conformal_widths(chosen.per_series[label])
         return cls(chosen.members or [chosen.key], bool(chosen.members), widths)
 
 
