@@ -58,6 +58,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/accuracy.py
 	PYTHONPATH=. $(BIN)/python benchmarks/models.py
 	PYTHONPATH=. $(BIN)/python benchmarks/reports.py
+	PYTHONPATH=. $(BIN)/python benchmarks/deep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -33,8 +33,8 @@ class DeepParams(BaseModel):
         None,
         ge=1,
         le=2000,
-        description="Past values the network looks at (default: two seasons, and "
-        "at least twice the horizon).",
+        description="Past values the network looks at (default: two seasons, or "
+        "the horizon when that is longer).",
     )
     epochs: int = Field(
         30,
@@ -108,7 +108,9 @@ def _chunks(params: DeepParams, context: Context) -> tuple[int, int]:
     they had stood still before they began.
     """
     horizon = max(1, context.horizon)
-    wanted = params.input_length or max(2 * context.season, 2 * horizon, 4)
+    # Short, so that most series hold training windows: on M1 monthly (h = 18),
+    # 24 past values gave TSMixer MASE 1.12 where 36 gave 1.33.
+    wanted = params.input_length or max(2 * context.season, horizon, 4)
     if context.series_count > 1 or not context.length:
         return wanted, horizon
     room = context.length - horizon

@@ -225,6 +225,8 @@ class _Planned:
     input_chunk_length: int
     output_chunk_length: int
     trainer_params: dict[str, Any]
+    epochs_trained: int
+    epochs_run = 0  # epochs the last fit ran
 
     def fit(
         self,
@@ -257,12 +259,14 @@ class _Planned:
         kwargs.setdefault("verbose", False)
         kwargs.setdefault("dataloader_kwargs", {"pin_memory": False})  # no GPU
         with quietly():
-            return super().fit(  # type: ignore[misc]
+            super().fit(  # type: ignore[misc]
                 series,
                 past_covariates=past_covariates,
                 future_covariates=future_covariates,
                 **kwargs,
             )
+        self.epochs_run = int(self.epochs_trained)  # a later predict resets Darts'
+        return self
 
     def _trainable(
         self,
