@@ -245,18 +245,17 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.MODELS_SERIES, "value"),
     Output(ids.MODELS_SERIES, "style"),
     Output(ids.MODELS_DOWNLOADS, "children"),
-    Output(ids.MODELS_SCORES, "children"),
     Input(ids.MODELS_FORECAST_STORE, "data"),
 )
 def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Show the finished forecast: series choice, downloads and the model comparison."""
+    """Show the finished forecast: the series choice and the downloads."""
     if not ref:
-        return {"display": "none"}, [], None, {"display": "none"}, None, None
+        return {"display": "none"}, [], None, {"display": "none"}, None
     user_id = int(current_user.id)
     try:
         info = forecasts.get_forecast(user_id, ref["forecast_id"])
     except NotFoundError:
-        return {"display": "none"}, [], None, {"display": "none"}, None, None
+        return {"display": "none"}, [], None, {"display": "none"}, None
     series = (
         forecasts.forecast_points(user_id, info.id)["series"]
         .unique(maintain_order=True)
@@ -285,7 +284,6 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         series[0] if series else None,
         series_style,
         [html.Span("Download", className="text-secondary small"), *downloads],
-        scores_table(info),
     )
 
 
@@ -293,13 +291,15 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.MODELS_GRAPH, "figure"),
     Output(ids.MODELS_BACKTEST_GRAPH, "figure"),
     Output(ids.MODELS_STEP_GRAPH, "figure"),
+    Output(ids.MODELS_SCORES, "children"),
     Input(ids.MODELS_SERIES, "value"),
     Input(ids.MODELS_FORECAST_STORE, "data"),
 )
 def draw_forecast(
     series: str | None, ref: dict[str, Any] | None
-) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """Draw history, forecast and its ranges, and the chosen model's backtests."""
+) -> tuple[go.Figure, go.Figure, go.Figure, Any]:
+    """Draw history, forecast and ranges, the backtests, and the leaderboard (of the
+    chosen series when there are several)."""
     if not ref:
         raise PreventUpdate
     user_id = int(current_user.id)
@@ -314,8 +314,9 @@ def draw_forecast(
     chart = figures.forecast_chart(
         forecasts.history(user_id, info), points, title, series
     )
+    scores = scores_table(info, series)
     backtests = forecasts.forecast_backtests(user_id, info.id)
     if backtests is None or backtests.height == 0:
-        return chart, go.Figure(), go.Figure()
+        return chart, go.Figure(), go.Figure(), scores
     folds, steps = figures.backtest_charts(backtests, series, info.model_name)
-    return chart, folds, steps
+    return chart, folds, steps, scores

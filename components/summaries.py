@@ -220,9 +220,11 @@ def dataset_line(
     )
 
 
-def scores_table(info: ForecastInfo) -> html.Div:
-    """The leaderboard of the backtests, the chosen model marked, each row usable."""
-    board = info.metrics.get("leaderboard", [])
+def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
+    """The leaderboard of the backtests (over all series, or for one), the chosen
+    model marked, each row usable."""
+    boards = info.metrics.get("series_leaderboards") or {}
+    board = boards.get(series) or info.metrics.get("leaderboard", [])
     rows = []
     for row in board:
         chosen = row["model"] == info.model
@@ -278,8 +280,10 @@ def scores_table(info: ForecastInfo) -> html.Div:
     return html.Div(
         [
             html.H6(
-                "How the models did on backtests: each forecast the last "
-                f"{info.horizon} points of several earlier cut-offs",
+                "How the models did on backtests"
+                + (f" of {series}" if series in boards else "")
+                + f": each forecast the last {info.horizon} points of several earlier "
+                "cut-offs",
                 className="mt-3",
             ),
             dbc.Table(

@@ -18,10 +18,17 @@ from tests.conftest import SAMPLES
 
 
 def _leaderboard_names(dash_duo: Any) -> list[str]:
-    rows = dash_duo.driver.find_elements(
-        By.CSS_SELECTOR, "#models-leaderboard-table tbody tr"
-    )
-    return [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows]
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _attempt in range(20):  # the table is redrawn with the charts: read it whole
+        try:
+            rows = dash_duo.driver.find_elements(
+                By.CSS_SELECTOR, "#models-leaderboard-table tbody tr"
+            )
+            return [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows]
+        except StaleElementReferenceException:
+            dash_duo.wait_for_element("#models-leaderboard-table")
+    raise AssertionError("the leaderboard kept changing")
 
 
 @pytest.fixture
