@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import kaleido
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
@@ -26,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from services.reports import narrative as words
 from services.reports.branding import Branding
+from services.reports.charts import to_svg
 from services.reports.content import ReportData
 from services.reports.narrative import Narrative, summarise
 
@@ -33,13 +31,10 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = (Path(__file__).parent / "templates").resolve()
 TABLE_ROWS = 40  # longer forecast tables show their start and end
-TABS = 2  # browser tabs drawing charts at once
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
 )
 _environment.filters.update(number=words.number, percent=words.percent)
-# Kaleido's sync server answers one caller at a time: its queues are shared.
-_kaleido = threading.Lock()
 
 
 class ReportFetcher(URLFetcher):  # type: ignore[misc]
@@ -74,43 +69,6 @@ class RenderedReport:
     pdf: bytes
     refused: list[str]
     chart_error: str | None = None
-
-
-def to_svg(figures: Mapping[str, Any]) -> dict[str, bytes]:
-    """Each plotly figure as SVG, by Kaleido's one browser (started once)."""
-    with _kaleido:
-        kaleido.start_sync_server(n=TABS, silence_warnings=True)
-        try:
-            return _svgs(figures)
-        except Exception:  # the browser may have died: start a fresh one, once
-            log.warning("Kaleido failed; restarting its browser", exc_info=True)
-            kaleido.stop_sync_server(silence_warnings=True)
-            kaleido.start_sync_server(n=TABS, silence_warnings=True)
-            return _svgs(figures)
-
-
-def _svgs(figures: Mapping[str, Any]) -> dict[str, bytes]:
-    # Kaleido draws a batch in parallel browser tabs; it writes each to a file.
-    with tempfile.TemporaryDirectory(prefix="forecast-studio-charts-") as tmp:
-        folder = Path(tmp)
-        batch = [
-            {
-                "fig": fig,
-                "path": folder / f"{index}.svg",
-                "opts": {
-                    "format": "svg",
-                    "width": fig.layout.width,
-                    "height": fig.layout.height,
-                },
-            }
-            for index, fig in enumerate(figures.values())
-        ]
-        if batch:
-            kaleido.write_fig_from_object_sync(batch)
-        return {
-            name: (folder / f"{index}.svg").read_bytes()
-            for index, name in enumerate(figures)
-        }
 
 
 def _table_rows(points: pl.DataFrame) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from components.report_figures import report_figures
 from services.reports.branding import Branding
+from services.reports.charts import to_svg
 from services.reports.content import ReportData
 from services.reports.narrative import number, summarise
 from services.reports.pdf import TEMPLATES, RenderedReport, ReportFetcher, render_pdf
@@ -137,3 +138,14 @@ def test_the_fetcher_serves_its_charts_and_templates() -> None:
     assert chart("report:chart-x").read() == b"<svg/>"  # type: ignore[attr-defined]
     css = fetcher.fetch(f"{TEMPLATES.as_uri()}/report.css")
     assert css.content_type == "text/css" and b"@page" in css.read()
+
+
+def test_a_stuck_chart_browser_is_replaced(
+    single_report: tuple[ReportData, RenderedReport],
+) -> None:
+    data, _report = single_report
+    figures = report_figures(data)
+    with pytest.raises(TimeoutError):
+        to_svg(figures, deadline=0.001)  # gives up instead of holding the request
+    drawn = to_svg(figures)  # a fresh browser draws the next report
+    assert set(drawn) == set(figures) and drawn["forecast"].startswith(b"<svg")
