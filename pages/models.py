@@ -8,9 +8,22 @@ from dash import dcc, html
 
 from components import ids
 from components.shell import page_header
-from services.models import CATALOG
+from services.models import CATALOG, ModelSpec
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
+
+
+def _model_option(spec: ModelSpec) -> dict[str, Any]:
+    """A catalog entry to choose; one that cannot run here is shown, disabled, with
+    what an operator must do (e.g. Chronos-2 without its weights)."""
+    if spec.available:
+        return {"label": f"{spec.name} ({spec.family})", "value": spec.key}
+    return {
+        "label": f"{spec.name} ({spec.family}): not available here",
+        "value": spec.key,
+        "disabled": True,
+        "title": spec.unavailable_reason,
+    }
 
 
 def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
@@ -158,13 +171,21 @@ def layout(**_query: str) -> html.Div:
                 dcc.Dropdown(
                     id=ids.MODELS_SELECT,
                     multi=True,
-                    options=[
-                        {"label": f"{s.name} ({s.family})", "value": s.key}
-                        for s in CATALOG.values()
-                        if s.available
-                    ],
+                    options=[_model_option(s) for s in CATALOG.values()],
                     placeholder="Automatic (recommended): the strong statistical "
                     "models and their combination",
+                ),
+                *(
+                    html.P(
+                        [html.I(className="bi bi-info-circle me-1"), reason],
+                        className="small text-secondary mt-1 mb-0",
+                        id=f"models-unavailable-{key}",
+                    )
+                    for key, reason in (
+                        (s.key, s.unavailable_reason)
+                        for s in CATALOG.values()
+                        if not s.available
+                    )
                 ),
                 html.P(
                     "Each model forecasts several earlier stretches of your history "

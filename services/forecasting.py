@@ -376,16 +376,17 @@ def forecast(
     )
     is_global = {k: CATALOG[k].multi_series and len(series) > 1 for k, _ in candidates}
     local = [(k, p) for k, p in candidates if not is_global[k]]
+    # Progress: one step per model, fold and series (global models: per fold), then
+    # the final fits (counted once the choice is known).
     total = (len(local) * len(series) + len(candidates) - len(local)) * n_folds
-    total += len(series) + 1
-    done = [0]
+    steps = {"done": 0, "total": total + len(series) + 1}
 
     def step(message: str) -> None:
-        report(min(done[0] / total, 0.99), message)
-        done[0] += 1
+        say(message)
+        steps["done"] += 1
 
     def say(message: str) -> None:
-        report(min(done[0] / total, 0.99), message)
+        report(min(steps["done"] / steps["total"], 0.99), message)
 
     results = backtest.gather(
         local,
@@ -437,9 +438,9 @@ def forecast(
         if len({c.key for c in choice.values()}) > 1:
             best = backtest.ModelBacktest("per_series", "Best model per series", 0)
     plans = {label: Plan.of(chosen, label) for label, chosen in choice.items()}
-    params_of = {
-        k: p for k, p in candidates if any(k in p.keys for p in plans.values())
-    }
+    used = {key for plan in plans.values() for key in plan.keys}
+    params_of = {key: params for key, params in candidates if key in used}
+    steps["total"] = steps["done"] + sum(len(p.keys) for p in plans.values()) + 1
     points = _final(plans, params_of, data, groups, horizon, season, transform, step)
     if transform and transform != "none":
         notes.append(

@@ -51,8 +51,9 @@ def backtest_all(
         (label, data, candidates, horizon, folds, season, transform)
         for label, data in series.items()
     ]
-    results = _run(_backtest, tasks, step, [key for key, _ in candidates])
-    return dict(results)
+    keys = [key for key, _ in candidates]
+    results = _run(backtest.backtest_series, tasks, step, keys)
+    return dict(zip(series, results, strict=True))
 
 
 def forecast_all(
@@ -139,23 +140,6 @@ def _worker_spend(key: str, seconds: float) -> bool:
 
 def _in_worker(work: Callable[..., Any], task: tuple[Any, ...]) -> Any:
     return work(*task, _worker_step, _worker_spend)
-
-
-def _backtest(
-    label: str | None,
-    data: SeriesData,
-    candidates: list[Candidate],
-    horizon: int,
-    folds: int,
-    season: int,
-    transform: str | None,
-    step: Step,
-    spend: backtest.Spend,
-) -> tuple[str | None, dict[str, Outcome]]:
-    outcomes = backtest.backtest_series(
-        label, data, candidates, horizon, folds, season, transform, step, spend
-    )
-    return label, outcomes
 
 
 def _forecast(
