@@ -35,8 +35,12 @@ MAX_HORIZON = 1000
 METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
 TIE = 0.01  # within 1% of the best, the simpler model wins
 # Backtests pick a single model noisily; combinations are steadier (M3, M4 and our own
-# M1 benchmark), so a single model must beat the combination by this much.
-COMBINATION_MARGIN = 0.25
+# benchmarks), so a single model must beat the combination's backtest error by this
+# much. Set on M3 monthly series that the accuracy benchmark does not use
+# (benchmarks/combination.py): 25% gave MASE 0.750, 40% 0.734, 60% 0.731, the same as
+# keeping the combination always, while a clearly better model (say, a season that
+# repeats exactly) still wins.
+COMBINATION_MARGIN = 0.6
 ProgressFn = Callable[[float, str], None]
 TRANSFORM_WORDS = {
     "log": "a log transform",
