@@ -392,3 +392,36 @@ def test_scaling_keeps_forecasts_in_the_original_units() -> None:
         transform="scale",
     )
     assert 380 < result.points["forecast"].mean() < 600
+
+
+def test_a_cancel_ends_the_series_workers_too() -> None:
+    import config
+    from services.errors import JobCancelledError
+
+    seen: list[str] = []
+
+    def cancel_on_fifth(_fraction: float, message: str) -> None:
+        seen.append(message)
+        if len(seen) == 5:
+            raise JobCancelledError
+
+    config.settings.set("FORECAST_PROCESSES", 2)
+    try:
+        with pytest.raises(JobCancelledError):
+            forecast(
+                _promotions(future=0, series=4),
+                "month",
+                "sales",
+                6,
+                Frequency(unit="month", step=1),
+                ["store"],
+                models=[{"key": "auto_arima"}, {"key": "auto_ets"}],
+                folds=3,
+                on_progress=cancel_on_fifth,
+            )
+    finally:
+        config.settings.set("FORECAST_PROCESSES", 0)
+    assert len(seen) == 5  # nothing was reported after the cancel
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if "Pool" in p.name]
