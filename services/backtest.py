@@ -398,24 +398,36 @@ def gather(
     return results
 
 
-def conformal_widths(tested: SeriesBacktest) -> tuple[float, float]:
-    """Half-widths of a series' 80% and 95% intervals, from its backtest errors.
+Widths = tuple[list[float], list[float]]
 
+
+def conformal_widths(tested: SeriesBacktest) -> Widths:
+    """Half-widths of a series' 80% and 95% intervals, step by step ahead.
+
+    Each step's width is a quantile of that step's absolute backtest errors over the
+    folds, never narrower than the step before (uncertainty grows with the horizon).
     Each series gets its own: series differ in size.
     """
-    errors = np.concatenate(
-        [
-            np.abs(a - f[:, 2])
-            for a, f in zip(tested.actuals, tested.forecasts, strict=True)
-        ]
-    )
-    return float(np.quantile(errors, 0.8)), float(np.quantile(errors, 0.95))
+    errors = np.abs(
+        np.array(
+            [a - f[:, 2] for a, f in zip(tested.actuals, tested.forecasts, strict=True)]
+        )
+    )  # folds × steps
+    w80 = np.maximum.accumulate(np.quantile(errors, 0.8, axis=0))
+    w95 = np.maximum.accumulate(np.maximum(np.quantile(errors, 0.95, axis=0), w80))
+    return [float(w) for w in w80], [float(w) for w in w95]
 
 
-def widen(forecast: np.ndarray, widths: tuple[float, float]) -> np.ndarray:
+def _stretch(widths: list[float], steps: int) -> np.ndarray:
+    """``steps`` widths: cut short, or the last one carried on further ahead."""
+    w = np.asarray(widths, dtype=float)
+    return np.concatenate([w, np.full(max(0, steps - len(w)), w[-1])])[:steps]
+
+
+def widen(forecast: np.ndarray, widths: Widths) -> np.ndarray:
     """Give a point forecast (all quantile columns equal) conformal intervals."""
     point = forecast[:, 2]
-    w80, w95 = widths
+    w80, w95 = (_stretch(w, len(point)) for w in widths)
     return np.column_stack([point - w95, point - w80, point, point + w80, point + w95])
 
 

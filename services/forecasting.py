@@ -383,14 +383,18 @@ def forecast(
     # Progress: one step per model, fold and series (global models: per fold), then
     # the final fits (counted once the choice is known).
     total = (len(local) * len(series) + len(candidates) - len(local)) * n_folds
-    steps = {"done": 0, "total": total + len(series) + 1}
+    steps = {"start": 0.0, "done": 0, "total": total + len(series) + 1}
+
+    def fraction() -> float:
+        share = steps["done"] / steps["total"]
+        return min(steps["start"] + (1 - steps["start"]) * share, 0.99)
 
     def step(message: str) -> None:
         say(message)
         steps["done"] += 1
 
     def say(message: str) -> None:
-        report(min(steps["done"] / steps["total"], 0.99), message)
+        report(fraction(), message)
 
     results = backtest.gather(
         local,
@@ -444,7 +448,9 @@ def forecast(
     plans = {label: Plan.of(chosen, label) for label, chosen in choice.items()}
     used = {key for plan in plans.values() for key in plan.keys}
     params_of = {key: params for key, params in candidates if key in used}
-    steps["total"] = steps["done"] + sum(len(p.keys) for p in plans.values()) + 1
+    # The final fits share what is left of the bar, from where the backtests ended.
+    final = sum(len(p.keys) for p in plans.values()) + 1
+    steps.update(start=fraction(), done=0, total=final)
     points = _final(plans, params_of, data, groups, horizon, season, transform, step)
     if transform and transform != "none":
         notes.append(
@@ -541,13 +547,13 @@ def _quiet(_message: str) -> None:
 class Plan:
     """How one series is forecast: one model, or the median of several.
 
-    ``widths`` are the half-widths of conformal 80% and 95% intervals, for models
-    that forecast a point only.
+    ``widths`` are the half-widths of conformal 80% and 95% intervals, step by step,
+    for models that forecast a point only.
     """
 
     keys: list[str]
     combine: bool = False
-    widths: tuple[float, float] | None = None
+    widths: backtest.Widths | None = None
 
     @classmethod
     def of(cls, chosen: backtest.ModelBacktest, label: str | None) -> Plan:
@@ -666,7 +672,7 @@ def _final(
         else:
             values = forecasts[0]
         if plan.widths is not None:
-            values = backtest.widen(values, tuple(plan.widths))  # type: ignore[arg-type]
+            values = backtest.widen(values, plan.widths)
         frames.append(
             _points(values, data[label].ts, label, groups[label]["time"].dtype, horizon)
         )
