@@ -39,6 +39,8 @@ class ForecastInfo:
     # How it was asked for: models and their settings, folds, metric, transform,
     # per_series, drivers (empty for forecasts made before this was kept).
     request: dict[str, Any] = field(default_factory=dict)
+    # The frequency the forecast was made at.
+    frequency: Frequency | None = None
 
 
 def forecast_params(
@@ -249,6 +251,7 @@ def _info(row: db.Forecast) -> ForecastInfo:
         dict(row.metrics or {}),
         row.created_at,
         dict(spec.get("request") or {}),
+        Frequency(**spec["frequency"]) if spec.get("frequency") else None,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from services import analysis, datasets, db, forecasts, versions
+from services import analysis, datasets, forecasts, versions
 from services.errors import ServiceError
 from services.metrics import point_metrics
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
@@ -156,7 +156,7 @@ def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportDat
         model_name=info.model_name,
         model=info.model,
         horizon=info.horizon,
-        frequency=_forecast_frequency(info.id),
+        frequency=info.frequency,
         made_at=info.created_at,
         points=forecasts.forecast_points(user_id, info.id),
         history=forecasts.history(user_id, info),
@@ -168,14 +168,6 @@ def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportDat
         rows=used.rows if used else 0,
     )
     return assemble(data, decompose)
-
-
-def _forecast_frequency(forecast_id: str) -> Frequency | None:
-    """The frequency the forecast was made at (kept with the forecast's record)."""
-    with db.session() as s:
-        row = s.get(db.Forecast, forecast_id)
-        spec = dict(row.spec or {}) if row is not None else {}
-    return Frequency(**spec["frequency"]) if spec.get("frequency") else None
 
 
 def _cleaning(lineage: dict[str, Any], version_id: str) -> list[CleaningStep]:
