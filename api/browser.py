@@ -1,4 +1,4 @@
-"""File routes for the signed-in browser: streaming upload, forecast downloads."""
+"""File routes for the signed-in browser: upload, forecast and report downloads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from api.errors import error_response
-from api.exports import export_response
+from api.exports import export_response, report_response
 from api.uploads import receive
 
 blueprint = Blueprint("browser", __name__)
@@ -31,3 +31,9 @@ def upload() -> ResponseReturnValue:
 def download(forecast_id: str, fmt: str) -> ResponseReturnValue:
     """Download a forecast of the signed-in user as CSV, Excel or the PDF report."""
     return export_response(int(current_user.id), forecast_id, fmt)
+
+
+@blueprint.get("/files/reports/<job_id>")
+def download_report(job_id: str) -> ResponseReturnValue:
+    """Download a workbook or PDF report a job made for the signed-in user."""
+    return report_response(int(current_user.id), job_id)

@@ -49,6 +49,8 @@ CODES = [
     "irregular_time",
     "duplicate_timestamps",
     "no_model_fits",
+    "report_too_large",
+    "report_not_ready",
     "internal_error",
 ]
 

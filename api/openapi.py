@@ -173,10 +173,27 @@ ROUTES: list[
     (
         "get",
         "/api/v1/forecasts/{forecast_id}/export",
-        "Download a forecast (`format` csv, xlsx or the pdf report)",
+        "Download a forecast (`format` csv, xlsx or the pdf report); 409 "
+        "`report_too_large` for a workbook or report to make as a job",
         None,
         (200, "file"),
+        [401, 404, 409, 422],
+    ),
+    (
+        "post",
+        "/api/v1/forecasts/{forecast_id}/export/jobs",
+        "Make the workbook or PDF report as a job with progress",
+        schemas.ReportRequest,
+        (202, schemas.JobAccepted),
         [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/jobs/{job_id}/file",
+        "The file a finished report job made (its `download_url`)",
+        None,
+        (200, "file"),
+        [401, 404, 409],
     ),
     (
         "get",
@@ -269,6 +286,7 @@ def document() -> dict[str, Any]:
             content = {
                 "text/csv": {},
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/pdf": {},
             }
         else:
             content = {

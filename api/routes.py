@@ -8,9 +8,8 @@ import polars as pl
 from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from api import schemas
+from api import exports, schemas
 from api.errors import error_response
-from api.exports import export_response
 from api.uploads import receive
 from auth import bearer_token
 from services import datasets, forecasts, jobs, preview, users
@@ -86,6 +85,9 @@ def job_out(job: JobInfo) -> schemas.JobOut:
         finished_at=job.finished_at,
         forecast_id=job.result_ref if done and job.kind == "forecast" else None,
         analysis_id=job.result_ref if done and job.kind == "analysis" else None,
+        download_url=f"/api/v1/jobs/{job.id}/file"
+        if done and job.kind == "report"
+        else None,
     )
 
 
@@ -290,7 +292,22 @@ def list_models() -> ResponseReturnValue:
 @blueprint.get("/forecasts/<forecast_id>/export")
 def export_forecast(forecast_id: str) -> ResponseReturnValue:
     """The forecast as a file: ``format=csv``, ``xlsx`` or ``pdf`` (the report)."""
-    return export_response(_user_id(), forecast_id, request.args.get("format", "csv"))
+    fmt = request.args.get("format", "csv")
+    return exports.export_response(_user_id(), forecast_id, fmt)
+
+
+@blueprint.post("/forecasts/<forecast_id>/export/jobs")
+def export_job(forecast_id: str) -> ResponseReturnValue:
+    """Make the workbook or PDF report as a job (for forecasts of many series)."""
+    body = schemas.ReportRequest.model_validate(request.get_json(silent=True) or {})
+    job = exports.submit_report(_user_id(), forecast_id, body.format)
+    return _json(schemas.JobAccepted(job_id=job.id), 202)
+
+
+@blueprint.get("/jobs/<job_id>/file")
+def job_file(job_id: str) -> ResponseReturnValue:
+    """The file a finished report job made; 409 while it is not ready."""
+    return exports.report_response(_user_id(), job_id)
 
 
 @blueprint.get("/openapi.json")

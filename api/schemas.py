@@ -234,6 +234,16 @@ class ForecastRequest(BaseModel):
     )
 
 
+class ReportRequest(BaseModel):
+    """A workbook or PDF report to make as a job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["xlsx", "pdf"] = Field(
+        description="xlsx: the Excel workbook; pdf: the PDF report."
+    )
+
+
 class JobAccepted(BaseModel):
     """A queued job."""
 
@@ -258,6 +268,9 @@ class JobOut(BaseModel):
     finished_at: datetime | None
     forecast_id: str | None = None
     analysis_id: str | None = None
+    download_url: str | None = Field(
+        None, description="Where a finished report job's file is downloaded."
+    )
 
 
 class JobList(BaseModel):

@@ -289,6 +289,17 @@ def forecast_points(user_id: int, forecast_id: str) -> pl.DataFrame:
     return pl.read_parquet(storage.forecast_path(user_id, info.id))
 
 
+def series_count(user_id: int, forecast_id: str) -> int:
+    """How many series a forecast covers (1 for a single series)."""
+    info = get_forecast(user_id, forecast_id)
+    counted = (
+        pl.scan_parquet(storage.forecast_path(user_id, info.id))
+        .select(pl.col("series").n_unique())
+        .collect()
+    )
+    return int(counted.item())
+
+
 def forecast_backtests(user_id: int, forecast_id: str) -> pl.DataFrame | None:
     """The chosen model's backtests: series, fold, step, time, actual, forecast."""
     info = get_forecast(user_id, forecast_id)

@@ -57,6 +57,15 @@ def analysis_path(user_id: int, analysis_id: str) -> Path:
     return folder / f"{_checked(analysis_id)}.json"
 
 
+def report_path(user_id: int, report_id: str, fmt: str) -> Path:
+    """A workbook or PDF report made by a job."""
+    if fmt not in {"xlsx", "pdf"}:
+        raise ValueError(f"unexpected report format {fmt!r}")
+    folder = user_dir(user_id) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{_checked(report_id)}.{fmt}"
+
+
 def uploads_tmp_dir() -> Path:
     """Scratch space for uploads being received, before they become datasets."""
     path = config.data_dir() / "tmp"

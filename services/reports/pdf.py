@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,7 @@ def render_pdf(
     figures: Mapping[str, Any],
     branding: Branding | None = None,
     narrative: Narrative | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> RenderedReport:
     """The PDF report of a forecast.
 
@@ -128,10 +129,14 @@ def render_pdf(
     figures
         Plotly figures by name (``components.report_figures``); they are drawn as
         vector SVG. If the chart browser cannot run, the report says so and goes on.
+    progress
+        Told each stage (a fraction of this function's work and a sentence).
 
     """
     branding = branding or Branding()
     narrative = narrative or summarise(data)
+    say = progress or (lambda _fraction, _message: None)
+    say(0.0, "Drawing the charts")
     chart_error = None
     try:
         svgs = to_svg(figures)
@@ -143,6 +148,7 @@ def render_pdf(
         resources["logo"] = (branding.logo, branding.logo_type)
     charts = {name: f"report:chart-{name}" for name in svgs}
     html = render_html(data, narrative, charts, branding, chart_error)
+    say(0.4, "Laying out the pages")
     fetcher = ReportFetcher(resources)
     pdf = HTML(
         string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher
