@@ -29,6 +29,7 @@ from services.values import (
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json")
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_BYTES = 65536
+_BOM = b"\xef\xbb\xbf"
 # An .xlsx is a zip: refuse archives that would inflate far beyond their size.
 MAX_XLSX_INFLATED_BYTES = 2_000_000_000
 MAX_XLSX_RATIO = 200
@@ -41,7 +42,8 @@ _DATA_LIKE = re.compile(r"^[+-]?[\d.,/:\s-]+$")
 # Written so plainly that Polars' own parser reads them right (no leading zeros).
 _PLAIN = re.compile(
     r"^[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$|^[+-]?0?\.\d+$|"
-    r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+    r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$|"
+    r"^(?i:true|false)$"
 )
 
 
@@ -97,9 +99,7 @@ def read_table(path: Path, suffix: str, sheet: str | None = None) -> ReadResult:
     decimal_comma = False
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            result.frame, decimal_comma = _read_delimited(
-                path.read_bytes(), result.notes
-            )
+            result.frame, decimal_comma = _read_delimited(path, result.notes)
         elif suffix == ".xlsx":
             result.frame, result.sheet, result.sheets = _read_excel(
                 path, sheet, result.notes
@@ -140,18 +140,26 @@ def _encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, bool]:
-    encoding = _encoding(raw)
+def _read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bool]:
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES + len(_BOM))
+    encoding = _encoding(head)
+    source: Path | bytes
     if encoding == "utf-8":
-        data = raw.removeprefix(b"\xef\xbb\xbf")
+        # Polars reads the file itself (and skips a BOM): no copy of it in memory.
+        source, size = path, path.stat().st_size
+        if head.startswith(_BOM):
+            head, size = head.removeprefix(_BOM), size - len(_BOM)
     else:
-        data = raw.decode(encoding, errors="replace").removeprefix("\ufeff").encode()
-    head = data[:HEAD_BYTES].decode("utf-8", errors="ignore")
-    lines = [line.rstrip("\r") for line in head.split("\n")]
-    if len(data) > HEAD_BYTES:
+        raw = path.read_bytes()
+        source = raw.decode(encoding, errors="replace").removeprefix("\ufeff").encode()
+        head, size = source, len(source)
+    text = head[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if size > HEAD_BYTES:
         lines = lines[:-1]  # the last line of the head may be cut short
     control = sum(ch < " " and ch not in "\t" for line in lines for ch in line)
-    if control > 0.05 * max(1, len(head)):
+    if control > 0.05 * max(1, len(text)):
         raise UnreadableFileError(
             "The file looks binary, not like a text table. Upload a CSV or Excel file."
         )
@@ -166,20 +174,21 @@ def _read_delimited(raw: bytes, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
         "encoding": "utf8-lossy",
         "truncate_ragged_lines": True,
         "quote_char": '"',
+        "glob": False,
     }
     plain = _plain_columns(rows[start:], has_header, delimiter)
     try:
-        # Fast path: Polars types plainly written numbers and ISO dates itself; every
-        # other column stays text for the rules in services.values.
+        # Fast path: Polars types plainly written numbers, true/false and ISO dates
+        # itself; every other column stays text for the rules in services.values.
         frame = pl.read_csv(
-            data,
+            source,
             infer_schema_length=1000,
             try_parse_dates=True,
             schema_overrides={name: pl.String for name, ok in plain.items() if not ok},
             **options,
         )
     except Exception:  # a surprise further down the file: read everything as text
-        frame = pl.read_csv(data, infer_schema=False, **options)
+        frame = pl.read_csv(source, infer_schema=False, **options)
     frame = _drop_blank_and_footer(frame, notes)
     return frame, delimiter == ";"
 

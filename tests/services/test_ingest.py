@@ -56,6 +56,28 @@ def test_missing_value_tokens_in_any_case(tmp_path: Path) -> None:
     assert frame["value"].to_list() == [1, None, None, None, None, 6]
 
 
+def test_true_false_columns_and_surprises_far_down_the_file(tmp_path: Path) -> None:
+    # Past the sniffed head: a "Yes" among true/false, and a byte that is not UTF-8.
+    lines = ["day,flag,amount,note"]
+    start = dt.date(2020, 1, 1)
+    for i in range(3000):
+        flag = "Yes" if i == 2500 else ("TRUE" if i % 3 else "false")
+        lines.append(f"{start + dt.timedelta(days=i)},{flag},{i}.5,n{i}")
+    path = tmp_path / "late.csv"
+    path.write_bytes("\n".join(lines).encode() + b"\n2028-03-19,true,1.5,caf\xe9\n")
+    frame = read_table(path, ".csv").frame
+    assert frame.schema == {
+        "day": pl.Date,
+        "flag": pl.Boolean,
+        "amount": pl.Float64,
+        "note": pl.String,
+    }
+    assert frame.height == 3001
+    assert frame["flag"][:4].to_list() == [False, True, True, False]
+    assert frame["flag"][2500] is True
+    assert frame["note"][3000].startswith("caf")
+
+
 @pytest.mark.parametrize(
     "content,message",
     [
