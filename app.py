@@ -77,8 +77,9 @@ def build_app() -> dash.Dash:
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
-        # Imported once in the fork server, so no job waits for the model libraries.
-        preload=("services.forecasts", "darts.models"),
+        # Imported once in the fork server, so no job waits for the model libraries
+        # (or, for a report, for WeasyPrint, Plotly and Kaleido).
+        preload=("services.forecasts", "darts.models", "api.exports"),
     )
     atexit.register(runner.stop)
 

@@ -8,27 +8,31 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, html
+from dash import ALL, Input, Output, State, callback, ctx, html
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from api import exports
 from components import ids
 from components.report_figures import forecast_figure, model_comparison_chart
 from services import datasets, forecasts
 from services.errors import ServiceError
+from services.jobs import JobInfo
 from services.reports import branding, content, narrative
 
-FORMATS = (
-    ("csv", "CSV", "bi-filetype-csv"),
-    ("xlsx", "Excel workbook", "bi-file-earmark-excel"),
-    ("pdf", "PDF report", "bi-file-earmark-pdf"),
-)
+ICONS = {
+    "csv": "bi-filetype-csv",
+    "xlsx": "bi-file-earmark-excel",
+    "pdf": "bi-file-earmark-pdf",
+}
+SHOWN_REPORT_JOBS = 5
 
 
-def _links(forecast_id: str, prefix: str = "") -> list[Any]:
-    return [
+def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]:
+    """Download buttons; a large forecast's workbook and PDF are prepared instead."""
+    links: list[Any] = [
         dbc.Button(
-            [html.I(className=f"bi {icon} me-1"), label],
+            [html.I(className=f"bi {icon} me-1"), exports.NAMES[fmt]],
             href=f"/files/forecasts/{forecast_id}.{fmt}",
             external_link=True,
             color="outline-primary",
@@ -36,8 +40,74 @@ def _links(forecast_id: str, prefix: str = "") -> list[Any]:
             className="me-2",
             **({"id": f"{prefix}{fmt}-link"} if prefix else {}),
         )
-        for fmt, label, icon in FORMATS
+        for fmt, icon in ICONS.items()
+        if fmt == "csv" or not large
     ]
+    if large and not prefix:
+        links.append(
+            html.Span(
+                "Excel and PDF: choose it above to prepare them.",
+                className="small text-secondary",
+            )
+        )
+    return links
+
+
+def _prepare(forecast_id: str) -> list[Any]:
+    """The chosen large forecast's CSV link and its "Prepare" buttons."""
+    count = forecasts.series_count(int(current_user.id), forecast_id)
+    return [
+        html.P(
+            f"This forecast has {count} series, so its Excel workbook and PDF report "
+            "are prepared in the background. You can leave this page: they wait "
+            "for you here.",
+            className="small text-secondary mb-2",
+        ),
+        *_links(forecast_id, "export-download-", large=True),
+        *[
+            dbc.Button(
+                [html.I(className=f"bi {ICONS[fmt]} me-1"), f"Prepare {name}"],
+                id={"type": ids.EXPORT_PREPARE, "format": fmt},
+                color="primary",
+                size="sm",
+                className="me-2",
+            )
+            for fmt, name in exports.NAMES.items()
+            if fmt in exports.REPORTS
+        ],
+    ]
+
+
+def _report_job(job: JobInfo) -> Any:
+    """One prepared (or preparing) file: its progress, then its download."""
+    what = f"{exports.NAMES[job.params['format']]}, asked at {job.created_at:%H:%M}"
+    if job.status == "succeeded":
+        body: list[Any] = [
+            html.Span(what, className="me-auto"),
+            dbc.Button(
+                [html.I(className="bi bi-download me-1"), "Download"],
+                href=f"/files/reports/{job.id}",
+                external_link=True,
+                color="success",
+                size="sm",
+                className="report-download",
+            ),
+        ]
+    elif job.ended:
+        body = [html.Span(f"{what}: {job.message}", className="text-danger")]
+    else:
+        body = [
+            html.Div(f"{what}: {job.message}", className="small mb-1"),
+            dbc.Progress(
+                value=round(job.progress * 100),
+                label=f"{job.progress:.0%}",
+                striped=True,
+                animated=True,
+                className="w-100",
+            ),
+        ]
+    layout = "d-flex align-items-center" if job.status == "succeeded" else ""
+    return dbc.ListGroupItem(body, className=layout)
 
 
 @callback(
@@ -73,7 +143,7 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
                 html.Td(f.target),
                 html.Td(f"{f.horizon} steps"),
                 html.Td(f.model_name),
-                html.Td(_links(f.id)),
+                html.Td(_links(f.id, large=exports.needs_job(user_id, f.id))),
             ]
         )
         for f in items
@@ -124,7 +194,35 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
     for chart in charts:
         chart.update_layout(width=None, autosize=True)
-    return _links(forecast_id, "export-download-"), preview, *charts
+    if exports.needs_job(int(current_user.id), forecast_id):
+        downloads = _prepare(forecast_id)
+    else:
+        downloads = _links(forecast_id, "export-download-")
+    return downloads, preview, *charts
+
+
+@callback(
+    Output(ids.EXPORT_REPORT_JOBS, "children"),
+    Output(ids.EXPORT_POLL, "disabled"),
+    Input({"type": ids.EXPORT_PREPARE, "format": ALL}, "n_clicks"),
+    Input(ids.EXPORT_POLL, "n_intervals"),
+    Input(ids.EXPORT_RUN, "value"),
+)
+def report_jobs(_clicks: list[int | None], _ticks: int, forecast_id: str | None) -> Any:
+    """Prepare a large forecast's workbook or PDF as a job; show each one's progress."""
+    if not forecast_id:
+        raise PreventUpdate
+    user_id = int(current_user.id)
+    asked = ctx.triggered_id
+    refused = None
+    if isinstance(asked, dict) and ctx.triggered[0]["value"]:
+        try:
+            exports.submit_report(user_id, forecast_id, asked["format"])
+        except ServiceError as exc:
+            refused = dbc.Alert(exc.message, color="warning")
+    made = exports.report_jobs(user_id, forecast_id)[:SHOWN_REPORT_JOBS]
+    listed = dbc.ListGroup([_report_job(job) for job in made]) if made else None
+    return [refused, listed], all(job.ended for job in made)
 
 
 @callback(

@@ -16,6 +16,8 @@ def preview_card() -> dbc.Card:
                 dbc.Label("Forecast", html_for=ids.EXPORT_RUN),
                 dcc.Dropdown(id=ids.EXPORT_RUN, clearable=False, className="mb-3"),
                 html.Div(id=ids.EXPORT_DOWNLOADS, className="mb-3"),
+                html.Div(id=ids.EXPORT_REPORT_JOBS, className="mb-3"),
+                dcc.Interval(id=ids.EXPORT_POLL, interval=1000, disabled=True),
                 dcc.Loading(html.Div(id=ids.EXPORT_PREVIEW)),
                 dcc.Graph(id=ids.EXPORT_FORECAST_GRAPH, config={"displaylogo": False}),
                 dcc.Graph(id=ids.EXPORT_MODELS_GRAPH, config={"displaylogo": False}),

@@ -7,6 +7,7 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
+from api import exports
 from services import datasets, forecasts, jobs, users
 from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES
@@ -71,5 +72,53 @@ def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
         f"/files/forecasts/{forecast_id}.pdf",
     )
     assert pdf[0] == 200 and pdf[1] == "application/pdf" and pdf[2] > 10_000
+    assert dash_duo.get_logs() == []
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []
+
+
+def test_a_large_forecast_prepares_its_reports_with_progress(
+    dash_duo: Any, dash_app: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(exports, "inline_limit", lambda: 2)  # eight series is large
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, SAMPLES / "australian_accommodation.csv", "takings")
+    account = next(a for a in users.list_accounts() if a.username == name)
+    dataset = datasets.list_datasets(account.id)[0]
+    params = forecasts.forecast_params(
+        account.id,
+        dataset.id,
+        "takings_m_aud",
+        4,
+        models=[{"key": "naive"}, {"key": "seasonal_naive"}],
+        series_id=["state"],
+    )
+    job = jobs.submit(account.id, "forecast", params)
+    deadline = time.monotonic() + 120
+    while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
+        assert time.monotonic() < deadline, done
+        time.sleep(0.2)  # polling the job's record: waiting on state
+    assert done.status == "succeeded", done
+
+    dash_duo.driver.get(base + "/export")
+    dash_duo.wait_for_contains_text("#export-downloads-div", "has 8 series", timeout=30)
+    assert dash_duo.driver.find_elements(By.ID, "export-download-pdf-link") == []
+    assert "choose it above" in dash_duo.find_element("#export-forecasts-div").text
+    prepare = dash_duo.driver.find_element(
+        By.XPATH, "//button[contains(., 'Prepare PDF report')]"
+    )
+    prepare.click()
+    dash_duo.wait_for_contains_text("#export-report-jobs-div", "PDF report, asked at")
+    link = dash_duo.wait_for_element(".report-download", timeout=90)
+    href = link.get_attribute("href")
+    assert "/files/reports/" in href
+    pdf = dash_duo.driver.execute_script(
+        "const r = await fetch(arguments[0]); const b = await r.arrayBuffer();"
+        "return [r.status, r.headers.get('content-type'), b.byteLength];",
+        href,
+    )
+    assert pdf[0] == 200 and pdf[1] == "application/pdf" and pdf[2] > 10_000
+
+    dash_duo.driver.get(base + "/export")  # the prepared report waits on a new visit
+    dash_duo.wait_for_element(".report-download", timeout=30)
     assert dash_duo.get_logs() == []
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []
