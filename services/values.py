@@ -75,12 +75,13 @@ class Typed:
 def clean_text(column: pl.Series) -> pl.Series:
     """Strip spaces and turn missing-value tokens (any letter case) into nulls."""
     distinct = column.unique().drop_nulls()
-    stripped = distinct.str.strip_chars()
-    tokens = stripped.filter(stripped.str.to_lowercase().is_in(MISSING_TOKENS))
-    if not tokens.len() and (stripped == distinct).all():
+    cleaned = distinct.str.strip_chars()
+    cleaned = cleaned.set(cleaned.str.to_lowercase().is_in(MISSING_TOKENS), None)
+    changed = cleaned.ne_missing(distinct)
+    if not changed.any():
         return column  # the common case: nothing to change, no pass over every row
-    column = column.str.strip_chars()
-    return column.set(column.is_in(tokens.implode()), None) if tokens.len() else column
+    # Only the distinct values that change are looked up in each row.
+    return column.replace(distinct.filter(changed), cleaned.filter(changed))
 
 
 def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
@@ -141,6 +142,8 @@ def _as_dates(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | None:
         or sample.str.contains(_EU_NUMBER).all()
     ):
         return None
+    # Whether a format fits depends on each distinct value only, so try them once.
+    sample = sample.unique(maintain_order=True)
     notes: list[str] = []
     chosen = None
     for fmt in (*DATE_FORMATS, *DATETIME_FORMATS):
