@@ -248,7 +248,9 @@ def _as_numbers(
     notes = []
     lost = numbers.null_count() - column.null_count()
     if lost:
-        examples = column.filter(numbers.is_null() & column.is_not_null()).unique()
+        examples = column.filter(numbers.is_null() & column.is_not_null()).unique(
+            maintain_order=True
+        )
         shown = ", ".join(f"“{v}”" for v in examples.head(3).to_list())
         notes.append(
             f"{lost} values in “{column.name}” are not numbers ({shown}); "

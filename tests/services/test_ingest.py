@@ -78,6 +78,22 @@ def test_true_false_columns_and_surprises_far_down_the_file(tmp_path: Path) -> N
     assert frame["note"][3000].startswith("caf")
 
 
+def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    rows = [f"2024-01-{d:02d},{v}" for d, v in enumerate(range(100, 130), start=1)]
+    rows[3], rows[9], rows[20] = (
+        "2024-01-04,#REF!",
+        "2024-01-10,#DIV/0!",
+        "2024-01-21,?",
+    )
+    path.write_text("day,value\n" + "\n".join(rows) + "\n")
+    notes = [n.message for n in read_table(path, ".csv").notes]
+    assert notes == [
+        "3 values in “value” are not numbers (“#REF!”, “#DIV/0!”, “?”); "
+        "they were read as missing."
+    ]
+
+
 @pytest.mark.parametrize(
     "content,message",
     [
