@@ -282,8 +282,13 @@ def _series_id_columns(
     keys = [c.name for c in columns if c.role in ("categorical", "identifier")]
     for size in (1, 2):
         for combo in combinations(keys, size):
+            # Unique pairs (time, key) exactly when no key repeats a time: grouping
+            # by the key is much cheaper than hashing whole rows.
             rows = frame.select(time_column, *combo).drop_nulls()
-            if rows.select(pl.struct(pl.all()).n_unique()).item() == rows.height:
+            per_key = rows.group_by(combo).agg(
+                (pl.col(time_column).n_unique() == pl.len()).alias("unique")
+            )
+            if per_key["unique"].all():
                 return list(combo)
     return []
 
@@ -327,7 +332,13 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
     if duplicates or not in_order:  # gaps are measured within each series, in order
         data = data.unique().sort([*keys, time])
         gaps = gaps_in_days()
-    profile.series_count = data.select(keys).n_unique() if keys else 1
+    # One grouping answers how many series, how long each is and what it spans (the
+    # keys are renamed so that no column name can clash with the results' names).
+    by = [pl.col(k).alias(f"key {i}") for i, k in enumerate(keys)] or [pl.lit(0)]
+    series = data.group_by(by).agg(
+        pl.len(), pl.col(time).min().alias("first"), pl.col(time).max().alias("last")
+    )
+    profile.series_count = series.height if keys else 1
     if gaps.len() == 0:
         return
     profile.median_gap_days = float(gaps.median())  # type: ignore[arg-type]
@@ -343,7 +354,7 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
             )
         )
         return
-    expected = _expected_points(data, time, keys, frequency)
+    expected = _expected_points(series, frequency)
     missing = expected - data.height
     if missing > 0:
         profile.issues.append(
@@ -354,7 +365,7 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
             )
         )
     season = SEASON_LENGTH[frequency.unit] if frequency.step == 1 else 1
-    shortest = int(data.group_by(keys or pl.lit(0)).len()["len"].min() or 0)  # type: ignore[arg-type]
+    shortest = int(series["len"].min() or 0)  # type: ignore[arg-type]
     if season > 1 and shortest < 2 * season:
         profile.issues.append(
             DataIssue(
@@ -420,12 +431,8 @@ def _weekdays_only(times: pl.Series, gaps_days: pl.Series) -> bool:
     return bool((times.dt.weekday() <= 5).all() and (gaps_days == 3).any())
 
 
-def _expected_points(
-    data: pl.DataFrame, time: str, keys: list[str], frequency: Frequency
-) -> int:
-    spans = data.group_by(keys or pl.lit(0)).agg(
-        pl.col(time).min().alias("first"), pl.col(time).max().alias("last")
-    )
+def _expected_points(spans: pl.DataFrame, frequency: Frequency) -> int:
+    """How many points the series would hold without gaps, from their first and last."""
     if frequency.unit in _MONTHS:
         size = _MONTHS[frequency.unit] * frequency.step
         months = (
@@ -459,18 +466,20 @@ def _future_rows(frame: pl.DataFrame, profile: Profile) -> None:
     ]
     if not others or time is None or target is None:
         return
-    last = frame.filter(pl.col(target).is_not_null())[time].max()
+    last = frame.select(pl.col(time).filter(pl.col(target).is_not_null()).max()).item()
     if last is None:
         return
-    future = frame.filter(
-        (pl.col(time) > last)
-        & pl.any_horizontal(pl.col(c).is_not_null() for c in others)
-    )
-    if future.height:
+    future = frame.select(
+        (
+            (pl.col(time) > last)
+            & pl.any_horizontal(pl.col(c).is_not_null() for c in others)
+        ).sum()
+    ).item()
+    if future:
         profile.issues.append(
             DataIssue(
                 severity="info",
-                message=f"The last {future.height} rows have no “{target}” but other "
+                message=f"The last {future} rows have no “{target}” but other "
                 "columns are filled: they look like future values of drivers "
                 "(such as price or promotions) and are kept for forecasting.",
             )

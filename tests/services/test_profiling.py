@@ -56,3 +56,35 @@ def test_gaps_are_reported() -> None:
     profile = profile_table(pl.DataFrame({"day": days, "y": range(len(days))}))
     assert profile.frequency is not None and profile.frequency.unit == "day"
     assert any("1 period is missing" in issue.message for issue in profile.issues)
+
+
+def test_long_table_whose_columns_are_named_like_summary_words() -> None:
+    # Column names such as "first" or "len" once clashed with the profile's own
+    # per-series summary and answered with an error.
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(30)]
+    frame = pl.DataFrame(
+        {"len": days * 2, "first": ["a"] * 30 + ["b"] * 30, "last": range(60)}
+    )
+    profile = profile_table(frame)
+    assert profile.time_column == "len"
+    assert profile.series_id_columns == ["first"]
+    assert profile.series_count == 2
+    assert profile.frequency is not None and profile.frequency.unit == "day"
+    assert profile.target_candidates == ["last"]
+
+
+def test_series_columns_found_among_several_candidates() -> None:
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(20)]
+    frame = pl.DataFrame(
+        {
+            "day": days * 4,
+            "region": ["north"] * 40 + ["south"] * 40,
+            "store": (["A"] * 20 + ["B"] * 20) * 2,
+            "y": range(80),
+        }
+    )
+    profile = profile_table(frame)
+    # Neither region nor store alone makes each day unique; the pair does.
+    assert profile.series_id_columns == ["region", "store"]
+    assert profile.series_count == 4
+    assert not any("duplicate" in issue.message for issue in profile.issues)
