@@ -20,6 +20,7 @@ from services.reports.content import ReportData
 from services.reports.narrative import Narrative, summarise
 
 CHART_POINTS = 400  # history points the chart shows before the forecast
+SHEET_ROWS = 1_048_575  # rows under the header of an Excel worksheet
 OPTIONS = {
     # Text is text: no formulas, links or numbers made out of strings.
     "strings_to_formulas": False,
@@ -46,21 +47,40 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     """The report as an ``.xlsx`` workbook.
 
     Sheets: Summary (with a native line chart), Forecast (the export schema),
-    History (the data the model saw), Backtest (leaderboard and errors per fold),
-    Cleaning (the recipe's steps and counts), and Chart data behind the chart.
+    History (the data the model saw, its most recent rows if a sheet cannot hold it
+    all), Backtest (leaderboard and errors per fold), Cleaning (the recipe's steps and
+    counts), and Chart data behind the chart.
     """
     narrative = narrative or summarise(data)
+    history, history_note = _recent(data.history.select("time", "series", "value"))
     buffer = io.BytesIO()
     with Workbook(buffer, OPTIONS) as book:
         styles = _styles(book)
         summary = book.add_worksheet("Summary")
         _table(book, "Forecast", data.points.select(EXPORT_COLUMNS), data)
-        _table(book, "History", data.history.select("time", "series", "value"), data)
+        _table(book, "History", history, data)
         _backtest_sheet(book, data)
         _cleaning_sheet(book, data)
         chart_rows = _chart_data(book, data)
-        _summary_sheet(book, summary, styles, data, narrative, chart_rows)
+        _summary_sheet(book, summary, styles, data, narrative, chart_rows, history_note)
     return buffer.getvalue()
+
+
+def _recent(history: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+    """The history, or its most recent rows when a worksheet cannot hold it all."""
+    if history.height <= SHEET_ROWS:
+        return history, None
+    kept = (
+        history.with_row_index("order")
+        .sort("time")
+        .tail(SHEET_ROWS)
+        .sort("order")
+        .drop("order")
+    )
+    return kept, (
+        f"The most recent {SHEET_ROWS:,} of {history.height:,} rows: "
+        "an Excel sheet holds no more."
+    )
 
 
 def _styles(book: Workbook) -> dict[str, Format]:
@@ -215,11 +235,16 @@ def _summary_sheet(
     data: ReportData,
     narrative: Narrative,
     chart_rows: int,
+    history_note: str | None,
 ) -> None:
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 70)
     sheet.write_string(0, 0, f"Forecast of {data.target}", styles["title"])
     row = _facts(sheet, styles, data, narrative, start=2)
+    if history_note:
+        sheet.write_string(row, 0, "History sheet", styles["label"])
+        _write(sheet, row, 1, history_note, styles)
+        row += 1
     sheet.write_string(row + 1, 0, narrative.headline, styles["label"])
     for offset, paragraph in enumerate([*narrative.paragraphs], start=row + 2):
         sheet.merge_range(offset, 0, offset, 1, "", styles["text"])

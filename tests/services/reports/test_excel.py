@@ -100,3 +100,20 @@ def test_formula_like_text_is_text(book: openpyxl.Workbook) -> None:
     assert injected  # written as it is, not quoted away …
     assert all(c.data_type == "s" and c.quotePrefix for c in injected)  # … as text
     assert all(not ws._hyperlinks for ws in book)  # URLs stay plain text
+
+
+def test_a_history_too_long_for_a_sheet_keeps_its_most_recent_rows(
+    many: ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("services.reports.excel.SHEET_ROWS", 100)
+    book = openpyxl.load_workbook(io.BytesIO(workbook(many)))
+    history = book["History"]
+    assert history.max_row == 101
+    kept = [row[0].value.date() for row in history.iter_rows(min_row=2)]
+    assert min(kept) >= many.history["time"].sort(descending=True)[99]
+    assert max(kept) == many.history["time"].max()
+    facts = {r[0].value: r[1].value for r in book["Summary"].iter_rows(max_row=20)}
+    assert facts["History sheet"] == (
+        f"The most recent 100 of {many.history.height:,} rows: "
+        "an Excel sheet holds no more."
+    )
