@@ -90,13 +90,21 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
 
 
 def main() -> None:
-    """Time the workbook and the PDF (median of 3) for 100 series and for one."""
+    """Time the workbook and the PDF (median of 3) for 100 series and for one.
+
+    Then, once each, 1,000 series: past the size reports are made within a request,
+    so the app makes them as a job (the same work, plus the job's bookkeeping).
+    """
     warm = report_data(generate(1), 1)
     to_svg(report_figures(assemble(warm)))  # the browser starts once per process
     print(f"{HORIZON}-step forecast of daily series with {DAYS} days of history\n")
     print("| report | series | median seconds (of 3) | size | target |")
     print("|---|---|---|---|---|")
-    for series, targets in ((100, (10, 15)), (1, (3, 3))):
+    for series, targets, repeats in (
+        (100, (10, 15), 3),
+        (1, (3, 3), 3),
+        (1000, (None, None), 1),
+    ):
         base = report_data(generate(series), series)
 
         def excel(base: ReportData = base) -> bytes:
@@ -110,13 +118,16 @@ def main() -> None:
             ("Excel", excel, targets[0]),
             ("PDF", pdf, targets[1]),
         ):
-            runs = [timed(work) for _ in range(3)]
-            seconds = sorted(r[0] for r in runs)[1]
+            runs = [timed(work) for _ in range(repeats)]
+            seconds = sorted(r[0] for r in runs)[repeats // 2]
             size = len(runs[0][1])  # type: ignore[arg-type]
-            verdict = "met" if seconds < target else "NOT met"
+            if target is None:
+                verdict = "none: made by a job"
+            else:
+                verdict = f"< {target} s: {'met' if seconds < target else 'NOT met'}"
             print(
                 f"| {name} | {series} | {seconds:.2f} | {size / 1e6:.2f} MB "
-                f"| < {target} s: {verdict} |"
+                f"| {verdict} |"
             )
 
 
