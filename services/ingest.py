@@ -177,20 +177,51 @@ def _read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
         "glob": False,
     }
     plain = _plain_columns(rows[start:], has_header, delimiter)
+    as_text: dict[str, pl.DataType] = {
+        name: pl.String() for name, ok in plain.items() if not ok
+    }
     try:
-        # Fast path: Polars types plainly written numbers, true/false and ISO dates
-        # itself; every other column stays text for the rules in services.values.
-        frame = pl.read_csv(
-            source,
-            infer_schema_length=1000,
-            try_parse_dates=True,
-            schema_overrides={name: pl.String for name, ok in plain.items() if not ok},
-            **options,
-        )
+        frame = _read_plain_columns_typed(source, as_text, options)
     except Exception:  # a surprise further down the file: read everything as text
         frame = pl.read_csv(source, infer_schema=False, **options)
     frame = _drop_blank_and_footer(frame, notes)
     return frame, delimiter == ";"
+
+
+def _read_plain_columns_typed(
+    source: Path | bytes, as_text: dict[str, pl.DataType], options: dict[str, Any]
+) -> pl.DataFrame:
+    """Polars types plainly written numbers, true/false and ISO dates itself.
+
+    Columns in ``as_text`` stay text for the rules in ``services.values``. Polars' own
+    date parsing inside the reader costs more than the rest of the read, so the
+    columns it would read as ISO dates are read as text and parsed after, on every
+    core; should a value defeat that parse, the file is read again with the reader's
+    date parsing, so the table is always the one Polars' reader gives.
+    """
+    typed: dict[str, Any] = {"infer_schema_length": 1000, "try_parse_dates": True}
+    schema = pl.scan_csv(
+        source, schema_overrides=as_text, **typed, **options
+    ).collect_schema()
+    dates = {
+        name: dtype
+        for name, dtype in schema.items()
+        if dtype == pl.Date or dtype == pl.Datetime("us")
+    }
+    as_read = {**schema, **dict.fromkeys(dates, pl.String())}
+    try:
+        return (
+            pl.scan_csv(source, schema=as_read, **options)
+            .with_columns(
+                pl.col(name).str.to_date("%Y-%m-%d")
+                if dtype == pl.Date
+                else pl.col(name).str.to_datetime(time_unit="us")
+                for name, dtype in dates.items()
+            )
+            .collect(engine="streaming")
+        )
+    except pl.exceptions.PolarsError:
+        return pl.read_csv(source, schema_overrides=as_text, **typed, **options)
 
 
 def _plain_columns(

@@ -94,6 +94,34 @@ def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> 
     ]
 
 
+def test_iso_times_written_differently_far_down_the_file(tmp_path: Path) -> None:
+    start = dt.datetime(2020, 1, 1)
+    stamps = [f"{start + dt.timedelta(hours=i):%Y-%m-%d %H:%M:%S}" for i in range(3000)]
+    stamps[2500] = "2020-04-15"  # a bare date among date-times: its midnight
+    days = [str(dt.date(2020, 1, 1) + dt.timedelta(days=i)) for i in range(3000)]
+    days[2600] = "2027-02-17 10:00"  # a time of day among dates
+    (tmp_path / "stamps.csv").write_text(
+        "stamp,y\n" + "".join(f"{s},{i}\n" for i, s in enumerate(stamps))
+    )
+    (tmp_path / "days.csv").write_text(
+        "day,y\n" + "".join(f"{d},{i}\n" for i, d in enumerate(days))
+    )
+    stamp = read_table(tmp_path / "stamps.csv", ".csv").frame["stamp"]
+    assert stamp.dtype == pl.Datetime("us")
+    assert stamp[2499:2502].to_list() == [
+        start + dt.timedelta(hours=2499),
+        dt.datetime(2020, 4, 15),
+        start + dt.timedelta(hours=2501),
+    ]
+    day = read_table(tmp_path / "days.csv", ".csv").frame["day"]
+    assert day.dtype == pl.Datetime("us")
+    assert day[2599:2602].to_list() == [
+        dt.datetime(2027, 2, 12),
+        dt.datetime(2027, 2, 17, 10),
+        dt.datetime(2027, 2, 14),
+    ]
+
+
 @pytest.mark.parametrize(
     "content,message",
     [
