@@ -13,26 +13,31 @@ from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES
 
 
-def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
-    base, name, _password = start_and_register(dash_duo, dash_app)
-    upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
-    account = next(a for a in users.list_accounts() if a.username == name)
+def _forecast(username: str, target: str, horizon: int, **extra: Any) -> str:
+    """Forecast the user's dataset with two quick models, as a job; its forecast id."""
+    account = next(a for a in users.list_accounts() if a.username == username)
     dataset = datasets.list_datasets(account.id)[0]
     params = forecasts.forecast_params(
         account.id,
         dataset.id,
-        "passengers",
-        12,
+        target,
+        horizon,
         models=[{"key": "naive"}, {"key": "seasonal_naive"}],
+        **extra,
     )
     job = jobs.submit(account.id, "forecast", params)
-
     deadline = time.monotonic() + 120
     while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
         assert time.monotonic() < deadline, done
         time.sleep(0.2)  # polling the job's record: waiting on state
-    assert done.status == "succeeded", done
-    forecast_id = done.result_ref
+    assert done.status == "succeeded" and done.result_ref, done
+    return done.result_ref
+
+
+def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
+    forecast_id = _forecast(name, "passengers", 12)
 
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text(
@@ -82,22 +87,7 @@ def test_a_large_forecast_prepares_its_reports_with_progress(
     monkeypatch.setattr(exports, "inline_limit", lambda: 2)  # eight series is large
     base, name, _password = start_and_register(dash_duo, dash_app)
     upload(dash_duo, base, SAMPLES / "australian_accommodation.csv", "takings")
-    account = next(a for a in users.list_accounts() if a.username == name)
-    dataset = datasets.list_datasets(account.id)[0]
-    params = forecasts.forecast_params(
-        account.id,
-        dataset.id,
-        "takings_m_aud",
-        4,
-        models=[{"key": "naive"}, {"key": "seasonal_naive"}],
-        series_id=["state"],
-    )
-    job = jobs.submit(account.id, "forecast", params)
-    deadline = time.monotonic() + 120
-    while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
-        assert time.monotonic() < deadline, done
-        time.sleep(0.2)  # polling the job's record: waiting on state
-    assert done.status == "succeeded", done
+    _forecast(name, "takings_m_aud", 4, series_id=["state"])
 
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text("#export-downloads-div", "has 8 series", timeout=30)
