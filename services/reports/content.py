@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from services import analysis, datasets, forecasts, versions
+from services.cleaning import Change
 from services.errors import ServiceError
 from services.metrics import point_metrics
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
@@ -30,17 +31,10 @@ UNIT_WORDS = {
 
 
 @dataclass(frozen=True)
-class CleaningStep:
-    """One repair step of the recipe behind the data, with what it changed."""
+class CleaningStep(Change):
+    """One repair step of the recipe behind the data: what it did, in which version."""
 
-    version: int
-    op: str
-    description: str
-    filled: int = 0
-    clipped: int = 0
-    flagged: int = 0
-    rows_removed: int = 0
-    rows_added: int = 0
+    version: int = 0
 
 
 @dataclass
@@ -177,27 +171,14 @@ def _cleaning(lineage: dict[str, Any], version_id: str) -> list[CleaningStep]:
     while current is not None:
         chain.append(current)
         current = lineage.get(current.parent) if current.parent else None
-    steps = []
-    for version in reversed(chain):
-        for change in version.changes:
-            steps.append(
-                CleaningStep(
-                    version=version.number,
-                    op=str(change.get("op", "")),
-                    description=str(change.get("description", "")),
-                    **{
-                        k: int(change.get(k) or 0)
-                        for k in (
-                            "filled",
-                            "clipped",
-                            "flagged",
-                            "rows_removed",
-                            "rows_added",
-                        )
-                    },
-                )
-            )
-    return steps
+    known = {f.name for f in fields(Change)}
+    return [
+        CleaningStep(
+            version=version.number, **{k: v for k, v in change.items() if k in known}
+        )
+        for version in reversed(chain)
+        for change in version.changes
+    ]
 
 
 def _summary(history: pl.DataFrame, points: pl.DataFrame, horizon: int) -> pl.DataFrame:

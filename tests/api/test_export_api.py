@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from services.reports.narrative import number
 from tests.api.test_security import sign_in
-from tests.conftest import SAMPLES, ApiClient
+from tests.conftest import SAMPLES, TEST_DATA, ApiClient
 
 FAST = [{"key": "naive"}, {"key": "seasonal_naive"}]
 
@@ -78,3 +78,23 @@ def test_the_page_route_serves_the_pdf_to_its_owner(
     sign_in(browser, api.account.username, "correct horse battery")
     answer = browser.get(f"/files/forecasts/{forecast_id}.pdf")
     assert answer.status_code == 200 and answer.get_data().startswith(b"%PDF")
+
+
+def test_the_workbook_lists_the_cleaning_behind_the_forecast(api: ApiClient) -> None:
+    dataset = api.upload(TEST_DATA / "messy" / "gaps.csv").get_json()
+    base = f"/api/v1/datasets/{dataset['id']}"
+    steps = [
+        {"op": "regularize", "fill": None},
+        {"op": "impute", "column": "sales", "method": "linear", "max_gap": 3},
+    ]
+    version = api.post(f"{base}/versions", json={"steps": steps}).get_json()
+    accepted = api.post(
+        f"{base}/forecasts", json={"target": "sales", "horizon": 7, "models": FAST}
+    )
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    assert job["status"] == "succeeded", job
+    answer = api.get(f"/api/v1/forecasts/{job['forecast_id']}/export?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.get_data()))["Cleaning"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[0], r[1]) for r in rows] == [(2, "regularize"), (2, "impute")]
+    assert rows[1][3] == version["changes"][1]["filled"] > 0

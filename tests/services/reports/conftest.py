@@ -123,8 +123,12 @@ def build(labels: list[str | None], target: str = "sales") -> ReportData:
             notes=[],
             issues=[DataIssue(severity="warning", message="2 periods are missing.")],
             cleaning=[
-                CleaningStep(2, "outliers", "Clipped 3 unusual values.", clipped=3),
-                CleaningStep(2, "impute", "Filled 2 missing values.", filled=2),
+                CleaningStep(
+                    1, "outliers", "Clipped 3 unusual values.", clipped=3, version=2
+                ),
+                CleaningStep(
+                    2, "impute", "Filled 2 missing values.", filled=2, version=2
+                ),
             ],
             rows=48 * len(labels),
         )
