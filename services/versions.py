@@ -182,19 +182,44 @@ def make_current(user_id: int, dataset_id: str, version_id: str) -> DatasetInfo:
 
 
 def delete_dataset(user_id: int, dataset_id: str) -> None:
-    """Delete a dataset, its versions and their files (forecasts made from it stay)."""
+    """Delete a dataset, its versions, the forecasts made from it, and all their files.
+
+    The files are the versions, the forecasts' points and backtests, full analyses
+    and prepared reports. Job records stay (their results are gone), and so do the
+    MLflow runs: the experiment history is not the user's data.
+    """
     with db.session() as s:
         dataset = owned_dataset(s, user_id, dataset_id)
         for version in s.scalars(
             select(db.DatasetVersion).where(db.DatasetVersion.dataset_id == dataset.id)
         ):
             s.delete(version)
+        made = set()
         for forecast in s.scalars(
             select(db.Forecast).where(db.Forecast.dataset_id == dataset.id)
         ):
+            made.add(forecast.id)
             s.delete(forecast)
+        files = []
+        for forecast_id in made:
+            points = storage.forecast_path(user_id, forecast_id)
+            files += [points, points.with_suffix(".backtests.parquet")]
+        for job in s.scalars(
+            select(db.Job).where(
+                db.Job.user_id == user_id,
+                db.Job.status == "succeeded",
+                db.Job.kind.in_(("analysis", "report")),
+            )
+        ):
+            params = job.params or {}
+            if job.kind == "analysis" and params.get("dataset_id") == dataset.id:
+                files.append(storage.analysis_path(user_id, str(job.result_ref)))
+            elif job.kind == "report" and params.get("forecast_id") in made:
+                files.append(storage.report_path(user_id, job.id, params["format"]))
         s.delete(dataset)
         shutil.rmtree(storage.dataset_dir(user_id, dataset.id), ignore_errors=True)
+    for path in files:
+        path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from api import exports
-from services import storage
+from services import forecasts, storage
 from services.runner import JobContext
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient
@@ -148,3 +148,28 @@ def test_the_report_job_reports_each_stage_and_keeps_the_file(
     kept = storage.report_path(user_id, "0" * 32, "pdf")
     assert kept.read_bytes().startswith(b"%PDF")
     assert not kept.with_suffix(".partial").exists()
+
+
+def test_deleting_the_dataset_deletes_its_forecasts_and_reports(
+    api: ApiClient, states_forecast: str
+) -> None:
+    user_id = api.account.id
+    job = api.wait_for_job(
+        api.post(
+            f"/api/v1/forecasts/{states_forecast}/export/jobs", json={"format": "pdf"}
+        ).get_json()["job_id"]
+    )
+    report = storage.report_path(user_id, job["id"], "pdf")
+    points = storage.forecast_path(user_id, states_forecast)
+    assert report.exists() and points.exists()
+    dataset_id = forecasts.get_forecast(user_id, states_forecast).dataset_id
+    assert (
+        api.client.delete(
+            f"/api/v1/datasets/{dataset_id}", headers=api.headers
+        ).status_code
+        == 204
+    )
+    assert not report.exists() and not points.exists()
+    assert not points.with_suffix(".backtests.parquet").exists()
+    assert api.get(f"/api/v1/forecasts/{states_forecast}").status_code == 404
+    assert api.get(job["download_url"]).status_code == 404
