@@ -272,6 +272,9 @@ def type_number_column(column: pl.Series) -> Typed:
 
     Only columns whose name says so are converted, so a count of 2020 stays a count.
     """
+    name = column.name.strip()
+    if not (_YEAR_NAMES.match(name) or _TIME_NAMES.search(name)):
+        return Typed(column)  # the common case: decided without a pass over values
     values = column.drop_nulls()
     if (
         values.len() == 0
@@ -282,7 +285,6 @@ def type_number_column(column: pl.Series) -> Typed:
     if column.dtype.is_float() and not (values == values.round()).all():
         return Typed(column)
     low, high = float(values.min()), float(values.max())  # type: ignore[arg-type]
-    name = column.name.strip()
     if _YEAR_NAMES.match(name) and 1000 <= low and high <= 2999:
         years = column.cast(pl.Int32).to_frame("y").select(pl.date(pl.col("y"), 1, 1))
         return Typed(years.to_series().alias(column.name))
