@@ -45,6 +45,10 @@ _PLAIN = re.compile(
     r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$|"
     r"^(?i:true|false)$"
 )
+# ISO dates and times whose layout has a fixed width, so one exact format reads them.
+_ISO_FIXED = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.(\d{3}|\d{6}|\d{9}))?)?)?$"
+)
 
 
 @dataclass
@@ -176,12 +180,19 @@ def _read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
         "quote_char": '"',
         "glob": False,
     }
-    plain = _plain_columns(rows[start:], has_header, delimiter)
+    sampled = _sampled_values(rows[start:], has_header)
     as_text: dict[str, pl.DataType] = {
-        name: pl.String() for name, ok in plain.items() if not ok
+        name: pl.String()
+        for name, values in sampled.items()
+        if not _plain(values, delimiter)
+    }
+    formats = {
+        name: layout
+        for name, values in sampled.items()
+        if (layout := _iso_format(values)) is not None
     }
     try:
-        frame = _read_plain_columns_typed(source, as_text, options)
+        frame = _read_plain_columns_typed(source, as_text, formats, options)
     except Exception:  # a surprise further down the file: read everything as text
         frame = pl.read_csv(source, infer_schema=False, **options)
     frame = _drop_blank_and_footer(frame, notes)
@@ -189,15 +200,19 @@ def _read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, b
 
 
 def _read_plain_columns_typed(
-    source: Path | bytes, as_text: dict[str, pl.DataType], options: dict[str, Any]
+    source: Path | bytes,
+    as_text: dict[str, pl.DataType],
+    formats: dict[str, str],
+    options: dict[str, Any],
 ) -> pl.DataFrame:
     """Polars types plainly written numbers, true/false and ISO dates itself.
 
     Columns in ``as_text`` stay text for the rules in ``services.values``. Polars' own
     date parsing inside the reader costs more than the rest of the read, so the
     columns it would read as ISO dates are read as text and parsed after, on every
-    core; should a value defeat that parse, the file is read again with the reader's
-    date parsing, so the table is always the one Polars' reader gives.
+    core, with the exact format of the sampled values in ``formats`` when they all
+    share one; should a value defeat that parse, the file is read again with the
+    reader's date parsing, so the table is always the one Polars' reader gives.
     """
     typed: dict[str, Any] = {"infer_schema_length": 1000, "try_parse_dates": True}
     schema = pl.scan_csv(
@@ -209,13 +224,15 @@ def _read_plain_columns_typed(
         if dtype == pl.Date or dtype == pl.Datetime("us")
     }
     as_read = {**schema, **dict.fromkeys(dates, pl.String())}
+    # Sampled as bare dates but read as date-times (times further down): inferred.
+    with_clock = {name: layout for name, layout in formats.items() if "%H" in layout}
     try:
         return (
             pl.scan_csv(source, schema=as_read, **options)
             .with_columns(
                 pl.col(name).str.to_date("%Y-%m-%d")
                 if dtype == pl.Date
-                else pl.col(name).str.to_datetime(time_unit="us")
+                else pl.col(name).str.to_datetime(with_clock.get(name), time_unit="us")
                 for name, dtype in dates.items()
             )
             .collect(engine="streaming")
@@ -224,26 +241,43 @@ def _read_plain_columns_typed(
         return pl.read_csv(source, schema_overrides=as_text, **typed, **options)
 
 
-def _plain_columns(
-    rows: list[list[str]], has_header: bool, delimiter: str
-) -> dict[str, bool]:
-    """Per header name: whether the sampled values are plain numbers or ISO dates.
+def _sampled_values(rows: list[list[str]], has_header: bool) -> dict[str, list[str]]:
+    """Per header name: the column's sampled values that are not missing."""
+    if not has_header or not rows:
+        return {}
+    header, body = rows[0], rows[1:]
+    sampled = {}
+    for index, name in enumerate(header):
+        values = [row[index].strip() for row in body if index < len(row)]
+        sampled[name] = [v for v in values if v.lower() not in MISSING_TOKENS]
+    return sampled
+
+
+def _plain(values: list[str], delimiter: str) -> bool:
+    """Whether sampled values are plain numbers, true/false or ISO dates.
 
     In a ``;`` file a dot may be a thousands mark (``1.204``), so only whole numbers
     count as plain there.
     """
-    if not has_header or not rows:
-        return {}
-    header, body = rows[0], rows[1:]
-    plain = {}
-    for index, name in enumerate(header):
-        values = [row[index].strip() for row in body if index < len(row)]
-        values = [v for v in values if v.lower() not in MISSING_TOKENS]
-        plain[name] = bool(values) and all(
-            _PLAIN.match(v) and (delimiter != ";" or "." not in v or "-" in v[1:])
-            for v in values
-        )
-    return plain
+    return bool(values) and all(
+        _PLAIN.match(v) and (delimiter != ";" or "." not in v or "-" in v[1:])
+        for v in values
+    )
+
+
+def _iso_format(values: list[str]) -> str | None:
+    """The one exact format of sampled ISO dates or date-times, if they share one."""
+    if not values or not all(_ISO_FIXED.match(v) for v in values):
+        return None
+    layouts = {(len(v), v[10:11]) for v in values}
+    if len(layouts) != 1:
+        return None
+    size, separator = layouts.pop()
+    if size == 10:
+        return "%Y-%m-%d"
+    clock = "%H:%M" if size == 16 else "%H:%M:%S"
+    fraction = f".%{size - 20}f" if size > 19 else ""
+    return f"%Y-%m-%d{separator}{clock}{fraction}"
 
 
 def _note_title_lines(above: list[list[str]], notes: list[DataIssue]) -> None:

@@ -123,6 +123,27 @@ def test_iso_times_written_differently_far_down_the_file(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
+    "first,later",
+    [
+        ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"),
+        ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f000"),
+        ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"),
+    ],
+)
+def test_date_times_whose_layout_changes_down_the_file(
+    tmp_path: Path, first: str, later: str
+) -> None:
+    start = dt.datetime(2020, 1, 1)
+    times = [start + dt.timedelta(minutes=i) for i in range(3000)]
+    written = [t.strftime(first if i < 2000 else later) for i, t in enumerate(times)]
+    path = tmp_path / "t.csv"
+    path.write_text("time,y\n" + "".join(f"{w},{i}\n" for i, w in enumerate(written)))
+    frame = read_table(path, ".csv").frame
+    assert frame["time"].dtype == pl.Datetime("us")
+    assert frame["time"].to_list() == times
+
+
+@pytest.mark.parametrize(
     "content,message",
     [
         (b"", "empty"),
