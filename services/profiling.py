@@ -342,7 +342,7 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
     if gaps.len() == 0:
         return
     profile.median_gap_days = float(gaps.median())  # type: ignore[arg-type]
-    frequency = _frequency(gaps, data[time])
+    frequency = _frequency(gaps, data[time], profile.median_gap_days)
     profile.frequency = frequency
     if frequency is None:
         profile.issues.append(
@@ -395,9 +395,10 @@ def _unit_words(frequency: Frequency) -> str:
     )
 
 
-def _frequency(gaps_days: pl.Series, times: pl.Series) -> Frequency | None:
+def _frequency(
+    gaps_days: pl.Series, times: pl.Series, median: float
+) -> Frequency | None:
     """The frequency from the gaps between consecutive times, if they are regular."""
-    median = float(gaps_days.median())  # type: ignore[arg-type]
     if median <= 0:
         return None
     if median >= 28 and (times.dtype == pl.Date or _at_midnight(times)):
