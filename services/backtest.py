@@ -82,6 +82,20 @@ class ModelBacktest:
     members: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What every model of one comparison shares.
+
+    How many steps ahead, the season length, the transform fitted before each model
+    (see :func:`pipeline`), and how many backtest folds (none for the final fits).
+    """
+
+    horizon: int
+    season: int
+    transform: str | None = None
+    folds: int = 0
+
+
 @dataclass
 class SeriesData:
     """One series to forecast: its history and the user's drivers, as Darts series.
@@ -191,23 +205,22 @@ def fit_predict(
     spec: ModelSpec,
     params: dict[str, Any] | None,
     data: list[SeriesData],
-    horizon: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     say: Callable[[str], None] | None = None,
 ) -> tuple[list[np.ndarray], float, float]:
-    """Fit one model on the series, forecast ``horizon`` steps of each.
+    """Fit one model on the series, forecast ``setup.horizon`` steps of each.
 
     Returns one (horizon × 5 quantiles) array per series and the fit and predict
     seconds. Local models get one series; global ones all of them at once, each
-    series scaled to 0–1. The ``transform`` (Darts' invertible transformers, see
-    :func:`pipeline`) is fitted per series before the model and undone on its
+    series scaled to 0–1. The ``setup.transform`` (Darts' invertible transformers,
+    see :func:`pipeline`) is fitted per series before the model and undone on its
     forecasts.
     """
-    context = context_for(spec, season, data, horizon, say)
+    horizon = setup.horizon
+    context = context_for(spec, setup.season, data, horizon, say)
     model = spec.model(params, context)
     together = spec.multi_series and len(data) > 1
-    steps = [pipeline(transform, d.ts, context.season, together) for d in data]
+    steps = [pipeline(setup.transform, d.ts, context.season, together) for d in data]
     trains = [
         d.ts if p is None else p.fit_transform(d.ts)
         for d, p in zip(data, steps, strict=True)
@@ -283,16 +296,14 @@ def backtest_series(
     label: str | None,
     data: SeriesData,
     candidates: list[Candidate],
-    horizon: int,
-    folds: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     step: Step,
     spend: Spend = _never,
 ) -> dict[str, Outcome]:
     """Backtest local models on one series, model after model, fold after fold."""
     outcomes = {}
     values = data.ts.values()[:, 0]
+    horizon, folds = setup.horizon, setup.folds
     for key, params in candidates:
         spec = CATALOG[key]
         outcome = Outcome(SeriesBacktest())
@@ -305,7 +316,7 @@ def backtest_series(
                     + (f" ({label})" if label else "")
                 )
                 [forecast], fit_s, predict_s = fit_predict(
-                    spec, params, [data.until(cut, horizon)], horizon, season, transform
+                    spec, params, [data.until(cut, horizon)], setup
                 )
                 outcome.fit_seconds += fit_s
                 outcome.predict_seconds += predict_s
@@ -327,15 +338,13 @@ def backtest_global(
     key: str,
     params: dict[str, Any] | None,
     series: dict[str | None, SeriesData],
-    horizon: int,
-    folds: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     step: Step,
     say: Callable[[str], None] | None = None,
 ) -> ModelBacktest:
     """Backtest a global model: per fold, one fit on every series' history."""
     spec = CATALOG[key]
+    horizon, folds = setup.horizon, setup.folds
     result = ModelBacktest(
         key, spec.name, spec.complexity, conformal=not spec.native_intervals
     )
@@ -353,9 +362,7 @@ def backtest_global(
                 spec,
                 params,
                 [d.until(cuts[label], horizon) for label, d in series.items()],
-                horizon,
-                season,
-                transform,
+                setup,
                 say,
             )
             result.fit_seconds += fit_s

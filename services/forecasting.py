@@ -396,16 +396,12 @@ def forecast(
     def say(message: str) -> None:
         report(fraction(), message)
 
-    results = backtest.gather(
-        local,
-        parallel.backtest_all(local, data, horizon, n_folds, season, transform, step),
-    )
+    setup = backtest.Setup(horizon, season, transform, n_folds)
+    results = backtest.gather(local, parallel.backtest_all(local, data, setup, step))
     for key, params in candidates:
         if is_global[key]:
             results.append(
-                backtest.backtest_global(
-                    key, params, data, horizon, n_folds, season, transform, step, say
-                )
+                backtest.backtest_global(key, params, data, setup, step, say)
             )
     for tested in results:
         backtest.score(tested, season)
@@ -451,7 +447,7 @@ def forecast(
     # The final fits share what is left of the bar, from where the backtests ended.
     final = sum(len(p.keys) for p in plans.values()) + 1
     steps.update(start=fraction(), done=0, total=final)
-    points = _final(plans, params_of, data, groups, horizon, season, transform, step)
+    points = _final(plans, params_of, data, groups, setup, step)
     if transform and transform != "none":
         notes.append(
             f"Models were fitted on the values after {TRANSFORM_WORDS[transform]}; "
@@ -534,9 +530,8 @@ def refit(
         [],
     )
     plans = {label: plans[label] for label in groups}
-    return _final(
-        plans, params_of, data, groups, horizon, season, recipe["transform"], _quiet
-    )
+    setup = backtest.Setup(horizon, season, recipe["transform"])
+    return _final(plans, params_of, data, groups, setup, _quiet)
 
 
 def _quiet(_message: str) -> None:
@@ -634,9 +629,7 @@ def _final(
     params_of: dict[str, Any],
     data: dict[str | None, backtest.SeriesData],
     groups: dict[str | None, pl.DataFrame],
-    horizon: int,
-    season: int,
-    transform: str | None,
+    setup: backtest.Setup,
     step: Callable[[str], None],
 ) -> pl.DataFrame:
     """Refit each series' chosen model (or ensemble members) on all history."""
@@ -652,16 +645,14 @@ def _final(
             CATALOG[key],
             params_of.get(key),
             list(data.values()),
-            horizon,
-            season,
-            transform,
+            setup,
         )
         outputs.update({(label, key): v for label, v in zip(data, every, strict=True)})
     local = {
         label: [(k, params_of.get(k)) for k in plan.keys if not is_global[k]]
         for label, plan in plans.items()
     }
-    outputs.update(parallel.forecast_all(local, data, horizon, season, transform, step))
+    outputs.update(parallel.forecast_all(local, data, setup, step))
     frames = []
     for label, plan in plans.items():
         forecasts = [outputs[(label, key)] for key in plan.keys]
@@ -673,9 +664,8 @@ def _final(
             values = forecasts[0]
         if plan.widths is not None:
             values = backtest.widen(values, plan.widths)
-        frames.append(
-            _points(values, data[label].ts, label, groups[label]["time"].dtype, horizon)
-        )
+        when = groups[label]["time"].dtype
+        frames.append(_points(values, data[label].ts, label, when, setup.horizon))
     return pl.concat(frames)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 import config
 from services import backtest
-from services.backtest import Candidate, Outcome, SeriesData, Step
+from services.backtest import Candidate, Outcome, SeriesData, Setup, Step
 from services.models import CATALOG
 
 # Fewer series than this run in the job's own process: starting workers costs more.
@@ -40,17 +40,11 @@ def processes() -> int:
 def backtest_all(
     candidates: list[Candidate],
     series: dict[str | None, SeriesData],
-    horizon: int,
-    folds: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     step: Step,
 ) -> dict[str | None, dict[str, Outcome]]:
     """Backtest local models on every series: label → model key → outcome."""
-    tasks = [
-        (label, data, candidates, horizon, folds, season, transform)
-        for label, data in series.items()
-    ]
+    tasks = [(label, data, candidates, setup) for label, data in series.items()]
     keys = [key for key, _ in candidates]
     results = _run(backtest.backtest_series, tasks, step, keys)
     return dict(zip(series, results, strict=True))
@@ -59,14 +53,12 @@ def backtest_all(
 def forecast_all(
     members: dict[str | None, list[Candidate]],
     series: dict[str | None, SeriesData],
-    horizon: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     step: Step,
 ) -> dict[tuple[str | None, str], np.ndarray]:
     """Refit each series' local models on all its history: (label, key) → forecast."""
     tasks = [
-        (label, series[label], wanted, horizon, season, transform)
+        (label, series[label], wanted, setup)
         for label, wanted in members.items()
         if wanted
     ]
@@ -146,9 +138,7 @@ def _forecast(
     label: str | None,
     data: SeriesData,
     members: list[Candidate],
-    horizon: int,
-    season: int,
-    transform: str | None,
+    setup: Setup,
     step: Step,
     _spend: backtest.Spend,
 ) -> tuple[str | None, dict[str, np.ndarray]]:
@@ -156,8 +146,6 @@ def _forecast(
     for key, params in members:
         spec = CATALOG[key]
         step(f"Forecasting with {spec.name}" + (f" ({label})" if label else ""))
-        [values], _fit, _predict = backtest.fit_predict(
-            spec, params, [data], horizon, season, transform
-        )
+        [values], _fit, _predict = backtest.fit_predict(spec, params, [data], setup)
         outputs[key] = values
     return label, outputs

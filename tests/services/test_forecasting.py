@@ -314,10 +314,7 @@ def test_a_model_over_its_time_budget_becomes_a_row_and_the_rest_finishes() -> N
         None,
         data,
         [("naive", None), ("auto_ets", None)],
-        6,
-        3,
-        12,
-        None,
+        backtest.Setup(horizon=6, season=12, folds=3),
         lambda _m: None,
         spend=lambda key, _s: key == "auto_ets",
     )
