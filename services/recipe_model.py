@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import mlflow
+import pandas as pd
 import polars as pl
 from mlflow.pyfunc.model import PythonModel
 
@@ -23,7 +24,11 @@ class ForecastRecipe(PythonModel):
         """Read the recipe (JSON) the model was logged with."""
         self.recipe = dict(context.model_config)
 
-    def predict(self, context: Any, model_input: Any, params: Any = None) -> Any:
+    # MLflow reads the input's type hint as a schema: a pandas table is one it knows
+    # to take as it comes (any other hint, or none, makes it warn at every logging).
+    def predict(
+        self, context: Any, model_input: pd.DataFrame, params: Any = None
+    ) -> pd.DataFrame:
         """Forecast from ``model_input``, a pandas table of the history."""
         from services.forecasting import refit
 
