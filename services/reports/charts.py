@@ -95,12 +95,13 @@ class _Drawer:
         closing = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
         try:
             closing.result(timeout)
-        except Exception:  # a browser that will not close is left to the OS
-            log.warning("The chart browser did not close cleanly", exc_info=True)
+        except Exception as exc:  # a browser that will not close is left to the OS
+            log.warning("The chart browser did not close cleanly (%r)", exc)
 
 
 _drawer = _Drawer()
-atexit.register(_drawer.close)
+# At exit the browser may be gone already (killed with its process group): wait less.
+atexit.register(_drawer.close, timeout=3)
 
 
 def to_svg(
