@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,21 @@ class Tracked:
     model_name: str | None = None
     model_version: str | None = None
     warning: str | None = None
+
+
+def _params(values: dict[str, Any]) -> list[Any]:
+    from mlflow.entities import Param
+
+    return [Param(key, str(value)[:500]) for key, value in values.items()]
+
+
+def _metrics(scores: dict[str, Any], prefix: str = "", step: int = 0) -> list[Any]:
+    """A row's numbers as MLflow metrics (names and text fields left out)."""
+    from mlflow.entities import Metric
+
+    now = int(time.time() * 1000)
+    numbers = _clean({k: v for k, v in scores.items() if k not in ("model", "name")})
+    return [Metric(prefix + key, value, now, step) for key, value in numbers.items()]
 
 
 def run_url(experiment_id: str | None, run_id: str | None) -> str | None:
@@ -101,6 +117,7 @@ def track_comparison(
 
     """
     try:
+        from mlflow.entities import RunTag
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient(tracking_uri=tracking_uri())
@@ -116,28 +133,33 @@ def track_comparison(
             run_name=f"{context.get('target')} × {context.get('horizon')}",
         )
         run_id = parent.info.run_id
-        for key, value in context.items():
-            client.log_param(run_id, key, str(value)[:500])
+        client.log_batch(run_id, params=_params(context))
         for row in leaderboard:
             child = client.create_run(
                 experiment,
                 run_name=row["model"],
                 tags={**tags, "mlflow.parentRunId": run_id, "model": row["model"]},
             )
-            client.log_param(child.info.run_id, "model", row["model"])
-            for name, value in (model_params or {}).get(row["model"], {}).items():
-                client.log_param(child.info.run_id, name, str(value)[:500])
-            for name, value in _clean(
-                {k: v for k, v in row.items() if k not in ("model", "name")}
-            ).items():
-                client.log_metric(child.info.run_id, name, value)
-            for fold, scores in enumerate((fold_metrics or {}).get(row["model"], [])):
-                for name, value in _clean(scores).items():
-                    client.log_metric(
-                        child.info.run_id, f"fold_{name}", value, step=fold + 1
-                    )
-            if row.get("error"):
-                client.set_tag(child.info.run_id, "error", str(row["error"])[:500])
+            folds = (fold_metrics or {}).get(row["model"], [])
+            # One write per run: each single log call is a transaction of the store.
+            client.log_batch(
+                child.info.run_id,
+                metrics=_metrics(row)
+                + [
+                    metric
+                    for fold, scores in enumerate(folds, start=1)
+                    for metric in _metrics(scores, prefix="fold_", step=fold)
+                ],
+                params=_params(
+                    {
+                        "model": row["model"],
+                        **(model_params or {}).get(row["model"], {}),
+                    }
+                ),
+                tags=[RunTag("error", str(row["error"])[:500])]
+                if row.get("error")
+                else [],
+            )
             client.set_terminated(
                 child.info.run_id, "FAILED" if row.get("error") else "FINISHED"
             )
@@ -154,10 +176,7 @@ def track_comparison(
             )
             client.log_artifact(run_id, str(chart))
         best = next((r for r in leaderboard if r["model"] == chosen), {})
-        for name, value in _clean(
-            {k: v for k, v in best.items() if k not in ("model", "name")}
-        ).items():
-            client.log_metric(run_id, name, value)
+        client.log_batch(run_id, metrics=_metrics(best))
         tracked = Tracked(run_id, experiment)
         if recipe:
             name = model_name(user_id, str(context.get("dataset_id")), recipe["target"])
