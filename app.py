@@ -78,8 +78,13 @@ def build_app() -> dash.Dash:
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
         # Imported once in the fork server, so no job waits for the model libraries
-        # (or, for a report, for WeasyPrint, Plotly and Kaleido).
-        preload=("services.forecasts", "darts.models", "api.exports"),
+        # (or, for a report, for WeasyPrint, Plotly and Kaleido; or for MLflow).
+        preload=(
+            "services.forecasts",
+            "darts.models",
+            "api.exports",
+            "mlflow.tracking",
+        ),
     )
     atexit.register(runner.stop)
 

@@ -9,6 +9,9 @@ from pathlib import Path
 from dynaconf import Dynaconf
 
 ROOT = Path(__file__).resolve().parent
+# MLflow sends usage telemetry unless told not to; the app tracks users' data and
+# phones nowhere. An operator may still set MLFLOW_DISABLE_TELEMETRY=false.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 settings = Dynaconf(
     envvar_prefix="FORECAST_STUDIO",
