@@ -98,8 +98,7 @@ def register() -> ResponseReturnValue:
             error = exc.message
         else:
             login_user(LoginUser(account))
-            flash("Welcome to Forecast Studio.")
-            return redirect("/")
+            return redirect("/")  # a Dash page: a flash would wait for the sign-in page
     return render_template("auth/register.html", form=form, error=error)
 
 
@@ -107,4 +106,5 @@ def register() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out and go back to the sign-in page."""
     logout_user()
+    flash("You have signed out.")
     return redirect(url_for("auth.login"))

@@ -168,7 +168,8 @@ def test_register_then_sign_out(client: Any) -> None:
     )
     assert response.status_code == 302
     assert client.get("/upload").status_code == 200
-    client.get("/logout")
+    signed_out = client.get("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "You have signed out." in signed_out and "Welcome" not in signed_out
     assert client.get("/upload").status_code == 302
 
 
