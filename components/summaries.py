@@ -12,6 +12,7 @@ from components.tables import columns_table
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
+from services.reports.narrative import COVERAGE_LOW
 from services.tracking import run_url
 
 STATUS_COLORS = {
@@ -220,6 +221,22 @@ def dataset_line(
     )
 
 
+def _narrow_range(board: list[dict[str, Any]], model: str) -> Any:
+    """A warning when the chosen model's 80% range missed far too often."""
+    chosen = next((row for row in board if row["model"] == model), {})
+    hit = chosen.get("coverage")
+    if hit is None or hit >= COVERAGE_LOW:  # the report's words use the same line
+        return None
+    return dbc.Alert(
+        f"In the backtests the chosen model's 80% range caught only {hit:.0%} of the "
+        "actual values: read its range as too narrow, and expect more surprises "
+        "than it suggests.",
+        color="warning",
+        className="small py-2",
+        id="models-narrow-range",
+    )
+
+
 def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
     """The leaderboard of the backtests (over all series, or for one), the chosen
     model marked, each row usable."""
@@ -294,10 +311,13 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
                 id="models-leaderboard-table",
             ),
             html.P(
-                "MASE below 1 means better than repeating the last season; lower is "
-                "better. The 80% range should hit about 80% of the actuals.",
+                "Lower MASE and sMAPE are better. MASE measures the error against a "
+                "simple yardstick (repeating the last season), so compare the rows: "
+                "a model worth using scores well below Seasonal naive. The 80% range "
+                "should hit about 80% of the actual values.",
                 className="small text-secondary",
             ),
+            _narrow_range(board, info.model),
             html.Ul(notes, className="small text-secondary") if notes else None,
             html.P(
                 f"Tracked as MLflow run {run}"

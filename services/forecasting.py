@@ -429,6 +429,13 @@ def forecast(
         and best is not combined
         and _rank(best, metric) > (1 - COMBINATION_MARGIN) * _rank(combined, metric)
     ):
+        if not (per_series and len(series) > 1):
+            notes.append(
+                f"{best.name} had the lowest backtest error, but the combination was "
+                f"kept: a single model replaces it only when its {metric.upper()} is "
+                f"at least {COMBINATION_MARGIN:.0%} lower, because the median of "
+                "several models is steadier on new data."
+            )
         best = combined  # a single model must be clearly better to beat the combination
     choice = {label: best for label in series}
     if per_series and len(series) > 1:
