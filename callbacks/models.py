@@ -198,6 +198,8 @@ def cancel_run(_clicks: int | None, ref: dict[str, Any] | None) -> Any:
     Output(ids.MODELS_STATUS, "children"),
     Output(ids.MODELS_POLL, "disabled"),
     Output(ids.MODELS_CANCEL_BUTTON, "disabled"),
+    Output(ids.MODELS_CANCEL_BUTTON, "style"),
+    Output(ids.MODELS_PROGRESS_BOX, "style"),
     Output(ids.MODELS_FORECAST_STORE, "data"),
     Output(ids.MODELS_RUNS, "children"),
     Input(ids.MODELS_POLL, "n_intervals"),
@@ -212,8 +214,9 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
         job = jobs.get_job(user_id, ref["job_id"]) if ref else None
     except NotFoundError:
         job = None
+    hidden = {"display": "none"}
     if job is None:
-        return 0, "", "primary", False, "", True, True, None, runs
+        return 0, "", "primary", False, "", True, True, hidden, hidden, None, runs
     percent = round(job.progress * 100)
     color = {
         "failed": "danger",
@@ -234,6 +237,8 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
         status,
         job.ended,
         job.ended,
+        hidden if job.ended else {},
+        {},
         forecast_ref,
         runs,
     )

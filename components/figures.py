@@ -7,6 +7,8 @@ import polars as pl
 
 ACCENT = "#2f5bea"
 HISTORY = "#1d2433"
+# Legends sit below the plot, their top under the axis labels (else they cover them).
+LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.15}
 MAX_HISTORY_POINTS = 2000
 
 
@@ -66,7 +68,7 @@ def forecast_chart(
         title={"text": title, "x": 0, "font": {"size": 15}},
         template="plotly_white",
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        legend=LEGEND,
         hovermode="x unified",
         height=430,
     )
@@ -93,7 +95,7 @@ def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
         title={"text": target, "x": 0, "font": {"size": 15}},
         showlegend=points["series"].null_count() < points.height,
-        legend={"orientation": "h", "y": -0.2},
+        legend=LEGEND,
     )
     return fig
 
@@ -149,7 +151,7 @@ def before_after(points: pl.DataFrame, column: str) -> go.Figure:
         hovermode="x unified",
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
         title={"text": column, "x": 0, "font": {"size": 15}},
-        legend={"orientation": "h", "y": -0.2},
+        legend=LEGEND,
     )
     return fig
 
@@ -160,7 +162,7 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         height=height,
         margin={"l": 50, "r": 20, "t": 45, "b": 40},
         title={"text": title, "x": 0, "font": {"size": 15}},
-        legend={"orientation": "h", "y": -0.15},
+        legend=LEGEND,
     )
     return fig
 

@@ -95,6 +95,7 @@ MODELS_RUN_BUTTON = "models-run-button"
 MODELS_CANCEL_BUTTON = "models-cancel-button"
 MODELS_ALERT = "models-alert-div"
 MODELS_PROGRESS = "models-progress-bar"
+MODELS_PROGRESS_BOX = "models-progress-div"  # bar, status and Cancel
 MODELS_STATUS = "models-status-div"
 MODELS_POLL = "models-poll-interval"
 MODELS_JOB_STORE = "models-job-store"

@@ -223,7 +223,9 @@ def layout(**_query: str) -> html.Div:
                 className="d-flex align-items-center",
             ),
         ],
+        id=ids.MODELS_PROGRESS_BOX,
         className="mb-3",
+        style={"display": "none"},  # shown once there is a run to follow
     )
     result = html.Div(
         [
