@@ -179,7 +179,8 @@ def run_forecast_job(context: JobContext) -> str:
             "metric": params.get("metric", "mase"),
             "transform": params.get("transform"),
             "models": params.get("models") or "auto",
-            "drivers": params.get("drivers") or "none",
+            # As the logged model's config writes it (MLflow refuses a second value).
+            "drivers": params.get("drivers") or [],
         },
         result.leaderboard,
         result.model,

@@ -11,6 +11,7 @@ import logging
 import re
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -195,15 +196,35 @@ def track_comparison(
 def _register(run_id: str, name: str, recipe: dict[str, Any]) -> str:
     """Log the recipe as a model of the run and register it; return its version."""
     import mlflow
+    from mlflow.models.signature import ModelSignature
+    from mlflow.types.schema import ColSpec, Schema
 
     from services import recipe_model
 
+    # What predict returns. Its input is any table like the one the models were chosen
+    # on, so it has no fixed schema (and, declared, MLflow stops guessing one).
+    signature = ModelSignature(
+        outputs=Schema(
+            [
+                ColSpec("string", "series", required=False),
+                ColSpec("datetime", "time"),
+                *[
+                    ColSpec("double", column)
+                    for column in ("forecast", "lower_80", "upper_80")
+                    + ("lower_95", "upper_95")
+                ],
+            ]
+        )
+    )
     mlflow.set_tracking_uri(tracking_uri())
-    with mlflow.start_run(run_id=run_id):
+    with mlflow.start_run(run_id=run_id), warnings.catch_warnings():
+        # An input example would be a piece of the user's history: none is kept.
+        warnings.filterwarnings("ignore", ".*An input example was not provided")
         logged = mlflow.pyfunc.log_model(
             name="model",
             python_model=recipe_model.__file__,
             model_config=recipe,
+            signature=signature,
             pip_requirements=["forecast-studio"],
         )
     version = mlflow.register_model(logged.model_uri, name)
