@@ -202,7 +202,8 @@ def preview_outliers(
     )
     more = f" and {found.height - 8} more" if found.height > 8 else ""
     return dbc.Alert(
-        f"{found.height} values would be treated: {shown}{more}."
+        f"{found.height} value{'s' if found.height > 1 else ''} would be treated: "
+        f"{shown}{more}."
         if found.height
         else "No value looks unusual with these settings.",
         color="warning" if found.height else "success",

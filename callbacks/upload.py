@@ -28,6 +28,31 @@ def current_dataset(user_id: int, ref: dict[str, Any] | None) -> DatasetInfo | N
         return None
 
 
+def _latest(user_id: int) -> DatasetInfo | None:
+    """The user's most recent dataset: where a new tab or session starts."""
+    recent = datasets.list_datasets(user_id)
+    return recent[0] if recent else None
+
+
+@callback(
+    Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+    Input(ids.URL, "pathname"),
+    State(ids.DATASET_STORE, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def start_on_latest(_path: str | None, ref: dict[str, Any] | None) -> Any:
+    """A tab that points at no dataset (or at one that is gone) takes the newest."""
+    if not current_user.is_authenticated:
+        raise PreventUpdate
+    user_id = int(current_user.id)
+    if current_dataset(user_id, ref) is not None:
+        raise PreventUpdate
+    latest = _latest(user_id)
+    if latest is None:
+        raise PreventUpdate
+    return {"dataset_id": latest.id, "version_id": latest.version_id}
+
+
 @callback(
     Output(ids.DATASET_STORE, "data"),
     Output(ids.UPLOAD_DATASET_SELECT, "options"),
@@ -67,7 +92,7 @@ def choose_dataset(
             if sheet != info.profile.sheet:
                 info = datasets.read_sheet(user_id, info.id, sheet)
         else:
-            info = current_dataset(user_id, ref)
+            info = current_dataset(user_id, ref) or _latest(user_id)
     except ServiceError as exc:
         return (*[no_update] * 6, dbc.Alert(exc.message, color="danger"))
     options = [

@@ -137,7 +137,11 @@ def earlier_recipes(user_id: int, limit: int = 20) -> list[tuple[str, list[Any]]
             .limit(limit)
         )
         return [
-            (f"{name}, version {number} ({len(recipe)} steps)", list(recipe))
+            (
+                f"{name}, version {number} ({len(recipe)} "
+                f"step{'s' if len(recipe) > 1 else ''})",
+                list(recipe),
+            )
             for name, number, recipe in rows
             if recipe and recipe[0]["op"] != "read"
         ]

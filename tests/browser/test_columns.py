@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
+from services import datasets, users
 from tests.browser.helpers import start_and_register, upload
-from tests.conftest import TEST_DATA
+from tests.conftest import SAMPLES, TEST_DATA
 
 ROLE = '#\\{\\"column\\"\\:\\"{name}\\"\\,\\"type\\"\\:\\"columns-role-dropdown\\"\\}'
 
@@ -37,4 +40,23 @@ def test_roles_of_a_semicolon_file_and_an_override_that_persists(
     dash_duo.wait_for_contains_text("#columns-roles-div", "Umsatz")
     assert "text" in _role(dash_duo, "Bemerkung").text
     assert "changed" in dash_duo.find_element("#columns-roles-div").text
+    assert dash_duo.get_logs() == []
+
+
+def test_a_new_session_starts_on_the_newest_dataset(
+    dash_duo: Any, dash_app: Any, tmp_path: Path
+) -> None:
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    account = next(a for a in users.list_accounts() if a.username == name)
+    for sample in ("air_passengers.csv", "victoria_electricity_daily.csv"):
+        copy = tmp_path / sample
+        shutil.copy(SAMPLES / sample, copy)
+        datasets.create_dataset(account.id, sample, copy)  # made elsewhere (the API)
+
+    dash_duo.driver.get(base + "/columns")  # this tab has never chosen a dataset
+    dash_duo.wait_for_contains_text("#columns-roles-div", "demand_gwh", timeout=20)
+    dash_duo.driver.get(base + "/upload")
+    dash_duo.wait_for_contains_text(
+        "#upload-summary-div", "victoria_electricity_daily.csv"
+    )
     assert dash_duo.get_logs() == []
