@@ -5,6 +5,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_login import current_user
 
 from components import ids
 from components.shell import page_header
@@ -22,8 +23,15 @@ def _model_option(spec: ModelSpec) -> dict[str, Any]:
         "label": f"{spec.name} ({spec.family}): not available here",
         "value": spec.key,
         "disabled": True,
-        "title": spec.unavailable_reason,
+        "title": _why_not(spec),
     }
+
+
+def _why_not(spec: ModelSpec) -> str:
+    """What an administrator must do to enable a model; for others, whom to ask."""
+    if getattr(current_user, "is_admin", False):
+        return spec.unavailable_reason
+    return f"{spec.name} is not set up on this server yet: ask your administrator."
 
 
 def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
@@ -177,20 +185,17 @@ def layout(**_query: str) -> html.Div:
                 ),
                 *(
                     html.P(
-                        [html.I(className="bi bi-info-circle me-1"), reason],
+                        [html.I(className="bi bi-info-circle me-1"), _why_not(s)],
                         className="small text-secondary mt-1 mb-0",
-                        id=f"models-unavailable-{key}",
+                        id=f"models-unavailable-{s.key}",
                     )
-                    for key, reason in (
-                        (s.key, s.unavailable_reason)
-                        for s in CATALOG.values()
-                        if not s.available
-                    )
+                    for s in CATALOG.values()
+                    if not s.available
                 ),
                 html.P(
-                    "Each model forecasts several earlier stretches of your history "
-                    "it did not see (backtests); the most accurate one forecasts the "
-                    "future.",
+                    "Each model forecasts earlier stretches of your history it did "
+                    "not see (backtests). Automatic then forecasts with the median of "
+                    "the strong models, unless one of them is clearly more accurate.",
                     className="small text-secondary mt-2 mb-2",
                 ),
                 html.Div(id=ids.MODELS_PARAMS),
