@@ -171,6 +171,12 @@ class AnalysisOut(BaseModel):
     seasonal_strength: float | None
     adf: dict[str, float] | None
     kpss: dict[str, float] | None
+    adf_trend: dict[str, float] | None = Field(
+        None, description="ADF allowing for a straight-line trend."
+    )
+    kpss_trend: dict[str, float] | None = Field(
+        None, description="KPSS allowing for a straight-line trend."
+    )
     stationarity: (
         Literal[
             "stationary", "trend-stationary", "difference-stationary", "inconclusive"

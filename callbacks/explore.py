@@ -183,29 +183,27 @@ def _strength(label: str, key: str, value: float | None) -> html.Div:
 def _verdict(result: analysis.Analysis) -> Any:
     if result.stationarity is None:
         return html.P("Too short for the tests.", className="text-secondary")
-    adf, kpss = result.adf, result.kpss
+    rows = (
+        ("around a fixed level", result.adf, result.kpss, ""),
+        ("around a straight-line trend", result.adf_trend, result.kpss_trend, "t-"),
+    )
     numbers = html.Ul(
         [
             html.Li(
                 [
-                    term("ADF", "adf"),
-                    f" statistic {adf.statistic:.2f}, ",
-                    term("p-value", "pvalue"),
-                    f" {adf.pvalue:.3f}",
+                    f"Tested {words}: ",
+                    term("ADF", "adf", id_prefix=f"explore-{prefix}adf"),
+                    f" {adf.statistic:.2f} (",
+                    term("p-value", "pvalue", id_prefix=f"explore-{prefix}adf-p"),
+                    f" {adf.pvalue:.3f}), ",
+                    term("KPSS", "kpss", id_prefix=f"explore-{prefix}kpss"),
+                    f" {kpss.statistic:.2f} (",
+                    term("p-value", "pvalue", id_prefix=f"explore-{prefix}kpss-p"),
+                    f" {kpss.pvalue:.3f})",
                 ]
             )
-            if adf
-            else None,
-            html.Li(
-                [
-                    term("KPSS", "kpss"),
-                    f" statistic {kpss.statistic:.2f}, ",
-                    term("p-value", "pvalue", id_prefix="explore-kpss"),
-                    f" {kpss.pvalue:.3f}",
-                ]
-            )
-            if kpss
-            else None,
+            for words, adf, kpss, prefix in rows
+            if adf and kpss
         ],
         className="small text-secondary",
     )

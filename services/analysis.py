@@ -84,6 +84,9 @@ class Analysis(BaseModel):
     multiplicative: bool = False
     adf: TestResult | None = None
     kpss: TestResult | None = None
+    # The same two tests allowing for a straight-line trend (read jointly with them).
+    adf_trend: TestResult | None = None
+    kpss_trend: TestResult | None = None
     stationarity: Verdict | None = None
     suggested_transform: Literal[
         "none", "log", "box-cox", "differencing", "seasonal differencing"
@@ -404,8 +407,14 @@ def _stationarity(result: Analysis, values: np.ndarray) -> None:
             for r in ("c", "ct")
         }
         kp = {r: kpss(values, regression=r, nlags="auto")[:2] for r in ("c", "ct")}
-    result.adf = TestResult(statistic=float(adf["c"][0]), pvalue=float(adf["c"][1]))
-    result.kpss = TestResult(statistic=float(kp["c"][0]), pvalue=float(kp["c"][1]))
+    result.adf, result.adf_trend = (
+        TestResult(statistic=float(adf[r][0]), pvalue=float(adf[r][1]))
+        for r in ("c", "ct")
+    )
+    result.kpss, result.kpss_trend = (
+        TestResult(statistic=float(kp[r][0]), pvalue=float(kp[r][1]))
+        for r in ("c", "ct")
+    )
     result.stationarity = read_jointly(
         adf["c"][1], kp["c"][1], adf["ct"][1], kp["ct"][1]
     )
@@ -517,7 +526,11 @@ def describe(result: Analysis) -> tuple[str, str]:
     else:
         parts.append("No repeating pattern")
     direction = result.trend_direction or "flat"
-    if direction == "flat":
+    if direction == "flat" and (result.trend_strength or 0) >= 0.3:
+        # A strong trend component that ends where it began: the level swings.
+        swings = _degree(result.trend_strength)
+        parts.append(f"{swings} slow swings but no overall trend")
+    elif direction == "flat":
         parts.append("no clear trend")
     else:
         parts.append(f"{_degree(result.trend_strength)} {direction} trend")

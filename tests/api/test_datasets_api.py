@@ -114,7 +114,7 @@ def test_analysis_endpoint(api: ApiClient) -> None:
         "inconclusive",
         "trend-stationary",
     )
-    assert set(body["adf"]) == {"statistic", "pvalue"}
+    assert set(body["adf"]) == set(body["kpss_trend"]) == {"statistic", "pvalue"}
     assert body["suggested_transform"] == "log" and body["summary"]
     assert len(body["acf"]) == len(body["pacf"]) > 12
     wrong = api.get(f"/api/v1/datasets/{dataset['id']}/analysis?target=month")

@@ -32,6 +32,21 @@ def test_a_weekly_sine_has_period_seven_and_a_strong_pattern() -> None:
     assert len(result.acf) > 14 and result.acf[7] > result.confidence_band
 
 
+def test_a_level_that_swings_and_returns_is_not_called_trendless() -> None:
+    rng = np.random.default_rng(3)
+    days = np.arange(730)
+    values = (
+        100
+        + 30 * np.sin(2 * np.pi * days / 365)  # summer and winter: slow swings
+        + 5 * np.sin(2 * np.pi * days / 7)
+        + rng.normal(0, 1, 730)
+    )
+    result = analyse(_daily(values), "day", "y", DAILY)
+    assert result.trend_direction == "flat"
+    assert result.trend_strength is not None and result.trend_strength > 0.64
+    assert "strong slow swings but no overall trend" in result.summary
+
+
 def test_a_random_walk_is_difference_stationary() -> None:
     rng = np.random.default_rng(2)
     result = analyse(_daily(np.cumsum(rng.normal(0, 1, 1000)) + 100), "day", "y", DAILY)
@@ -56,6 +71,9 @@ def test_a_linear_trend_with_noise_is_trend_stationary() -> None:
         _daily(0.5 * np.arange(500) + rng.normal(0, 3, 500)), "day", "y", DAILY
     )
     assert result.stationarity == "trend-stationary"
+    # What the verdict rests on is reported: the tests that allow for the trend.
+    assert result.adf_trend is not None and result.adf_trend.pvalue < 0.05
+    assert result.kpss_trend is not None and result.kpss_trend.pvalue >= 0.05
     assert result.trend_direction == "upward" and (result.trend_strength or 0) > 0.9
 
 
