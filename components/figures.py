@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -225,12 +227,20 @@ def seasonal_chart(
 ) -> tuple[go.Figure, go.Figure]:
     """One line per cycle (year, week or day), and a box plot per position in it."""
     time = pl.col("time")
-    if unit in ("month", "quarter", "week"):
+    labels: list[str] | None = None  # names of the positions 1, 2, …
+    if unit == "quarter":
+        cycle, position, name = time.dt.year(), time.dt.quarter(), "quarter"
+        labels = ["Q1", "Q2", "Q3", "Q4"]
+    elif unit == "month":
         cycle, position, name = time.dt.year(), time.dt.month(), "month"
+        labels = list(calendar.month_abbr)[1:]
+    elif unit == "week":
+        cycle, position, name = time.dt.year(), time.dt.week(), "week of the year"
     elif unit in ("hour", "minute", "second"):
         cycle, position, name = time.dt.date(), time.dt.hour(), "hour"
     else:
         cycle, position, name = time.dt.truncate("1w"), time.dt.weekday(), "weekday"
+        labels = list(calendar.day_abbr)
     data = points.with_columns(
         cycle.cast(pl.String).alias("cycle"), position.alias("position")
     )
@@ -256,6 +266,10 @@ def seasonal_chart(
             boxpoints=False,
         )
     )
+    if labels:
+        ticks = {"tickvals": list(range(1, len(labels) + 1)), "ticktext": labels}
+        lines.update_xaxes(**ticks)
+        boxes.update_xaxes(**ticks)
     return (
         _layout(lines, f"Seasonal plot: one line per cycle, by {name}", 320),
         _layout(boxes, f"Spread by {name}", 320),
