@@ -20,6 +20,10 @@ from services.errors import ServiceError
 PARAM = {"type": ids.CLEANING_PARAM, "name": ALL}
 
 
+# Above this share of the rows, "unusual" values are probably not errors.
+MANY_OUTLIERS = 0.05
+
+
 @callback(
     Output(ids.CLEANING_PARAMS, "children"),
     Output(ids.CLEANING_DATASET_TEXT, "children"),
@@ -201,9 +205,17 @@ def preview_outliers(
         for r in found.head(8).iter_rows(named=True)
     )
     more = f" and {found.height - 8} more" if found.height > 8 else ""
+    share = found.height / max(1, info.profile.rows)
+    many = (
+        f" That is {share:.0%} of the rows: so many are more likely a real pattern "
+        "(a season, a heatwave, a promotion) than mistakes. Try a larger sensitivity "
+        "(larger finds fewer)."
+        if share > MANY_OUTLIERS
+        else ""
+    )
     return dbc.Alert(
         f"{found.height} value{'s' if found.height > 1 else ''} would be treated: "
-        f"{shown}{more}."
+        f"{shown}{more}.{many}"
         if found.height
         else "No value looks unusual with these settings.",
         color="warning" if found.height else "success",

@@ -1,0 +1,33 @@
+"""Cleaning page callbacks: the outlier preview warns when it would treat too much."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from services import datasets
+from tests.conftest import SAMPLES
+
+NAMES = [{"name": "column"}, {"name": "method"}, {"name": "sensitivity"}]
+
+
+def test_flagging_a_large_share_says_it_is_likely_a_pattern(
+    logged_in: Any, make_account: Any, dash_app: Any, tmp_path: Path
+) -> None:
+    from callbacks import cleaning as page
+
+    account = make_account()
+    upload = tmp_path / "victoria_electricity_daily.csv"
+    shutil.copy(SAMPLES / upload.name, upload)
+    info = datasets.create_dataset(account.id, upload.name, upload)
+    ref = {"dataset_id": info.id, "version_id": info.version_id}
+    with logged_in(account):
+        eager = str(
+            page.preview_outliers(1, ["demand_gwh", "iqr", 0.5], NAMES, "outliers", ref)
+        )
+        calm = str(
+            page.preview_outliers(1, ["demand_gwh", "iqr", 3.0], NAMES, "outliers", ref)
+        )
+    assert "would be treated" in eager and "more likely a real pattern" in eager
+    assert "more likely a real pattern" not in calm
