@@ -94,6 +94,7 @@ def restore(clicks: list[int | None], ref: dict[str, Any] | None) -> Any:
     Output(ids.CLEANING_GRAPH, "figure"),
     Output(ids.CLEANING_COUNTS, "children"),
     Output(ids.CLEANING_VIEW_SERIES, "options"),
+    Output(ids.CLEANING_VIEW_SERIES, "value"),
     Input(ids.CLEANING_BEFORE, "value"),
     Input(ids.CLEANING_AFTER, "value"),
     Input(ids.CLEANING_VIEW_COLUMN, "value"),
@@ -106,8 +107,11 @@ def compare(
     column: str | None,
     series: str | None,
     ref: dict[str, Any] | None,
-) -> tuple[Any, Any, Any]:
-    """Both versions of the column overlaid, what changed, and statistics."""
+) -> tuple[Any, ...]:
+    """Both versions of the column overlaid, what changed, and statistics.
+
+    With several series it shows the chosen one, at first one the change touched.
+    """
     if not (before and after and column and ref):
         raise PreventUpdate
     try:
@@ -115,11 +119,13 @@ def compare(
             int(current_user.id), ref["dataset_id"], before, after, column
         )
     except ServiceError as exc:
-        return go.Figure(), dbc.Alert(exc.message, color="warning"), []
+        return go.Figure(), dbc.Alert(exc.message, color="warning"), [], None
     names = result.points["series"].drop_nulls().unique(maintain_order=True).to_list()
     points = result.points
     if names:
-        series = series if series in names else names[0]
+        if series not in names:  # start on a series the change touched
+            touched = points.filter(points["change"].is_not_null())["series"]
+            series = touched[0] if touched.len() else names[0]
         points = points.filter(points["series"] == series)
     counts = result.counts
     facts = html.P(
@@ -167,6 +173,7 @@ def compare(
         figures.before_after(points, column if not names else f"{column} · {series}"),
         [facts, dbc.Table([head, body], size="sm", className="w-auto mb-0")],
         names,
+        series if names else None,
     )
 
 
