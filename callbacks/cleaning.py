@@ -27,14 +27,17 @@ MANY_OUTLIERS = 0.05
 @callback(
     Output(ids.CLEANING_PARAMS, "children"),
     Output(ids.CLEANING_DATASET_TEXT, "children"),
+    Output(ids.CLEANING_PREVIEW_OUTLIERS, "style"),
     Input(ids.CLEANING_OP, "value"),
     Input(ids.DATASET_STORE, "data"),
 )
-def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any]:
-    """The inputs of the chosen kind of step, for this dataset's columns."""
+def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """The inputs of the chosen kind of step, for this dataset's columns (and the
+    outlier preview, for the step that treats outliers)."""
+    preview = {} if op == "outliers" else {"display": "none"}
     info = current_dataset(int(current_user.id), ref)
     if info is None:
-        return None, no_dataset_alert()
+        return None, no_dataset_alert(), preview
     columns = [c.name for c in info.profile.columns]
     numeric = [
         c.name
@@ -42,7 +45,7 @@ def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any]:
         if c.dtype.startswith(("Int", "Float", "UInt"))
     ]
     text = dataset_line(info, version=True)
-    return param_controls(op, numeric, columns), text
+    return param_controls(op, numeric, columns), text, preview
 
 
 @callback(
@@ -86,11 +89,17 @@ def edit_recipe(
     return [*recipe, step], None
 
 
-@callback(Output(ids.CLEANING_REUSE, "options"), Input(ids.DATASET_STORE, "data"))
-def offer_recipes(_ref: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Earlier recipes of this user, to replay on this dataset."""
+@callback(
+    Output(ids.CLEANING_REUSE, "options"),
+    Output(ids.CLEANING_REUSE, "value"),
+    Input(ids.DATASET_STORE, "data"),
+)
+def offer_recipes(_ref: dict[str, Any] | None) -> tuple[list[dict[str, Any]], None]:
+    """Earlier recipes of this user, to replay on this dataset (none chosen: the
+    list is numbered anew, newest first, after every new version)."""
     recipes = versions.earlier_recipes(int(current_user.id))
-    return [{"label": label, "value": i} for i, (label, _steps) in enumerate(recipes)]
+    offered = [{"label": label, "value": i} for i, (label, _) in enumerate(recipes)]
+    return offered, None
 
 
 @callback(
