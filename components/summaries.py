@@ -241,7 +241,10 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
     """The leaderboard of the backtests (over all series, or for one), the chosen
     model marked, each row usable."""
     boards = info.metrics.get("series_leaderboards") or {}
-    board = boards.get(series) or info.metrics.get("leaderboard", [])
+    overall = info.metrics.get("leaderboard", [])
+    board = boards.get(series) or overall
+    # Fit times are kept for the whole comparison (a global model fits all at once).
+    seconds = {row["model"]: row.get("fit_seconds") for row in overall}
     rows = []
     for row in board:
         chosen = row["model"] == info.model
@@ -266,7 +269,7 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
                     html.Td(_number(row.get("smape"), "{:.1f}")),
                     html.Td(_number(row.get("coverage"), "{:.0%}")),
                     html.Td(_number(row.get("msis"), "{:.2f}")),
-                    html.Td(_number(row.get("fit_seconds"), "{:.1f} s")),
+                    html.Td(_number(seconds.get(row["model"]), "{:.1f} s")),
                     html.Td(row.get("error") or "", className="small text-danger"),
                     html.Td(use),
                 ],
@@ -283,7 +286,7 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
                     "sMAPE %",
                     "80% range hit",
                     "MSIS",
-                    "Fit time",
+                    "Fit time" + (" (all series)" if series in boards else ""),
                     "",
                     "",
                 )

@@ -49,3 +49,14 @@ def test_a_chosen_range_that_missed_often_is_called_too_narrow() -> None:
 
 def test_a_range_that_held_gets_no_warning() -> None:
     assert _find(scores_table(_info(0.78)), "models-narrow-range") is None
+
+
+def test_a_series_board_shows_the_comparison_fit_times() -> None:
+    info = _info(0.8)
+    info.metrics["leaderboard"][0]["fit_seconds"] = 2.5
+    info.metrics["series_leaderboards"] = {
+        "north": [{"model": "auto_ets", "name": "AutoETS", "mase": 0.7}]
+    }
+    table = _find(scores_table(info, "north"), "models-leaderboard-table")
+    text = str(table.to_plotly_json())
+    assert "Fit time (all series)" in text and "2.5 s" in text
