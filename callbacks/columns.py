@@ -12,6 +12,7 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import ids
 from components.summaries import dataset_line, no_dataset_alert
+from components.tables import value_kind
 from services import datasets
 from services.datasets import DatasetInfo
 from services.errors import ServiceError
@@ -48,7 +49,7 @@ def _roles_table(info: DatasetInfo) -> Any:
                     "changed" if c.role != c.detected_role else "as recognised",
                     className="small text-secondary",
                 ),
-                html.Td(c.dtype, className="text-secondary"),
+                html.Td(value_kind(c.dtype), className="text-secondary", title=c.dtype),
                 html.Td(f"{c.missing:,}"),
                 html.Td(", ".join(c.examples), className="small text-secondary"),
             ]

@@ -19,6 +19,22 @@ ROLE_COLORS = {
 }
 
 
+def value_kind(dtype: str) -> str:
+    """A column's storage type in plain words (``Float64`` → decimal numbers)."""
+    for prefix, words in (
+        ("Float", "decimal numbers"),
+        ("Int", "whole numbers"),
+        ("UInt", "whole numbers"),
+        ("Datetime", "dates and times"),
+        ("Date", "dates"),
+        ("Boolean", "yes / no"),
+        ("String", "text"),
+    ):
+        if dtype.startswith(prefix):
+            return words
+    return dtype
+
+
 def columns_table(profile: Profile) -> dbc.Table:
     """Each column with the role the app recognised and its missing values."""
     rows = [
@@ -32,7 +48,7 @@ def columns_table(profile: Profile) -> dbc.Table:
                         className="role-badge",
                     )
                 ),
-                html.Td(c.dtype, className="text-secondary"),
+                html.Td(value_kind(c.dtype), className="text-secondary", title=c.dtype),
                 html.Td(f"{c.missing:,}"),
                 html.Td(", ".join(c.examples), className="text-secondary small"),
             ]
