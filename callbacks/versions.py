@@ -15,6 +15,16 @@ from components import figures, ids
 from services import versions
 from services.errors import ServiceError
 
+# The statistics of a column before and after a change, in plain words.
+STAT_LABELS = {
+    "count": "values",
+    "missing": "missing",
+    "mean": "average",
+    "std": "spread (std. dev.)",
+    "min": "lowest",
+    "max": "highest",
+}
+
 
 @callback(
     Output(ids.CLEANING_VERSIONS, "children"),
@@ -144,10 +154,7 @@ def compare(
         html.Tr(
             [
                 html.Th(""),
-                *[
-                    html.Th(k)
-                    for k in ("count", "missing", "mean", "std", "min", "max")
-                ],
+                *[html.Th(label) for label in STAT_LABELS.values()],
             ]
         )
     )
@@ -162,7 +169,7 @@ def compare(
                             if result.stats[name][k] is None
                             else f"{result.stats[name][k]:,.4g}"
                         )
-                        for k in ("count", "missing", "mean", "std", "min", "max")
+                        for k in STAT_LABELS
                     ],
                 ]
             )
