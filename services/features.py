@@ -6,11 +6,13 @@ only the past (it is shifted by one step): a feature never peeks at its own targ
 
 from __future__ import annotations
 
+from typing import get_args
+
 import holidays
 import polars as pl
 
 from services.errors import InvalidInputError
-from services.profiling import SEASON_LENGTH, Frequency
+from services.profiling import SEASON_LENGTH, Frequency, Unit
 
 COUNTRIES = sorted(holidays.list_supported_countries(include_aliases=False))
 
@@ -19,6 +21,9 @@ def default_lags(frequency: Frequency | None) -> list[int]:
     """One step back and one season back."""
     season = SEASON_LENGTH[frequency.unit] if frequency else 1
     return sorted({1, season}) if season > 1 else [1, 2]
+
+
+UNITS = get_args(Unit)  # frequencies from the finest to the coarsest
 
 
 def build_features(
@@ -68,11 +73,17 @@ def build_features(
             past.rolling_min(w).alias(f"rolling_min_{w}"),
             past.rolling_max(w).alias(f"rolling_max_{w}"),
         ]
+    # Calendar parts that vary at this frequency (quarterly data has no weekday).
+    unit = UNITS.index(frequency.unit) if frequency else 0
     columns += [
-        time.dt.weekday().alias("day_of_week"),
-        time.dt.month().alias("month"),
-        time.dt.quarter().alias("quarter"),
-        time.dt.week().alias("week_of_year"),
+        expr.alias(name)
+        for name, expr, coarsest in (
+            ("day_of_week", time.dt.weekday(), "business_day"),
+            ("month", time.dt.month(), "month"),
+            ("quarter", time.dt.quarter(), "quarter"),
+            ("week_of_year", time.dt.week(), "week"),
+        )
+        if unit <= UNITS.index(coarsest)
     ]
     if (
         data.schema["time"] != pl.Date

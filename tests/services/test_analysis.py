@@ -122,5 +122,8 @@ def test_features_use_only_the_past_and_know_holidays() -> None:
     assert table["rolling_mean_3"][5] == pytest.approx(3.0)  # mean of 2, 3, 4
     assert table.filter(pl.col("time") == dt.date(2020, 1, 1))["holiday"].item()
     assert table["day_of_week"][0] == 3  # 2020-01-01 was a Wednesday
+    quarters = build_features(data, Frequency(unit="quarter", step=1), lags=[1])
+    assert "quarter" in quarters.columns  # and no weekday, week or month for them
+    assert not {"day_of_week", "week_of_year", "month"} & set(quarters.columns)
     ranked = correlations(table)
     assert ranked[0][0].startswith(("lag", "rolling")) and abs(ranked[0][1]) > 0.9
