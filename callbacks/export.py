@@ -197,7 +197,13 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     if exports.needs_job(int(current_user.id), forecast_id):
         downloads = _prepare(forecast_id)
     else:
-        downloads = _links(forecast_id, "export-download-")
+        downloads = [
+            *_links(forecast_id, "export-download-"),
+            html.Div(
+                "The PDF report takes a few seconds to lay out before it downloads.",
+                className="small text-secondary mt-1",
+            ),
+        ]
     return downloads, preview, *charts
 
 
