@@ -24,6 +24,19 @@ TEST_DATA = Path(__file__).parent / "data"
 SAMPLES = Path(__file__).parent.parent / "samples"
 
 
+def make_dataset(
+    owner: int, source: Path, folder: Path, sheet: str | None = None
+) -> Any:
+    """Store a copy of ``source`` as the user's dataset (the upload moves its file)."""
+    import shutil
+
+    from services import datasets
+
+    copy = folder / source.name
+    shutil.copy(source, copy)
+    return datasets.create_dataset(owner, source.name, copy, sheet)
+
+
 @pytest.fixture(scope="session")
 def database() -> None:
     """The session's SQLite database, migrated to the newest schema."""

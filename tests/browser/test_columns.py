@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from services import datasets, users
+from services import users
 from tests.browser.helpers import start_and_register, upload
-from tests.conftest import SAMPLES, TEST_DATA
+from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 
 ROLE = '#\\{\\"column\\"\\:\\"{name}\\"\\,\\"type\\"\\:\\"columns-role-dropdown\\"\\}'
 
@@ -49,9 +48,7 @@ def test_a_new_session_starts_on_the_newest_dataset(
     base, name, _password = start_and_register(dash_duo, dash_app)
     account = next(a for a in users.list_accounts() if a.username == name)
     for sample in ("air_passengers.csv", "victoria_electricity_daily.csv"):
-        copy = tmp_path / sample
-        shutil.copy(SAMPLES / sample, copy)
-        datasets.create_dataset(account.id, sample, copy)  # made elsewhere (the API)
+        make_dataset(account.id, SAMPLES / sample, tmp_path)  # made elsewhere (API)
 
     dash_duo.driver.get(base + "/columns")  # this tab has never chosen a dataset
     dash_duo.wait_for_contains_text("#columns-roles-div", "demand_gwh", timeout=20)

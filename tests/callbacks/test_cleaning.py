@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from services import datasets
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, make_dataset
 
 NAMES = [{"name": "column"}, {"name": "method"}, {"name": "sensitivity"}]
 
@@ -18,9 +16,8 @@ def test_flagging_a_large_share_says_it_is_likely_a_pattern(
     from callbacks import cleaning as page
 
     account = make_account()
-    upload = tmp_path / "victoria_electricity_daily.csv"
-    shutil.copy(SAMPLES / upload.name, upload)
-    info = datasets.create_dataset(account.id, upload.name, upload)
+    source = SAMPLES / "victoria_electricity_daily.csv"
+    info = make_dataset(account.id, source, tmp_path)
     ref = {"dataset_id": info.id, "version_id": info.version_id}
     with logged_in(account):
         eager = str(
@@ -40,9 +37,7 @@ def test_the_before_and_after_view_starts_on_a_series_the_change_touched(
     from services import versions
 
     account = make_account()
-    upload = tmp_path / "australian_accommodation.csv"
-    shutil.copy(SAMPLES / upload.name, upload)
-    info = datasets.create_dataset(account.id, upload.name, upload)
+    info = make_dataset(account.id, SAMPLES / "australian_accommodation.csv", tmp_path)
     step = {"op": "outliers", "column": "takings_m_aud", "action": "clip"}
     made = versions.create_version(account.id, info.id, None, [step])
     ref = {"dataset_id": info.id, "version_id": made.id}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +11,14 @@ import pytest
 
 from services import datasets, preview, storage
 from services.errors import InvalidInputError, NotFoundError
-from tests.conftest import SAMPLES, TEST_DATA
+from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 
 MESSY = TEST_DATA / "messy"
 
 
-def _upload(owner: int, source: Path, tmp_path: Path, sheet: str | None = None) -> Any:
-    copy = tmp_path / source.name
-    shutil.copy(source, copy)
-    return datasets.create_dataset(owner, source.name, copy, sheet)
-
-
 def test_the_raw_upload_is_kept_unchanged(make_account: Any, tmp_path: Path) -> None:
     owner = make_account().id
-    info = _upload(owner, MESSY / "european_latin1_report.csv", tmp_path)
+    info = make_dataset(owner, MESSY / "european_latin1_report.csv", tmp_path)
     raw = storage.raw_path(owner, info.id, ".csv")
     assert raw.read_bytes() == (MESSY / "european_latin1_report.csv").read_bytes()
     assert info.version_number == 1 and info.profile.rows == 60
@@ -33,7 +26,7 @@ def test_the_raw_upload_is_kept_unchanged(make_account: Any, tmp_path: Path) -> 
 
 def test_column_choices_are_saved_and_used(make_account: Any, tmp_path: Path) -> None:
     owner = make_account().id
-    info = _upload(owner, SAMPLES / "australian_accommodation.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "australian_accommodation.csv", tmp_path)
     assert info.profile.target == "takings_m_aud"
     saved = datasets.update_columns(
         owner, info.id, {"target": "occupancy_pct", "roles": {"cpi": "text"}}
@@ -63,14 +56,14 @@ def test_impossible_choices_are_refused(
     make_account: Any, tmp_path: Path, changes: dict[str, Any], message: str
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, SAMPLES / "australian_accommodation.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "australian_accommodation.csv", tmp_path)
     with pytest.raises((InvalidInputError, ValueError), match=message):
         datasets.update_columns(owner, info.id, changes)
 
 
 def test_another_sheet_becomes_a_new_version(make_account: Any, tmp_path: Path) -> None:
     owner = make_account().id
-    info = _upload(owner, MESSY / "xlsx_sheet_choice.xlsx", tmp_path)
+    info = make_dataset(owner, MESSY / "xlsx_sheet_choice.xlsx", tmp_path)
     assert len(info.profile.sheets) >= 2
     other = next(s for s in info.profile.sheets if s != info.profile.sheet)
     moved = datasets.read_sheet(owner, info.id, other)
@@ -85,7 +78,7 @@ def test_pages_of_rows_head_tail_sample_and_filters(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, SAMPLES / "air_passengers.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "air_passengers.csv", tmp_path)
     head = preview.rows_page(owner, info.id, "head", 5, 10)
     assert head.total_rows == 144 and head.rows["month"][0] == dt.date(1949, 11, 1)
     tail = preview.rows_page(owner, info.id, "tail", 3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,12 @@ from hypothesis import strategies as st
 
 from services import datasets, storage, versions
 from services.errors import InvalidInputError, NotFoundError
-from tests.conftest import SAMPLES, TEST_DATA
+from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 
 STEPS = [
     {"op": "regularize", "fill": "linear"},
     {"op": "outliers", "column": "sales", "method": "iqr", "action": "clip"},
 ]
-
-
-def _upload(owner: int, source: Path, folder: Path) -> Any:
-    copy = folder / source.name
-    shutil.copy(source, copy)
-    return datasets.create_dataset(owner, source.name, copy)
 
 
 def _sha(path: Path) -> str:
@@ -35,7 +28,7 @@ def test_a_recipe_makes_a_current_version_and_restoring_works(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    info = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     parent_file = storage.version_path(owner, info.id, info.version_id)
     before = _sha(parent_file)
     made = versions.create_version(owner, info.id, None, STEPS)
@@ -69,8 +62,8 @@ def test_replaying_a_recipe_gives_the_same_content(
         {"op": "regularize", "fill": fill},
         {"op": "outliers", "column": "sales", "method": method, "action": action},
     ]
-    first = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
-    second = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    first = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    second = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     a = versions.create_version(owner, first.id, None, steps)
     b = versions.create_version(owner, second.id, None, steps)
     assert a.hash == b.hash
@@ -80,7 +73,7 @@ def test_outliers_are_found_without_changing_anything(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, SAMPLES / "victoria_electricity_daily.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "victoria_electricity_daily.csv", tmp_path)
     found = versions.find_outliers(owner, info.id, "demand_gwh", "hampel")
     assert 0 < found.height < 60
     assert versions.list_versions(owner, info.id)[-1].id == info.version_id
@@ -88,7 +81,7 @@ def test_outliers_are_found_without_changing_anything(
 
 def test_bad_recipes_and_strangers(make_account: Any, tmp_path: Path) -> None:
     owner, stranger = make_account().id, make_account().id
-    info = _upload(owner, SAMPLES / "air_passengers.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "air_passengers.csv", tmp_path)
     with pytest.raises(InvalidInputError, match="Step 1"):
         versions.create_version(
             owner, info.id, None, [{"op": "impute", "column": "nope"}]
@@ -105,7 +98,7 @@ def test_deleting_a_dataset_removes_its_files(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, SAMPLES / "air_passengers.csv", tmp_path)
+    info = make_dataset(owner, SAMPLES / "air_passengers.csv", tmp_path)
     folder = storage.dataset_dir(owner, info.id)
     versions.delete_dataset(owner, info.id)
     assert not any(folder.iterdir()) if folder.exists() else True
@@ -127,7 +120,7 @@ def test_a_recipe_never_changes_its_parent(
     make_account: Any, tmp_path: Path, fill: str, method: str, action: str
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    info = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     parent_file = storage.version_path(owner, info.id, info.version_id)
     before = _sha(parent_file)
     versions.create_version(
@@ -142,18 +135,18 @@ def test_a_recipe_never_changes_its_parent(
     assert _sha(parent_file) == before
 
 
-def test_an_earlier_recipe_can_be_replayed_on_a_new_upload(
+def test_an_earlier_recipe_can_be_replayed_on_a_newmake_dataset(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    january = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    january = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     versions.create_version(owner, january.id, None, STEPS)
     label, steps = versions.earlier_recipes(owner)[0]
     assert "gaps.csv" in label and [s["op"] for s in steps] == [
         "regularize",
         "outliers",
     ]
-    february = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    february = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     replayed = versions.create_version(owner, february.id, None, steps)
     assert replayed.changes[0]["rows_added"] > 0
 
@@ -162,7 +155,7 @@ def test_choices_that_a_recipe_renames_away_fall_back_to_what_is_recognised(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    info = _upload(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    info = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
     datasets.update_columns(owner, info.id, {"time_column": "date", "target": "sales"})
     made = versions.create_version(
         owner,
