@@ -284,11 +284,14 @@ def _series_id_columns(
         for combo in combinations(keys, size):
             # Unique pairs (time, key) exactly when no key repeats a time: grouping
             # by the key is much cheaper than hashing whole rows.
+            # (No result column is named, so no column name of the user's can clash.)
             rows = frame.select(time_column, *combo).drop_nulls()
-            per_key = rows.group_by(combo).agg(
-                (pl.col(time_column).n_unique() == pl.len()).alias("unique")
-            )
-            if per_key["unique"].all():
+            unique = rows.select(
+                (
+                    pl.col(time_column).n_unique().over(combo) == pl.len().over(combo)
+                ).all()
+            ).item()
+            if unique:
                 return list(combo)
     return []
 

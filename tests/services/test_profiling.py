@@ -71,6 +71,9 @@ def test_long_table_whose_columns_are_named_like_summary_words() -> None:
     assert profile.series_count == 2
     assert profile.frequency is not None and profile.frequency.unit == "day"
     assert profile.target_candidates == ["last"]
+    # …and a series column named "unique" (a name the series check once used).
+    named = profile_table(frame.rename({"first": "unique", "len": "date"}))
+    assert named.series_id_columns == ["unique"] and named.series_count == 2
 
 
 def test_series_columns_found_among_several_candidates() -> None:
