@@ -107,13 +107,11 @@ def run_report_job(context: JobContext) -> str:
     return context.job_id
 
 
-def report_jobs(user_id: int, forecast_id: str) -> list[JobInfo]:
-    """The user's recent report jobs for one forecast, newest first."""
-    return [
-        job
-        for job in jobs.list_jobs(user_id, limit=50)
-        if job.kind == "report" and job.params.get("forecast_id") == forecast_id
-    ]
+def report_jobs(user_id: int, forecast_id: str, limit: int = 5) -> list[JobInfo]:
+    """The user's most recent report jobs for one forecast, newest first."""
+    return jobs.list_jobs(
+        user_id, limit=limit, kinds=("report",), forecast_id=forecast_id
+    )
 
 
 def _attachment(data: bytes, user_id: int, forecast_id: str, fmt: str) -> Response:

@@ -226,7 +226,7 @@ def report_jobs(_clicks: list[int | None], _ticks: int, forecast_id: str | None)
             exports.submit_report(user_id, forecast_id, asked["format"])
         except ServiceError as exc:
             refused = dbc.Alert(exc.message, color="warning")
-    made = exports.report_jobs(user_id, forecast_id)[:SHOWN_REPORT_JOBS]
+    made = exports.report_jobs(user_id, forecast_id, SHOWN_REPORT_JOBS)
     listed = dbc.ListGroup([_report_job(job) for job in made]) if made else None
     return [refused, listed], all(job.ended for job in made)
 

@@ -209,7 +209,7 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     """Read the shown run's record; another user's job id reads as 'no run'."""
     user_id = int(current_user.id)
     names = {d.id: d.name for d in datasets.list_datasets(user_id)}
-    runs = runs_table(jobs.list_jobs(user_id, limit=10), names)
+    runs = runs_table(jobs.list_jobs(user_id, limit=10, kinds=("forecast",)), names)
     try:
         job = jobs.get_job(user_id, ref["job_id"]) if ref else None
     except NotFoundError:

@@ -87,15 +87,20 @@ def get_job(user_id: int, job_id: str) -> JobInfo:
         return _info(_owned(s, user_id, job_id))
 
 
-def list_jobs(user_id: int, limit: int = 20) -> list[JobInfo]:
-    """The user's most recent jobs, newest first."""
+def list_jobs(
+    user_id: int,
+    limit: int = 20,
+    kinds: tuple[str, ...] | None = None,
+    forecast_id: str | None = None,
+) -> list[JobInfo]:
+    """The user's most recent jobs (of these kinds, for this forecast), newest first."""
+    query = select(db.Job).where(db.Job.user_id == user_id)
+    if kinds:
+        query = query.where(db.Job.kind.in_(kinds))
+    if forecast_id:
+        query = query.where(db.Job.params["forecast_id"].as_string() == forecast_id)
     with db.session() as s:
-        rows = s.scalars(
-            select(db.Job)
-            .where(db.Job.user_id == user_id)
-            .order_by(db.Job.created_at.desc())
-            .limit(limit)
-        )
+        rows = s.scalars(query.order_by(db.Job.created_at.desc()).limit(limit))
         return [_info(j) for j in rows]
 
 

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from api import exports
-from services import forecasts, storage
+from services import forecasts, jobs, storage
 from services.runner import JobContext
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient
@@ -99,6 +99,13 @@ def test_report_jobs_refuse_bad_requests(
     forecast_job = api.get("/api/v1/jobs").get_json()["jobs"][-1]
     assert forecast_job["kind"] == "forecast"
     assert api.get(f"/api/v1/jobs/{forecast_job['id']}/file").status_code == 404
+    # The Models page lists forecast runs only; the Export page this forecast's files.
+    user_id = api.account.id
+    assert [j.kind for j in jobs.list_jobs(user_id, kinds=("forecast",))] == [
+        "forecast"
+    ]
+    assert [j.id for j in exports.report_jobs(user_id, states_forecast)] == [job_id]
+    assert exports.report_jobs(user_id, "f" * 32) == []
 
 
 def test_the_page_route_serves_a_report_to_its_owner_only(
