@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from api import exports
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.model_form import params_forms, read_params
@@ -282,6 +283,14 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
             ("xlsx", "Excel", "bi-file-earmark-excel"),
         )
     ]
+    if len(series) > exports.inline_limit():  # its workbook is made by a job
+        downloads[1] = dbc.Button(
+            "Excel and PDF on the Export page",
+            href="/export",
+            color="link",
+            size="sm",
+            id="models-download-xlsx-link",
+        )
     series_style = {} if series else {"display": "none"}
     return (
         {},
