@@ -22,6 +22,7 @@ from components.summaries import (
 )
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
+from services.models import CATALOG
 
 DEFAULT_HORIZON = {
     "month": 12,
@@ -243,6 +244,19 @@ def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
         forecast_ref,
         runs,
     )
+
+
+@callback(
+    Output({"type": ids.MODELS_UNAVAILABLE, "key": ALL}, "children"),
+    Input(ids.URL, "pathname"),
+    State({"type": ids.MODELS_UNAVAILABLE, "key": ALL}, "id"),
+)
+def explain_unavailable(path: str | None, shown: list[dict[str, str]]) -> list[Any]:
+    """Tell administrators how to set up the models that cannot run here."""
+    if path != "/models" or not shown or not current_user.is_admin:
+        raise PreventUpdate
+    icon = html.I(className="bi bi-info-circle me-1")
+    return [[icon, CATALOG[s["key"]].unavailable_reason] for s in shown]
 
 
 @callback(

@@ -5,7 +5,6 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask_login import current_user
 
 from components import ids
 from components.shell import page_header
@@ -28,9 +27,7 @@ def _model_option(spec: ModelSpec) -> dict[str, Any]:
 
 
 def _why_not(spec: ModelSpec) -> str:
-    """What an administrator must do to enable a model; for others, whom to ask."""
-    if getattr(current_user, "is_admin", False):
-        return spec.unavailable_reason
+    """Whom to ask (administrators are told how, by ``callbacks.models``)."""
     return f"{spec.name} is not set up on this server yet: ask your administrator."
 
 
@@ -187,7 +184,7 @@ def layout(**_query: str) -> html.Div:
                     html.P(
                         [html.I(className="bi bi-info-circle me-1"), _why_not(s)],
                         className="small text-secondary mt-1 mb-0",
-                        id=f"models-unavailable-{s.key}",
+                        id={"type": ids.MODELS_UNAVAILABLE, "key": s.key},
                     )
                     for s in CATALOG.values()
                     if not s.available
