@@ -2,13 +2,14 @@
 
 Reports of forecasts within ``REPORT_INLINE_MAX_SERIES`` series are made within the
 request; larger ones by a ``report`` job with progress, whose file is kept in the
-owner's space until downloaded from the job.
+owner's space (until the dataset is deleted) and downloaded from the job.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Response, send_file
 
@@ -104,6 +105,11 @@ def run_report_job(context: JobContext) -> str:
     partial = path.with_suffix(".partial")
     partial.write_bytes(data)
     partial.replace(path)
+    try:  # the dataset may have been deleted while the report was made
+        forecasts.get_forecast(context.user_id, context.params["forecast_id"])
+    except NotFoundError:
+        path.unlink(missing_ok=True)
+        raise
     return context.job_id
 
 
@@ -114,11 +120,14 @@ def report_jobs(user_id: int, forecast_id: str, limit: int = 5) -> list[JobInfo]
     )
 
 
-def _attachment(data: bytes, user_id: int, forecast_id: str, fmt: str) -> Response:
+def _attachment(
+    data: bytes | Path, user_id: int, forecast_id: str, fmt: str
+) -> Response:
+    """The file (bytes, or a kept file, streamed) named after the forecast's target."""
     info = forecasts.get_forecast(user_id, forecast_id)
     safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
     return send_file(
-        io.BytesIO(data),
+        data if isinstance(data, Path) else io.BytesIO(data),
         mimetype=MIMETYPES[fmt],
         as_attachment=True,
         download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}",
@@ -168,4 +177,4 @@ def report_response(user_id: int, job_id: str) -> Response:
     path = storage.report_path(user_id, job.id, fmt)
     if not path.exists():
         raise NotFoundError("This report's file is gone. Prepare it again.")
-    return _attachment(path.read_bytes(), user_id, job.params["forecast_id"], fmt)
+    return _attachment(path, user_id, job.params["forecast_id"], fmt)

@@ -135,6 +135,7 @@ def compare(
     if names:
         if series not in names:  # start on a series the change touched
             touched = points.filter(points["change"].is_not_null())["series"]
+            touched = touched.drop_nulls()
             series = touched[0] if touched.len() else names[0]
         points = points.filter(points["series"] == series)
     counts = result.counts

@@ -33,6 +33,7 @@ POINT_COLUMNS = [
 ]
 MAX_HORIZON = 1000
 METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
+METRIC_NAMES = {"smape": "sMAPE"} | {m: m.upper() for m in METRICS if m != "smape"}
 TIE = 0.01  # within 1% of the best, the simpler model wins
 # Backtests pick a single model noisily; combinations are steadier (M3, M4 and our own
 # benchmarks), so a single model must beat the combination's backtest error by this
@@ -429,12 +430,14 @@ def forecast(
         and best is not combined
         and _rank(best, metric) > (1 - COMBINATION_MARGIN) * _rank(combined, metric)
     ):
-        if not (per_series and len(series) > 1):
+        if _rank(best, metric) < _rank(combined, metric) and not (
+            per_series and len(series) > 1
+        ):
             notes.append(
-                f"{best.name} had the lowest backtest error, but the combination was "
-                f"kept: a single model replaces it only when its {metric.upper()} is "
-                f"at least {COMBINATION_MARGIN:.0%} lower, because the median of "
-                "several models is steadier on new data."
+                f"{best.name} scored better than the combination in the backtests, "
+                "but the combination was kept: a single model replaces it only when "
+                f"its {METRIC_NAMES[metric]} is at least {COMBINATION_MARGIN:.0%} "
+                "lower, because the median of several models is steadier on new data."
             )
         best = combined  # a single model must be clearly better to beat the combination
     choice = {label: best for label in series}

@@ -10,7 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from api import exports
-from services import forecasts, jobs, storage
+from services import forecasts, jobs, storage, versions
+from services.errors import NotFoundError
 from services.runner import JobContext
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient
@@ -180,3 +181,21 @@ def test_deleting_the_dataset_deletes_its_forecasts_and_reports(
     assert not points.with_suffix(".backtests.parquet").exists()
     assert api.get(f"/api/v1/forecasts/{states_forecast}").status_code == 404
     assert api.get(job["download_url"]).status_code == 404
+
+
+def test_a_report_finished_after_its_dataset_was_deleted_keeps_no_file(
+    api: ApiClient, states_forecast: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_id = api.account.id
+    dataset_id = forecasts.get_forecast(user_id, states_forecast).dataset_id
+
+    def render_while_deleted(*_args: Any, **_kwargs: Any) -> bytes:
+        versions.delete_dataset(user_id, dataset_id)  # the owner deletes it meanwhile
+        return b"%PDF-1.7 a report"
+
+    monkeypatch.setattr(exports, "render", render_while_deleted)
+    asked = {"forecast_id": states_forecast, "format": "pdf"}
+    context = _Recorder("1" * 32, user_id, asked)
+    with pytest.raises(NotFoundError):
+        exports.run_report_job(context)
+    assert not storage.report_path(user_id, "1" * 32, "pdf").exists()

@@ -105,6 +105,7 @@ def test_automatic_beats_seasonal_naive_and_ranks_every_candidate() -> None:
         assert result.model == "combination"  # the steadier choice
         kept = [n for n in result.notes if "the combination was kept" in n]
         assert (best < combination) == bool(kept), result.notes  # and it says why
+        assert not kept or "its MASE is at least 60% lower" in kept[0]
     assert board[result.model]["mase"] < 0.8 * board["seasonal_naive"]["mase"]
     assert all(0 <= r["coverage"] <= 1 for r in result.leaderboard)
     assert result.backtests is not None and result.backtests["fold"].max() == 5
