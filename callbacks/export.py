@@ -214,7 +214,9 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     Input(ids.EXPORT_POLL, "n_intervals"),
     Input(ids.EXPORT_RUN, "value"),
 )
-def report_jobs(_clicks: list[int | None], _ticks: int, forecast_id: str | None) -> Any:
+def show_report_jobs(
+    _clicks: list[int | None], _ticks: int, forecast_id: str | None
+) -> Any:
     """Prepare a large forecast's workbook or PDF as a job; show each one's progress."""
     if not forecast_id:
         raise PreventUpdate

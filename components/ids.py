@@ -92,6 +92,7 @@ MODELS_TARGET = "models-target-dropdown"
 MODELS_HORIZON = "models-horizon-input"
 MODELS_SELECT = "models-select-dropdown"
 MODELS_RUN_BUTTON = "models-run-button"
+MODELS_NARROW_RANGE = "models-narrow-range-alert"
 MODELS_UNAVAILABLE = "models-unavailable-text"  # pattern: {"type": …, "key": model}
 MODELS_CANCEL_BUTTON = "models-cancel-button"
 MODELS_ALERT = "models-alert-div"

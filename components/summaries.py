@@ -233,7 +233,7 @@ def _narrow_range(board: list[dict[str, Any]], model: str) -> Any:
         "than it suggests.",
         color="warning",
         className="small py-2",
-        id="models-narrow-range",
+        id=ids.MODELS_NARROW_RANGE,
     )
 
 

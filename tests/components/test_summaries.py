@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from components import ids
 from components.summaries import scores_table
 from services.forecasts import ForecastInfo
 
@@ -43,12 +44,12 @@ def _find(node: Any, wanted: str) -> Any:
 
 
 def test_a_chosen_range_that_missed_often_is_called_too_narrow() -> None:
-    warning = _find(scores_table(_info(0.48)), "models-narrow-range")
+    warning = _find(scores_table(_info(0.48)), ids.MODELS_NARROW_RANGE)
     assert warning is not None and "caught only 48%" in warning.children
 
 
 def test_a_range_that_held_gets_no_warning() -> None:
-    assert _find(scores_table(_info(0.78)), "models-narrow-range") is None
+    assert _find(scores_table(_info(0.78)), ids.MODELS_NARROW_RANGE) is None
 
 
 def test_a_series_board_shows_the_comparison_fit_times() -> None:

@@ -135,7 +135,7 @@ def test_a_recipe_never_changes_its_parent(
     assert _sha(parent_file) == before
 
 
-def test_an_earlier_recipe_can_be_replayed_on_a_newmake_dataset(
+def test_an_earlier_recipe_can_be_replayed_on_a_new_upload(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
