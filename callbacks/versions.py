@@ -179,7 +179,17 @@ def compare(
     )
     return (
         figures.before_after(points, column if not names else f"{column} · {series}"),
-        [facts, dbc.Table([head, body], size="sm", className="w-auto mb-0")],
+        [
+            facts,
+            dbc.Table([head, body], size="sm", className="w-auto mb-0"),
+            html.P(
+                f"The counts and statistics cover all {len(names)} series; the "
+                "chart shows one.",
+                className="small text-secondary mb-0",
+            )
+            if names
+            else None,
+        ],
         names,
         series if names else None,
     )
