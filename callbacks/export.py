@@ -53,9 +53,8 @@ def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]
     return links
 
 
-def _prepare(forecast_id: str) -> list[Any]:
+def _prepare(forecast_id: str, count: int) -> list[Any]:
     """The chosen large forecast's CSV link and its "Prepare" buttons."""
-    count = forecasts.series_count(int(current_user.id), forecast_id)
     return [
         html.P(
             f"This forecast has {count} series, so its Excel workbook and PDF report "
@@ -194,8 +193,9 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
     for chart in charts:
         chart.update_layout(width=None, autosize=True)
-    if exports.needs_job(int(current_user.id), forecast_id):
-        downloads = _prepare(forecast_id)
+    count = forecasts.series_count(int(current_user.id), forecast_id)
+    if count > exports.inline_limit():
+        downloads = _prepare(forecast_id, count)
     else:
         downloads = [
             *_links(forecast_id, "export-download-"),

@@ -162,7 +162,7 @@ def run_forecast_job(context: JobContext) -> str:
     points_path = storage.forecast_path(user_id, forecast_id)
     result.points.write_parquet(points_path)
     if result.backtests is not None:
-        result.backtests.write_parquet(points_path.with_suffix(".backtests.parquet"))
+        result.backtests.write_parquet(storage.backtests_path(user_id, forecast_id))
     context.progress(0.93, "Recording the run")
     with db.session() as s:
         version = s.get_one(db.DatasetVersion, params["version_id"])
@@ -304,7 +304,7 @@ def series_count(user_id: int, forecast_id: str) -> int:
 def forecast_backtests(user_id: int, forecast_id: str) -> pl.DataFrame | None:
     """The chosen model's backtests: series, fold, step, time, actual, forecast."""
     info = get_forecast(user_id, forecast_id)
-    path = storage.forecast_path(user_id, info.id).with_suffix(".backtests.parquet")
+    path = storage.backtests_path(user_id, info.id)
     return pl.read_parquet(path) if path.exists() else None
 
 

@@ -50,6 +50,11 @@ def forecast_path(user_id: int, forecast_id: str) -> Path:
     return folder / f"{_checked(forecast_id)}.parquet"
 
 
+def backtests_path(user_id: int, forecast_id: str) -> Path:
+    """The Parquet file holding the backtests of a forecast's chosen model."""
+    return forecast_path(user_id, forecast_id).with_suffix(".backtests.parquet")
+
+
 def analysis_path(user_id: int, analysis_id: str) -> Path:
     """The JSON file of a full analysis made by a job."""
     folder = user_dir(user_id) / "analyses"

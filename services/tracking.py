@@ -64,8 +64,7 @@ def _metrics(scores: dict[str, Any], prefix: str = "", step: int = 0) -> list[An
     from mlflow.entities import Metric
 
     now = int(time.time() * 1000)
-    numbers = _clean({k: v for k, v in scores.items() if k not in ("model", "name")})
-    return [Metric(prefix + key, value, now, step) for key, value in numbers.items()]
+    return [Metric(prefix + k, v, now, step) for k, v in _clean(scores).items()]
 
 
 def run_url(experiment_id: str | None, run_id: str | None) -> str | None:

@@ -206,8 +206,10 @@ def delete_dataset(user_id: int, dataset_id: str) -> None:
             s.delete(forecast)
         files = []
         for forecast_id in made:
-            points = storage.forecast_path(user_id, forecast_id)
-            files += [points, points.with_suffix(".backtests.parquet")]
+            files += [
+                storage.forecast_path(user_id, forecast_id),
+                storage.backtests_path(user_id, forecast_id),
+            ]
         for job in s.scalars(
             select(db.Job).where(
                 db.Job.user_id == user_id,

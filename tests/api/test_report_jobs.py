@@ -178,7 +178,7 @@ def test_deleting_the_dataset_deletes_its_forecasts_and_reports(
         == 204
     )
     assert not report.exists() and not points.exists()
-    assert not points.with_suffix(".backtests.parquet").exists()
+    assert not storage.backtests_path(user_id, states_forecast).exists()
     assert api.get(f"/api/v1/forecasts/{states_forecast}").status_code == 404
     assert api.get(job["download_url"]).status_code == 404
 
