@@ -23,9 +23,10 @@ from joblib import Parallel, delayed
 
 from benchmarks.accuracy import MONTHLY, _frame
 from services.backtest import ModelBacktest
-from services.forecasting import choose, forecast
+from services.forecasting import forecast
 from services.metrics import point_metrics
 from services.models import AUTOMATIC, CATALOG, COMBINED
+from services.selection import choose
 
 MARGINS = [0.0, 0.1, 0.25, 0.4, 0.6, None]  # None: the combination every time
 

@@ -8,18 +8,26 @@ their backtest errors.
 from __future__ import annotations
 
 import logging
-import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from services.errors import JobCancelledError
+from services.fitting import (
+    MIN_TEST,
+    MIN_TRAIN,
+    SeriesData,
+    Setup,
+    TooShortError,
+    check_length,
+    fit_predict,
+)
 from services.metrics import interval_metrics, point_metrics
 from services.models import CATALOG
-from services.models.base import QUANTILES, Context, ModelSpec
+from services.models.base import QUANTILES, ModelSpec
 
 log = logging.getLogger(__name__)
 MAX_FOLDS = 5
@@ -41,6 +49,45 @@ def fold_count(
     """
     fitting = max(1, (length - min_train) // horizon)
     return max(1, min(requested or MAX_FOLDS, fitting))
+
+
+def plan_folds(
+    length: int, horizon: int, season: int, needs: int, requested: int | None = None
+) -> tuple[list[int], int]:
+    """Where a series' folds start, and how many steps each tests.
+
+    Each fold trains on at least ``needs`` points (the most any compared model needs),
+    at least :data:`MIN_TRAIN`, and two seasons when the series is long enough. A
+    series too short for folds of ``horizon`` steps gets one shorter fold; one too
+    short for :data:`MIN_TEST` steps gets none.
+
+    Examples
+    --------
+    >>> plan_folds(144, 12, 12, 12), plan_folds(30, 12, 12, 8), plan_folds(9, 3, 1, 8)
+    (([84, 96, 108, 120, 132], 12), ([18], 12), ([], 0))
+    >>> plan_folds(24, 12, 12, 8, requested=3)
+    ([8], 12)
+    >>> plan_folds(15, 12, 12, 8)
+    ([8], 7)
+
+    """
+    seasons = 2 * season if length >= horizon + 2 * season else 0
+    min_train = max(MIN_TRAIN, needs, seasons)
+    room = length - min_train
+    if room < MIN_TEST:
+        return [], 0
+    test = min(horizon, room)
+    folds = fold_count(length, test, min_train, requested)
+    return cutoffs(length, test, folds), test
+
+
+def folds_of(data: SeriesData, setup: Setup) -> tuple[list[int], int]:
+    """A series' fold starts and test length: its own plan, or the setup's folds."""
+    if data.cuts:
+        return data.cuts, data.test
+    if not setup.folds:
+        return [], 0
+    return cutoffs(len(data.ts), setup.horizon, setup.folds), setup.horizon
 
 
 def cutoffs(length: int, horizon: int, folds: int) -> list[int]:
@@ -80,45 +127,9 @@ class ModelBacktest:
     error: str | None = None
     conformal: bool = False
     members: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What every model of one comparison shares.
-
-    How many steps ahead, the season length, the transform fitted before each model
-    (see :func:`pipeline`), and how many backtest folds (none for the final fits).
-    """
-
-    horizon: int
-    season: int
-    transform: str | None = None
-    folds: int = 0
-
-
-@dataclass
-class SeriesData:
-    """One series to forecast: its history and the user's drivers, as Darts series.
-
-    ``past`` drivers are known up to the end of the history; ``future`` ones also for
-    the forecast horizon (the rows after the last target value).
-    """
-
-    ts: Any
-    past: Any | None = None
-    future: Any | None = None
-
-    def until(self, cut: int, horizon: int) -> SeriesData:
-        """What a fold ending at ``cut`` may see (and the fold's future drivers)."""
-        start = self.ts.start_time()
-        end = self.ts.time_index[cut - 1]
-        return SeriesData(
-            self.ts[:cut],
-            None if self.past is None else self.past.slice(start, end),
-            None
-            if self.future is None
-            else self.future[: self.future.get_index_at_point(end) + 1 + horizon],
-        )
+    # Series the model failed on, with the reason in plain words (the model still
+    # scores on the others).
+    series_errors: dict[str | None, str] = field(default_factory=dict)
 
 
 class OverBudgetError(Exception):
@@ -133,139 +144,12 @@ def _never(_key: str, _seconds: float) -> bool:
     return False
 
 
-def context_for(
-    spec: ModelSpec,
-    season: int,
-    data: list[SeriesData],
-    horizon: int,
-    say: Callable[[str], None] | None = None,
-) -> Context:
-    """What a model fitted on ``data`` is built for."""
-    length = min(len(d.ts) for d in data)
-    takes = spec.covariates
-    return Context(
-        season if length >= 2 * season else 1,
-        length=length,
-        past_covariates=takes and data[0].past is not None,
-        future_covariates=takes and data[0].future is not None,
-        series_count=len(data),
-        horizon=horizon,
-        say=say,
-    )
-
-
-TRANSFORMS = (
-    "none",
-    "log",
-    "box-cox",
-    "differencing",
-    "seasonal differencing",
-    "scale",
-)
-
-
-def pipeline(
-    transform: str | None, ts: Any, season: int, scale: bool = False
-) -> Any | None:
-    """Darts' invertible transformers for ``transform``, or None for none.
-
-    Log and Box-Cox need positive values (else they are skipped); seasonal
-    differencing needs a season. With ``scale``, every series ends on the same 0–1
-    scale, so a global model learns shapes rather than sizes.
-    """
-    from darts.dataprocessing import Pipeline
-    from darts.dataprocessing.transformers import BoxCox, Diff, Scaler
-
-    steps: list[Any] = []
-    if transform in ("log", "box-cox") and (ts.values() > 0).all():
-        steps.append(BoxCox(lmbda=0) if transform == "log" else BoxCox())
-    elif transform == "differencing":
-        steps.append(Diff(lags=1))
-    elif transform == "seasonal differencing" and season > 1:
-        steps.append(Diff(lags=season))
-    if transform == "scale" or scale:
-        steps.append(Scaler())
-    return Pipeline(steps) if steps else None
-
-
-def _undo(steps: Any, train: Any, values: np.ndarray) -> np.ndarray:
-    """Forecast quantiles back in the data's units.
-
-    Differencing is undone from the training data onward, so each quantile column is
-    appended to the transformed history and inverted with it.
-    """
-    columns = []
-    for j in range(values.shape[1]):
-        whole = steps.inverse_transform(train.append_values(values[:, j : j + 1]))
-        columns.append(whole.values()[-len(values) :, 0])
-    return np.column_stack(columns)
-
-
-def fit_predict(
-    spec: ModelSpec,
-    params: dict[str, Any] | None,
-    data: list[SeriesData],
-    setup: Setup,
-    say: Callable[[str], None] | None = None,
-) -> tuple[list[np.ndarray], float, float]:
-    """Fit one model on the series, forecast ``setup.horizon`` steps of each.
-
-    Returns one (horizon × 5 quantiles) array per series and the fit and predict
-    seconds. Local models get one series; global ones all of them at once, each
-    series scaled to 0–1. The ``setup.transform`` (Darts' invertible transformers,
-    see :func:`pipeline`) is fitted per series before the model and undone on its
-    forecasts.
-    """
-    horizon = setup.horizon
-    context = context_for(spec, setup.season, data, horizon, say)
-    model = spec.model(params, context)
-    together = spec.multi_series and len(data) > 1
-    steps = [pipeline(setup.transform, d.ts, context.season, together) for d in data]
-    trains = [
-        d.ts if p is None else p.fit_transform(d.ts)
-        for d, p in zip(data, steps, strict=True)
-    ]
-    covariates: dict[str, Any] = {}
-    if context.past_covariates:
-        covariates["past_covariates"] = [d.past for d in data]
-    if context.future_covariates:
-        covariates["future_covariates"] = [d.future for d in data]
-    if not spec.multi_series:  # local models take one series, not a list
-        covariates = {k: v[0] for k, v in covariates.items()}
-    started = time.perf_counter()
-    model.fit(trains if spec.multi_series else trains[0], **covariates)
-    fitted = time.perf_counter()
-    ask: dict[str, Any] = dict(covariates)
-    if spec.multi_series:
-        ask["series"] = trains
-    if spec.sampled:
-        ask["num_samples"] = 200
-    elif spec.native_intervals:
-        ask["predict_likelihood_parameters"] = True
-    predicted = model.predict(horizon, **ask)
-    outputs = []
-    for forecast, train, step in zip(
-        predicted if isinstance(predicted, list) else [predicted],
-        trains,
-        steps,
-        strict=True,
-    ):
-        if spec.sampled:  # quantiles of 200 sample paths
-            values = np.quantile(forecast.all_values()[:, 0, :], QUANTILES, axis=1).T
-        else:
-            values = forecast.values()
-        if not spec.native_intervals:
-            values = np.repeat(values[:, :1], len(QUANTILES), axis=1)
-        outputs.append(values if step is None else _undo(step, train, values))
-    return outputs, fitted - started, time.perf_counter() - fitted
-
-
-def _failure(spec: ModelSpec, exc: Exception, label: str | None = None) -> str:
-    if isinstance(exc, OverBudgetError):
+def failure(spec: ModelSpec, exc: Exception, label: str | None = None) -> str:
+    """Why a model failed, in plain words; the details go to the log."""
+    if isinstance(exc, OverBudgetError | TooShortError):
         return str(exc)
-    log.warning("%s failed on %s: %s", spec.key, label, exc)
-    where = f" (series {label})" if label else ""
-    return f"{type(exc).__name__}{where}: {exc}"[:300]
+    log.warning("%s failed on series %s", spec.key, label, exc_info=exc)
+    return f"{spec.name} could not be fitted to this series."
 
 
 def _over_budget(spec: ModelSpec) -> OverBudgetError:
@@ -300,36 +184,42 @@ def backtest_series(
     step: Step,
     spend: Spend = _never,
 ) -> dict[str, Outcome]:
-    """Backtest local models on one series, model after model, fold after fold."""
-    outcomes = {}
+    """Backtest local models on one series, model after model, fold after fold.
+
+    A series without folds (too short to test) gets no outcomes.
+    """
+    outcomes: dict[str, Outcome] = {}
     values = data.ts.values()[:, 0]
-    horizon, folds = setup.horizon, setup.folds
+    cuts, test = folds_of(data, setup)
+    if not cuts:
+        return outcomes
     for key, params in candidates:
         spec = CATALOG[key]
         outcome = Outcome(SeriesBacktest())
         try:
-            for number, cut in enumerate(cutoffs(len(data.ts), horizon, folds), 1):
+            check_length(spec, len(data.ts), testing=True)
+            for number, cut in enumerate(cuts, 1):
                 if spend(key, 0.0):
                     raise _over_budget(spec)
                 step(
-                    f"{spec.name}, fold {number} of {folds}"
+                    f"{spec.name}, fold {number} of {len(cuts)}"
                     + (f" ({label})" if label else "")
                 )
                 [forecast], fit_s, predict_s = fit_predict(
-                    spec, params, [data.until(cut, horizon)], setup
+                    spec, params, [data.until(cut, test)], replace(setup, horizon=test)
                 )
                 outcome.fit_seconds += fit_s
                 outcome.predict_seconds += predict_s
                 spend(key, fit_s + predict_s)
                 assert outcome.tested is not None
-                outcome.tested.actuals.append(values[cut : cut + horizon])
+                outcome.tested.actuals.append(values[cut : cut + test])
                 outcome.tested.forecasts.append(forecast)
                 outcome.tested.histories.append(values[:cut])
         except JobCancelledError:
             raise  # the owner asked to stop: not this model's failure
         except Exception as exc:  # one failing model never fails the comparison
             outcome = Outcome(None, outcome.fit_seconds, outcome.predict_seconds)
-            outcome.error = _failure(spec, exc, label)
+            outcome.error = failure(spec, exc, label)
         outcomes[key] = outcome
     return outcomes
 
@@ -342,49 +232,89 @@ def backtest_global(
     step: Step,
     say: Callable[[str], None] | None = None,
 ) -> ModelBacktest:
-    """Backtest a global model: per fold, one fit on every series' history."""
+    """Backtest a global model: per fold, one fit on every series' history.
+
+    Folds are counted back from the end, so a series with fewer folds than another
+    joins the later ones only; a series too short for the model is left out of its
+    fits and keeps the reason.
+    """
     spec = CATALOG[key]
-    horizon, folds = setup.horizon, setup.folds
     result = ModelBacktest(
         key, spec.name, spec.complexity, conformal=not spec.native_intervals
     )
-    tested = {label: SeriesBacktest() for label in series}
+    plans: dict[str | None, tuple[list[int], int]] = {}
+    for label, d in series.items():
+        cuts, test = folds_of(d, setup)
+        if not cuts:
+            continue
+        try:
+            check_length(spec, len(d.ts), testing=True)
+            plans[label] = (cuts, test)
+        except TooShortError as exc:
+            result.series_errors[label] = str(exc)
+    tested = {label: SeriesBacktest() for label in plans}
+    folds = max((len(cuts) for cuts, _ in plans.values()), default=0)
     try:
-        for number in range(1, folds + 1):
+        for back in range(folds, 0, -1):  # from the earliest fold to the latest
             if result.fit_seconds + result.predict_seconds > budget_seconds():
                 raise _over_budget(spec)
-            step(f"{spec.name}, fold {number} of {folds} (all series at once)")
-            cuts = {
-                label: cutoffs(len(d.ts), horizon, folds)[number - 1]
-                for label, d in series.items()
+            step(
+                f"{spec.name}, fold {folds - back + 1} of {folds} (all series at once)"
+            )
+            fold = {
+                label: (cuts[-back], test)
+                for label, (cuts, test) in plans.items()
+                if len(cuts) >= back
             }
+            longest = max(test for _, test in fold.values())
             forecasts, fit_s, predict_s = fit_predict(
                 spec,
                 params,
-                [d.until(cuts[label], horizon) for label, d in series.items()],
-                setup,
+                [series[label].until(cut, longest) for label, (cut, _) in fold.items()],
+                replace(setup, horizon=longest),
                 say,
             )
             result.fit_seconds += fit_s
             result.predict_seconds += predict_s
-            for (label, d), forecast in zip(series.items(), forecasts, strict=True):
-                values, cut = d.ts.values()[:, 0], cuts[label]
-                tested[label].actuals.append(values[cut : cut + horizon])
-                tested[label].forecasts.append(forecast)
+            for (label, (cut, test)), forecast in zip(
+                fold.items(), forecasts, strict=True
+            ):
+                values = series[label].ts.values()[:, 0]
+                tested[label].actuals.append(values[cut : cut + test])
+                tested[label].forecasts.append(forecast[:test])
                 tested[label].histories.append(values[:cut])
-        result.per_series = tested
+        result.per_series = {k: v for k, v in tested.items() if v.forecasts}
     except JobCancelledError:
         raise
     except Exception as exc:
-        result.error = _failure(spec, exc)
+        result.error = failure(spec, exc)
+        result.per_series = {}
+    if not result.per_series and not result.error:
+        result.error = _only_reason(result.series_errors) or (
+            "Not tested: the history is too short to hold back any points."
+        )
     return result
+
+
+def _only_reason(reasons: dict[str | None, str]) -> str | None:
+    """The reason when every series failed for the same one (else a summary)."""
+    distinct = set(reasons.values())
+    if not distinct:
+        return None
+    if len(distinct) == 1:
+        return distinct.pop()
+    return f"Failed on every series; for {next(iter(reasons))}: {next(iter(distinct))}"
 
 
 def gather(
     candidates: list[Candidate],
     outcomes: dict[str | None, dict[str, Outcome]],
 ) -> list[ModelBacktest]:
-    """Per-series outcomes of local models → one backtest per model."""
+    """Per-series outcomes of local models → one backtest per model.
+
+    A model that failed on some series keeps its backtests on the others, with the
+    reasons in ``series_errors``; one that failed everywhere has an ``error``.
+    """
     results = []
     for key, _params in candidates:
         spec = CATALOG[key]
@@ -392,15 +322,19 @@ def gather(
             key, spec.name, spec.complexity, conformal=not spec.native_intervals
         )
         for label, by_model in outcomes.items():
-            outcome = by_model[key]
+            outcome = by_model.get(key)
+            if outcome is None:
+                continue  # the series has no folds
             result.fit_seconds += outcome.fit_seconds
             result.predict_seconds += outcome.predict_seconds
-            if outcome.error and not result.error:
-                result.error = outcome.error
-            if outcome.tested is not None:
+            if outcome.error:
+                result.series_errors[label] = outcome.error
+            elif outcome.tested is not None:
                 result.per_series[label] = outcome.tested
-        if result.error:
-            result.per_series = {}
+        if not result.per_series:
+            result.error = _only_reason(result.series_errors) or (
+                "Not tested: the history is too short to hold back any points."
+            )
         results.append(result)
     return results
 
@@ -438,15 +372,31 @@ def widen(forecast: np.ndarray, widths: Widths) -> np.ndarray:
     return np.column_stack([point - w95, point - w80, point, point + w80, point + w95])
 
 
+def clip_at_zero(forecast: np.ndarray, history: np.ndarray) -> np.ndarray:
+    """Raise a forecast and its range to zero when the history is never negative."""
+    return (
+        np.maximum(forecast, 0.0) if len(history) and history.min() >= 0 else forecast
+    )
+
+
 def score(backtest: ModelBacktest, season: int) -> None:
-    """Fill in the metrics: per series (averaged over folds), then over series."""
+    """Fill in the metrics: per series (averaged over folds), then over series.
+
+    Forecasts of a series that was never negative are raised to zero first, as the
+    final forecast is. Fold metrics count folds back from the end, so series with
+    fewer folds line up with the latest ones.
+    """
     if backtest.error or not backtest.per_series:
         return
-    if backtest.conformal:
-        for tested in backtest.per_series.values():
+    for tested in backtest.per_series.values():
+        if backtest.conformal:
             widths = conformal_widths(tested)
             tested.forecasts = [widen(f, widths) for f in tested.forecasts]
-    by_fold: list[list[dict[str, float]]] = []
+        tested.forecasts = [
+            clip_at_zero(f, h)
+            for f, h in zip(tested.forecasts, tested.histories, strict=True)
+        ]
+    by_fold: list[list[dict[str, float]]] = []  # the latest fold first
     for label, tested in backtest.per_series.items():
         folds = []
         for actual, forecast, history in zip(
@@ -465,15 +415,15 @@ def score(backtest: ModelBacktest, season: int) -> None:
                 )
             )
             folds.append(scores)
-        for number, scores in enumerate(folds):
-            if number == len(by_fold):
+        for back, scores in enumerate(reversed(folds)):
+            if back == len(by_fold):
                 by_fold.append([])
-            by_fold[number].append(scores)
+            by_fold[back].append(scores)
         backtest.series_metrics[label] = {
             k: float(np.mean([f[k] for f in folds])) for k in folds[0]
         }
     backtest.metrics = _mean(list(backtest.series_metrics.values()))
-    backtest.fold_metrics = [_mean(fold) for fold in by_fold]
+    backtest.fold_metrics = [_mean(fold) for fold in reversed(by_fold)]
 
 
 def _mean(scores: list[dict[str, float]]) -> dict[str, float]:
@@ -486,12 +436,17 @@ def _mean(scores: list[dict[str, float]]) -> dict[str, float]:
 def ensemble(
     name: str, key: str, members: list[ModelBacktest], how: str
 ) -> ModelBacktest:
-    """Combine members' backtest forecasts point by point (median or mean)."""
+    """Combine members' backtest forecasts point by point (median or mean).
+
+    Only the series every member was tested on are combined.
+    """
     combine = np.median if how == "median" else np.mean
     result = ModelBacktest(
         key, name, complexity=6, conformal=True, members=[m.key for m in members]
     )
     for label in members[0].per_series:
+        if any(label not in m.per_series for m in members):
+            continue
         first = members[0].per_series[label]
         combined = SeriesBacktest(first.actuals, [], first.histories)
         for fold in range(len(first.forecasts)):

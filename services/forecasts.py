@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from services import datasets, db, storage
 from services.errors import InvalidInputError, NotFoundError
-from services.forecasting import MAX_HORIZON, METRICS, check_models, forecast
+from services.forecasting import MAX_HORIZON, check_models, forecast
 from services.profiling import Frequency
+from services.selection import METRICS
 from services.tracking import track_comparison
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ ends the workers at once when the owner cancels.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -19,9 +20,13 @@ from typing import Any
 import numpy as np
 
 import config
-from services import backtest
-from services.backtest import Candidate, Outcome, SeriesData, Setup, Step
+from services import backtest, fitting
+from services.backtest import Candidate, Outcome, Step
+from services.errors import JobCancelledError
+from services.fitting import SeriesData, Setup
 from services.models import CATALOG
+
+log = logging.getLogger(__name__)
 
 # Fewer series than this run in the job's own process: starting workers costs more.
 MIN_PARALLEL_SERIES = 4
@@ -55,15 +60,18 @@ def forecast_all(
     series: dict[str | None, SeriesData],
     setup: Setup,
     step: Step,
-) -> dict[tuple[str | None, str], np.ndarray]:
-    """Refit each series' local models on all its history: (label, key) → forecast."""
+) -> dict[tuple[str | None, str], np.ndarray | None]:
+    """Refit each series' local models on all its history: (label, key) → forecast.
+
+    A model that fails gives ``None`` (its traceback goes to the log).
+    """
     tasks = [
         (label, series[label], wanted, setup)
         for label, wanted in members.items()
         if wanted
     ]
     keys = sorted({key for wanted in members.values() for key, _ in wanted})
-    outputs: dict[tuple[str | None, str], np.ndarray] = {}
+    outputs: dict[tuple[str | None, str], np.ndarray | None] = {}
     for label, by_key in _run(_forecast, tasks, step, keys):
         outputs.update({(label, key): values for key, values in by_key.items()})
     return outputs
@@ -117,6 +125,9 @@ def _run(
 
 def _start_worker(messages: Any, over: Any, keys: list[str]) -> None:
     global _messages, _over, _keys
+    from services.runner import log_with_job_id
+
+    log_with_job_id()
     _messages, _over, _keys = messages, over, keys
 
 
@@ -141,11 +152,17 @@ def _forecast(
     setup: Setup,
     step: Step,
     _spend: backtest.Spend,
-) -> tuple[str | None, dict[str, np.ndarray]]:
-    outputs = {}
+) -> tuple[str | None, dict[str, np.ndarray | None]]:
+    outputs: dict[str, np.ndarray | None] = {}
     for key, params in members:
         spec = CATALOG[key]
         step(f"Forecasting with {spec.name}" + (f" ({label})" if label else ""))
-        [values], _fit, _predict = backtest.fit_predict(spec, params, [data], setup)
+        try:
+            [values], _fit, _predict = fitting.fit_predict(spec, params, [data], setup)
+        except JobCancelledError:
+            raise
+        except Exception:
+            log.exception("final fit of %s failed on series %s", key, label)
+            values = None
         outputs[key] = values
     return label, outputs

@@ -9,6 +9,12 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, Field
 
+from services import calendars
+from services.calendars import SEASON_LENGTH as SEASON_LENGTH
+from services.calendars import Anchor as Anchor
+from services.calendars import Frequency as Frequency
+from services.calendars import Unit as Unit
+
 Role = Literal[
     "time",
     "numeric",
@@ -20,38 +26,6 @@ Role = Literal[
     "constant",
 ]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
-Unit = Literal[
-    "second",
-    "minute",
-    "hour",
-    "day",
-    "business_day",
-    "week",
-    "month",
-    "quarter",
-    "year",
-]
-# Season length per unit (observations per natural cycle), used as a default.
-SEASON_LENGTH: dict[str, int] = {
-    "second": 60,
-    "minute": 60,
-    "hour": 24,
-    "day": 7,
-    "business_day": 5,
-    "week": 52,
-    "month": 12,
-    "quarter": 4,
-    "year": 1,
-}
-_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
-_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-
-
-class Frequency(BaseModel):
-    """The regular spacing of the time column, e.g. every 1 month."""
-
-    unit: Unit
-    step: int
 
 
 class ColumnProfile(BaseModel):
@@ -112,22 +86,6 @@ class Profile(BaseModel):
     read_notes: list[DataIssue] = Field(default_factory=list)
     sheet: str | None = None
     sheets: list[str] = Field(default_factory=list)
-
-
-def pandas_frequency(frequency: Frequency) -> str:
-    """The pandas offset alias Darts uses for this frequency (e.g. ``"MS"``)."""
-    alias = {
-        "second": "s",
-        "minute": "min",
-        "hour": "h",
-        "day": "D",
-        "business_day": "B",
-        "week": "W",
-        "month": "MS",
-        "quarter": "QS",
-        "year": "YS",
-    }[frequency.unit]
-    return f"{frequency.step}{alias}" if frequency.step != 1 else alias
 
 
 def profile_table(
@@ -305,13 +263,7 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
         return
     profile.start, profile.end = _iso(data[time].min()), _iso(data[time].max())
     group = [pl.col(k) for k in keys] or [pl.lit(0)]
-
-    def gaps_in_days() -> pl.Series:
-        step = pl.col(time).diff().over(group).dt.total_seconds() / 86400
-        return data.select(step).to_series().drop_nulls()
-
-    gaps = gaps_in_days()
-    in_order = bool((gaps >= 0).all())
+    in_order = data.select(pl.col(time).diff().over(group).ge(0).all()).item()
     if not in_order:
         profile.issues.append(
             DataIssue(
@@ -324,17 +276,9 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
     unique = keys and profile.series_id_columns_detected
     duplicates = 0 if unique else data.height - data.n_unique()
     if duplicates:
-        profile.issues.append(
-            DataIssue(
-                severity="warning",
-                message=f"{duplicates} rows repeat a time that already "
-                "appears (duplicate timestamps)"
-                + (" within the same series." if keys else "."),
-            )
-        )
+        profile.issues.append(_duplicates_issue(data, time, keys, duplicates))
     if duplicates or not in_order:  # gaps are measured within each series, in order
         data = data.unique().sort([*keys, time])
-        gaps = gaps_in_days()
     # One grouping answers how many series, how long each is and what it spans (the
     # keys are renamed so that no column name can clash with the results' names).
     by = [pl.col(k).alias(f"key {i}") for i, k in enumerate(keys)] or [pl.lit(0)]
@@ -342,32 +286,29 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
         pl.len(), pl.col(time).min().alias("first"), pl.col(time).max().alias("last")
     )
     profile.series_count = series.height if keys else 1
+    gaps = data.select(pl.col(time).diff().over(group).dt.total_seconds()).to_series()
+    gaps = gaps.drop_nulls()
     if gaps.len() == 0:
         return
-    profile.median_gap_days = float(gaps.median())  # type: ignore[arg-type]
-    frequency = _frequency(gaps, data[time], profile.median_gap_days)
+    profile.median_gap_days = float(gaps.median()) / 86400  # type: ignore[arg-type]
+    frequency = calendars.detect_frequency(data, time, keys)
     profile.frequency = frequency
     if frequency is None:
         profile.issues.append(
             DataIssue(
                 severity="warning",
                 message=f"The time steps are irregular (typical gap "
-                f"{profile.median_gap_days:g} days). Resample the data to a "
-                "regular frequency before forecasting.",
+                f"{profile.median_gap_days:.3g} days), so the app cannot tell when "
+                "the next step falls. On the Cleaning page, change the frequency to "
+                f"{calendars.suggestion(profile.median_gap_days)} before forecasting.",
             )
         )
         return
     expected = _expected_points(series, frequency)
     missing = expected - data.height
     if missing > 0:
-        profile.issues.append(
-            DataIssue(
-                severity="warning",
-                message=f"{missing} period{'s are' if missing > 1 else ' is'} missing "
-                f"(gaps in the {_unit_words(frequency)} series).",
-            )
-        )
-    season = SEASON_LENGTH[frequency.unit] if frequency.step == 1 else 1
+        profile.issues.append(_missing_issue(frequency, missing, expected))
+    season = calendars.season_length(frequency)
     shortest = int(series["len"].min() or 0)  # type: ignore[arg-type]
     if season > 1 and shortest < 2 * season:
         profile.issues.append(
@@ -379,66 +320,57 @@ def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
         )
 
 
-def _unit_words(frequency: Frequency) -> str:
-    words = {
-        "business_day": "business-day",
-        "day": "daily",
-        "week": "weekly",
-        "month": "monthly",
-        "quarter": "quarterly",
-        "year": "yearly",
-        "hour": "hourly",
-        "minute": "minute",
-        "second": "second",
-    }
-    return (
-        words[frequency.unit]
-        if frequency.step == 1
-        else f"every-{frequency.step}-{frequency.unit.replace('_', '-')}s"
+def _duplicates_issue(
+    data: pl.DataFrame, time: str, keys: list[str], duplicates: int
+) -> DataIssue:
+    """Repeated times: a clock going back an hour (said, and merged), or duplicates."""
+    repeated = data.filter(data.is_duplicated())[time]
+    days = calendars.clock_change_days(repeated)
+    if days:
+        return DataIssue(
+            severity="info",
+            message="The clock went back an hour on "
+            + ", ".join(d.isoformat() for d in days)
+            + " (the end of daylight saving time), so an hour of times appears twice; "
+            "the forecast uses the average of the two readings of each repeated time.",
+        )
+    return DataIssue(
+        severity="warning",
+        message=f"{duplicates} rows repeat a time that already "
+        "appears (duplicate timestamps)"
+        + (" within the same series." if keys else "."),
     )
 
 
-def _frequency(
-    gaps_days: pl.Series, times: pl.Series, median: float
-) -> Frequency | None:
-    """The frequency from the gaps between consecutive times, if they are regular."""
-    if median <= 0:
-        return None
-    if median >= 28 and (times.dtype == pl.Date or _at_midnight(times)):
-        day = times.dt.day()
-        month_end = times.dt.month_end().dt.day() == day
-        if (day == 1).all() or month_end.all():
-            months = round(median / 30.44)
-            for unit, size in (("year", 12), ("quarter", 3), ("month", 1)):
-                if months % size == 0 and months >= size:
-                    return Frequency(unit=unit, step=months // size)  # type: ignore[arg-type]
-    seconds = round(median * 86400)
-    if median == 1 and times.len() > 10 and _weekdays_only(times, gaps_days):
-        return Frequency(unit="business_day", step=1)
-    # Regular means (nearly) every gap is a whole number of steps; missing periods
-    # make multiples, random event times do not.
-    steps = (gaps_days * 86400).round() % max(1, seconds)
-    if seconds == 0 or (steps == 0).mean() < 0.9:  # type: ignore[operator]
-        return None
-    for unit in ("week", "day", "hour", "minute", "second"):
-        size = _SECONDS[unit]
-        if seconds % size == 0:
-            return Frequency(unit=unit, step=seconds // size)  # type: ignore[arg-type]
-    return None
-
-
-def _at_midnight(times: pl.Series) -> bool:
-    return bool((times.dt.truncate("1d") == times).all())
-
-
-def _weekdays_only(times: pl.Series, gaps_days: pl.Series) -> bool:
-    return bool((times.dt.weekday() <= 5).all() and (gaps_days == 3).any())
+def _missing_issue(frequency: Frequency, missing: int, expected: int) -> DataIssue:
+    if frequency.unit == "business_day":
+        return DataIssue(
+            severity="info",
+            message=f"{missing} weekday{'s have' if missing > 1 else ' has'} no row "
+            "(public holidays, most likely). They are not missing data: the models "
+            "bridge them, and the forecast continues on business days.",
+        )
+    share = missing / expected
+    if share > calendars.MAX_MISSING_SHARE:
+        return DataIssue(
+            severity="warning",
+            message=f"{missing} of {expected} {calendars.unit_words(frequency)} "
+            f"periods are missing ({share:.0%}): too many to fill in for a forecast "
+            f"(at most {calendars.MAX_MISSING_SHARE:.0%}). Change the frequency to a "
+            "coarser one on the Cleaning page.",
+        )
+    return DataIssue(
+        severity="warning",
+        message=f"{missing} period{'s are' if missing > 1 else ' is'} missing "
+        f"(gaps in the {calendars.unit_words(frequency)} series); the forecast fills "
+        "them in by interpolation and says which.",
+    )
 
 
 def _expected_points(spans: pl.DataFrame, frequency: Frequency) -> int:
     """How many points the series would hold without gaps, from their first and last."""
-    if frequency.unit in _MONTHS:
-        size = _MONTHS[frequency.unit] * frequency.step
+    if frequency.unit in calendars.MONTHS:
+        size = calendars.MONTHS[frequency.unit] * frequency.step
         months = (
             (pl.col("last").dt.year() - pl.col("first").dt.year()) * 12
             + pl.col("last").dt.month()
@@ -453,7 +385,7 @@ def _expected_points(spans: pl.DataFrame, frequency: Frequency) -> int:
             + 1
         )
     else:
-        size = _SECONDS[frequency.unit] * frequency.step
+        size = calendars.SECONDS[frequency.unit] * frequency.step
         counts = spans.select(
             (pl.col("last") - pl.col("first")).dt.total_seconds() // size + 1
         )

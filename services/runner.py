@@ -86,9 +86,24 @@ def recover_interrupted(host: str, heartbeat_timeout_s: float) -> int:
     return count
 
 
+JOB_ID_VARIABLE = "FORECAST_STUDIO_JOB_ID"
+
+
+def log_with_job_id() -> None:
+    """Log to stderr with the running job's id (from the environment) on each line."""
+    job_id = os.environ.get(JOB_ID_VARIABLE, "-")
+    logging.basicConfig(
+        level=logging.INFO,
+        format=f"%(asctime)s %(levelname)s job {job_id} %(name)s: %(message)s",
+        force=True,
+    )
+
+
 def _work(job_id: str, handler_path: str) -> None:
     """Run one job in a worker process and record how it ended."""
-    logging.basicConfig(level=logging.INFO)
+    # Every line this job (and the workers it starts) logs names the job.
+    os.environ[JOB_ID_VARIABLE] = job_id
+    log_with_job_id()
     module_name, function_name = handler_path.split(":")
     handler: Callable[[JobContext], str | None] = getattr(
         importlib.import_module(module_name), function_name

@@ -54,6 +54,8 @@ AMBIGUOUS_FORMATS = (
     ("%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S"),
 )
 _QUARTER = r"^(?:(\d{4})\s*-?\s*[Qq]([1-4])|[Qq]([1-4])\s*-?\s*(\d{4}))$"
+_ISO_WEEK = r"^(\d{4})-?W(\d{2})(?:-?([1-7]))?$"
+_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 _TIME_OF_DAY = r"^\d{1,2}:\d{2}(:\d{2})?$"
 _US_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
 _EU_NUMBER = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
@@ -61,7 +63,11 @@ _DECORATION = r"[\s\u00a0\u202f$€£¥%]|^(USD|EUR|GBP|CHF)|(USD|EUR|GBP|CHF)$"
 _TIME_NAMES = re.compile(
     r"(date|day|time|timestamp|epoch|ts|datum|fecha|period)", re.IGNORECASE
 )
-_YEAR_NAMES = re.compile(r"^(year|yr|jahr|annee|année|fiscal_?year)$", re.IGNORECASE)
+# Whole numbers from 1000 to 2999 under these names are years (a bare 2023 under
+# "date" too; "visits" of 2023 stay visits).
+_YEAR_NAMES = re.compile(
+    r"^(year|yr|jahr|annee|année|fiscal_?year|date|period|time)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -108,7 +114,7 @@ def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
                 distinct, truth, default=None, return_dtype=pl.Boolean
             )
         )
-    for convert in (_as_quarters, _as_dates, _as_numbers):
+    for convert in (_as_quarters, _as_iso_weeks, _as_dates, _as_numbers):
         typed = convert(column, sample, decimal_comma)
         if typed is not None:
             return typed
@@ -124,6 +130,23 @@ def _as_quarters(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | Non
     frame = pl.DataFrame({"y": year, "q": quarter})
     dates = frame.select(pl.date(pl.col("y"), (pl.col("q") - 1) * 3 + 1, 1))
     return Typed(dates.to_series().alias(column.name))
+
+
+def _as_iso_weeks(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | None:
+    """ISO 8601 weeks (``2024-W05``, ``2024W05``, ``2024-W05-1``): their Mondays."""
+    if not sample.str.contains(_ISO_WEEK).all():
+        return None
+    parts = column.str.extract_groups(_ISO_WEEK)
+    text = pl.format(
+        "{}-W{}-{}",
+        parts.struct.field("1"),
+        parts.struct.field("2"),
+        parts.struct.field("3").fill_null("1"),
+    )
+    dates = pl.select(text.str.to_date("%G-W%V-%u", strict=False)).to_series()
+    if dates.null_count() != column.null_count():
+        return None  # a week 53 in a year without one: not ISO weeks
+    return Typed(dates.alias(column.name))
 
 
 def _parse(values: pl.Series, fmt: str) -> pl.Series:
@@ -184,11 +207,32 @@ def _as_dates(column: pl.Series, sample: pl.Series, _dc: bool) -> Typed | None:
     if parsed.null_count() != column.null_count():
         return None
     if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone is not None:
-        parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        notes.append(
-            f"Times in “{column.name}” carried UTC offsets; they were converted to UTC."
-        )
+        return _from_offsets(column, parsed, notes)
     return Typed(_date_if_midnight(parsed), notes)
+
+
+def _from_offsets(column: pl.Series, parsed: pl.Series, notes: list[str]) -> Typed:
+    """Times with UTC offsets: local dates when they are dates, else UTC times.
+
+    Daily data written at local midnight (``2024-03-31T00:00:00+02:00``) keeps its
+    local dates, which a change of offset would otherwise shift to 22:00 or 23:00 of
+    the day before; times of day are converted to UTC, which removes the hour that
+    repeats or goes missing when the clocks change.
+    """
+    local = column.str.replace(_OFFSET, "").str.to_datetime(strict=False)
+    if local.null_count() == column.null_count():
+        head = local.drop_nulls()
+        if (head.dt.truncate("1d") == head).all():
+            notes.append(
+                f"Dates in “{column.name}” carried UTC offsets; their local dates "
+                "were kept."
+            )
+            return Typed(local.cast(pl.Date), notes)
+    notes.append(
+        f"Times in “{column.name}” carried UTC offsets; they were converted to UTC."
+    )
+    utc = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return Typed(_date_if_midnight(utc), notes)
 
 
 def _date_if_midnight(parsed: pl.Series) -> pl.Series:

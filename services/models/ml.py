@@ -37,8 +37,9 @@ def _encoders() -> dict[str, Any]:
     }
 
 
-def _lags(params: LagParams, season: int) -> int:
-    return params.lags or max(4, 2 * season)
+def _lags(params: LagParams, context: Context) -> int:
+    """The lags asked for, or two seasons (at most half the history, to learn from)."""
+    return params.lags or min(max(4, 2 * context.season), max(2, context.length // 2))
 
 
 def _covariate_lags(params: LagParams, context: Context) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def _covariate_lags(params: LagParams, context: Context) -> dict[str, Any]:
     if context.past_covariates:
         # Past drivers are unknown beyond the history, so the model forecasts every
         # step of the horizon directly instead of feeding its own forecasts back.
-        lags["lags_past_covariates"] = min(_lags(params, context.season), 12)
+        lags["lags_past_covariates"] = min(_lags(params, context), 12)
         lags["output_chunk_length"] = context.horizon
     return lags
 
@@ -57,7 +58,7 @@ def _lightgbm(params: BaseModel, context: Context) -> Any:
 
     params = cast(LightGbmParams, params)
     return LightGBMModel(
-        lags=_lags(params, context.season),
+        lags=_lags(params, context),
         **_covariate_lags(params, context),
         add_encoders=_encoders(),
         likelihood="quantile",
@@ -77,7 +78,7 @@ def _linear(params: BaseModel, context: Context) -> Any:
 
     params = cast(LagParams, params)
     return LinearRegressionModel(
-        lags=_lags(params, context.season),
+        lags=_lags(params, context),
         **_covariate_lags(params, context),
         add_encoders=_encoders(),
     )

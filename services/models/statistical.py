@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 from services.models.base import QUANTILES, Context, ModelSpec
 
+# ETS, Theta and CES fit from 8 points (Darts asks 10 of every statsforecast model).
+SHORT = 8
+
 
 class EtsParams(BaseModel):
     """Exponential smoothing: error, trend and season chosen automatically."""
@@ -28,7 +31,10 @@ def _ets(params: BaseModel, context: Context) -> Any:
 
     params = cast(EtsParams, params)
     return AutoETS(
-        season_length=context.season, damped=params.damped, quantiles=QUANTILES
+        season_length=context.season,
+        damped=params.damped,
+        quantiles=QUANTILES,
+        min_train_length=SHORT,
     )
 
 
@@ -54,7 +60,10 @@ def _simple(class_name: str, **extra: Any) -> Any:
         import darts.models
 
         return getattr(darts.models, class_name)(
-            season_length=context.season, quantiles=QUANTILES, **extra
+            season_length=context.season,
+            quantiles=QUANTILES,
+            min_train_length=SHORT,
+            **extra,
         )
 
     return build
@@ -81,7 +90,7 @@ STATISTICAL = (
         _ets,
         EtsParams,
         complexity=2,
-        min_history=8,
+        min_history=SHORT,
     ),
     ModelSpec(
         "auto_theta",
@@ -90,7 +99,7 @@ STATISTICAL = (
         "A smoothed line plus the season; strong in forecasting competitions.",
         _simple("AutoTheta"),
         complexity=2,
-        min_history=8,
+        min_history=SHORT,
     ),
     ModelSpec(
         "auto_ces",
@@ -99,7 +108,7 @@ STATISTICAL = (
         "Exponential smoothing that can follow changing cycles.",
         _simple("AutoCES"),
         complexity=3,
-        min_history=8,
+        min_history=SHORT,
     ),
     ModelSpec(
         "auto_arima",

@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 
-from services.forecasting import COMBINATION_MARGIN
+from services.selection import COMBINATION_MARGIN
 from tests.conftest import SAMPLES, TEST_DATA, ApiClient
 
 
@@ -97,10 +97,22 @@ def test_several_series_from_an_excel_file(api: ApiClient) -> None:
     assert sorted({p["series"] for p in points}) == ["North", "South"]
 
 
-def test_a_too_short_series_fails_with_a_message(api: ApiClient) -> None:
+def test_a_short_series_is_forecast_and_a_tiny_one_refused(
+    api: ApiClient, tmp_path: Path
+) -> None:
     job = _forecast(api, TEST_DATA / "short_monthly.csv", "sales", 6)
+    assert job["status"] == "succeeded", job
+    forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
+    assert len(forecast["points"]) == 6
+    assert any("backtests checked 2 steps" in note for note in forecast["notes"])
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("month,sales\n2024-01-01,5\n2024-02-01,6\n2024-03-01,7\n")
+    job = _forecast(api, tiny, "sales", 2)
     assert job["status"] == "failed"
-    assert "shorter horizon" in job["error"]
+    assert job["error"] == (
+        "The series is too short to forecast: it has 3 values; forecasting needs at "
+        "least 4."
+    )
 
 
 def test_bad_requests_get_clear_4xx_answers(api: ApiClient, tmp_path: Path) -> None:

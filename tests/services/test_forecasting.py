@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
 from services.errors import InvalidInputError, SeriesTooShortError
-from services.forecasting import COMBINATION_MARGIN, POINT_COLUMNS, forecast
+from services.forecasting import POINT_COLUMNS, forecast
 from services.ingest import read_table
 from services.profiling import Frequency, profile_table
+from services.selection import COMBINATION_MARGIN
 from tests.conftest import SAMPLES, TEST_DATA
 
 
@@ -77,9 +80,31 @@ def test_progress_is_reported_up_to_done() -> None:
     assert any("AutoETS" in m for _, m in seen)
 
 
-def test_too_short_history_says_what_to_do() -> None:
-    with pytest.raises(SeriesTooShortError, match="shorter horizon"):
-        _run(TEST_DATA / "short_monthly.csv", "sales", 6)
+def test_a_short_history_is_forecast_with_a_smaller_fold() -> None:
+    result = _run(TEST_DATA / "short_monthly.csv", "sales", 6)
+    assert result.points.height == 6
+    assert "the backtests checked 2 steps ahead or fewer instead of 6" in " ".join(
+        result.notes
+    )
+    tested = [r for r in result.leaderboard if r["mase"] is not None]
+    assert {r["model"] for r in tested} >= {"seasonal_naive", "auto_ets"}
+    arima = next(r for r in result.leaderboard if r["model"] == "auto_arima")
+    assert arima["error"] == (
+        "Needs at least 12 points to fit and 2 more to test it; this series has 10."
+    )
+
+
+def test_a_history_too_short_to_test_is_forecast_without_a_score() -> None:
+    frame = pl.DataFrame(
+        {"year": [date(2018 + i, 1, 1) for i in range(6)], "y": [3.0, 4, 6, 5, 7, 8]}
+    )
+    result = forecast(frame, "year", "y", 3, Frequency(unit="year", step=1))
+    assert result.model == "naive"
+    assert result.points.height == 3
+    assert all(r["mase"] is None for r in result.leaderboard)
+    assert "accuracy of its forecast could not be measured" in " ".join(result.notes)
+    with pytest.raises(SeriesTooShortError, match="needs at least 4"):
+        forecast(frame.head(3), "year", "y", 3, Frequency(unit="year", step=1))
 
 
 def test_non_numeric_target_is_refused() -> None:
@@ -146,9 +171,9 @@ def test_each_series_can_get_its_own_best_model() -> None:
     )
     boards = result.series_leaderboards
     assert set(boards) == {"North", "South"}
+    note = next(n for n in result.notes if n.startswith("Each series uses"))
     for label, board in boards.items():
-        assert f"{label}: " in result.notes[-1]
-        assert board[0]["name"] in result.notes[-1]
+        assert f"{label}: {board[0]['name']}" in note
 
 
 def test_a_cancel_during_the_backtests_stops_the_run() -> None:
@@ -308,16 +333,17 @@ def test_a_global_model_learns_across_series() -> None:
 
 def test_a_model_over_its_time_budget_becomes_a_row_and_the_rest_finishes() -> None:
     from services import backtest
-    from services.forecasting import _to_darts, split_series
+    from services.fitting import SeriesData, Setup
+    from services.preparation import split_series, to_darts
 
     frame = _promotions(future=0).drop("store")
     [table] = split_series(frame, "month", "sales", []).values()
-    data = backtest.SeriesData(_to_darts(table, Frequency(unit="month", step=1)))
+    data = SeriesData(to_darts(table, Frequency(unit="month", step=1)))
     outcomes = backtest.backtest_series(
         None,
         data,
         [("naive", None), ("auto_ets", None)],
-        backtest.Setup(horizon=6, season=12, folds=3),
+        Setup(horizon=6, season=12, folds=3),
         lambda _m: None,
         spend=lambda key, _s: key == "auto_ets",
     )
@@ -425,3 +451,58 @@ def test_a_cancel_ends_the_series_workers_too() -> None:
     import multiprocessing
 
     assert not [p for p in multiprocessing.active_children() if "Pool" in p.name]
+
+
+def _intermittent(stores: int = 1) -> pl.DataFrame:
+    rows = []
+    for store in range(stores):
+        for i in range(48):
+            demand = 3.0 if (i * 7 + store) % 5 == 0 else 0.0
+            rows.append((date(2020 + i // 12, i % 12 + 1, 1), f"S{store}", demand))
+    return pl.DataFrame(rows, schema=["month", "store", "units"], orient="row")
+
+
+def test_data_that_is_never_negative_gets_no_negative_range() -> None:
+    result = forecast(
+        _intermittent().drop("store"),
+        "month",
+        "units",
+        6,
+        Frequency(unit="month", step=1),
+        transform="log",
+    )
+    assert (result.points["lower_95"] >= 0).all()
+    assert any("log transform was skipped" in n for n in result.notes)
+    assert any("raised to zero" in n for n in result.notes)
+
+
+def test_a_model_failing_on_one_series_fails_there_only() -> None:
+    long = _intermittent(2)
+    short = pl.DataFrame(
+        {
+            "month": [date(2023, m, 1) for m in range(1, 13)],
+            "store": ["new"] * 12,
+            "units": [float(m % 4) for m in range(12)],
+        }
+    )
+    frame = pl.concat([long, short])
+    result = forecast(
+        frame,
+        "month",
+        "units",
+        3,
+        Frequency(unit="month", step=1),
+        ["store"],
+        models=[{"key": "naive"}, {"key": "auto_arima"}],
+    )
+    arima = next(r for r in result.leaderboard if r["model"] == "auto_arima")
+    assert arima["mase"] is not None and arima["error"] is None
+    assert arima["note"] == (
+        "Failed on 1 of 3 series, scored on the others (new: Needs at least 12 "
+        "points to fit and 2 more to test it; this series has 12)."
+    )
+    assert result.points.filter(pl.col("series") == "new").height == 3
+    board = result.series_leaderboards["new"]
+    assert (
+        board[-1]["model"] == "auto_arima" and "Needs at least 12" in board[-1]["error"]
+    )

@@ -33,6 +33,8 @@ def test_corpus_file(name: str) -> None:
     read = read_table(path, path.suffix.lower(), spec.get("sheet"))
     profile = profile_table(read.frame, read.notes)
     got = profile.model_dump()
+    if got["frequency"] and "anchor" not in (spec.get("frequency") or {}):
+        del got["frequency"]["anchor"]  # the file's expectation names no anchor
     for key in (
         "rows",
         "time_column",

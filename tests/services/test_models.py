@@ -7,10 +7,11 @@ import polars as pl
 import pytest
 
 from services import backtest
-from services.forecasting import choose, forecast
+from services.forecasting import forecast
 from services.metrics import interval_metrics, point_metrics
 from services.models import CATALOG
 from services.profiling import Frequency
+from services.selection import choose
 from tests.conftest import SAMPLES
 
 MONTHLY = Frequency(unit="month", step=1)
