@@ -139,8 +139,10 @@ def measure(data: ReportData) -> Change:
         if history.len() >= data.lag
         else _mean(history.to_numpy())
     )
+    # Against the size of the past level, so that a loss that shrinks (from -100 to
+    # -50) reads as a rise, not as a fall of 50%.
     pct = (
-        100 * (forecast_mean / past_mean - 1)
+        100 * (forecast_mean - past_mean) / abs(past_mean)
         if forecast_mean is not None and past_mean
         else None
     )

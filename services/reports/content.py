@@ -271,7 +271,11 @@ def _summary(
     joined = ahead.join(recent, on="series", how="left", nulls_equal=True)
     return joined.with_columns(
         pl.when(pl.col("past_mean") != 0)
-        .then(100 * (pl.col("forecast_mean") / pl.col("past_mean") - 1))
+        .then(
+            100
+            * (pl.col("forecast_mean") - pl.col("past_mean"))
+            / pl.col("past_mean").abs()
+        )
         .alias("change_pct"),
         pl.when(pl.col("end_forecast").abs() > 0)
         .then(

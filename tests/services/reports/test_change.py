@@ -64,3 +64,15 @@ def test_a_series_without_a_strong_trend_has_none() -> None:
     )
     flat = assemble(dataclasses.replace(data, history=detrended), decompose=False)
     assert strong_trend(flat) is None
+
+
+def test_a_loss_that_shrinks_is_a_rise(single: ReportData) -> None:
+    losses = single.history.with_columns(-pl.col("value"))  # about -140 at the end
+    points = single.points.with_columns(pl.lit(-70.0).alias("forecast"))
+    data = assemble(
+        dataclasses.replace(single, history=losses, points=points), decompose=False
+    )
+    change = measure(data)
+    assert change.past_mean is not None and change.past_mean < -70
+    assert change.pct is not None and change.pct > 0
+    assert data.summary["change_pct"][0] == pytest.approx(change.pct)
