@@ -13,11 +13,13 @@ import polars as pl
 
 from components import figures
 from services.reports.content import ReportData
+from services.reports.reasons import scored
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 WIDTH = 720  # CSS pixels: the text width of an A4 page with 2 cm margins, at 96 dpi
 CHOSEN = "#2f5bea"
 OTHERS = "#b8c3e6"
+REASON_CHARS = 90  # a failed model's reason beside the bars, cut to the page's width
 
 
 def _label(series: str | None, data: ReportData) -> str:
@@ -60,20 +62,35 @@ def forecast_figure(
 
 
 def model_comparison_chart(data: ReportData) -> go.Figure:
-    """Each model's backtest MASE as a bar; the chosen model stands out."""
-    rows = [r for r in data.leaderboard if r.get("mase") is not None]
+    """Each model's backtest MASE as a bar; the chosen model stands out.
+
+    A model without a score (it failed, or could not be tested) has no bar: "—" and
+    its reason stand in its place.
+    """
+    rows = [scored(r) for r in data.leaderboard]
     fig = go.Figure(
         go.Bar(
-            x=[r["mase"] for r in rows],
+            x=[r["mase"] or 0 for r in rows],
             y=[escape(str(r["name"])) for r in rows],
             orientation="h",
             marker_color=[CHOSEN if r["model"] == data.model else OTHERS for r in rows],
-            text=[f"{r['mase']:.2f}" for r in rows],
+            text=["" if r["mase"] is None else f"{r['mase']:.2f}" for r in rows],
             textposition="outside",
         )
     )
+    for r in rows:
+        if r["mase"] is None:
+            reason = r["error"] or "no backtest score"
+            fig.add_annotation(
+                x=0,
+                y=escape(str(r["name"])),
+                text=escape(_short(f"—  {reason}")),
+                showarrow=False,
+                xanchor="left",
+                font={"color": "#8a3b12" if r["error"] else "#4a5368"},
+            )
     fig.update_yaxes(autorange="reversed")
-    longest = max((r["mase"] for r in rows), default=1.0)
+    longest = max((r["mase"] for r in rows if r["mase"] is not None), default=1.0)
     fig.update_xaxes(
         title="MASE in backtests (lower is better)", range=[0, 1.15 * longest]
     )
@@ -83,6 +100,11 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
         showlegend=False,
     )
     return _sized(fig, max(170, 22 * len(rows) + 90))
+
+
+def _short(text: str, limit: int = REASON_CHARS) -> str:
+    """A reason cut to fit beside a bar (the tables beside the chart have all of it)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def report_figures(data: ReportData) -> dict[str, go.Figure]:

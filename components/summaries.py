@@ -12,7 +12,8 @@ from components.tables import columns_table
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
-from services.reports.narrative import COVERAGE_LOW
+from services.reports.narrative import COVERAGE_LOW, Narrative, number, percent
+from services.reports.reasons import scored
 from services.tracking import run_url
 
 STATUS_COLORS = {
@@ -197,8 +198,8 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
 
 
-def _number(value: float | None, pattern: str = "{:.3f}") -> str:
-    return "—" if value is None else pattern.format(value)
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} s"
 
 
 def dataset_line(
@@ -223,30 +224,52 @@ def dataset_line(
 
 def _narrow_range(board: list[dict[str, Any]], model: str) -> Any:
     """A warning when the chosen model's 80% range missed far too often."""
-    chosen = next((row for row in board if row["model"] == model), {})
+    chosen = scored(next((row for row in board if row["model"] == model), {}))
     hit = chosen.get("coverage")
     if hit is None or hit >= COVERAGE_LOW:  # the report's words use the same line
         return None
     return dbc.Alert(
-        f"In the backtests the chosen model's 80% range caught only {hit:.0%} of the "
-        "actual values: read its range as too narrow, and expect more surprises "
-        "than it suggests.",
+        "In the backtests the chosen model's 80% range caught only "
+        f"{percent(100 * hit)} of the actual values: read its range as too narrow, "
+        "and expect more surprises than it suggests.",
         color="warning",
         className="small py-2",
         id=ids.MODELS_NARROW_RANGE,
     )
 
 
-def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
+def forecast_summary(summary: Narrative) -> html.Div:
+    """The report's headline and, when the forecast shows no change while the history
+    has a strong trend, the sentence that says so and why (the same words as the
+    Export page, the workbook and the PDF)."""
+    return html.Div(
+        [
+            html.H5(summary.headline, className="mb-1", id="models-summary-headline"),
+            html.P(summary.trend_note, className="small mb-0", id="models-trend-note")
+            if summary.trend_note
+            else None,
+        ],
+        className="mt-3",
+        id="models-summary",
+    )
+
+
+def scores_table(
+    info: ForecastInfo, series: str | None = None, summary: Narrative | None = None
+) -> html.Div:
     """The leaderboard of the backtests (over all series, or for one), the chosen
-    model marked, each row usable."""
+    model marked, each row usable; a failed model shows "—" and its reason.
+
+    ``summary`` (the report's :class:`Narrative` of this forecast) puts its headline
+    above the table."""
     boards = info.metrics.get("series_leaderboards") or {}
     overall = info.metrics.get("leaderboard", [])
     board = boards.get(series) or overall
     # Fit times are kept for the whole comparison (a global model fits all at once).
     seconds = {row["model"]: row.get("fit_seconds") for row in overall}
+    shown = [scored(row) for row in board]
     rows = []
-    for row in board:
+    for row in shown:
         chosen = row["model"] == info.model
         use = (
             dbc.Badge("chosen", color="success")
@@ -258,19 +281,20 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
                 color="link",
                 className="p-0",
             )
-            if not row.get("error") and row["model"] != "combination"
+            if not row["error"] and row["model"] != "combination"
             else None
         )
+        coverage = row["coverage"]
         rows.append(
             html.Tr(
                 [
                     html.Td(row["name"]),
-                    html.Td(_number(row.get("mase"))),
-                    html.Td(_number(row.get("smape"), "{:.1f}")),
-                    html.Td(_number(row.get("coverage"), "{:.0%}")),
-                    html.Td(_number(row.get("msis"), "{:.2f}")),
-                    html.Td(_number(seconds.get(row["model"]), "{:.1f} s")),
-                    html.Td(row.get("error") or "", className="small text-danger"),
+                    html.Td(number(row["mase"])),
+                    html.Td(percent(row["smape"])),
+                    html.Td(percent(None if coverage is None else 100 * coverage)),
+                    html.Td(number(row["msis"])),
+                    html.Td(_seconds(seconds.get(row["model"]))),
+                    html.Td(row["error"] or "", className="small text-danger"),
                     html.Td(use),
                 ],
                 className="table-success" if chosen else None,
@@ -283,11 +307,11 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
                 for h in (
                     "Model",
                     "MASE",
-                    "sMAPE %",
-                    "80% range hit",
+                    "sMAPE",
+                    "80% range hit rate",
                     "MSIS",
                     "Fit time" + (" (all series)" if series in boards else ""),
-                    "",
+                    "Why it failed" if any(r["error"] for r in shown) else "",
                     "",
                 )
             ]
@@ -299,6 +323,7 @@ def scores_table(info: ForecastInfo, series: str | None = None) -> html.Div:
     link = run_url(info.metrics.get("mlflow_experiment_id"), run)
     return html.Div(
         [
+            forecast_summary(summary) if summary else None,
             html.H6(
                 "How the models did on backtests"
                 + (f" of {series}" if series in boards else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from services import analysis, datasets, forecasts, versions
+from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
 from services.metrics import point_metrics
@@ -44,6 +46,9 @@ class ReportData:
     ``points`` is in the export schema (``series`` is null for a single series),
     ``history`` has series, time, value. ``summary`` has one row per series; with
     several series, ``total_history``/``total_points`` add them up by time.
+    ``issues`` are those of the version the forecast used, ``upload_issues`` those the
+    upload listed. The change over the horizon compares each forecast point with the
+    value ``lag`` steps before it (see :func:`comparison_lag`).
     """
 
     dataset_name: str
@@ -69,6 +74,8 @@ class ReportData:
     fold_errors: pl.DataFrame | None = None
     analysis: analysis.Analysis | None = None
     analysis_error: str | None = None
+    upload_issues: list[DataIssue] = field(default_factory=list)
+    lag: int = 0
 
     @property
     def series_count(self) -> int:
@@ -104,6 +111,47 @@ class ReportData:
             return self.total_points
         return self.points.filter(pl.col("series").eq_missing(series))
 
+    @property
+    def main(self) -> str | None:
+        """The series the summary speaks of: ``None`` (the total) with several."""
+        return None if self.multi or not self.featured else self.featured[0]
+
+    def history_analysis(self) -> Analysis | None:
+        """The analysis of the main series, as Explore makes it (made once).
+
+        ``None`` when the series cannot be analysed; ``analysis_error`` then says why.
+        """
+        if self.analysis is None and self.analysis_error is None:
+            base = self.series_history(self.main)
+            try:
+                self.analysis = analysis.analyse(base, "time", "value", self.frequency)
+            except ServiceError as exc:
+                self.analysis_error = exc.message
+        return self.analysis
+
+
+def comparison_lag(season: int, horizon: int, available: int) -> int:
+    """How many steps back the past that the forecast is compared with lies.
+
+    Like is compared with like: a horizon of whole seasons with the last as many
+    points; a shorter (or longer, uneven) one with the same periods whole seasons
+    earlier, so a season's peak is never set against its trough. Without a season, or
+    without enough history for it, the last ``horizon`` points.
+
+    Examples
+    --------
+    >>> [comparison_lag(12, horizon, 48) for horizon in (12, 6, 18)]
+    [12, 12, 24]
+    >>> comparison_lag(1, 5, 48), comparison_lag(12, 6, 10)
+    (5, 6)
+
+    """
+    if season > 1:
+        lag = season * math.ceil(horizon / season)
+        if available >= lag:
+            return lag
+    return horizon
+
 
 def assemble(data: ReportData, decompose: bool = True) -> ReportData:
     """Add what is derived from the results: totals, per-series summary, folds.
@@ -114,19 +162,18 @@ def assemble(data: ReportData, decompose: bool = True) -> ReportData:
     """
     freq = data.frequency
     data.season = SEASON_LENGTH[freq.unit] if freq and freq.step == 1 else 1
-    data.summary = _summary(data.history, data.points, data.horizon)
-    if data.summary.height > 1:
+    if data.points["series"].n_unique() > 1:
         data.total_history, data.total_points = _totals(data.history, data.points)
+        available = data.total_history.height
+    else:
+        available = data.history.height
+    data.lag = comparison_lag(data.season, data.horizon, available)
+    data.summary = _summary(data.history, data.points, data.horizon, data.lag)
     data.featured = _featured(data.summary)
     if data.backtests is not None and data.backtests.height:
         data.fold_errors = _fold_errors(data.history, data.backtests, data.season)
-    if not decompose:
-        return data
-    base = data.series_history(None if data.multi else data.featured[0])
-    try:
-        data.analysis = analysis.analyse(base, "time", "value", freq)
-    except ServiceError as exc:
-        data.analysis_error = exc.message
+    if decompose:
+        data.history_analysis()
     return data
 
 
@@ -142,7 +189,8 @@ def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportDat
     info = forecasts.get_forecast(user_id, forecast_id)
     dataset = datasets.get_dataset(user_id, info.dataset_id)
     lineage = {v.id: v for v in versions.list_versions(user_id, info.dataset_id)}
-    used = lineage.get(info.version_id)
+    chain = _chain(lineage, info.version_id)
+    used = chain[-1] if chain else None
     metrics = info.metrics
     data = ReportData(
         dataset_name=dataset.name,
@@ -158,38 +206,52 @@ def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportDat
         leaderboard=list(metrics.get("leaderboard") or []),
         notes=list(metrics.get("notes") or []),
         issues=list(used.profile.issues) if used else [],
-        cleaning=_cleaning(lineage, info.version_id),
+        cleaning=_cleaning(chain),
         rows=used.rows if used else 0,
+        upload_issues=list(chain[0].profile.issues) if chain else [],
     )
     return assemble(data, decompose)
 
 
-def _cleaning(lineage: dict[str, Any], version_id: str) -> list[CleaningStep]:
-    """The repair steps from the upload to the version, oldest first."""
+def _chain(lineage: dict[str, Any], version_id: str) -> list[Any]:
+    """The versions from the upload to this one, oldest first."""
     chain = []
     current = lineage.get(version_id)
     while current is not None:
         chain.append(current)
         current = lineage.get(current.parent) if current.parent else None
+    return chain[::-1]
+
+
+def _cleaning(chain: list[Any]) -> list[CleaningStep]:
+    """The repair steps from the upload to the version, oldest first."""
     known = {f.name for f in fields(Change)}
     return [
         CleaningStep(
             version=version.number, **{k: v for k, v in change.items() if k in known}
         )
-        for version in reversed(chain)
+        for version in chain
         for change in version.changes
     ]
 
 
-def _summary(history: pl.DataFrame, points: pl.DataFrame, horizon: int) -> pl.DataFrame:
-    """Per series: size, the recent level, the forecast's level and its end range."""
+def _summary(
+    history: pl.DataFrame, points: pl.DataFrame, horizon: int, lag: int
+) -> pl.DataFrame:
+    """Per series: size, past and forecast levels, the change, the range at the end.
+
+    The past level is the average of the stretch ``lag`` steps before the forecast
+    (null when the series is too short for it).
+    """
     recent = (
         history.sort("time")
         .group_by("series", maintain_order=True)
         .agg(
             pl.col("time").last().alias("last_time"),
             pl.col("value").last().alias("last_actual"),
-            pl.col("value").tail(horizon).mean().alias("recent_mean"),
+            pl.when(pl.len() >= lag)
+            .then(pl.col("value").tail(lag).head(horizon).mean())
+            .alias("past_mean"),
             pl.col("value").abs().mean().alias("size"),
             pl.len().alias("history_points"),
         )
@@ -208,8 +270,12 @@ def _summary(history: pl.DataFrame, points: pl.DataFrame, horizon: int) -> pl.Da
     )
     joined = ahead.join(recent, on="series", how="left", nulls_equal=True)
     return joined.with_columns(
-        pl.when(pl.col("recent_mean") != 0)
-        .then(100 * (pl.col("forecast_mean") / pl.col("recent_mean") - 1))
+        pl.when(pl.col("past_mean") != 0)
+        .then(
+            100
+            * (pl.col("forecast_mean") - pl.col("past_mean"))
+            / pl.col("past_mean").abs()
+        )
         .alias("change_pct"),
         pl.when(pl.col("end_forecast").abs() > 0)
         .then(

@@ -17,7 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from services.reports.cells import EXPORT_COLUMNS, is_formula_like
 from services.reports.content import ReportData
-from services.reports.narrative import Narrative, summarise
+from services.reports.narrative import Narrative, findings, summarise
+from services.reports.reasons import scored
 
 CHART_POINTS = 400  # history points the chart shows before the forecast
 SHEET_ROWS = 1_048_575  # rows under the header of an Excel worksheet
@@ -39,7 +40,7 @@ LEADERBOARD = {
     "coverage": "80% range hit rate",
     "msis": "MSIS",
     "fit_seconds": "fit seconds",
-    "error": "error",
+    "error": "why it failed",
 }
 
 
@@ -142,9 +143,10 @@ def _unsigned(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _backtest_sheet(book: Workbook, data: ReportData) -> None:
+    # A failed model has no score: empty cells (never 0) and the reason beside them.
     rows = [
-        {label: row.get(key) for key, label in LEADERBOARD.items()}
-        for row in data.leaderboard
+        {label: shown.get(key) for key, label in LEADERBOARD.items()}
+        for shown in map(scored, data.leaderboard)
     ]
     board = pl.DataFrame(
         rows,
@@ -251,13 +253,19 @@ def _summary_sheet(
         _write(sheet, offset, 0, paragraph, styles)
         sheet.set_row(offset, 15 * (1 + len(paragraph) // 95))
     row = row + 3 + len(narrative.paragraphs)
-    if narrative.caveats:
-        sheet.write_string(row, 0, "Caveats", styles["label"])
-        for caveat in narrative.caveats:
+    for title, lines in (
+        ("Caveats", narrative.caveats),
+        ("What the app noticed", findings(data)),
+    ):
+        if not lines:
+            continue
+        sheet.write_string(row, 0, title, styles["label"])
+        for line in lines:
             row += 1
             sheet.merge_range(row, 0, row, 1, "", styles["text"])
-            _write(sheet, row, 0, caveat, styles)
-            sheet.set_row(row, 15 * (1 + len(caveat) // 95))
+            _write(sheet, row, 0, line, styles)
+            sheet.set_row(row, 15 * (1 + len(line) // 95))
+        row += 2
     sheet.insert_chart(1, 3, _chart(book, data, chart_rows))
     if data.multi:
         _table(
@@ -265,7 +273,7 @@ def _summary_sheet(
             "Summary",
             _series_table(data),
             data,
-            position=f"A{row + 3}",
+            position=f"A{row + 1}",
             sheet=sheet,
         )
     sheet.activate()
@@ -278,7 +286,7 @@ def _facts(
     narrative: Narrative,
     start: int,
 ) -> int:
-    chosen = data.chosen_row() or {}
+    chosen = scored(data.chosen_row() or {})
     last = data.history["time"].max()
     facts: list[tuple[str, Any]] = [
         ("Dataset", data.dataset_name),
@@ -286,6 +294,7 @@ def _facts(
         ("Series", data.series_count),
         ("Model", data.model_name),
         ("Horizon", data.unit(data.horizon)),
+        ("Change", narrative.change),
         ("Data ends", last),
         ("Forecast to", data.points["time"].max()),
         ("Forecast made", data.made_at.replace(tzinfo=None)),
@@ -324,7 +333,7 @@ def _series_table(data: ReportData) -> pl.DataFrame:
         "series",
         pl.col("last_time").alias("data ends"),
         pl.col("last_actual").alias("last value"),
-        pl.col("recent_mean").alias("recent average"),
+        pl.col("past_mean").alias("past average"),
         pl.col("forecast_mean").alias("forecast average"),
         pl.col("change_pct").alias("change %"),
         pl.col("end_forecast").alias("forecast at end"),

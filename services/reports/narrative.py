@@ -2,7 +2,9 @@
 
 Every sentence is built from the stored results (forecast points, backtest scores,
 cleaning counts, data issues); the thresholds that pick words are named below and
-printed in the report's method appendix.
+printed in the report's method appendix. The same :class:`Narrative` is shown by the
+PDF, the workbook's Summary sheet, the Export page and the Models page, so they say
+the same thing in the same words.
 """
 
 from __future__ import annotations
@@ -15,23 +17,35 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from services.reports.content import ReportData
+from services.reports.change import LEVEL_BAND_PCT, Change, measure
+from services.reports.content import CleaningStep, ReportData
+from services.reports.reasons import score
 
-LEVEL_BAND_PCT = 2.0  # a change within ±2% reads as "about level"
+__all__ = ["LEVEL_BAND_PCT", "Narrative", "findings", "summarise"]
+
 COVERAGE_LOW = 0.65  # below this share inside the 80% range, the ranges were too narrow
 COVERAGE_HIGH = 0.95  # above it, they were wider than needed
 SHIFT_RATIO = 2.0  # last fold's error this many times the earlier folds': a change
 MAX_ISSUES = 3
+TIE_PCT = 1.0  # the choice's tie rule: within 1% of the best, the simpler model wins
+NO_ISSUES = "No issues were found in the data."
 
 
 @dataclass
 class Narrative:
-    """The headline, the summary paragraphs, the reliability verdict, the caveats."""
+    """The headline, the summary paragraphs, the reliability verdict, the caveats.
+
+    ``change`` says what is compared and by how much ("next 12 months vs the last 12
+    months: +4.8%"); ``trend_note`` is set when the forecast shows no change while the
+    history has a strong trend, and says why.
+    """
 
     headline: str
     paragraphs: list[str]
     reliability: str
     caveats: list[str] = field(default_factory=list)
+    change: str = ""
+    trend_note: str | None = None
 
 
 def number(value: float | None) -> str:
@@ -40,11 +54,11 @@ def number(value: float | None) -> str:
     Examples
     --------
     >>> number(1234567.8), number(12.345), number(0.012345), number(None)
-    ('1,234,568', '12.3', '0.0123', '–')
+    ('1,234,568', '12.3', '0.0123', '—')
 
     """
     if value is None or not math.isfinite(value):
-        return "–"
+        return "—"
     size = abs(value)
     if size >= 1000:
         return f"{value:,.0f}"
@@ -58,7 +72,7 @@ def number(value: float | None) -> str:
 def percent(value: float | None, signed: bool = False) -> str:
     """A percentage with one decimal below 10 (``+8.1%``), none above."""
     if value is None or not math.isfinite(value):
-        return "–"
+        return "—"
     digits = 1 if abs(value) < 10 else 0
     return f"{value:{'+' if signed else ''}.{digits}f}%"
 
@@ -76,10 +90,6 @@ def when(value: Any, unit: str | None) -> str:
     return str(value)
 
 
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
 def direction(change_pct: float | None) -> str:
     """``rise``, ``fall`` or ``stay about level`` for a change in percent."""
     if change_pct is None or not math.isfinite(change_pct):
@@ -91,44 +101,44 @@ def direction(change_pct: float | None) -> str:
     return "stay about level"
 
 
+def change_words(change: Change) -> str:
+    """What is compared and by how much.
+
+    For example ``next 12 months vs the last 12 months: +4.8%``.
+    """
+    return f"{change.compared}: {percent(change.pct, signed=True)}"
+
+
 def summarise(data: ReportData) -> Narrative:
     """Write the executive summary of a report.
 
     Examples
     --------
-    The headline names the direction and size of the change, e.g. "passengers is
-    expected to rise by about 8.1% over the next 12 months".
+    The headline names the direction and what it compares, e.g. "“passengers” is
+    expected to rise (next 12 months vs the last 12 months: +8.1%)."
 
     """
     unit = data.frequency.unit if data.frequency else None
-    if data.multi:
-        total_points = data.series_points(None)
-        recent = _float(data.series_history(None)["value"].tail(data.horizon).mean())
-        mean = _float(total_points["forecast"].mean())
-        change = 100 * (mean / recent - 1) if mean is not None and recent else None
-        end: dict[str, Any] = total_points.tail(1).row(0, named=True)
-        subject = f"The total of {data.target} over {data.series_count} series"
-    else:
-        row = data.summary.row(0, named=True)
-        change = _float(row["change_pct"])
-        mean, recent = _float(row["forecast_mean"]), _float(row["recent_mean"])
-        end = {
-            k.removeprefix("end_"): v for k, v in row.items() if k.startswith("end_")
-        }
-        subject = f"“{data.target}”"
-    span = data.unit(data.horizon)
-    way = direction(change)
-    size = f" by about {percent(abs(change or 0))}" if way != "stay about level" else ""
-    headline = f"{subject} is expected to {way}{size} over the next {span}."
+    change = measure(data)
+    points = data.series_points(data.main)
+    end: dict[str, Any] = points.tail(1).row(0, named=True)
+    subject = (
+        f"The total of {data.target} over {data.series_count} series"
+        if data.multi
+        else f"“{data.target}”"
+    )
+    pct, mean, past = change.pct, change.forecast_mean, change.past_mean
+    trend_note = _trend_note(data, change)
     paragraphs = [
-        f"Over the next {span} (to {when(end['time'], unit)}), {data.model_name} "
+        f"Over the {change.future} (to {when(end['time'], unit)}), {data.model_name} "
         f"forecasts an average of {number(mean)}, "
         + (
-            f"{percent(abs(change))} {'above' if change >= 0 else 'below'} the "
-            f"average of the last {span} ({number(recent)})."
-            if change is not None
-            else f"against {number(recent)} over the last {span}."
+            f"{percent(abs(pct))} {'above' if pct >= 0 else 'below'} the average of "
+            f"{change.past} ({number(past)})."
+            if pct is not None
+            else f"against {number(past)} over {change.past}."
         ),
+        *([trend_note] if trend_note else []),
         f"At the end of the horizon the forecast is {number(end['forecast'])}. The "
         f"actual value should fall between {number(end['lower_80'])} and "
         f"{number(end['upper_80'])} four times out of five (the 80% range), and "
@@ -136,25 +146,126 @@ def summarise(data: ReportData) -> Narrative:
         "times out of twenty (the 95% range).",
     ]
     if data.multi:
-        paragraphs.append(_many_series(data))
+        paragraphs.append(_many_series(data, change))
     reliability, sentence = _reliability(data)
     paragraphs.append(sentence)
-    return Narrative(headline, paragraphs, reliability, _caveats(data))
+    return Narrative(
+        _headline(data, subject, change),
+        paragraphs,
+        reliability,
+        _caveats(data),
+        change_words(change),
+        trend_note,
+    )
 
 
-def _many_series(data: ReportData) -> str:
-    ways = [direction(v) for v in data.summary["change_pct"].to_list()]
+def _does(data: ReportData, change: Change) -> str:
+    """What the chosen model's forecast does, when it shows no change of its own."""
+    if change.shape == "flat":
+        return f"{data.model_name} forecasts a flat line"
+    if change.shape == "repeat":
+        return f"{data.model_name} repeats the last {data.unit(data.season)}"
+    return f"{data.model_name} forecasts about the same level"
+
+
+def _headline(data: ReportData, subject: str, change: Change) -> str:
+    compared = change_words(change)
+    if change.pct is None:
+        return (
+            f"{subject} is forecast to average {number(change.forecast_mean)} over the "
+            f"{change.future} ({change.compared}: no change can be measured)."
+        )
+    if change.trend is not None:
+        return (
+            f"{subject}: {_does(data, change)}, although the history has a strong "
+            f"{change.trend.direction} trend ({compared})."
+        )
+    way = direction(change.pct)
+    if change.shape is not None:
+        return f"{subject} is expected to {way}: {_does(data, change)} ({compared})."
+    return f"{subject} is expected to {way} ({compared})."
+
+
+def _trend_note(data: ReportData, change: Change) -> str | None:
+    """Why a forecast shows no change while the history has a strong trend."""
+    trend = change.trend
+    if trend is None:
+        return None
+    more = "higher" if trend.direction == "upward" else "lower"
+    return (
+        f"{_does(data, change)}, although the history has a strong {trend.direction} "
+        f"trend (trend strength {trend.strength:.2f}, as Explore measures it). "
+        f"{_why_chosen(data)} If the trend goes on, the actual values will be {more} "
+        "than this forecast."
+    )
+
+
+def _why_chosen(data: ReportData) -> str:
+    """Whether the backtests favoured the chosen model, with its score."""
+    chosen = data.chosen_row()
+    mine = score(chosen, "mase") if chosen else None
+    scored = [r for r in data.leaderboard if score(r, "mase") is not None]
+    if mine is None or not scored:
+        return "Its accuracy could not be measured in backtests."
+    best = min(scored, key=lambda r: score(r, "mase") or 0.0)
+    lowest = score(best, "mase") or 0.0
+    if best is chosen or mine <= lowest:
+        return (
+            "The backtests favoured it: it had the smallest error of the "
+            f"{len(scored)} models scored (MASE {number(mine)})."
+        )
+    if mine <= lowest * (1 + TIE_PCT / 100):
+        return (
+            f"The backtests favoured it: its error (MASE {number(mine)}) was within "
+            f"{TIE_PCT:g}% of the smallest of the {len(scored)} models scored, and "
+            "it is the simpler model."
+        )
+    return (
+        f"The backtests did not favour it: {best['name']} had a smaller error (MASE "
+        f"{number(lowest)} against {number(mine)})."
+    )
+
+
+def changed(step: CleaningStep) -> bool:
+    """Whether a cleaning step changed anything in the data."""
+    return any(
+        (step.filled, step.clipped, step.flagged, step.rows_removed, step.rows_added)
+    )
+
+
+def findings(data: ReportData) -> list[str]:
+    """What the app noticed in the data, one sentence each.
+
+    The upload's issues, what cleaning changed and what is left after it;
+    :data:`NO_ISSUES` only when there is none of these.
+    """
+    seen = {issue.message for issue in data.upload_issues}
+    lines = [issue.message for issue in data.upload_issues]
+    lines += [
+        f"Cleaning: {step.description}" for step in data.cleaning if changed(step)
+    ]
+    prefix = "After cleaning: " if data.cleaning else ""
+    lines += [f"{prefix}{i.message}" for i in data.issues if i.message not in seen]
+    return lines or [NO_ISSUES]
+
+
+def _many_series(data: ReportData, change: Change) -> str:
+    values = data.summary["change_pct"].to_list()
+    ways = [direction(v) for v in values if v is not None]
     rise, fall = ways.count("rise"), ways.count("fall")
     level = len(ways) - rise - fall
+    unknown = len(values) - len(ways)
     largest = ", ".join(str(s) for s in data.summary["series"].head(3).to_list())
     uncertain = data.summary.sort("width_pct", descending=True, nulls_last=True).row(
         0, named=True
     )
     return (
-        f"Of the {data.series_count} series, {rise} are expected to rise, {fall} to "
-        f"fall and {level} to stay about level. The largest are {largest}. The most "
-        f"uncertain is {uncertain['series']}: its 95% range at the end spans "
-        f"{percent(uncertain['width_pct'])} of its forecast."
+        f"Of the {data.series_count} series ({change.compared}), {rise} are expected "
+        f"to rise, {fall} to fall and {level} to stay about level"
+        + (f"; {unknown} have too little history to compare" if unknown else "")
+        + f". The largest are {largest}. The most uncertain is {uncertain['series']}: "
+        f"its 95% range at the end spans {percent(uncertain['width_pct'])} of its "
+        "forecast."
     )
 
 
@@ -171,7 +282,11 @@ def _reliability(data: ReportData) -> tuple[str, str]:
             "The model could not be tested on earlier stretches of the history, so "
             "there is no measure of how reliable it is."
         )
-    smape, coverage, mase = row.get("smape"), row.get("coverage"), row.get("mase")
+    smape, coverage, mase = (
+        score(row, "smape"),
+        score(row, "coverage"),
+        score(row, "mase"),
+    )
     text = (
         f"Tested on {folds} earlier stretch{'es' if folds > 1 else ''} of the history "
         f"it had not seen, its forecasts were off by {percent(smape)} on average "
@@ -186,8 +301,9 @@ def _reliability(data: ReportData) -> tuple[str, str]:
     naive = next(
         (r for r in data.leaderboard if r.get("model") == "seasonal_naive"), None
     )
-    if naive and naive.get("mase") and mase is not None and row is not naive:
-        gain = 100 * (1 - mase / naive["mase"])
+    naive_mase = score(naive, "mase") if naive else None
+    if naive_mase and mase is not None and row is not naive:
+        gain = 100 * (1 - mase / naive_mase)
         text += (
             f" That is {percent(abs(gain))} {'less' if gain >= 0 else 'more'} error "
             "than simply repeating the last season."
@@ -226,7 +342,7 @@ def _caveats(data: ReportData) -> list[str]:
             "the forecast may lag behind it."
         )
     row = data.chosen_row()
-    coverage = row.get("coverage") if row else None
+    coverage = score(row, "coverage") if row else None
     if coverage is not None and coverage < COVERAGE_LOW:
         caveats.append(
             "The ranges were too narrow in the backtests: only "

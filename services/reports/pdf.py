@@ -23,9 +23,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from services.reports import narrative as words
 from services.reports.branding import Branding
+from services.reports.change import STRONG_TREND, stretches
 from services.reports.charts import to_svg
 from services.reports.content import ReportData
-from services.reports.narrative import Narrative, summarise
+from services.reports.narrative import NO_ISSUES, Narrative, findings, summarise
+from services.reports.reasons import score, scored
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +95,14 @@ def render_html(
     rest = data.summary.filter(
         ~pl.col("series").is_in(list(featured), nulls_equal=True)
     )
+    chosen = data.chosen_row()
     return _environment.get_template("report.html").render(
         data=data,
+        leaderboard=[scored(row) for row in data.leaderboard],
+        chosen_smape=score(chosen, "smape") if chosen else None,
+        noticed=findings(data),
+        no_issues=NO_ISSUES,
+        compared=" vs ".join(stretches(data)),
         narrative=narrative,
         branding=branding,
         charts=charts,
@@ -111,6 +119,7 @@ def render_html(
             "coverage_low": words.COVERAGE_LOW,
             "coverage_high": words.COVERAGE_HIGH,
             "shift": words.SHIFT_RATIO,
+            "trend": STRONG_TREND,
         },
     )
 
@@ -140,9 +149,9 @@ def render_pdf(
     chart_error = None
     try:
         svgs = to_svg(figures)
-    except Exception as exc:  # a report without charts beats no report
+    except Exception:  # a report without charts beats no report (the log says why)
         log.exception("Could not draw the report's charts")
-        svgs, chart_error = {}, f"The charts could not be drawn on this server ({exc})."
+        svgs, chart_error = {}, "The charts could not be drawn on this server."
     resources = {f"chart-{name}": (svg, "image/svg+xml") for name, svg in svgs.items()}
     if branding.logo and branding.logo_type:
         resources["logo"] = (branding.logo, branding.logo_type)

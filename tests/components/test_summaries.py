@@ -1,4 +1,5 @@
-"""The leaderboard under a forecast: the chosen row, and a warning for narrow ranges."""
+"""The leaderboard under a forecast: the chosen row, failed models, a warning for
+narrow ranges, and the report's headline."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from typing import Any
 from components import ids
 from components.summaries import scores_table
 from services.forecasts import ForecastInfo
+from services.reports.narrative import summarise
+from services.reports.reasons import FALLBACK
+from tests.services.reports.conftest import (
+    FAILED_ROW,
+    PLAIN_REASON,
+    RAW_ERROR,
+    seasonal_naive,
+)
 
 
 def _info(coverage: float) -> ForecastInfo:
@@ -61,3 +70,38 @@ def test_a_series_board_shows_the_comparison_fit_times() -> None:
     table = _find(scores_table(info, "north"), "models-leaderboard-table")
     text = str(table.to_plotly_json())
     assert "Fit time (all series)" in text and "2.5 s" in text
+
+
+def _cells(table: Any) -> list[list[str]]:
+    """The text of each body row of the leaderboard table."""
+    body = table.children[1].children
+    return [
+        [c.children if isinstance(c.children, str) else "" for c in row.children]
+        for row in body
+    ]
+
+
+def test_a_failed_model_shows_a_dash_and_its_reason_never_exception_text() -> None:
+    info = _info(0.8)
+    info.metrics["leaderboard"] += [
+        dict(FAILED_ROW),
+        dict(FAILED_ROW, model="linear_regression", name="Linear", error=PLAIN_REASON),
+    ]
+    table = _find(scores_table(info), "models-leaderboard-table")
+    rows = {cells[0]: cells for cells in _cells(table)}
+    assert rows["LightGBM on lags"][1:5] == ["—", "—", "—", "—"]  # MASE 0 is not shown
+    assert rows["LightGBM on lags"][6] == FALLBACK
+    assert rows["Linear"][1:5] == ["—", "—", "—", "—"]
+    assert rows["Linear"][6] == PLAIN_REASON
+    assert rows["AutoETS"][1] == "0.8"
+    assert RAW_ERROR not in str(table.to_plotly_json())
+    assert "Why it failed" in str(table.children[0].to_plotly_json())
+
+
+def test_the_headline_and_the_trend_note_are_the_reports_words() -> None:
+    data = seasonal_naive()
+    words = summarise(data)
+    page = scores_table(_info(0.8), summary=words)
+    assert _find(page, "models-summary-headline").children == words.headline
+    note = _find(page, "models-trend-note").children
+    assert note == words.trend_note and "strong upward trend" in note

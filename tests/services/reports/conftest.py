@@ -10,6 +10,7 @@ import pytest
 
 from services.profiling import DataIssue, Frequency
 from services.reports.content import CleaningStep, ReportData, assemble
+from tests.conftest import SAMPLES
 
 HOSTILE = [
     '=HYPERLINK("http://169.254.169.254/latest","x")',
@@ -145,3 +146,102 @@ def single() -> ReportData:
 def many() -> ReportData:
     """Nine series, three of them with names meant to cause trouble."""
     return build([f"store {i}" for i in range(6)] + HOSTILE)
+
+
+# What the model layer wrote for LightGBM on a short series before its errors became
+# sentences: raw exception text, which no display may show.
+RAW_ERROR = "IndexError: index 0 is out of bounds for axis 0 with size 0"
+FAILED_ROW = {
+    "model": "lightgbm",
+    "name": "LightGBM on lags",
+    "mase": 0.0,  # a failed row's numbers mean nothing, whatever they are
+    "smape": None,
+    "mape": None,
+    "mae": None,
+    "rmse": None,
+    "coverage": None,
+    "msis": None,
+    "fit_seconds": 0.0,
+    "error": RAW_ERROR,
+}
+PLAIN_REASON = "Needs at least 30 points; this series has 15."
+
+
+def seasonal_naive(horizon: int = 12) -> ReportData:
+    """The airline passengers (a strong upward trend) forecast by seasonal naive.
+
+    The forecast repeats the last twelve months, as Darts' NaiveSeasonal does; the
+    backtests favoured it over AutoETS, and LightGBM failed with raw exception text.
+    """
+    history = pl.read_csv(SAMPLES / "air_passengers.csv", try_parse_dates=True)
+    history = history.select(
+        pl.lit(None, dtype=pl.String).alias("series"),
+        pl.col("month").alias("time"),
+        pl.col("passengers").cast(pl.Float64).alias("value"),
+    )
+    last = history["value"].tail(12).to_list()
+    repeat = [last[i % 12] for i in range(horizon)]
+    points = pl.DataFrame(
+        {
+            "series": [None] * horizon,
+            "time": _months(dt.date(1961, 1, 1), horizon),
+            "forecast": repeat,
+            "lower_80": [v - 20 for v in repeat],
+            "upper_80": [v + 20 for v in repeat],
+            "lower_95": [v - 35 for v in repeat],
+            "upper_95": [v + 35 for v in repeat],
+        },
+        schema_overrides={"series": pl.String},
+    )
+    values, times = history["value"].to_list(), history["time"].to_list()
+    backtests = pl.DataFrame(
+        [
+            (
+                None,
+                fold,
+                step + 1,
+                times[cut + step],
+                values[cut + step],
+                values[cut + step - 12],
+            )
+            for fold, cut in enumerate((108, 120, 132), start=1)
+            for step in range(12)
+        ],
+        schema={
+            "series": pl.String,
+            "fold": pl.Int64,
+            "step": pl.Int64,
+            "time": pl.Date,
+            "actual": pl.Float64,
+            "forecast": pl.Float64,
+        },
+        orient="row",
+    )
+    naive = dict(LEADERBOARD[1], mase=0.95, smape=7.1, coverage=0.78)
+    ets = dict(LEADERBOARD[0], mase=1.08, smape=8.3)
+    return assemble(
+        ReportData(
+            dataset_name="air_passengers.csv",
+            target="passengers",
+            model_name="Seasonal naive",
+            model="seasonal_naive",
+            horizon=horizon,
+            frequency=Frequency(unit="month", step=1),
+            made_at=dt.datetime(2024, 2, 3, 10, 0, tzinfo=dt.UTC),
+            points=points,
+            history=history,
+            backtests=backtests,
+            leaderboard=[naive, ets, FAILED_ROW],
+            notes=[],
+            issues=[],
+            cleaning=[],
+            rows=history.height,
+        ),
+        decompose=False,
+    )
+
+
+@pytest.fixture
+def trending_naive() -> ReportData:
+    """Seasonal naive on the airline passengers, twelve months ahead."""
+    return seasonal_naive()

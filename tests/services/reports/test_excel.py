@@ -12,7 +12,15 @@ import pytest
 from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
 from services.reports.excel import workbook
-from tests.services.reports.conftest import HOSTILE
+from services.reports.narrative import NO_ISSUES, summarise
+from services.reports.reasons import FALLBACK
+from tests.services.reports.conftest import (
+    FAILED_ROW,
+    HOSTILE,
+    PLAIN_REASON,
+    RAW_ERROR,
+    seasonal_naive,
+)
 
 
 @pytest.fixture
@@ -117,3 +125,47 @@ def test_a_history_too_long_for_a_sheet_keeps_its_most_recent_rows(
         f"The most recent 100 of {many.history.height:,} rows: "
         "an Excel sheet holds no more."
     )
+
+
+def test_a_failed_model_has_empty_scores_and_a_plain_reason() -> None:
+    data = seasonal_naive()
+    data.leaderboard = [
+        *data.leaderboard,
+        dict(FAILED_ROW, model="linear_regression", error=PLAIN_REASON),
+    ]
+    board = openpyxl.load_workbook(io.BytesIO(workbook(data)))["Backtest"]
+    header = [c.value for c in board[1]]
+    rows = [
+        dict(zip(header, r, strict=True))
+        for r in board.iter_rows(min_row=2, max_row=5, values_only=True)
+    ]
+    assert [r["model"] for r in rows] == [
+        "Seasonal naive",
+        "AutoETS (exponential smoothing)",
+        "LightGBM on lags",
+        "LightGBM on lags",
+    ]
+    scores = ("MASE", "sMAPE %", "MAPE %", "MAE", "RMSE", "80% range hit rate", "MSIS")
+    for failed in rows[2:]:
+        assert all(failed[k] is None for k in scores)  # empty cells, never 0
+    assert rows[2]["why it failed"] == FALLBACK  # the raw IndexError is not shown
+    assert rows[3]["why it failed"] == PLAIN_REASON
+    assert RAW_ERROR not in str(list(board.values))
+    assert rows[0]["MASE"] == pytest.approx(0.95) and rows[0]["why it failed"] is None
+
+
+def test_summary_sheet_says_what_it_compares_and_why_the_forecast_is_flat() -> None:
+    data = seasonal_naive()
+    text = summarise(data)
+    summary = openpyxl.load_workbook(io.BytesIO(workbook(data)))["Summary"]
+    cells = [c.value for row in summary.iter_rows() for c in row if c.value]
+    facts = {r[0].value: r[1].value for r in summary.iter_rows(max_row=20)}
+    assert facts["Change"] == "next 12 months vs the last 12 months: +0.0%"
+    assert text.headline in cells and text.trend_note in cells
+    assert "What the app noticed" in cells and NO_ISSUES in cells
+
+
+def test_summary_sheet_lists_what_cleaning_changed(book: openpyxl.Workbook) -> None:
+    cells = [c.value for row in book["Summary"].iter_rows() for c in row if c.value]
+    assert "Cleaning: Clipped 3 unusual values." in cells
+    assert NO_ISSUES not in cells

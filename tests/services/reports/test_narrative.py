@@ -6,21 +6,114 @@ import dataclasses
 
 import polars as pl
 
-from services.reports.content import ReportData, assemble
-from services.reports.narrative import direction, number, percent, summarise
+from services import analysis
+from services.profiling import DataIssue
+from services.reports.content import CleaningStep, ReportData, assemble
+from services.reports.narrative import (
+    NO_ISSUES,
+    direction,
+    findings,
+    number,
+    percent,
+    summarise,
+)
+from tests.services.reports.conftest import seasonal_naive
 
 
-def test_headline_gives_direction_and_size_of_the_change(single: ReportData) -> None:
+def test_headline_says_what_it_compares(single: ReportData) -> None:
     recent = single.history["value"].tail(12).mean()
     ahead = single.points["forecast"].mean()
     change = 100 * (ahead / recent - 1)  # type: ignore[operator]
     text = summarise(single)
-    assert text.headline == (
-        f"“sales” is expected to rise by about {percent(change)} over the next "
-        "12 months."
+    assert text.change == (
+        f"next 12 months vs the last 12 months: {percent(change, signed=True)}"
     )
+    assert text.headline == f"“sales” is expected to rise ({text.change})."
     assert f"average of {number(ahead)}" in text.paragraphs[0]  # type: ignore[arg-type]
     assert "to Dec 2024" in text.paragraphs[0]
+    assert text.trend_note is None
+
+
+def test_a_repeat_of_last_year_on_a_trending_series_is_not_called_level(
+    trending_naive: ReportData,
+) -> None:
+    text = summarise(trending_naive)
+    assert text.change == "next 12 months vs the last 12 months: +0.0%"
+    assert "stay about level" not in text.headline
+    assert text.headline == (
+        "“passengers”: Seasonal naive repeats the last 12 months, although the "
+        "history has a strong upward trend "
+        "(next 12 months vs the last 12 months: +0.0%)."
+    )
+    # The trend strength is Explore's number for the same series.
+    explore = analysis.analyse(
+        trending_naive.history, "time", "value", trending_naive.frequency
+    )
+    assert "strong upward trend" in explore.summary
+    assert text.trend_note == (
+        "Seasonal naive repeats the last 12 months, although the history has a strong "
+        f"upward trend (trend strength {explore.trend_strength:.2f}, as Explore "
+        "measures it). The backtests favoured it: it had the smallest error of the 2 "
+        "models scored (MASE 0.95). If the trend goes on, the actual values will be "
+        "higher than this forecast."
+    )
+    assert text.trend_note in text.paragraphs
+
+
+def test_a_horizon_shorter_than_a_season_is_compared_with_a_year_earlier() -> None:
+    data = seasonal_naive(horizon=6)
+    text = summarise(data)
+    # Jan–Jun 1961 against Jan–Jun 1960, not against Jul–Dec 1960.
+    year_earlier = data.history.filter(
+        pl.col("time").dt.year() == 1960, pl.col("time").dt.month() <= 6
+    )["value"].mean()
+    assert text.change == ("next 6 months vs the same 6 months a year earlier: +0.0%")
+    assert (
+        f"the average of the same 6 months a year earlier ({number(year_earlier)})"  # type: ignore[arg-type]
+        in text.paragraphs[0]
+    )
+
+
+def test_a_model_the_backtests_did_not_favour_is_named_as_such(
+    trending_naive: ReportData,
+) -> None:
+    board = [
+        dict(trending_naive.leaderboard[0], mase=1.3),
+        *trending_naive.leaderboard[1:],
+    ]
+    text = summarise(dataclasses.replace(trending_naive, leaderboard=board))
+    assert text.trend_note is not None
+    assert (
+        "The backtests did not favour it: AutoETS (exponential smoothing) had a "
+        "smaller error (MASE 1.08 against 1.3)." in text.trend_note
+    )
+
+
+def test_no_issues_only_when_the_upload_had_none_and_cleaning_changed_nothing(
+    single: ReportData,
+) -> None:
+    untouched = dataclasses.replace(
+        single,
+        issues=[],
+        cleaning=[CleaningStep(1, "impute", "Nothing to fill.", version=2)],
+    )
+    assert findings(untouched) == [NO_ISSUES]
+    # The cleaned version shows no issue any more, but the upload listed one.
+    cleaned = dataclasses.replace(
+        untouched,
+        upload_issues=[DataIssue(severity="warning", message="3 values are missing.")],
+        cleaning=[CleaningStep(1, "impute", "Filled 3 missing values.", filled=3)],
+    )
+    assert findings(cleaned) == [
+        "3 values are missing.",
+        "Cleaning: Filled 3 missing values.",
+    ]
+    # Cleaning changed values although the upload listed nothing.
+    assert findings(single) == [
+        "Cleaning: Clipped 3 unusual values.",
+        "Cleaning: Filled 2 missing values.",
+        "After cleaning: 2 periods are missing.",
+    ]
 
 
 def test_range_at_the_end_of_the_horizon(single: ReportData) -> None:
@@ -70,12 +163,15 @@ def test_many_series_are_summed_and_counted(many: ReportData) -> None:
     assert text.headline.startswith("The total of sales over 9 series is expected to")
     total_end = many.points.filter(pl.col("time") == pl.col("time").max())
     assert number(total_end["forecast"].sum()) in text.paragraphs[1]
-    assert "Of the 9 series, 9 are expected to rise" in text.paragraphs[2]
+    assert (
+        "Of the 9 series (next 12 months vs the last 12 months), 9 are expected to rise"
+        in text.paragraphs[2]
+    )
     assert any("add up the ranges of the series" in c for c in text.caveats)
 
 
 def test_words_for_numbers() -> None:
     assert direction(1.5) == "stay about level"
     assert direction(-3) == "fall" and direction(3) == "rise"
-    assert number(1234567.8) == "1,234,568" and number(None) == "–"
+    assert number(1234567.8) == "1,234,568" and number(None) == "—"
     assert percent(8.123, signed=True) == "+8.1%" and percent(12.6) == "13%"

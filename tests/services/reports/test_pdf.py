@@ -12,9 +12,16 @@ from components.report_figures import report_figures
 from services.reports.branding import Branding
 from services.reports.charts import to_svg
 from services.reports.content import ReportData
-from services.reports.narrative import number, summarise
+from services.reports.narrative import NO_ISSUES, number, summarise
 from services.reports.pdf import TEMPLATES, RenderedReport, ReportFetcher, render_pdf
-from tests.services.reports.conftest import HOSTILE, build
+from services.reports.reasons import FALLBACK
+from tests.services.reports.conftest import (
+    FAILED_ROW,
+    HOSTILE,
+    PLAIN_REASON,
+    build,
+    seasonal_naive,
+)
 
 SECTIONS = [
     "Executive summary",
@@ -149,3 +156,46 @@ def test_a_stuck_chart_browser_is_replaced(
         to_svg(figures, deadline=0.001)  # gives up instead of holding the request
     drawn = to_svg(figures)  # a fresh browser draws the next report
     assert set(drawn) == set(figures) and drawn["forecast"].startswith(b"<svg")
+
+
+@pytest.fixture(scope="module")
+def naive_report() -> tuple[ReportData, RenderedReport]:
+    """Seasonal naive on a trending series; LightGBM failed, linear regression too."""
+    data = seasonal_naive()
+    data.leaderboard = [
+        *data.leaderboard,
+        dict(FAILED_ROW, model="linear_regression", name="Linear", error=PLAIN_REASON),
+    ]
+    return data, _render(data)
+
+
+def test_a_failed_model_shows_a_dash_and_its_reason(
+    naive_report: tuple[ReportData, RenderedReport],
+) -> None:
+    _data, report = naive_report
+    text = " ".join(_text(report).split())
+    comparison = text[text.index("Model comparison") :]
+    assert f"LightGBM on lags — — — — — {FALLBACK}" in comparison
+    assert f"Linear — — — — — {PLAIN_REASON}" in comparison
+    assert "IndexError" not in text and "out of bounds" not in text
+
+
+def test_the_summary_says_what_it_compares_and_why_the_forecast_is_flat(
+    naive_report: tuple[ReportData, RenderedReport],
+) -> None:
+    data, report = naive_report
+    text = " ".join(_text(report).split())
+    words = summarise(data)
+    assert words.headline in text and words.trend_note in text  # type: ignore[operator]
+    assert "next 12 months vs the last 12 months: +0.0%" in text
+    assert "stay about level" not in words.headline
+
+
+def test_no_issues_is_said_only_of_untouched_data(
+    single_report: tuple[ReportData, RenderedReport],
+    naive_report: tuple[ReportData, RenderedReport],
+) -> None:
+    cleaned = " ".join(_text(single_report[1]).split())
+    assert NO_ISSUES not in cleaned
+    assert "Cleaning: Clipped 3 unusual values." in cleaned
+    assert NO_ISSUES in " ".join(_text(naive_report[1]).split())
