@@ -294,7 +294,7 @@ def scores_table(
                     html.Td(percent(None if coverage is None else 100 * coverage)),
                     html.Td(number(row["msis"])),
                     html.Td(_seconds(seconds.get(row["model"]))),
-                    html.Td(row["error"] or "", className="small text-danger"),
+                    html.Td(row["reason"] or "", className="small text-danger"),
                     html.Td(use),
                 ],
                 className="table-success" if chosen else None,
@@ -311,7 +311,7 @@ def scores_table(
                     "80% range hit rate",
                     "MSIS",
                     "Fit time" + (" (all series)" if series in boards else ""),
-                    "Why it failed" if any(r["error"] for r in shown) else "",
+                    "Why it failed" if any(r["reason"] for r in shown) else "",
                     "",
                 )
             ]

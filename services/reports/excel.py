@@ -40,7 +40,7 @@ LEADERBOARD = {
     "coverage": "80% range hit rate",
     "msis": "MSIS",
     "fit_seconds": "fit seconds",
-    "error": "why it failed",
+    "reason": "why it failed",
 }
 
 
@@ -151,7 +151,7 @@ def _backtest_sheet(book: Workbook, data: ReportData) -> None:
     board = pl.DataFrame(
         rows,
         schema={
-            label: pl.String if key in ("name", "error") else pl.Float64
+            label: pl.String if key in ("name", "reason") else pl.Float64
             for key, label in LEADERBOARD.items()
         },
         orient="row",

@@ -82,8 +82,11 @@ def scored(row: Mapping[str, Any]) -> dict[str, Any]:
     """The row as a display shows it.
 
     A failed model's scores are blanked, and ``error`` is :func:`failure_reason`'s.
+    ``reason`` is what the display writes beside the scores: why the model failed, or
+    on which series it failed while it scored on the others (the row's ``note``).
     """
     shown = dict(row)
     shown.update({key: score(row, key) for key in SCORES})
     shown["error"] = failure_reason(row.get("error"))
+    shown["reason"] = shown["error"] or failure_reason(row.get("note"))
     return shown
