@@ -9,6 +9,7 @@ from dash import html
 
 from components import ids
 from components.tables import columns_table
+from services import calendars
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
@@ -40,17 +41,6 @@ def _fact(label: str, value: str) -> dbc.Col:
     )
 
 
-FREQUENCY_WORDS = {
-    "day": "daily",
-    "business_day": "business days",
-    "week": "weekly",
-    "month": "monthly",
-    "quarter": "quarterly",
-    "year": "yearly",
-    "hour": "hourly",
-    "minute": "every minute",
-    "second": "every second",
-}
 ISSUE_ICONS = {
     "error": "bi-x-octagon text-danger",
     "warning": "bi-exclamation-triangle text-warning",
@@ -72,13 +62,11 @@ def no_dataset_alert() -> dbc.Alert:
 
 
 def frequency_words(info: DatasetInfo) -> str:
-    """The frequency in plain words: "monthly", "every 30 minutes", "irregular"."""
+    """The frequency in plain words: "monthly, at month end", "irregular"."""
     f = info.profile.frequency
     if f is None:
         return "irregular" if info.profile.time_column else "—"
-    if f.step == 1:
-        return FREQUENCY_WORDS[f.unit]
-    return f"every {f.step} {f.unit.replace('_', ' ')}s"
+    return calendars.describe(f)
 
 
 def dataset_summary(info: DatasetInfo) -> html.Div:

@@ -220,9 +220,10 @@ def _month_anchor(unit: str, position: int | str, times: pl.Series) -> Anchor:
         # December. Other months are fiscal periods, named by their first or last month.
         standard = 1 if position == "start" else size
         if (month - standard) % size:
-            suffix = _MONTH_ABBR[month].lower()
-            code = f"{code}_{suffix}"
-            label = f"{label} ({calendar.month_name[month]})"
+            first = (month - 1) % size + 1  # the earliest of the periods' months
+            code = f"{code}_{_MONTH_ABBR[first].lower()}"
+            months = [calendar.month_name[m] for m in range(first, 13, size)]
+            label = f"{label} ({', '.join(months)})"
     return Anchor(code=code, label=label)
 
 
@@ -353,6 +354,45 @@ def unit_words(frequency: Frequency) -> str:
     if frequency.step == 1:
         return _UNIT_WORDS[frequency.unit]
     return f"every-{frequency.step}-{frequency.unit.replace('_', '-')}s"
+
+
+_PLAIN = {
+    "day": "daily",
+    "business_day": "business days",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+    "hour": "hourly",
+    "minute": "every minute",
+    "second": "every second",
+}
+
+
+def describe(frequency: Frequency) -> str:
+    """The rhythm in plain words: "monthly, at month end", "every 15 minutes".
+
+    Examples
+    --------
+    >>> describe(Frequency(unit="week", step=1, anchor=Anchor(
+    ...     code="week_ending_sun", label="week ending Sunday")))
+    'weekly, week ending Sunday'
+
+    """
+    if frequency.step == 1:
+        words = _PLAIN[frequency.unit]
+    else:
+        words = (
+            f"every {frequency.step} {_UNIT_NAMES.get(frequency.unit, frequency.unit)}s"
+        )
+    anchor = frequency.anchor
+    if anchor is None or frequency.unit == "business_day":
+        return words if anchor is None else anchor.label
+    if anchor.code.startswith(("month_", "quarter_", "year_")):
+        return f"{words}, at {anchor.label}"
+    if anchor.code.startswith("day_of_month"):
+        return f"{words}, on {anchor.label}"
+    return f"{words}, {anchor.label}"
 
 
 def step_name(frequency: Frequency, count: int = 1) -> str:

@@ -209,3 +209,14 @@ def test_anchor_codes_and_labels(code: str, label: str) -> None:
     frequency = calendars.detect_frequency(pl.DataFrame({"t": times}), "t", [])
     assert frequency is not None and frequency.anchor is not None
     assert (frequency.anchor.code, frequency.anchor.label) == (code, label)
+
+
+def test_fiscal_periods_have_stable_codes_and_named_months() -> None:
+    ends = pd.date_range("2023-04-30", periods=8, freq="QE-JAN")  # Apr, Jul, Oct, Jan
+    frame = pl.DataFrame({"t": pl.Series(list(ends.date))})
+    frequency = calendars.detect_frequency(frame, "t", [])
+    assert frequency is not None and frequency.anchor is not None
+    assert frequency.anchor.code == "quarter_end_jan"
+    assert calendars.describe(frequency) == (
+        "quarterly, at quarter end (January, April, July, October)"
+    )
