@@ -47,6 +47,7 @@ CODES = [
     "no_time_column",
     "series_too_short",
     "irregular_time",
+    "too_many_gaps",
     "duplicate_timestamps",
     "no_model_fits",
     "report_too_large",
