@@ -13,9 +13,11 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from api import exports
+from callbacks.upload import current_dataset
 from components import ids
 from components.report_figures import forecast_figure, model_comparison_chart
-from services import datasets, forecasts
+from components.summaries import dataset_line, no_dataset_alert
+from services import forecasts
 from services.errors import ServiceError
 from services.jobs import JobInfo
 from services.reports import branding, content, narrative
@@ -26,6 +28,7 @@ ICONS = {
     "pdf": "bi-file-earmark-pdf",
 }
 SHOWN_REPORT_JOBS = 5
+HIDDEN = {"display": "none"}
 
 
 def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]:
@@ -110,27 +113,34 @@ def _report_job(job: JobInfo) -> Any:
 
 
 @callback(
+    Output(ids.EXPORT_DATASET_TEXT, "children"),
     Output(ids.EXPORT_LIST, "children"),
     Output(ids.EXPORT_RUN, "options"),
     Output(ids.EXPORT_RUN, "value"),
     Input(ids.URL, "pathname"),
+    Input(ids.DATASET_STORE, "data"),
 )
-def list_runs(path: str | None) -> tuple[Any, ...]:
-    """The signed-in user's forecasts, newest first: a choice and a table of files."""
+def list_runs(path: str | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The current dataset's forecasts, newest first: a choice and a table of files
+    (never those of another dataset)."""
     if path != "/export":
         raise PreventUpdate
     user_id = int(current_user.id)
-    items = forecasts.list_forecasts(user_id)
+    dataset = current_dataset(user_id, ref)
+    if dataset is None:
+        return no_dataset_alert(), None, [], None
+    items = forecasts.list_forecasts(user_id, dataset_id=dataset.id)
+    line = dataset_line(dataset, change=True)
     if not items:
         empty = dbc.Alert(
-            ["No forecasts yet. ", html.A("Make one", href="/models"), "."],
+            ["No forecasts of this dataset yet. ", html.A("Make one", href="/models")],
             color="info",
+            id="export-no-forecasts-alert",
         )
-        return empty, [], None
-    names = {d.id: d.name for d in datasets.list_datasets(user_id)}
+        return line, empty, [], None
     labels = {
-        f.id: f"{names.get(f.dataset_id, '—')} · {f.target} · {f.horizon} steps · "
-        f"{f.model_name} · {f.created_at:%Y-%m-%d %H:%M}"
+        f.id: f"{f.target} · {f.horizon} steps · {f.model_name} · "
+        f"{f.created_at:%Y-%m-%d %H:%M}"
         for f in items
     }
     head = ("Made", "Dataset", "Target", "Horizon", "Model", "Download")
@@ -138,7 +148,7 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
         html.Tr(
             [
                 html.Td(f"{f.created_at:%Y-%m-%d %H:%M}"),
-                html.Td(names.get(f.dataset_id, "—")),
+                html.Td(dataset.name),
                 html.Td(f.target),
                 html.Td(f"{f.horizon} steps"),
                 html.Td(f.model_name),
@@ -157,7 +167,7 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
         className="shadow-sm",
     )
     options = [{"label": label, "value": key} for key, label in labels.items()]
-    return table, options, items[0].id
+    return line, table, options, items[0].id
 
 
 @callback(
@@ -165,16 +175,20 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
     Output(ids.EXPORT_PREVIEW, "children"),
     Output(ids.EXPORT_FORECAST_GRAPH, "figure"),
     Output(ids.EXPORT_MODELS_GRAPH, "figure"),
+    Output(ids.EXPORT_FORECAST_GRAPH, "style"),
+    Output(ids.EXPORT_MODELS_GRAPH, "style"),
     Input(ids.EXPORT_RUN, "value"),
 )
 def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
-    """The report's summary and first charts for the chosen run, and its files."""
+    """The report's summary and first charts for the chosen run, and its files;
+    nothing when no run is chosen (e.g. the dataset has none yet)."""
+    nothing = (None, None, go.Figure(), go.Figure(), HIDDEN, HIDDEN)
     if not forecast_id:
-        raise PreventUpdate
+        return nothing
     try:
         data = content.collect(int(current_user.id), forecast_id, decompose=False)
     except ServiceError as exc:
-        return None, dbc.Alert(exc.message, color="warning"), go.Figure(), go.Figure()
+        return None, dbc.Alert(exc.message, color="warning"), *nothing[2:]
     text = narrative.summarise(data)
     preview = html.Div(
         [
@@ -204,7 +218,7 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
                 className="small text-secondary mt-1",
             ),
         ]
-    return downloads, preview, *charts
+    return downloads, preview, *charts, {}, {}
 
 
 @callback(
@@ -219,7 +233,7 @@ def show_report_jobs(
 ) -> Any:
     """Prepare a large forecast's workbook or PDF as a job; show each one's progress."""
     if not forecast_id:
-        raise PreventUpdate
+        return None, True
     user_id = int(current_user.id)
     asked = ctx.triggered_id
     refused = None
