@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
@@ -227,15 +227,17 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
 
 def document() -> dict[str, Any]:
     """Build the OpenAPI 3.1 document."""
-    models: list[type[BaseModel]] = [schemas.ErrorResponse]
+    # Requests are described as they are validated (``models`` takes plain keys as
+    # well as objects), answers as they are written.
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (schemas.ErrorResponse, "serialization")
+    ]
     for _m, _p, _s, request_model, (_status, response), _e in ROUTES:
         if request_model:
-            models.append(request_model)
+            models.append((request_model, "validation"))
         if isinstance(response, type):
-            models.append(response)
-    _, defs = models_json_schema(
-        [(m, "serialization") for m in dict.fromkeys(models)], ref_template=REF
-    )
+            models.append((response, "serialization"))
+    _, defs = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     components = defs.get("$defs", {})
     components["ErrorResponse"]["properties"]["error"]["description"] = (
         "`code` is one of: " + ", ".join(CODES)

@@ -169,17 +169,12 @@ def _json_body() -> dict[str, Any]:
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
     wanted = schemas.ForecastRequest.model_validate(_json_body())
-    models = (
-        [m.model_dump() for m in wanted.models]
-        if wanted.models and [m.key for m in wanted.models] != ["auto"]
-        else None
-    )
     params = forecasts.forecast_params(
         _user_id(),
         dataset_id,
         wanted.target,
         wanted.horizon,
-        models,
+        wanted.model_choices(),
         wanted.folds,
         wanted.metric,
         wanted.transform,
