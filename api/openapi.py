@@ -173,8 +173,9 @@ ROUTES: list[
     (
         "get",
         "/api/v1/forecasts/{forecast_id}/export",
-        "Download a forecast (`format` csv, xlsx or the pdf report); 409 "
-        "`report_too_large` for a workbook or report to make as a job",
+        "Download a forecast (`format` csv, xlsx or the pdf report; a CSV's `sep` "
+        "and `decimal`); 409 `report_too_large` for a workbook or report to make "
+        "as a job",
         None,
         (200, "file"),
         [401, 404, 409, 422],
@@ -220,7 +221,28 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("series", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}/export": [
-        ("format", {"type": "string", "enum": ["csv", "xlsx", "pdf"], "default": "csv"})
+        (
+            "format",
+            {"type": "string", "enum": ["csv", "xlsx", "pdf"], "default": "csv"},
+        ),
+        (
+            "sep",
+            {
+                "type": "string",
+                "enum": [",", ";", "tab"],
+                "default": ",",
+                "description": "The CSV's separator",
+            },
+        ),
+        (
+            "decimal",
+            {
+                "type": "string",
+                "enum": [".", ","],
+                "default": ".",
+                "description": "The CSV's decimal mark; it must differ from `sep`",
+            },
+        ),
     ],
 }
 

@@ -13,6 +13,7 @@ from api.errors import error_response
 from api.uploads import receive
 from auth import bearer_token
 from services import datasets, forecasts, jobs, preview, users
+from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
@@ -286,9 +287,11 @@ def list_models() -> ResponseReturnValue:
 
 @blueprint.get("/forecasts/<forecast_id>/export")
 def export_forecast(forecast_id: str) -> ResponseReturnValue:
-    """The forecast as a file: ``format=csv``, ``xlsx`` or ``pdf`` (the report)."""
+    """The forecast as a file: ``format=csv`` (with ``sep`` and ``decimal``),
+    ``xlsx`` or ``pdf`` (the report)."""
     fmt = request.args.get("format", "csv")
-    return exports.export_response(_user_id(), forecast_id, fmt)
+    layout = csv_layout(request.args.get("sep"), request.args.get("decimal"))
+    return exports.export_response(_user_id(), forecast_id, fmt, layout)
 
 
 @blueprint.post("/forecasts/<forecast_id>/export/jobs")
