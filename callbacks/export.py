@@ -17,7 +17,8 @@ from callbacks.upload import current_dataset
 from components import ids
 from components.report_figures import forecast_figure, model_comparison_chart
 from components.summaries import dataset_line, no_dataset_alert
-from services import forecasts
+from services import csv_layout, forecasts
+from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ServiceError
 from services.jobs import JobInfo
 from services.reports import branding, content, narrative
@@ -31,19 +32,27 @@ SHOWN_REPORT_JOBS = 5
 HIDDEN = {"display": "none"}
 
 
-def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]:
-    """Download buttons; a large forecast's workbook and PDF are prepared instead."""
+def _links(
+    forecast_id: str, prefix: str = "", large: bool = False, layout: CsvLayout = PLAIN
+) -> list[Any]:
+    """Download buttons; a large forecast's workbook and PDF are prepared instead.
+    A CSV in the upload's own layout comes next to the plain one."""
+    files = [(fmt, fmt, icon, exports.NAMES[fmt], "") for fmt, icon in ICONS.items()]
+    if not layout.plain:
+        files.insert(
+            1, ("csv-layout", "csv", ICONS["csv"], layout.label, f"?{layout.query}")
+        )
     links: list[Any] = [
         dbc.Button(
-            [html.I(className=f"bi {icon} me-1"), exports.NAMES[fmt]],
-            href=f"/files/forecasts/{forecast_id}.{fmt}",
+            [html.I(className=f"bi {icon} me-1"), label],
+            href=f"/files/forecasts/{forecast_id}.{fmt}{query}",
             external_link=True,
             color="outline-primary",
             size="sm",
             className="me-2",
-            **({"id": f"{prefix}{fmt}-link"} if prefix else {}),
+            **({"id": f"{prefix}{name}-link"} if prefix else {}),
         )
-        for fmt, icon in ICONS.items()
+        for name, fmt, icon, label, query in files
         if fmt == "csv" or not large
     ]
     if large and not prefix:
@@ -56,8 +65,8 @@ def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]
     return links
 
 
-def _prepare(forecast_id: str, count: int) -> list[Any]:
-    """The chosen large forecast's CSV link and its "Prepare" buttons."""
+def _prepare(forecast_id: str, count: int, layout: CsvLayout) -> list[Any]:
+    """The chosen large forecast's CSV links and its "Prepare" buttons."""
     return [
         html.P(
             f"This forecast has {count} series, so its Excel workbook and PDF report "
@@ -65,7 +74,7 @@ def _prepare(forecast_id: str, count: int) -> list[Any]:
             "for you here.",
             className="small text-secondary mb-2",
         ),
-        *_links(forecast_id, "export-download-", large=True),
+        *_links(forecast_id, "export-download-", large=True, layout=layout),
         *[
             dbc.Button(
                 [html.I(className=f"bi {ICONS[fmt]} me-1"), f"Prepare {name}"],
@@ -185,8 +194,11 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     nothing = (None, None, go.Figure(), go.Figure(), HIDDEN, HIDDEN)
     if not forecast_id:
         return nothing
+    user_id = int(current_user.id)
     try:
-        data = content.collect(int(current_user.id), forecast_id, decompose=False)
+        data = content.collect(user_id, forecast_id, decompose=False)
+        dataset_id = forecasts.get_forecast(user_id, forecast_id).dataset_id
+        layout = csv_layout.upload_layout(user_id, dataset_id)
     except ServiceError as exc:
         return None, dbc.Alert(exc.message, color="warning"), *nothing[2:]
     text = narrative.summarise(data)
@@ -207,12 +219,12 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
     for chart in charts:
         chart.update_layout(width=None, autosize=True)
-    count = forecasts.series_count(int(current_user.id), forecast_id)
+    count = forecasts.series_count(user_id, forecast_id)
     if count > exports.inline_limit():
-        downloads = _prepare(forecast_id, count)
+        downloads = _prepare(forecast_id, count, layout)
     else:
         downloads = [
-            *_links(forecast_id, "export-download-"),
+            *_links(forecast_id, "export-download-", layout=layout),
             html.Div(
                 "The PDF report takes a few seconds to lay out before it downloads.",
                 className="small text-secondary mt-1",
