@@ -9,6 +9,7 @@ from flask_login import current_user
 from api.errors import error_response
 from api.exports import export_response, report_response
 from api.uploads import receive
+from services.csv_layout import csv_layout
 
 blueprint = Blueprint("browser", __name__)
 
@@ -29,8 +30,10 @@ def upload() -> ResponseReturnValue:
 
 @blueprint.get("/files/forecasts/<forecast_id>.<fmt>")
 def download(forecast_id: str, fmt: str) -> ResponseReturnValue:
-    """Download a forecast of the signed-in user as CSV, Excel or the PDF report."""
-    return export_response(int(current_user.id), forecast_id, fmt)
+    """Download a forecast of the signed-in user as CSV (with ``sep`` and
+    ``decimal``), Excel or the PDF report."""
+    layout = csv_layout(request.args.get("sep"), request.args.get("decimal"))
+    return export_response(int(current_user.id), forecast_id, fmt, layout)
 
 
 @blueprint.get("/files/reports/<job_id>")

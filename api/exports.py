@@ -16,6 +16,7 @@ from flask import Response, send_file
 import config
 from components.report_figures import report_figures
 from services import forecasts, jobs, storage
+from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ConflictError, InvalidInputError, NotFoundError
 from services.jobs import JobInfo
 from services.reports import branding, cells, content, excel, pdf
@@ -50,9 +51,14 @@ def needs_job(user_id: int, forecast_id: str) -> bool:
 
 
 def render(
-    user_id: int, forecast_id: str, fmt: str, progress: Progress | None = None
+    user_id: int,
+    forecast_id: str,
+    fmt: str,
+    progress: Progress | None = None,
+    layout: CsvLayout = PLAIN,
 ) -> bytes:
-    """One of the user's forecasts as a CSV, a workbook or a PDF report.
+    """One of the user's forecasts as a CSV (in ``layout``), a workbook or a PDF
+    report.
 
     Raises
     ------
@@ -64,7 +70,12 @@ def render(
     """
     say = progress or (lambda _fraction, _message: None)
     if _checked_format(fmt) == "csv":
-        return cells.forecast_csv(forecasts.forecast_points(user_id, forecast_id))
+        info = forecasts.get_forecast(user_id, forecast_id)
+        return cells.forecast_csv(
+            forecasts.forecast_points(user_id, info.id),
+            forecasts.history(user_id, info)["value"],
+            layout,
+        )
     say(0.05, "Gathering the forecast, its history and backtests")
     data = content.collect(user_id, forecast_id, decompose=fmt == "pdf")
     if fmt == "xlsx":
@@ -134,8 +145,10 @@ def _attachment(
     )
 
 
-def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
-    """A download of a forecast, named after its target.
+def export_response(
+    user_id: int, forecast_id: str, fmt: str, layout: CsvLayout = PLAIN
+) -> Response:
+    """A download of a forecast, named after its target (a CSV in ``layout``).
 
     Raises
     ------
@@ -151,7 +164,8 @@ def export_response(user_id: int, forecast_id: str, fmt: str) -> Response:
             f'{{"format": "{fmt}"}} and download it from the job when it is done.',
             code="report_too_large",
         )
-    return _attachment(render(user_id, forecast_id, fmt), user_id, forecast_id, fmt)
+    data = render(user_id, forecast_id, fmt, layout=layout)
+    return _attachment(data, user_id, forecast_id, fmt)
 
 
 def report_response(user_id: int, job_id: str) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
@@ -173,8 +173,9 @@ ROUTES: list[
     (
         "get",
         "/api/v1/forecasts/{forecast_id}/export",
-        "Download a forecast (`format` csv, xlsx or the pdf report); 409 "
-        "`report_too_large` for a workbook or report to make as a job",
+        "Download a forecast (`format` csv, xlsx or the pdf report; a CSV's `sep` "
+        "and `decimal`); 409 `report_too_large` for a workbook or report to make "
+        "as a job",
         None,
         (200, "file"),
         [401, 404, 409, 422],
@@ -220,22 +221,45 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("series", {"type": "string"}),
     ],
     "/api/v1/forecasts/{forecast_id}/export": [
-        ("format", {"type": "string", "enum": ["csv", "xlsx", "pdf"], "default": "csv"})
+        (
+            "format",
+            {"type": "string", "enum": ["csv", "xlsx", "pdf"], "default": "csv"},
+        ),
+        (
+            "sep",
+            {
+                "type": "string",
+                "enum": [",", ";", "tab"],
+                "default": ",",
+                "description": "The CSV's separator",
+            },
+        ),
+        (
+            "decimal",
+            {
+                "type": "string",
+                "enum": [".", ","],
+                "default": ".",
+                "description": "The CSV's decimal mark; it must differ from `sep`",
+            },
+        ),
     ],
 }
 
 
 def document() -> dict[str, Any]:
     """Build the OpenAPI 3.1 document."""
-    models: list[type[BaseModel]] = [schemas.ErrorResponse]
+    # Requests are described as they are validated (``models`` takes plain keys as
+    # well as objects), answers as they are written.
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (schemas.ErrorResponse, "serialization")
+    ]
     for _m, _p, _s, request_model, (_status, response), _e in ROUTES:
         if request_model:
-            models.append(request_model)
+            models.append((request_model, "validation"))
         if isinstance(response, type):
-            models.append(response)
-    _, defs = models_json_schema(
-        [(m, "serialization") for m in dict.fromkeys(models)], ref_template=REF
-    )
+            models.append((response, "serialization"))
+    _, defs = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     components = defs.get("$defs", {})
     components["ErrorResponse"]["properties"]["error"]["description"] = (
         "`code` is one of: " + ", ".join(CODES)

@@ -13,6 +13,7 @@ from api.errors import error_response
 from api.uploads import receive
 from auth import bearer_token
 from services import datasets, forecasts, jobs, preview, users
+from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
@@ -169,17 +170,12 @@ def _json_body() -> dict[str, Any]:
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
     wanted = schemas.ForecastRequest.model_validate(_json_body())
-    models = (
-        [m.model_dump() for m in wanted.models]
-        if wanted.models and [m.key for m in wanted.models] != ["auto"]
-        else None
-    )
     params = forecasts.forecast_params(
         _user_id(),
         dataset_id,
         wanted.target,
         wanted.horizon,
-        models,
+        wanted.model_choices(),
         wanted.folds,
         wanted.metric,
         wanted.transform,
@@ -291,9 +287,11 @@ def list_models() -> ResponseReturnValue:
 
 @blueprint.get("/forecasts/<forecast_id>/export")
 def export_forecast(forecast_id: str) -> ResponseReturnValue:
-    """The forecast as a file: ``format=csv``, ``xlsx`` or ``pdf`` (the report)."""
+    """The forecast as a file: ``format=csv`` (with ``sep`` and ``decimal``),
+    ``xlsx`` or ``pdf`` (the report)."""
     fmt = request.args.get("format", "csv")
-    return exports.export_response(_user_id(), forecast_id, fmt)
+    layout = csv_layout(request.args.get("sep"), request.args.get("decimal"))
+    return exports.export_response(_user_id(), forecast_id, fmt, layout)
 
 
 @blueprint.post("/forecasts/<forecast_id>/export/jobs")

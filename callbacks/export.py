@@ -13,9 +13,12 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from api import exports
+from callbacks.upload import current_dataset
 from components import ids
 from components.report_figures import forecast_figure, model_comparison_chart
-from services import datasets, forecasts
+from components.summaries import dataset_line, no_dataset_alert
+from services import csv_layout, forecasts
+from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ServiceError
 from services.jobs import JobInfo
 from services.reports import branding, content, narrative
@@ -26,21 +29,30 @@ ICONS = {
     "pdf": "bi-file-earmark-pdf",
 }
 SHOWN_REPORT_JOBS = 5
+HIDDEN = {"display": "none"}
 
 
-def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]:
-    """Download buttons; a large forecast's workbook and PDF are prepared instead."""
+def _links(
+    forecast_id: str, prefix: str = "", large: bool = False, layout: CsvLayout = PLAIN
+) -> list[Any]:
+    """Download buttons; a large forecast's workbook and PDF are prepared instead.
+    A CSV in the upload's own layout comes next to the plain one."""
+    files = [(fmt, fmt, icon, exports.NAMES[fmt], "") for fmt, icon in ICONS.items()]
+    if not layout.plain:
+        files.insert(
+            1, ("csv-layout", "csv", ICONS["csv"], layout.label, f"?{layout.query}")
+        )
     links: list[Any] = [
         dbc.Button(
-            [html.I(className=f"bi {icon} me-1"), exports.NAMES[fmt]],
-            href=f"/files/forecasts/{forecast_id}.{fmt}",
+            [html.I(className=f"bi {icon} me-1"), label],
+            href=f"/files/forecasts/{forecast_id}.{fmt}{query}",
             external_link=True,
             color="outline-primary",
             size="sm",
             className="me-2",
-            **({"id": f"{prefix}{fmt}-link"} if prefix else {}),
+            **({"id": f"{prefix}{name}-link"} if prefix else {}),
         )
-        for fmt, icon in ICONS.items()
+        for name, fmt, icon, label, query in files
         if fmt == "csv" or not large
     ]
     if large and not prefix:
@@ -53,8 +65,8 @@ def _links(forecast_id: str, prefix: str = "", large: bool = False) -> list[Any]
     return links
 
 
-def _prepare(forecast_id: str, count: int) -> list[Any]:
-    """The chosen large forecast's CSV link and its "Prepare" buttons."""
+def _prepare(forecast_id: str, count: int, layout: CsvLayout) -> list[Any]:
+    """The chosen large forecast's CSV links and its "Prepare" buttons."""
     return [
         html.P(
             f"This forecast has {count} series, so its Excel workbook and PDF report "
@@ -62,7 +74,7 @@ def _prepare(forecast_id: str, count: int) -> list[Any]:
             "for you here.",
             className="small text-secondary mb-2",
         ),
-        *_links(forecast_id, "export-download-", large=True),
+        *_links(forecast_id, "export-download-", large=True, layout=layout),
         *[
             dbc.Button(
                 [html.I(className=f"bi {ICONS[fmt]} me-1"), f"Prepare {name}"],
@@ -110,27 +122,34 @@ def _report_job(job: JobInfo) -> Any:
 
 
 @callback(
+    Output(ids.EXPORT_DATASET_TEXT, "children"),
     Output(ids.EXPORT_LIST, "children"),
     Output(ids.EXPORT_RUN, "options"),
     Output(ids.EXPORT_RUN, "value"),
     Input(ids.URL, "pathname"),
+    Input(ids.DATASET_STORE, "data"),
 )
-def list_runs(path: str | None) -> tuple[Any, ...]:
-    """The signed-in user's forecasts, newest first: a choice and a table of files."""
+def list_runs(path: str | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The current dataset's forecasts, newest first: a choice and a table of files
+    (never those of another dataset)."""
     if path != "/export":
         raise PreventUpdate
     user_id = int(current_user.id)
-    items = forecasts.list_forecasts(user_id)
+    dataset = current_dataset(user_id, ref)
+    if dataset is None:
+        return no_dataset_alert(), None, [], None
+    items = forecasts.list_forecasts(user_id, dataset_id=dataset.id)
+    line = dataset_line(dataset, change=True)
     if not items:
         empty = dbc.Alert(
-            ["No forecasts yet. ", html.A("Make one", href="/models"), "."],
+            ["No forecasts of this dataset yet. ", html.A("Make one", href="/models")],
             color="info",
+            id="export-no-forecasts-alert",
         )
-        return empty, [], None
-    names = {d.id: d.name for d in datasets.list_datasets(user_id)}
+        return line, empty, [], None
     labels = {
-        f.id: f"{names.get(f.dataset_id, '—')} · {f.target} · {f.horizon} steps · "
-        f"{f.model_name} · {f.created_at:%Y-%m-%d %H:%M}"
+        f.id: f"{f.target} · {f.horizon} steps · {f.model_name} · "
+        f"{f.created_at:%Y-%m-%d %H:%M}"
         for f in items
     }
     head = ("Made", "Dataset", "Target", "Horizon", "Model", "Download")
@@ -138,7 +157,7 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
         html.Tr(
             [
                 html.Td(f"{f.created_at:%Y-%m-%d %H:%M}"),
-                html.Td(names.get(f.dataset_id, "—")),
+                html.Td(dataset.name),
                 html.Td(f.target),
                 html.Td(f"{f.horizon} steps"),
                 html.Td(f.model_name),
@@ -157,7 +176,7 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
         className="shadow-sm",
     )
     options = [{"label": label, "value": key} for key, label in labels.items()]
-    return table, options, items[0].id
+    return line, table, options, items[0].id
 
 
 @callback(
@@ -165,16 +184,23 @@ def list_runs(path: str | None) -> tuple[Any, ...]:
     Output(ids.EXPORT_PREVIEW, "children"),
     Output(ids.EXPORT_FORECAST_GRAPH, "figure"),
     Output(ids.EXPORT_MODELS_GRAPH, "figure"),
+    Output(ids.EXPORT_FORECAST_GRAPH, "style"),
+    Output(ids.EXPORT_MODELS_GRAPH, "style"),
     Input(ids.EXPORT_RUN, "value"),
 )
 def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
-    """The report's summary and first charts for the chosen run, and its files."""
+    """The report's summary and first charts for the chosen run, and its files;
+    nothing when no run is chosen (e.g. the dataset has none yet)."""
+    nothing = (None, None, go.Figure(), go.Figure(), HIDDEN, HIDDEN)
     if not forecast_id:
-        raise PreventUpdate
+        return nothing
+    user_id = int(current_user.id)
     try:
-        data = content.collect(int(current_user.id), forecast_id, decompose=False)
+        data = content.collect(user_id, forecast_id, decompose=False)
+        dataset_id = forecasts.get_forecast(user_id, forecast_id).dataset_id
+        layout = csv_layout.upload_layout(user_id, dataset_id)
     except ServiceError as exc:
-        return None, dbc.Alert(exc.message, color="warning"), go.Figure(), go.Figure()
+        return None, dbc.Alert(exc.message, color="warning"), *nothing[2:]
     text = narrative.summarise(data)
     preview = html.Div(
         [
@@ -193,18 +219,18 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
     for chart in charts:
         chart.update_layout(width=None, autosize=True)
-    count = forecasts.series_count(int(current_user.id), forecast_id)
+    count = forecasts.series_count(user_id, forecast_id)
     if count > exports.inline_limit():
-        downloads = _prepare(forecast_id, count)
+        downloads = _prepare(forecast_id, count, layout)
     else:
         downloads = [
-            *_links(forecast_id, "export-download-"),
+            *_links(forecast_id, "export-download-", layout=layout),
             html.Div(
                 "The PDF report takes a few seconds to lay out before it downloads.",
                 className="small text-secondary mt-1",
             ),
         ]
-    return downloads, preview, *charts
+    return downloads, preview, *charts, {}, {}
 
 
 @callback(
@@ -219,7 +245,7 @@ def show_report_jobs(
 ) -> Any:
     """Prepare a large forecast's workbook or PDF as a job; show each one's progress."""
     if not forecast_id:
-        raise PreventUpdate
+        return None, True
     user_id = int(current_user.id)
     asked = ctx.triggered_id
     refused = None

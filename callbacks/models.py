@@ -45,13 +45,16 @@ DEFAULT_HORIZON = {
     Output(ids.MODELS_RUN_BUTTON, "disabled"),
     Output(ids.MODELS_DRIVERS, "options"),
     Output(ids.MODELS_PER_SERIES, "disabled"),
+    Output(ids.MODELS_ALERT, "children", allow_duplicate=True),
     Input(ids.DATASET_STORE, "data"),
+    prevent_initial_call="initial_duplicate",
 )
 def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Offer the dataset's numeric columns and a horizon that fits its frequency."""
+    """Offer the dataset's numeric columns and a horizon that fits its frequency;
+    an alert about the dataset shown before goes."""
     info = current_dataset(int(current_user.id), ref)
     if info is None:
-        return no_dataset_alert(), [], None, 12, True, [], True
+        return no_dataset_alert(), [], None, 12, True, [], True, None
     p = info.profile
     transform = info.columns_config.transform
     text = dataset_line(
@@ -82,6 +85,7 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         target is None,
         drivers,
         not p.series_id_columns,
+        None,
     )
 
 
@@ -206,16 +210,28 @@ def cancel_run(_clicks: int | None, ref: dict[str, Any] | None) -> Any:
     Output(ids.MODELS_RUNS, "children"),
     Input(ids.MODELS_POLL, "n_intervals"),
     Input(ids.MODELS_JOB_STORE, "data"),
+    Input(ids.DATASET_STORE, "data"),
 )
-def poll_job(_n: int | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Read the shown run's record; another user's job id reads as 'no run'."""
+def poll_job(
+    _n: int | None, ref: dict[str, Any] | None, dataset: dict[str, Any] | None
+) -> tuple[Any, ...]:
+    """Read the shown run's record and the dataset's recent runs; another user's job,
+    or a run of another dataset than the current one, reads as 'no run'."""
     user_id = int(current_user.id)
+    dataset_id = dataset.get("dataset_id") if dataset else None
     names = {d.id: d.name for d in datasets.list_datasets(user_id)}
-    runs = runs_table(jobs.list_jobs(user_id, limit=10, kinds=("forecast",)), names)
+    recent = (
+        jobs.list_jobs(user_id, limit=10, kinds=("forecast",), dataset_id=dataset_id)
+        if dataset_id
+        else []
+    )
+    runs = runs_table(recent, names)
     try:
-        job = jobs.get_job(user_id, ref["job_id"]) if ref else None
+        job = jobs.get_job(user_id, ref["job_id"]) if ref and dataset_id else None
     except NotFoundError:
         job = None
+    if job is not None and job.params.get("dataset_id") != dataset_id:
+        job = None  # e.g. the session's run of the dataset chosen before this one
     hidden = {"display": "none"}
     if job is None:
         return 0, "", "primary", False, "", True, True, hidden, hidden, None, runs
@@ -328,8 +344,8 @@ def draw_forecast(
 ) -> tuple[go.Figure, go.Figure, go.Figure, Any]:
     """Draw history, forecast and ranges, the backtests, and the leaderboard (of the
     chosen series when there are several)."""
-    if not ref:
-        raise PreventUpdate
+    if not ref:  # nothing shown (any longer): no figures of a previous run remain
+        return go.Figure(), go.Figure(), go.Figure(), None
     user_id = int(current_user.id)
     try:
         info = forecasts.get_forecast(user_id, ref["forecast_id"])

@@ -121,6 +121,7 @@ MODELS_TRANSFORM = "models-transform-select"
 MODELS_PER_SERIES = "models-per-series-switch"
 
 # Export
+EXPORT_DATASET_TEXT = "export-dataset-div"
 EXPORT_LIST = "export-forecasts-div"
 EXPORT_RUN = "export-run-dropdown"
 EXPORT_DOWNLOADS = "export-downloads-div"

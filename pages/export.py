@@ -12,18 +12,20 @@ dash.register_page(__name__, path="/export", name="Export", title="Export", orde
 
 
 def layout(**_query: str) -> html.Div:
-    """The chosen run's preview and downloads, the branding, every forecast."""
+    """The current dataset, its chosen run's preview and downloads, the branding,
+    and every forecast of the dataset."""
     return html.Div(
         [
             page_header(
                 "Export",
                 "An Excel workbook to keep working in, and a PDF report to share.",
             ),
+            html.Div(id=ids.EXPORT_DATASET_TEXT, className="mb-3"),
             dbc.Row(
                 [dbc.Col(preview_card(), lg=8), dbc.Col(branding_card(), lg=4)],
                 className="g-4",
             ),
-            html.H5("All your forecasts", className="mt-4"),
+            html.H5("Forecasts of this dataset", className="mt-4"),
             html.Div(id=ids.EXPORT_LIST),
         ]
     )

@@ -278,7 +278,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=ids.MODELS_ALERT),
             progress,
             result,
-            html.H5("Recent runs", className="mt-4"),
+            html.H5("Recent runs on this dataset", className="mt-4"),
             html.Div(id=ids.MODELS_RUNS),
         ]
     )

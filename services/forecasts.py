@@ -273,15 +273,15 @@ def get_forecast(user_id: int, forecast_id: str) -> ForecastInfo:
         return _info(row)
 
 
-def list_forecasts(user_id: int, limit: int = 20) -> list[ForecastInfo]:
-    """The user's newest forecasts."""
+def list_forecasts(
+    user_id: int, limit: int = 20, dataset_id: str | None = None
+) -> list[ForecastInfo]:
+    """The user's newest forecasts (of one dataset, when ``dataset_id`` is given)."""
+    query = select(db.Forecast).where(db.Forecast.user_id == user_id)
+    if dataset_id:
+        query = query.where(db.Forecast.dataset_id == dataset_id)
     with db.session() as s:
-        rows = s.scalars(
-            select(db.Forecast)
-            .where(db.Forecast.user_id == user_id)
-            .order_by(db.Forecast.created_at.desc())
-            .limit(limit)
-        )
+        rows = s.scalars(query.order_by(db.Forecast.created_at.desc()).limit(limit))
         return [_info(r) for r in rows]
 
 

@@ -92,13 +92,16 @@ def list_jobs(
     limit: int = 20,
     kinds: tuple[str, ...] | None = None,
     forecast_id: str | None = None,
+    dataset_id: str | None = None,
 ) -> list[JobInfo]:
-    """The user's most recent jobs (of these kinds, for this forecast), newest first."""
+    """The user's most recent jobs (of these kinds, of one forecast or dataset)."""
     query = select(db.Job).where(db.Job.user_id == user_id)
     if kinds:
         query = query.where(db.Job.kind.in_(kinds))
     if forecast_id:
         query = query.where(db.Job.params["forecast_id"].as_string() == forecast_id)
+    if dataset_id:
+        query = query.where(db.Job.params["dataset_id"].as_string() == dataset_id)
     with db.session() as s:
         rows = s.scalars(query.order_by(db.Job.created_at.desc()).limit(limit))
         return [_info(j) for j in rows]

@@ -7,9 +7,14 @@ leading quote; the workbook writes it as text with Excel's own quote-prefix styl
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
+from services.csv_layout import PLAIN, CsvLayout
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DECIMALS_SAMPLE = 50_000
 # The downloadable schema that every export keeps.
 EXPORT_COLUMNS = [
     "time",
@@ -41,6 +46,65 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def forecast_csv(points: pl.DataFrame) -> bytes:
-    """The forecast as CSV (UTF-8), columns in the export schema."""
-    return neutralise_formulas(points.select(EXPORT_COLUMNS)).write_csv().encode()
+def data_decimals(values: pl.Series, most: int = 6) -> int:
+    """How many decimals the values are written with, at most ``most``.
+
+    Those of the typical (median) value, so values a cleaning step filled in by
+    interpolation do not count.
+
+    Examples
+    --------
+    >>> data_decimals(pl.Series([1182.38, 1399.6, 1507.57]))
+    2
+
+    """
+    finite = values.cast(pl.Float64).drop_nulls().drop_nans()
+    finite = finite.filter(finite.is_finite())
+    if finite.len() > DECIMALS_SAMPLE:  # a median needs no more (and stays fast)
+        finite = finite.sample(DECIMALS_SAMPLE, seed=0)
+    if finite.is_empty():
+        return 0
+    needed = pl.select(
+        pl.coalesce(
+            pl.when(
+                (pl.lit(finite) - pl.lit(finite).round(places)).abs()
+                <= 1e-11 * pl.lit(finite).abs().clip(lower_bound=1)
+            ).then(places)
+            for places in range(most + 1)
+        ).fill_null(most)
+    ).to_series()
+    return math.ceil(needed.median() or 0)  # type: ignore[arg-type]
+
+
+def forecast_csv(
+    points: pl.DataFrame, history: pl.Series, layout: CsvLayout = PLAIN
+) -> bytes:
+    """The forecast as CSV (UTF-8), columns in the export schema.
+
+    Numbers keep the history's own decimals plus two (``1182.38`` → ``1271.4032``,
+    counts → two decimals). A layout other than the plain ``,`` and ``.`` is meant
+    for a spreadsheet program: it starts with a byte-order mark (Excel needs it to
+    read UTF-8) and writes times as ``2024-01-01 13:00:00``.
+
+    Parameters
+    ----------
+    points
+        The forecast points, in (at least) the export schema's columns.
+    history
+        The values the forecast was made from.
+    layout
+        Separator and decimal mark.
+
+    """
+    return (
+        neutralise_formulas(points.select(EXPORT_COLUMNS))
+        .write_csv(
+            separator=layout.separator,
+            decimal_comma=layout.decimal == ",",
+            float_precision=data_decimals(history) + 2,
+            include_bom=not layout.plain,
+            # Spreadsheets read "2024-01-01 13:00:00", not ISO's "T…000000".
+            datetime_format=None if layout.plain else "%Y-%m-%d %H:%M:%S",
+        )
+        .encode()
+    )

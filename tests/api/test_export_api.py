@@ -98,3 +98,46 @@ def test_the_workbook_lists_the_cleaning_behind_the_forecast(api: ApiClient) -> 
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [(r[0], r[1]) for r in rows] == [(2, "regularize"), (2, "impute")]
     assert rows[1][3] == version["changes"][1]["filled"] > 0
+
+
+def test_csv_in_a_spreadsheets_layout_rounded_to_the_datas_decimals(
+    api: ApiClient, forecast_id: str
+) -> None:
+    url = f"/api/v1/forecasts/{forecast_id}/export?format=csv"
+    plain = api.get(url).get_data(as_text=True)
+    header, first, *_rest = plain.splitlines()
+    assert header == "time,series,forecast,lower_80,upper_80,lower_95,upper_95"
+    # passengers are counts: two decimals, never 36435.14831449608
+    assert all(len(cell.split(".")[1]) == 2 for cell in first.split(",")[2:]), first
+    excel = api.get(url + "&sep=;&decimal=,")
+    assert excel.status_code == 200 and excel.mimetype == "text/csv"
+    text = excel.get_data().decode("utf-8")
+    assert text.startswith("\ufefftime;series;forecast;")
+    row = text.splitlines()[1].split(";")
+    assert row[0] == first.split(",")[0]
+    assert row[2] == first.split(",")[2].replace(".", ",")
+    tabbed = api.get(url + "&sep=tab").get_data().decode("utf-8-sig")
+    assert tabbed.splitlines()[1].split("\t") == first.split(",")
+    for query, says in (
+        ("&sep=|", "sep must be “,”, “;” or “tab”"),
+        ("&decimal=;", "decimal must be “.” or “,”"),
+        ("&decimal=,", "sep and decimal must differ"),
+        ("&sep=,&decimal=,", "sep and decimal must differ"),
+    ):
+        refused = api.get(url + query)
+        assert refused.status_code == 422, query
+        assert says in refused.get_json()["error"]["message"]
+
+
+def test_a_european_upload_gets_its_layout_and_its_decimals(api: ApiClient) -> None:
+    dataset = api.upload(TEST_DATA / "european_sales.csv").get_json()
+    accepted = api.post(
+        f"/api/v1/datasets/{dataset['id']}/forecasts",
+        json={"target": "Umsatz", "horizon": 7, "models": FAST},
+    )
+    job = api.wait_for_job(accepted.get_json()["job_id"])
+    assert job["status"] == "succeeded", job
+    url = f"/api/v1/forecasts/{job['forecast_id']}/export?format=csv&sep=;&decimal=,"
+    rows = api.get(url).get_data().decode("utf-8-sig").splitlines()
+    value = rows[1].split(";")[2]  # the history has cents: four decimals
+    assert "," in value and len(value.split(",")[1]) == 4 and "." not in value, rows

@@ -267,3 +267,39 @@ def test_drivers_and_many_series_through_a_job(api: ApiClient, tmp_path: Path) -
     assert forecast["model"] == "linear_regression"  # the promotions explain sales
     assert len(forecast["points"]) == 12
     assert any("Known future values" in note for note in forecast["notes"])
+
+
+def test_models_as_auto_plain_keys_or_objects(api: ApiClient) -> None:
+    from services import jobs
+
+    dataset = api.upload(SAMPLES / "air_passengers.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/forecasts"
+    wanted = {"target": "passengers", "horizon": 6, "folds": 1}
+
+    automatic = api.post(url, json={**wanted, "models": ["auto"]})
+    assert automatic.status_code == 202, automatic.get_json()
+    job_id = automatic.get_json()["job_id"]
+    assert jobs.get_job(api.account.id, job_id).params["models"] is None
+    api.post(f"/api/v1/jobs/{job_id}/cancel")  # the automatic run is not needed here
+
+    mixed = api.post(url, json={**wanted, "models": ["naive", {"key": "drift"}]})
+    assert mixed.status_code == 202, mixed.get_json()
+    job = api.wait_for_job(mixed.get_json()["job_id"])
+    assert jobs.get_job(api.account.id, job["id"]).params["models"] == [
+        {"key": "naive", "params": None},
+        {"key": "drift", "params": None},
+    ]
+    assert job["status"] == "succeeded", job
+    forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
+    assert {r["model"] for r in forecast["leaderboard"]} == {"naive", "drift"}
+
+    for models, says in (
+        (["auto", "naive"], '"auto" means the automatic comparison'),
+        ([{"key": "auto", "params": {"season": 12}}], "without params"),
+        (["naive", {"key": "naive"}], '"naive" is listed more than once'),
+        (["crystal_ball"], "There is no model"),
+        ([7], "models.0"),
+    ):
+        wrong = api.post(url, json={**wanted, "models": models})
+        assert wrong.status_code == 422, models
+        assert says in wrong.get_json()["error"]["message"], wrong.get_json()

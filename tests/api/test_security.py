@@ -100,20 +100,19 @@ def test_other_users_objects_do_not_exist(
 
     from callbacks import models
 
+    forged = {"dataset_id": dataset["id"], "version_id": dataset["version_id"]}
     with logged_in(stranger.account):
-        polled = models.poll_job(1, {"job_id": job_id})
+        polled = models.poll_job(1, {"job_id": job_id}, forged)
         assert polled[0] == 0 and polled[-2] is None  # no progress, no forecast
         assert models.show_forecast({"forecast_id": forecast_id})[0] == {
             "display": "none"
         }
         with pytest.raises(PreventUpdate):
             models.draw_forecast(None, {"forecast_id": forecast_id})
-        choices = models.show_choices(
-            {"dataset_id": dataset["id"], "version_id": dataset["version_id"]}
-        )
-        assert choices[1] == [] and choices[-1] is True  # no targets, run disabled
+        choices = models.show_choices(forged)
+        assert choices[1] == [] and choices[4] is True  # no targets, run disabled
     with logged_in(owner.account):
-        assert models.poll_job(1, {"job_id": job_id})[-2] == {
+        assert models.poll_job(1, {"job_id": job_id}, forged)[-2] == {
             "forecast_id": forecast_id
         }
 

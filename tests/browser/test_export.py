@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from api import exports
 from services import datasets, forecasts, jobs, users
 from tests.browser.helpers import fill, start_and_register, upload
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, TEST_DATA
 
 
 def _forecast(username: str, target: str, horizon: int, **extra: Any) -> str:
@@ -52,6 +52,8 @@ def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
             f"/files/forecasts/{forecast_id}.{fmt}"
         )
     dash_duo.wait_for_contains_text("#export-forecasts-div", "air_passengers.csv")
+    # a plain CSV upload is offered the plain CSV only
+    assert dash_duo.driver.find_elements(By.ID, "export-download-csv-layout-link") == []
 
     title = dash_duo.find_element("#export-title-input")
     assert title.get_attribute("value") == "Forecast report"
@@ -112,3 +114,30 @@ def test_a_large_forecast_prepares_its_reports_with_progress(
     dash_duo.wait_for_element(".report-download", timeout=30)
     assert dash_duo.get_logs() == []
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []
+
+
+def test_a_european_upload_is_offered_its_own_csv_layout(
+    dash_duo: Any, dash_app: Any
+) -> None:
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, TEST_DATA / "european_sales.csv", "Umsatz")
+    forecast_id = _forecast(name, "Umsatz", 7)
+
+    dash_duo.driver.get(base + "/export")
+    dash_duo.wait_for_contains_text("#export-headline", "Umsatz", timeout=30)
+    plain = dash_duo.find_element("#export-download-csv-link")
+    assert plain.text == "CSV"
+    assert plain.get_attribute("href").endswith(f"/files/forecasts/{forecast_id}.csv")
+    excel = dash_duo.find_element("#export-download-csv-layout-link")
+    assert excel.text == "CSV for Excel with ; and decimal comma"
+    href = excel.get_attribute("href")
+    assert href.endswith(f"/files/forecasts/{forecast_id}.csv?sep=%3B&decimal=%2C")
+    answer = dash_duo.driver.execute_script(
+        "const r = await fetch(arguments[0]); return [r.status, await r.text()];",
+        href,
+    )
+    assert answer[0] == 200
+    header, first = answer[1].lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("time;series;forecast;")
+    assert len(first.split(";")[2].split(",")[1]) == 4  # cents in, four decimals out
+    assert dash_duo.get_logs() == []

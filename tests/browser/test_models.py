@@ -20,6 +20,8 @@ from tests.conftest import SAMPLES
 def _leaderboard_names(dash_duo: Any) -> list[str]:
     from selenium.common.exceptions import StaleElementReferenceException
 
+    # The table is drawn after the status says the forecast is ready: wait for it.
+    dash_duo.wait_for_element("#models-leaderboard-table tbody tr", timeout=60)
     for _attempt in range(20):  # the table is redrawn with the charts: read it whole
         try:
             rows = dash_duo.driver.find_elements(

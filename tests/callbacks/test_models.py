@@ -1,0 +1,55 @@
+"""Models page callbacks: a run is shown only while its dataset is the current one."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SAMPLES, TEST_DATA, make_dataset
+
+
+def finished_forecast(server: Any, account: Any, dataset: Any) -> Any:
+    """A quick forecast of the dataset's first target, run as a job; the job."""
+    from services import forecasts, jobs
+
+    server.extensions["job_runner"].ensure_running()  # requests start it in the app
+
+    target = dataset.profile.target_candidates[0]
+    params = forecasts.forecast_params(
+        account.id, dataset.id, target, 6, models=[{"key": "naive"}]
+    )
+    job = jobs.submit(account.id, "forecast", params)
+    deadline = time.monotonic() + 120
+    while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
+        assert time.monotonic() < deadline, done
+        time.sleep(0.2)  # polling the job's record: waiting on state
+    assert done.status == "succeeded", done
+    return done
+
+
+def test_a_run_of_another_dataset_is_not_shown(
+    logged_in: Any, make_account: Any, server: Any, tmp_path: Path
+) -> None:
+    from callbacks import models as page
+
+    account = make_account()
+    first = make_dataset(account.id, SAMPLES / "air_passengers.csv", tmp_path)
+    job = finished_forecast(server, account, first)
+    second = make_dataset(account.id, TEST_DATA / "weekly_repeating.csv", tmp_path)
+    stored = {"job_id": job.id}  # what the session kept from the first dataset
+    with logged_in(account):
+        *_shown, box, forecast, runs = page.poll_job(
+            None, stored, {"dataset_id": first.id, "version_id": first.version_id}
+        )
+        assert forecast == {"forecast_id": job.result_ref} and box == {}
+        assert "passengers" in str(runs)
+        *_shown, box, forecast, runs = page.poll_job(
+            None, stored, {"dataset_id": second.id, "version_id": second.version_id}
+        )
+        assert forecast is None and box == {"display": "none"}
+        assert "passengers" not in str(runs) and "No runs yet" in str(runs)
+        status = page.poll_job(None, stored, None)[4]
+        assert status == ""
+        chart, folds, steps, scores = page.draw_forecast(None, None)
+        assert not chart.data and not folds.data and not steps.data and scores is None
