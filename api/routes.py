@@ -17,6 +17,7 @@ from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
+from services.reports import reasons
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -250,7 +251,7 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                 schemas.LeaderboardRow(
                     **{
                         k: v
-                        for k, v in row.items()
+                        for k, v in reasons.scored(row).items()
                         if k in schemas.LeaderboardRow.model_fields
                     }
                 )

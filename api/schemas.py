@@ -357,7 +357,14 @@ class LeaderboardRow(BaseModel):
     msis: float | None = None
     fit_seconds: float | None = None
     predict_seconds: float | None = None
-    error: str | None = None
+    error: str | None = Field(
+        None, description="Why the model failed, in plain words (it has no scores)."
+    )
+    note: str | None = Field(
+        None,
+        description="On which series the model failed, and why, when it scored on "
+        "the others.",
+    )
 
 
 class CatalogEntry(BaseModel):

@@ -23,6 +23,7 @@ from components.summaries import (
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
+from services.reports import content, narrative
 
 DEFAULT_HORIZON = {
     "month": 12,
@@ -358,7 +359,9 @@ def draw_forecast(
     chart = figures.forecast_chart(
         forecasts.history(user_id, info), points, title, series
     )
-    scores = scores_table(info, series)
+    # The same headline as the report's (Export page, workbook, PDF).
+    summary = narrative.summarise(content.collect(user_id, info.id, decompose=False))
+    scores = scores_table(info, series, summary)
     backtests = forecasts.forecast_backtests(user_id, info.id)
     if backtests is None or backtests.height == 0:
         return chart, go.Figure(), go.Figure(), scores

@@ -111,11 +111,16 @@ def check_models(models: list[dict[str, Any]] | None) -> None:
 def _requested(
     models: list[dict[str, Any]] | None,
 ) -> tuple[list[tuple[str, Any]], bool]:
-    if not models or models == [{"key": "auto"}]:
+    if not models or [m.get("key") for m in models] == ["auto"]:
         return [(key, None) for key in AUTOMATIC], True
-    chosen = []
+    chosen: list[tuple[str, Any]] = []
     for entry in models:
         key = entry.get("key")
+        if key in [k for k, _ in chosen]:
+            raise InvalidInputError(
+                f"“{key}” is listed twice; list each model once.",
+                code="invalid_request",
+            )
         if key not in CATALOG:
             raise InvalidInputError(
                 f"There is no model “{key}”. Models: " + ", ".join(CATALOG) + ".",

@@ -88,5 +88,6 @@ def scored(row: Mapping[str, Any]) -> dict[str, Any]:
     shown = dict(row)
     shown.update({key: score(row, key) for key in SCORES})
     shown["error"] = failure_reason(row.get("error"))
+    shown["note"] = failure_reason(row.get("note"))
     shown["reason"] = shown["error"] or failure_reason(row.get("note"))
     return shown

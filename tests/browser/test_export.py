@@ -41,7 +41,7 @@ def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
 
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text(
-        "#export-headline", "“passengers” is expected to", timeout=30
+        "#export-headline", "next 12 months vs the last 12 months", timeout=30
     )
     dash_duo.wait_for_element("#export-forecast-graph .main-svg")
     dash_duo.wait_for_element("#export-models-graph .main-svg")
