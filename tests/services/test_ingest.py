@@ -78,6 +78,32 @@ def test_true_false_columns_and_surprises_far_down_the_file(tmp_path: Path) -> N
     assert frame["note"][3000].startswith("caf")
 
 
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (("Y", "N", "y"), [True, False, True]),
+        (("J", "N", "n"), [True, False, False]),
+        (("ja", "Nein", "JA"), [True, False, True]),
+        (("t", "f", "T"), [True, False, True]),
+        (("Yes", "n", "NO"), [True, False, False]),
+    ],
+)
+def test_yes_no_columns_in_letters_and_other_languages(
+    tmp_path: Path, words: tuple[str, ...], expected: list[bool]
+) -> None:
+    path = tmp_path / "flags.csv"
+    path.write_text(
+        "day,flag\n" + "".join(f"2024-01-0{i + 1},{w}\n" for i, w in enumerate(words))
+    )
+    assert read_table(path, ".csv").frame["flag"].to_list() == expected
+
+
+def test_letters_from_different_yes_no_pairs_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "sizes.csv"
+    path.write_text("day,grade\n2024-01-01,F\n2024-01-02,N\n2024-01-03,T\n")
+    assert read_table(path, ".csv").frame["grade"].dtype == pl.String
+
+
 def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     rows = [f"2024-01-{d:02d},{v}" for d, v in enumerate(range(100, 130), start=1)]
