@@ -104,6 +104,31 @@ def test_letters_from_different_yes_no_pairs_stay_text(tmp_path: Path) -> None:
     assert read_table(path, ".csv").frame["grade"].dtype == pl.String
 
 
+def test_formulas_with_quotes_not_doubled_keep_header_and_columns(
+    tmp_path: Path,
+) -> None:
+    # Quoted text up top, a spreadsheet's formula far past the sniffed head; with a
+    # byte-order mark, and in a Windows code page (converted before it is read).
+    lines = ["day,note,amount"] + [
+        f'{dt.date(2020, 1, 1) + dt.timedelta(days=i)},"ok, café {i}",{i}'
+        for i in range(3000)
+    ]
+    lines[2900] = '2027-12-09,"=HYPERLINK("http://x/é","y")",2899'
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("\r\n".join(lines).encode(encoding))
+        read = read_table(path, ".csv")
+        assert read.frame.columns == ["day", "note", "amount"]
+        assert read.frame.height == 3000
+        assert read.frame["note"][2899] == '=HYPERLINK("http://x/é","y")'
+        assert read.frame["amount"][2898:2901].to_list() == [2898, 2899, 2900]
+        assert read.frame["note"][0] == "ok, café 0"
+        assert [n.message for n in read.notes] == [
+            "1 line holds a quoted value with quotes inside it that are not doubled "
+            "(such as a formula); it was read whole, as a spreadsheet program reads it."
+        ]
+
+
 def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     rows = [f"2024-01-{d:02d},{v}" for d, v in enumerate(range(100, 130), start=1)]
