@@ -91,3 +91,48 @@ def test_series_columns_found_among_several_candidates() -> None:
     assert profile.series_id_columns == ["region", "store"]
     assert profile.series_count == 4
     assert not any("duplicate" in issue.message for issue in profile.issues)
+
+
+def test_codes_named_as_codes_are_never_targets() -> None:
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(30)]
+    frame = pl.DataFrame(
+        {
+            "day": days,
+            "sku": [100234 + i % 4 for i in range(30)],
+            "StoreNr": [7] * 15 + [9] * 15,
+            "order_id": range(5001, 5031),
+            "paid": [i % 7 for i in range(30)],
+            "number": [i % 9 for i in range(30)],
+            "units": [i % 5 for i in range(30)],
+        }
+    )
+    profile = profile_table(frame)
+    roles = {c.name: c.role for c in profile.columns}
+    assert roles["sku"] == roles["StoreNr"] == "categorical"
+    assert roles["order_id"] == "identifier"
+    assert profile.target_candidates == ["paid", "number", "units"]
+
+
+def test_free_comments_are_text_and_short_names_are_identifiers() -> None:
+    n = 30
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(n)]
+    frame = pl.DataFrame(
+        {
+            "day": days,
+            "y": range(n),
+            "comment": [
+                f"Customer called about order {i}, wants it sooner" for i in range(n)
+            ],
+            "remark": [f"late delivery {i % 20}" for i in range(n)],
+            "product": [f"Chair {i}" for i in range(n)],
+            "code": [f"INV-{i:05d}" for i in range(n)],
+            "shelf": [f"A{i % 13}" for i in range(n)],
+            "link": [
+                f'=HYPERLINK("https://x.example/{i}","order {i}")' for i in range(n)
+            ],
+        }
+    )
+    roles = {c.name: c.role for c in profile_table(frame).columns}
+    assert roles["comment"] == roles["remark"] == "text"
+    assert roles["product"] == roles["code"] == roles["link"] == "identifier"
+    assert roles["shelf"] == "categorical"
