@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from itertools import combinations
 from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, Field
+
+from services.series_keys import KeyCandidate, find_series_key
 
 Role = Literal[
     "time",
@@ -183,7 +184,9 @@ def profile_table(
         if config.series_id_columns is not None:
             profile.series_id_columns = list(config.series_id_columns)
         else:
-            profile.series_id_columns = _series_id_columns(frame, time_column, columns)
+            profile.series_id_columns = _series_id_columns(
+                frame, time_column, columns, config.roles
+            )
             profile.series_id_columns_detected = bool(profile.series_id_columns)
         _describe_time(frame, profile)
     excluded = {*profile.series_id_columns, time_column}
@@ -320,26 +323,46 @@ def _text_role(column: pl.Series, distinct: int, present: int) -> Role:
 
 
 def _series_id_columns(
-    frame: pl.DataFrame, time_column: str, columns: list[ColumnProfile]
+    frame: pl.DataFrame,
+    time_column: str,
+    columns: list[ColumnProfile],
+    chosen_roles: dict[str, Role],
 ) -> list[str]:
+    """The columns that name each series; numbers that do become ``categorical``.
+
+    Labels (categorical or identifier columns) and whole numbers that could be codes
+    (store ``3``, SKU ``100234``; not a role the user chose) are the candidates.
+    """
     time = next(c for c in columns if c.name == time_column)
     if time.distinct == frame.height - time.missing:
         return []
-    keys = [c.name for c in columns if c.role in ("categorical", "identifier")]
-    for size in (1, 2):
-        for combo in combinations(keys, size):
-            # Unique pairs (time, key) exactly when no key repeats a time: grouping
-            # by the key is much cheaper than hashing whole rows.
-            # (No result column is named, so no column name of the user's can clash.)
-            rows = frame.select(time_column, *combo).drop_nulls()
-            unique = rows.select(
-                (
-                    pl.col(time_column).n_unique().over(combo) == pl.len().over(combo)
-                ).all()
-            ).item()
-            if unique:
-                return list(combo)
-    return []
+    candidates = [
+        KeyCandidate(c.name, c.distinct, code=c.role == "numeric")
+        for c in columns
+        if c.name != time_column
+        and (
+            c.role in ("categorical", "identifier")
+            or c.role == "numeric"
+            and c.name not in chosen_roles
+            and _could_be_code(frame[c.name], c)
+        )
+    ]
+    key = find_series_key(frame, time_column, candidates, times=time.distinct)
+    for column in columns:
+        if column.name in key and column.role == "numeric":
+            column.role = column.detected_role = "categorical"
+    return key
+
+
+def _could_be_code(values: pl.Series, column: ColumnProfile) -> bool:
+    """Whole numbers from zero up, not a 0/1 flag: maybe a store number or a SKU."""
+    if column.min is None or column.max is None or column.min < 0:
+        return False
+    if column.max <= 1:
+        return False
+    if values.dtype.is_integer():
+        return True
+    return values.dtype.is_float() and bool((values == values.round()).all())
 
 
 def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
