@@ -9,6 +9,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, Field
 
+from services.absurd_values import find_absurd_values
 from services.series_keys import KeyCandidate, find_series_key
 
 Role = Literal[
@@ -200,6 +201,7 @@ def profile_table(
     )
     if time_column is not None and profile.target is not None:
         _future_rows(frame, profile)
+        _absurd_values(frame, profile)
     return profile
 
 
@@ -268,6 +270,8 @@ def _column_profile(
     )
 
 
+# Values that stand out listed one by one per column; the rest are counted.
+SHOWN_ABSURD_VALUES = 3
 # The last word of a column name that says its numbers are codes, not quantities:
 # codes themselves, and the things that are numbered (store 3, product 1042).
 _CODE_WORDS = frozenset(
@@ -557,3 +561,25 @@ def _future_rows(frame: pl.DataFrame, profile: Profile) -> None:
                 "(such as price or promotions) and are kept for forecasting.",
             )
         )
+
+
+def _absurd_values(frame: pl.DataFrame, profile: Profile) -> None:
+    """Warn of single values far out of line with their neighbours (typos)."""
+    time, target = profile.time_column or "", profile.target or ""
+    others = [c for c in profile.target_candidates if c != target]
+    keys, count = profile.series_id_columns, profile.series_count
+    found = find_absurd_values(frame, time, [target, *others], keys, count)
+    for column, values in found.items():
+        profile.issues += [
+            DataIssue(severity="warning", message=value.message())
+            for value in values[:SHOWN_ABSURD_VALUES]
+        ]
+        if len(values) > SHOWN_ABSURD_VALUES:
+            more = len(values) - SHOWN_ABSURD_VALUES
+            profile.issues.append(
+                DataIssue(
+                    severity="warning",
+                    message=f"{more} more value{'s' if more > 1 else ''} in "
+                    f"“{column}” stand{'' if more > 1 else 's'} out the same way.",
+                )
+            )

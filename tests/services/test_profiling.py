@@ -205,3 +205,15 @@ def test_free_comments_are_text_and_short_names_are_identifiers() -> None:
     assert roles["comment"] == roles["remark"] == "text"
     assert roles["product"] == roles["code"] == roles["link"] == "identifier"
     assert roles["shelf"] == "categorical"
+
+
+def test_typos_are_issues_three_by_name_then_counted() -> None:
+    days = [dt.date(2021, 1, 1) + dt.timedelta(days=i) for i in range(1_000)]
+    sales = [10_000.0 + (i % 7) * 300 for i in range(1_000)]
+    for at in (100, 300, 500, 700, 900):
+        sales[at] = 1_000_000.0
+    profile = profile_table(pl.DataFrame({"day": days, "sales": sales}))
+    messages = [i.message for i in profile.issues if i.severity == "warning"]
+    assert len(messages) == 4
+    assert messages[0].startswith("“sales” on 2021-04-11 is 1,000,000, about ")
+    assert messages[3] == "2 more values in “sales” stand out the same way."
