@@ -5,9 +5,10 @@ smallest set of columns that, with the time, makes every row unique. Text labels
 (``"Berlin"``) and whole-number codes (store ``3``, SKU ``100234``) can both be that
 key; a number qualifies only when it behaves like one: it repeats (a column with
 nearly as many distinct values as rows is a measure or a row number), it is not a 0/1
-flag, and the series it names run through time side by side, not scattered like the
-values of a measure nor one after the other like the levels of a price. When several
-columns qualify, the one with the fewest distinct values wins.
+flag, the table is long (its times hold 1.5 rows on average or more), and the series
+it names run through time side by side, not scattered like the values of a measure
+nor one after the other like the levels of a price. When several columns qualify,
+the one with the fewest distinct values wins.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ MIN_CODE_FILL = 0.7
 # changes now and then, written twice on the day it changes, names periods one
 # after the other, not series.)
 MIN_CODE_OVERLAP = 1.5
+# Numbers are only taken for codes when the times hold this many rows on average.
+MIN_ROWS_PER_TIME = 1.5
 # Pairs of columns tried at most, among the candidates with the fewest values.
 MAX_PAIR_CANDIDATES = 12
 
@@ -95,8 +98,15 @@ def find_series_key(
         return []
     # With the time, k values can tell apart at most k rows per time.
     least = -(-present // max(1, times))
+    # Numbers are codes only in a table that is long: a few times written twice in
+    # one series is not a long table, whatever a number beside them says.
+    long = present >= MIN_ROWS_PER_TIME * times
     usable = sorted(
-        (c for c in candidates if 1 < c.distinct <= MAX_DISTINCT_SHARE * present),
+        (
+            c
+            for c in candidates
+            if 1 < c.distinct <= MAX_DISTINCT_SHARE * present and (long or not c.code)
+        ),
         key=lambda c: (c.distinct, c.code),
     )
     for candidate in usable:

@@ -89,6 +89,15 @@ def test_unique_times_need_no_key() -> None:
     assert find_series_key(frame, "month", _candidates(frame, ["units"])) == []
 
 
+def test_a_small_count_beside_one_repeated_day_is_no_code() -> None:
+    # Found by Hypothesis: 0..2 whose values happen to come in runs, and one day
+    # written twice, looked like three series side by side.
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(12)]
+    counts = [1, 1, 2, 2, 2, 1, 0, 1, 0, 1, 1, 1]
+    frame = pl.DataFrame({"month": [*days, days[6]], "count": [*counts, counts[6] + 1]})
+    assert find_series_key(frame, "month", _candidates(frame, ["count"])) == []
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     times=st.integers(min_value=12, max_value=40),
