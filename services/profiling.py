@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from itertools import combinations
 from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, Field
 
 from services import calendars
+from services.absurd_values import find_absurd_values
 from services.calendars import SEASON_LENGTH as SEASON_LENGTH
 from services.calendars import Anchor as Anchor
 from services.calendars import Frequency as Frequency
 from services.calendars import Unit as Unit
+from services.column_roles import number_role, text_role
+from services.series_keys import KeyCandidate, find_series_key
 
 Role = Literal[
     "time",
@@ -140,7 +142,9 @@ def profile_table(
         if config.series_id_columns is not None:
             profile.series_id_columns = list(config.series_id_columns)
         else:
-            profile.series_id_columns = _series_id_columns(frame, time_column, columns)
+            profile.series_id_columns = _series_id_columns(
+                frame, time_column, columns, config.roles
+            )
             profile.series_id_columns_detected = bool(profile.series_id_columns)
         _describe_time(frame, profile)
     excluded = {*profile.series_id_columns, time_column}
@@ -154,6 +158,7 @@ def profile_table(
     )
     if time_column is not None and profile.target is not None:
         _future_rows(frame, profile)
+        _absurd_values(frame, profile)
     return profile
 
 
@@ -208,18 +213,9 @@ def _column_profile(
     elif column.dtype == pl.Boolean:
         role = "boolean"
     elif column.dtype.is_numeric():
-        is_id = (
-            column.dtype.is_integer()
-            and distinct == present
-            and column.name.lower().rstrip("_").endswith(("id", "code", "key"))
-        )
-        role = "identifier" if is_id else "numeric"
-    elif distinct == present and present > 20:
-        role = "identifier"
-    elif distinct <= max(20, present // 20):
-        role = "categorical"
+        role = number_role(column, distinct, present)
     else:
-        role = "text"
+        role = text_role(column, distinct, present)
     return ColumnProfile(
         name=column.name,
         role=role,
@@ -231,27 +227,51 @@ def _column_profile(
     )
 
 
+# Values that stand out listed one by one per column; the rest are counted.
+SHOWN_ABSURD_VALUES = 3
+
+
 def _series_id_columns(
-    frame: pl.DataFrame, time_column: str, columns: list[ColumnProfile]
+    frame: pl.DataFrame,
+    time_column: str,
+    columns: list[ColumnProfile],
+    chosen_roles: dict[str, Role],
 ) -> list[str]:
+    """The columns that name each series; numbers that do become ``categorical``.
+
+    Labels (categorical or identifier columns) and whole numbers that could be codes
+    (store ``3``, SKU ``100234``; not a role the user chose) are the candidates.
+    """
     time = next(c for c in columns if c.name == time_column)
     if time.distinct == frame.height - time.missing:
         return []
-    keys = [c.name for c in columns if c.role in ("categorical", "identifier")]
-    for size in (1, 2):
-        for combo in combinations(keys, size):
-            # Unique pairs (time, key) exactly when no key repeats a time: grouping
-            # by the key is much cheaper than hashing whole rows.
-            # (No result column is named, so no column name of the user's can clash.)
-            rows = frame.select(time_column, *combo).drop_nulls()
-            unique = rows.select(
-                (
-                    pl.col(time_column).n_unique().over(combo) == pl.len().over(combo)
-                ).all()
-            ).item()
-            if unique:
-                return list(combo)
-    return []
+    candidates = [
+        KeyCandidate(c.name, c.distinct, code=c.role == "numeric")
+        for c in columns
+        if c.name != time_column
+        and (
+            c.role in ("categorical", "identifier")
+            or c.role == "numeric"
+            and c.name not in chosen_roles
+            and _could_be_code(frame[c.name], c)
+        )
+    ]
+    key = find_series_key(frame, time_column, candidates, times=time.distinct)
+    for column in columns:
+        if column.name in key and column.role == "numeric":
+            column.role = column.detected_role = "categorical"
+    return key
+
+
+def _could_be_code(values: pl.Series, column: ColumnProfile) -> bool:
+    """Whole numbers from zero up, not a 0/1 flag: maybe a store number or a SKU."""
+    if column.min is None or column.max is None or column.min < 0:
+        return False
+    if column.max <= 1:
+        return False
+    if values.dtype.is_integer():
+        return True
+    return values.dtype.is_float() and bool((values == values.round()).all())
 
 
 def _describe_time(frame: pl.DataFrame, profile: Profile) -> None:
@@ -420,3 +440,25 @@ def _future_rows(frame: pl.DataFrame, profile: Profile) -> None:
                 "(such as price or promotions) and are kept for forecasting.",
             )
         )
+
+
+def _absurd_values(frame: pl.DataFrame, profile: Profile) -> None:
+    """Warn of single values far out of line with their neighbours (typos)."""
+    time, target = profile.time_column or "", profile.target or ""
+    others = [c for c in profile.target_candidates if c != target]
+    keys, count = profile.series_id_columns, profile.series_count
+    found = find_absurd_values(frame, time, [target, *others], keys, count)
+    for column, values in found.items():
+        profile.issues += [
+            DataIssue(severity="warning", message=value.message())
+            for value in values[:SHOWN_ABSURD_VALUES]
+        ]
+        if len(values) > SHOWN_ABSURD_VALUES:
+            more = len(values) - SHOWN_ABSURD_VALUES
+            profile.issues.append(
+                DataIssue(
+                    severity="warning",
+                    message=f"{more} more value{'s' if more > 1 else ''} in "
+                    f"“{column}” stand{'' if more > 1 else 's'} out the same way.",
+                )
+            )

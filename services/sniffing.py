@@ -18,6 +18,7 @@ import polars as pl
 
 from services.errors import UnreadableFileError
 from services.profiling import DataIssue
+from services.stray_quotes import requote
 from services.values import MISSING_TOKENS
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -84,16 +85,18 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         raw = path.read_bytes()
         source = raw.decode(encoding, errors="replace").removeprefix("\ufeff").encode()
         head, size = source, len(source)
-    text = head[:HEAD_BYTES].decode("utf-8", errors="ignore")
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    if size > HEAD_BYTES:
-        lines = lines[:-1]  # the last line of the head may be cut short
+    text, lines = _head_lines(head, size)
     control = sum(ch < " " and ch not in "\t" for line in lines for ch in line)
     if control > 0.05 * max(1, len(text)):
         raise UnreadableFileError(
             "The file looks binary, not like a text table. Upload a CSV or Excel file."
         )
     delimiter = _delimiter(lines)
+    requoted, rewritten = requote(source, head, delimiter)
+    if rewritten:
+        source, size = requoted, len(requoted)
+        text, lines = _head_lines(requoted, size)
+        notes.append(DataIssue(severity="info", message=_requoted_words(rewritten)))
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:200]]
     start, has_header = header_index(rows)
     note_title_lines(rows[:start], notes)
@@ -123,6 +126,28 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         frame = pl.read_csv(source, infer_schema=False, **options)
     frame = drop_blank_and_footer(frame, notes)
     return frame, delimiter == ";"
+
+
+def _requoted_words(lines: int) -> str:
+    if lines == 1:
+        return (
+            "1 line holds a quoted value with quotes inside it that are not doubled "
+            "(such as a formula); it was read whole, as a spreadsheet program reads it."
+        )
+    return (
+        f"{lines} lines hold quoted values with quotes inside them that are not "
+        "doubled (such as formulas); they were read whole, as a spreadsheet program "
+        "reads them."
+    )
+
+
+def _head_lines(head: bytes, size: int) -> tuple[str, list[str]]:
+    """The head's text and its lines (without a last line that may be cut short)."""
+    text = head[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if size > HEAD_BYTES:
+        lines = lines[:-1]
+    return text, lines
 
 
 def _read_plain_columns_typed(

@@ -12,7 +12,33 @@ from dataclasses import dataclass, field
 import polars as pl
 
 MISSING_TOKENS = ["", "na", "n/a", "nan", "null", "none", "-", "#n/a", "nil", "n.a."]
-BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False}
+BOOLEAN_WORDS = {
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "t": True,
+    "f": False,
+    "ja": True,
+    "nein": False,
+    "j": True,
+    "oui": True,
+    "non": False,
+    "si": True,
+    "sí": True,
+}
+# A column is yes/no when its values all come from one of these sets (so single
+# letters count only beside their own words: "Y"/"N" is yes/no, "F"/"N" is not).
+BOOLEAN_SETS = (
+    {"true", "false", "yes", "no"},
+    {"yes", "no", "y", "n"},
+    {"true", "false", "t", "f"},
+    {"ja", "nein", "j", "n"},
+    {"oui", "non"},
+    {"si", "sí", "no"},
+)
 SAMPLE = 5000
 # A column is numeric when at least this share of its values are numbers.
 NUMERIC_SHARE = 0.9
@@ -104,7 +130,10 @@ def type_text_column(column: pl.Series, decimal_comma: bool = False) -> Typed:
     if values.len() == 0:
         return Typed(column)
     sample = values.head(SAMPLE)
-    if sample.str.to_lowercase().is_in(list(BOOLEAN_WORDS)).all():
+    lower = sample.str.to_lowercase()
+    if lower.is_in(list(BOOLEAN_WORDS)).all() and any(
+        set(lower.unique().to_list()) <= allowed for allowed in BOOLEAN_SETS
+    ):
         distinct = column.unique().drop_nulls()
         truth = distinct.str.to_lowercase().replace_strict(
             BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean

@@ -24,6 +24,22 @@ def test_upload_returns_the_full_profile(api: ApiClient) -> None:
     assert umsatz["role"] == "numeric" and umsatz["min"] > 0 and umsatz["distinct"] > 1
 
 
+def test_upload_recognises_number_codes_and_lists_a_typo(api: ApiClient) -> None:
+    stores = api.upload(MESSY / "long_store_codes.csv").get_json()
+    assert stores["series_id_columns"] == ["store"]
+    assert stores["target_candidates"] == ["units", "price"]
+    store = next(c for c in stores["columns"] if c["name"] == "store")
+    assert store["role"] == "categorical"
+    typo = api.upload(MESSY / "typo_store_month.csv").get_json()
+    assert any(
+        i["severity"] == "warning"
+        and i["message"].startswith(
+            "“revenue” on 2022-07-01 (store Hamburg) is 1,000,000, about "
+        )
+        for i in typo["issues"]
+    )
+
+
 def test_a_named_sheet_is_read(api: ApiClient) -> None:
     path = MESSY / "xlsx_sheet_choice.xlsx"
     with path.open("rb") as handle:

@@ -78,6 +78,57 @@ def test_true_false_columns_and_surprises_far_down_the_file(tmp_path: Path) -> N
     assert frame["note"][3000].startswith("caf")
 
 
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (("Y", "N", "y"), [True, False, True]),
+        (("J", "N", "n"), [True, False, False]),
+        (("ja", "Nein", "JA"), [True, False, True]),
+        (("t", "f", "T"), [True, False, True]),
+        (("Yes", "n", "NO"), [True, False, False]),
+    ],
+)
+def test_yes_no_columns_in_letters_and_other_languages(
+    tmp_path: Path, words: tuple[str, ...], expected: list[bool]
+) -> None:
+    path = tmp_path / "flags.csv"
+    path.write_text(
+        "day,flag\n" + "".join(f"2024-01-0{i + 1},{w}\n" for i, w in enumerate(words))
+    )
+    assert read_table(path, ".csv").frame["flag"].to_list() == expected
+
+
+def test_letters_from_different_yes_no_pairs_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "sizes.csv"
+    path.write_text("day,grade\n2024-01-01,F\n2024-01-02,N\n2024-01-03,T\n")
+    assert read_table(path, ".csv").frame["grade"].dtype == pl.String
+
+
+def test_formulas_with_quotes_not_doubled_keep_header_and_columns(
+    tmp_path: Path,
+) -> None:
+    # Quoted text up top, a spreadsheet's formula far past the sniffed head; with a
+    # byte-order mark, and in a Windows code page (converted before it is read).
+    lines = ["day,note,amount"] + [
+        f'{dt.date(2020, 1, 1) + dt.timedelta(days=i)},"ok, café {i}",{i}'
+        for i in range(3000)
+    ]
+    lines[2900] = '2027-12-09,"=HYPERLINK("http://x/é","y")",2899'
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("\r\n".join(lines).encode(encoding))
+        read = read_table(path, ".csv")
+        assert read.frame.columns == ["day", "note", "amount"]
+        assert read.frame.height == 3000
+        assert read.frame["note"][2899] == '=HYPERLINK("http://x/é","y")'
+        assert read.frame["amount"][2898:2901].to_list() == [2898, 2899, 2900]
+        assert read.frame["note"][0] == "ok, café 0"
+        assert [n.message for n in read.notes] == [
+            "1 line holds a quoted value with quotes inside it that are not doubled "
+            "(such as a formula); it was read whole, as a spreadsheet program reads it."
+        ]
+
+
 def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     rows = [f"2024-01-{d:02d},{v}" for d, v in enumerate(range(100, 130), start=1)]

@@ -61,6 +61,8 @@ def test_corpus_file(name: str) -> None:
     messages = " ".join(i.message.lower() for i in profile.issues)
     for keyword in spec.get("issues", []):
         assert keyword in messages, f"no issue about {keyword!r} in: {messages}"
+    for keyword in spec.get("issues_absent", []):
+        assert keyword not in messages, f"an issue about {keyword!r} in: {messages}"
 
 
 def test_the_corpus_covers_enough_files() -> None:

@@ -15,7 +15,8 @@ timestamps written, ``values`` the first few source values, and so on.
 ``expected.json`` maps each file name to either ``{"error": "<code>"}`` (the file must be
 refused) or a spec with any of: ``rows``, ``time_column``, ``frequency``, ``start``,
 ``end``, ``target_candidates``, ``series_id_columns``, ``roles``, ``dtypes``, ``values``,
-``issues`` (lower-case keywords that must each appear in some issue message), ``sheet``
+``issues`` (lower-case keywords that must each appear in some issue message),
+``issues_absent`` (lower-case keywords that no issue message may hold), ``sheet``
 (for a workbook: the sheet to read) and ``note`` (what the file tests).
 
 Only the standard library, polars and xlsxwriter are used.
@@ -2593,6 +2594,286 @@ def bad_files() -> None:
         {
             **refused,
             "note": f"a workbook whose sheet1.xml inflates to {BOMB_INFLATED_BYTES // 2**20} MiB of zero bytes (zip bomb); must be refused within seconds with bounded memory",
+        },
+    )
+
+
+# ---------------------------------------------------------------- recognition (issue 13)
+
+
+@case
+def long_store_codes() -> None:
+    name = "long_store_codes.csv"
+    rng = rng_for(name)
+    months = month_starts(2021, 1, 36)
+    records = [(m, store) for m in months for store in (1, 2, 3)]
+    units = [rng.randint(40, 160) * store for _, store in records]
+    price = cents(rng, len(records), 199, 899)
+    text = table(
+        ["month", "store", "units", "price"],
+        [
+            [iso(m), str(s), str(u), fixed(c)]
+            for (m, s), u, c in zipped(records, units, price)
+        ],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "store × month × units with the store written as a number 1..3: store is the series column and never a target",
+            "rows": len(records),
+            "time_column": "month",
+            "frequency": freq("month"),
+            "start": iso(min(months)),
+            "end": iso(max(months)),
+            "target_candidates": ["units", "price"],
+            "series_id_columns": ["store"],
+            "roles": {"store": "categorical", "units": "numeric"},
+            "dtypes": {"store": "Int64", "units": "Int64"},
+            "values": {"store": [1, 2, 3], "units": units[:3]},
+        },
+    )
+
+
+@case
+def long_sku_codes() -> None:
+    name = "long_sku_codes.csv"
+    rng = rng_for(name)
+    weeks = days(date(2023, 1, 1), 40, 7)
+    skus = [100234, 100871, 204511, 300017, 310222]
+    records = [(sku, w) for sku in skus for w in weeks]  # sorted by series, then week
+    units = [rng.randint(0, 60) for _ in records]
+    text = table(
+        ["week", "SKU", "units"],
+        [[iso(w), str(k), str(u)] for (k, w), u in zipped(records, units)],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "weekly units per six-digit SKU number: the SKU is the series column, not a target",
+            "rows": len(records),
+            "time_column": "week",
+            "frequency": freq("week"),
+            "target_candidates": ["units"],
+            "series_id_columns": ["SKU"],
+            "roles": {"SKU": "categorical", "units": "numeric"},
+            "dtypes": {"SKU": "Int64"},
+        },
+    )
+
+
+@case
+def long_outlet_numbers() -> None:
+    name = "long_outlet_numbers.csv"
+    rng = rng_for(name)
+    d = days(date(2024, 1, 1), 45)
+    outlets = [11, 12, 17, 23]
+    records = [(a, o) for a in d for o in outlets]
+    rng.shuffle(records)
+    visitors = [rng.randint(200, 900) for _ in records]
+    staff = [rng.randint(3, 9) for _ in records]
+    text = table(
+        ["day", "outlet", "visitors", "staff"],
+        [
+            [iso(a), str(o), str(v), str(s)]
+            for (a, o), v, s in zipped(records, visitors, staff)
+        ],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "rows in random order; the outlet number (a name that says nothing) is the key because it makes each day unique and runs through time; staff (3..9) is a measure",
+            "rows": len(records),
+            "time_column": "day",
+            "frequency": freq("day"),
+            "target_candidates": ["visitors", "staff"],
+            "series_id_columns": ["outlet"],
+            "roles": {"outlet": "categorical", "staff": "numeric"},
+        },
+    )
+
+
+@case
+def long_zip_text() -> None:
+    name = "long_zip_text.csv"
+    rng = rng_for(name)
+    months = month_starts(2023, 1, 12)
+    zips = sorted({f"{rng.randint(1000, 99999):05d}" for _ in range(200)})[:100]
+    zips[0] = "01234"
+    records = [(z, m) for z in zips for m in months]
+    sales = [rng.randint(100, 999) for _ in records]
+    text = table(
+        ["zip", "month", "sales"],
+        [[z, iso(m), str(v)] for (z, m), v in zipped(records, sales)],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "100 zip codes kept as text (01234) × 12 months: the zip is the series column (many distinct codes are still labels, not free text)",
+            "rows": len(records),
+            "time_column": "month",
+            "frequency": freq("month"),
+            "target_candidates": ["sales"],
+            "series_id_columns": ["zip"],
+            "roles": {"zip": "categorical"},
+            "dtypes": {"zip": "String"},
+            "values": {"zip": ["01234"] * 3},
+        },
+    )
+
+
+@case
+def single_series_integers() -> None:
+    name = "single_series_integers.csv"
+    rng = rng_for(name)
+    d = days(date(2024, 1, 1), 60)
+    orders = counts(rng, 60, 40, 10, 5)
+    staff = [rng.randint(3, 8) for _ in d]
+    rows = [[iso(a), str(b), str(c)] for a, b, c in zipped(d, orders, staff)]
+    for i in (20, 41):  # a day written twice, with another staff count
+        rows.insert(i + 1, [rows[i][0], rows[i][1], str(int(rows[i][2]) % 8 + 1)])
+    text = table(["date", "orders", "staff"], rows)
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "one series with two integer columns and two days written twice: the small integer staff count must not split it into series",
+            "rows": len(rows),
+            "time_column": "date",
+            "frequency": freq("day"),
+            "target_candidates": ["orders", "staff"],
+            "series_id_columns": [],
+            "roles": {"orders": "numeric", "staff": "numeric"},
+            "issues": ["duplicate"],
+        },
+    )
+
+
+@case
+def hyperlink_formulas() -> None:
+    name = "hyperlink_formulas.csv"
+    rng = rng_for(name)
+    d = days(date(2024, 3, 1), 30)
+    sales = counts(rng, 30, 500, 80, 30)
+    links = [
+        f'=HYPERLINK("https://shop.example/orders/{i}","order {i}")' for i in range(30)
+    ]
+    # As spreadsheet programs export a formula: quoted, the quotes inside not doubled.
+    lines = ["Sales report", "", "date,link,sales"] + [
+        f'{iso(a)},"{link}",{b}' for a, link, b in zipped(d, links, sales)
+    ]
+    add(
+        name,
+        ("\n".join(lines) + "\n").encode(),
+        {
+            "note": 'quoted formulas with quotes inside that are not doubled ("=HYPERLINK("…","…")"), under a title line: read whole, header and columns in place',
+            "rows": len(d),
+            "time_column": "date",
+            "frequency": freq("day"),
+            "target_candidates": ["sales"],
+            "dtypes": {"date": "Date", "link": "String", "sales": "Int64"},
+            "values": {"link": links[:3], "sales": sales[:3]},
+            "issues": ["title line", "quotes inside"],
+        },
+    )
+
+
+@case
+def flags_and_comments() -> None:
+    name = "flags_and_comments.csv"
+    rng = rng_for(name)
+    n = 50
+    d = days(date(2024, 1, 1), n)
+    sales = counts(rng, n, 150, 30, 10)
+    promo = ["Y", "N", "Y"] + [rng.choice("YN") for _ in d[3:]]
+    geoeffnet = ["J", "J", "N"] + [rng.choice("JJJN") for _ in d[3:]]
+    subjects = ["Customer", "Driver", "Supplier", "Manager", "Courier"]
+    verbs = ["called about", "complained about", "asked for", "confirmed"]
+    things = ["the late delivery", "a refund", "the invoice", "next week's order"]
+    comments = [
+        f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(things)} (ticket {i})"
+        for i in range(n)
+    ]
+    text = table(
+        ["date", "sales", "promo", "geoeffnet", "comment"],
+        [
+            list(row)
+            for row in zipped(map(iso, d), map(str, sales), promo, geoeffnet, comments)
+        ],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "Y/N and J/N columns are yes/no; a free comment on every row (all different) is text, not an identifier",
+            "rows": n,
+            "time_column": "date",
+            "frequency": freq("day"),
+            "target_candidates": ["sales"],
+            "roles": {"promo": "boolean", "geoeffnet": "boolean", "comment": "text"},
+            "dtypes": {"promo": "Boolean", "geoeffnet": "Boolean"},
+            "values": {"promo": [True, False, True], "geoeffnet": [True, True, False]},
+        },
+    )
+
+
+@case
+def typo_store_month() -> None:
+    name = "typo_store_month.csv"
+    rng = rng_for(name)
+    months = month_starts(2020, 1, 48)
+    stores = ["Berlin", "Hamburg", "Munich"]
+    records = [(s, m) for s in stores for m in months]
+    revenue = [
+        round(10_000 + 40 * (i % 48) + rng.gauss(0, 900)) for i in range(len(records))
+    ]
+    typo = records.index(("Hamburg", date(2022, 7, 1)))
+    revenue[typo] = 1_000_000
+    text = table(
+        ["store", "month", "revenue"],
+        [[s, iso(m), str(v)] for (s, m), v in zipped(records, revenue)],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "revenue around 10,000 per store and month with one typo of 1,000,000 (Hamburg, July 2022): an issue names the column, month, store and value",
+            "rows": len(records),
+            "time_column": "month",
+            "frequency": freq("month"),
+            "target_candidates": ["revenue"],
+            "series_id_columns": ["store"],
+            "issues": ["“revenue” on 2022-07-01 (store hamburg) is 1,000,000", "typo"],
+        },
+    )
+
+
+@case
+def intermittent_orders() -> None:
+    name = "intermittent_orders.csv"
+    rng = rng_for(name)
+    d = days(date(2023, 1, 1), 365)
+    orders = [
+        rng.choice([1, 2, 5, 20, 150, 400]) if rng.random() < 0.12 else 0 for _ in d
+    ]
+    visitors = [round(100 * 1.01**i + rng.gauss(0, 4)) for i in range(len(d))]
+    text = table(
+        ["date", "orders", "visitors"],
+        [[iso(a), str(b), str(c)] for a, b, c in zipped(d, orders, visitors)],
+    )
+    add(
+        name,
+        text.encode(),
+        {
+            "note": "intermittent demand (mostly zeros, occasional orders up to 400) and visitors growing 1% a day: no value is listed as a typo",
+            "rows": len(d),
+            "time_column": "date",
+            "frequency": freq("day"),
+            "target_candidates": ["orders", "visitors"],
+            "issues_absent": ["typo"],
         },
     )
 
