@@ -205,10 +205,21 @@ def apply_recipe(
             raise InvalidInputError(
                 f"Step {index} ({step.op}) would leave no rows.", code="invalid_step"
             )
-        if step.op == "rename" and layout.time_column == step.column:
-            layout = Layout(step.to, layout.series_columns, layout.frequency)
+        layout = _after(step, layout)
         changes.append(change)
     return frame, changes
+
+
+def _after(step: Any, layout: Layout) -> Layout:
+    """The layout the next step sees: a renamed time column, a new frequency."""
+    time, keys, frequency = layout.time_column, layout.series_columns, layout.frequency
+    if step.op == "rename" and time == step.column:
+        time = step.to
+    elif step.op == "resample":
+        frequency = calendars.follow_anchor(step.frequency, frequency)
+    elif step.op == "regularize":
+        frequency = _own_calendar(step.frequency, frequency)
+    return Layout(time, keys, frequency)
 
 
 def _need(frame: pl.DataFrame, *columns: str | None) -> None:
@@ -392,11 +403,15 @@ def _impute(
 def _regularize(
     frame: pl.DataFrame, step: Regularize, layout: Layout, index: int
 ) -> tuple[pl.DataFrame, Change]:
-    time = _time(frame, layout)
-    frequency = _own_calendar(step.frequency, layout.frequency)
+    time, keys = _dates(frame, layout), _over(layout)
+    detected = layout.frequency or calendars.detect_frequency(
+        frame.select(*keys, time).drop_nulls(time).unique().sort([*keys, time]),
+        time,
+        keys,
+    )
+    frequency = _own_calendar(step.frequency, detected)
     if frequency is None:
         raise InvalidInputError("the time steps are irregular; choose a frequency.")
-    keys = _over(layout)
     spans = (
         frame.drop_nulls(time)
         .group_by(keys or pl.lit(0).alias("_all"))
@@ -479,6 +494,16 @@ def _inserted(
     if filled:
         words += f"; filled {filled} value{'s' if filled > 1 else ''} ({fill})"
     return words + "."
+
+
+def _dates(frame: pl.DataFrame, layout: Layout) -> str:
+    """The time column, which must hold dates or times."""
+    time = _time(frame, layout)
+    if not frame.schema[time].is_temporal():
+        raise InvalidInputError(
+            f"“{time}” does not hold dates; read it as dates first."
+        )
+    return time
 
 
 def _own_calendar(
@@ -591,8 +616,7 @@ def _season_or_none(layout: Layout) -> int | None:
 def _resample(
     frame: pl.DataFrame, step: Resample, layout: Layout, index: int
 ) -> tuple[pl.DataFrame, Change]:
-    time = _time(frame, layout)
-    keys = _over(layout)
+    time, keys = _dates(frame, layout), _over(layout)
     target = calendars.follow_anchor(step.frequency, layout.frequency)
     if frame.schema[time] == pl.Date and target.unit in ("hour", "minute", "second"):
         raise InvalidInputError(

@@ -461,3 +461,28 @@ def test_seasonal_fill_of_business_days_uses_the_same_weekday_a_week_before() ->
         frame, [{"op": "impute", "column": "sales", "method": "seasonal"}], layout
     )
     assert out.filter(pl.col("date") == dt.date(2024, 1, 19))["sales"].item() == 412.0
+
+
+def test_later_steps_use_the_calendar_earlier_steps_made() -> None:
+    ends = _times("2022-01-31", 24, "ME")
+    frame = _table([d for d in ends if not (d.year == 2023 and 4 <= d.month <= 6)])
+    steps = [
+        {"op": "resample", "frequency": {"unit": "quarter", "step": 1}},
+        {"op": "regularize", "fill": None},
+    ]
+    out, changes = _run(frame, steps, Layout("date", [], _frequency(frame)))
+    assert out["date"].to_list() == _times("2022-03-31", 8, "QE")
+    assert out.filter(pl.col("sales").is_null())["date"].to_list() == [
+        dt.date(2023, 6, 30)
+    ]
+    assert changes[1].rows_added == 1
+    # Dates read from text in the same recipe: their calendar is recognised.
+    text = frame.with_columns(pl.col("date").dt.strftime("%d.%m.%Y"))
+    with pytest.raises(InvalidInputError, match="does not hold dates"):
+        _run(text, [{"op": "regularize"}], Layout("date", [], None))
+    parsed, changes = _run(
+        text,
+        [{"op": "parse_dates", "column": "date", "format": "%d.%m.%Y"}, steps[1]],
+        Layout("date", [], None),
+    )
+    assert changes[1].rows_added == 3 and "month end" in changes[1].description
