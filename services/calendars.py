@@ -333,6 +333,189 @@ def future_times(frequency: Frequency, history: pl.Series, steps: int) -> pl.Ser
     return from_grid(frequency, times)
 
 
+# --- moving along a calendar (cleaning and Explore) ---------------------------------
+
+_POLARS_UNITS = {
+    "second": "s",
+    "minute": "m",
+    "hour": "h",
+    "day": "d",
+    "business_day": "d",
+    "week": "w",
+}
+
+
+def grid_interval(frequency: Frequency) -> str:
+    """One step on the models' grid as a Polars interval (``"1mo"``, ``"1w"``).
+
+    Business days step a day at a time on the grid (weekends are then left out).
+    """
+    if frequency.unit in MONTHS:
+        return f"{MONTHS[frequency.unit] * frequency.step}mo"
+    return f"{frequency.step}{_POLARS_UNITS[frequency.unit]}"
+
+
+def calendar_times(
+    frequency: Frequency, spans: pl.DataFrame, first: str, last: str, name: str
+) -> pl.DataFrame:
+    """Every time of the calendar from each span's ``first`` to its ``last`` time.
+
+    Each row of ``spans`` is repeated once per time, which is put in a new column
+    ``name``. Months are stepped on the grid and moved back, so month-end spans give
+    month ends (February 29 in leap years), not the 30th after an April 30; weeks keep
+    the first time's weekday; business days skip weekends.
+
+    Examples
+    --------
+    >>> spans = pl.DataFrame({"a": [date(2024, 1, 31)], "b": [date(2024, 4, 30)]})
+    >>> month_end = Frequency(unit="month", step=1, anchor=Anchor(code="month_end",
+    ...                       label="month end"))
+    >>> calendar_times(month_end, spans, "a", "b", "t")["t"].to_list()[1:3]
+    [datetime.date(2024, 2, 29), datetime.date(2024, 3, 31)]
+
+    """
+    dtype = spans.schema[first]
+    start = to_grid(frequency, spans[first]).alias(name)
+    end = to_grid(frequency, spans[last]).alias("_calendar_end")
+    if dtype == pl.Date:
+        ranged = pl.date_ranges(name, "_calendar_end", grid_interval(frequency))
+    else:
+        ranged = pl.datetime_ranges(
+            name,
+            "_calendar_end",
+            grid_interval(frequency),
+            time_unit=dtype.time_unit,  # type: ignore[attr-defined]
+            time_zone=dtype.time_zone,  # type: ignore[attr-defined]
+        )
+    times = (
+        spans.with_columns(start, end, pl.int_range(pl.len()).alias("_calendar_span"))
+        .with_columns(ranged.alias(name))
+        .explode(name)
+        .drop_nulls(name)
+    )
+    if frequency.unit == "business_day":
+        times = times.filter(pl.col(name).dt.weekday() <= 5).filter(
+            pl.int_range(pl.len()).over("_calendar_span") % frequency.step == 0
+        )
+    times = times.drop("_calendar_end", "_calendar_span")
+    return times.with_columns(from_grid(frequency, times[name]).cast(dtype).alias(name))
+
+
+def shift(frequency: Frequency, times: pl.Series, steps: int) -> pl.Series:
+    """Each time moved ``steps`` steps later (earlier when negative) in its calendar.
+
+    Twelve months before February 29 of month-end data is February 28, and twelve
+    months later it is February 28 again, then 29 four years on.
+    """
+    count = steps * frequency.step
+    if frequency.unit in MONTHS:
+        months = f"{count * MONTHS[frequency.unit]}mo"
+        moved = from_grid(frequency, to_grid(frequency, times).dt.offset_by(months))
+    elif frequency.unit == "business_day":
+        moved = times.dt.add_business_days(count, roll="backward")
+    else:
+        moved = times.dt.offset_by(f"{count}{_POLARS_UNITS[frequency.unit]}")
+    return moved.cast(times.dtype).alias(times.name)
+
+
+def period_of(frequency: Frequency, times: pl.Series) -> pl.Series:
+    """The time of the ``frequency`` period that each time falls in, in its calendar.
+
+    Months, quarters and years are calendar periods, or fiscal ones when the anchor
+    names a month (``quarter_end_jan``, ``year_end_jun``), dated as the anchor says
+    (start, end or a day of the month); weeks start on Monday, or the day after the
+    weekday a ``week_ending_…`` anchor names, and are dated on that day; a weekend
+    day belongs to the business day before it; hours, days… are truncated.
+
+    Examples
+    --------
+    >>> quarter_end = Frequency(unit="quarter", step=1, anchor=Anchor(
+    ...     code="quarter_end", label="quarter end"))
+    >>> period_of(quarter_end, pl.Series([date(2024, 2, 29)])).to_list()
+    [datetime.date(2024, 3, 31)]
+
+    """
+    dtype, unit = times.dtype, frequency.unit
+    if unit in MONTHS:
+        size = MONTHS[unit] * frequency.step
+        first = _first_month(frequency)
+        index = pl.col("t").dt.year().cast(pl.Int64) * 12 + pl.col("t").dt.month() - 1
+        start = (index - first) // size * size + first
+        grid = pl.DataFrame({"t": times}).select(
+            pl.date(start // 12, start % 12 + 1, 1)
+        )
+        labels = from_grid(frequency, grid.to_series())
+    elif unit == "week":
+        code = frequency.anchor.code if frequency.anchor else ""
+        ending = code.startswith("week_ending_")
+        begin = (_WEEKDAYS.index(code[-3:]) + 1) % 7 if ending else 0
+        days = times.cast(pl.Date).cast(pl.Int64)
+        size = 7 * frequency.step
+        # 1970-01-01, day 0, was a Thursday (weekday 3 counting Monday as 0).
+        starts = days - (days + 3 - begin) % size
+        labels = (starts + (size - 1 if ending else 0)).cast(pl.Date)
+    elif unit == "business_day":
+        labels = times.cast(pl.Date).dt.add_business_days(0, roll="backward")
+    else:
+        labels = times.dt.truncate(grid_interval(frequency))
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone and labels.dtype == pl.Date:
+        naive = labels.cast(pl.Datetime(dtype.time_unit))
+        return naive.dt.replace_time_zone(dtype.time_zone).alias(times.name)
+    return labels.cast(dtype).alias(times.name)
+
+
+def _first_month(frequency: Frequency) -> int:
+    """The first month of the year's first period, counting January as 0."""
+    code = frequency.anchor.code if frequency.anchor else ""
+    suffix = code.rsplit("_", 1)[-1].upper()
+    if frequency.unit == "month" or suffix not in _MONTH_ABBR[1:]:
+        return 0
+    month = _MONTH_ABBR.index(suffix)  # the first month, or the last one for ends
+    size = MONTHS[frequency.unit]
+    if "_end" in code:
+        month -= size - 1
+    return (month - 1) % size
+
+
+def follow_anchor(target: Frequency, source: Frequency | None) -> Frequency:
+    """``target`` dated the way ``source`` dates its rows, unless it has an anchor.
+
+    The same unit keeps the source's anchor (fiscal quarters stay fiscal). Data
+    dated at period ends (month ends, weeks ending Sunday…) gets coarser periods
+    dated at their ends too, and weeks ending Sunday; data dated on a day of the
+    month keeps that day; anything else is dated at period starts, and weeks start
+    on Monday.
+
+    Examples
+    --------
+    >>> month_end = Frequency(unit="month", step=1, anchor=Anchor(code="month_end",
+    ...                       label="month end"))
+    >>> follow_anchor(Frequency(unit="quarter", step=1), month_end).anchor.code
+    'quarter_end'
+
+    """
+    if target.anchor is not None or source is None:
+        return target
+    if source.unit == target.unit:
+        return target.model_copy(update={"anchor": source.anchor})
+    code = source.anchor.code if source.anchor else ""
+    position: int | str = "start"
+    if source.unit in MONTHS:
+        position = _position(source)
+    elif code.startswith("week_ending_"):
+        position = "end"
+    anchor: Anchor | None = None
+    if target.unit in MONTHS:
+        # A standard month for the position, so the anchor is not a fiscal one.
+        standard = date(2000, 12 if position == "end" else 1, 1)
+        anchor = _month_anchor(target.unit, position, pl.Series([standard]))
+    elif target.unit == "week":
+        anchor = _week_anchor(pl.Series([date(2024, 1, 7 if position == "end" else 1)]))
+    elif target.unit == "business_day":
+        anchor = _business_anchor()
+    return target.model_copy(update={"anchor": anchor})
+
+
 # --- words ---------------------------------------------------------------------------
 
 _UNIT_WORDS = {

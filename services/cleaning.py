@@ -7,15 +7,18 @@ with a version and replayed on a new upload of the same shape. Modelling transfo
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from services import calendars
+from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
-from services.profiling import SEASON_LENGTH, Frequency
 
 FillMethod = Literal[
     "drop",
@@ -30,17 +33,10 @@ FillMethod = Literal[
     "seasonal",
     "constant",
 ]
-INTERVALS = {
-    "second": "s",
-    "minute": "m",
-    "hour": "h",
-    "day": "d",
-    "week": "w",
-    "month": "mo",
-    "quarter": "q",
-    "year": "y",
-    "business_day": "d",
-}
+# Seasons a seasonal fill looks in, in order: last season, earlier ones, later ones.
+SEASONS_TRIED = (1, 2, 3, 4, 5, -1, -2, -3)
+# How many inserted times a description names before it says "and N more".
+NAMED_TIMES = 3
 
 
 class _Step(BaseModel):
@@ -59,7 +55,11 @@ class Impute(_Step):
 
 
 class Regularize(_Step):
-    """Insert the absent periods at the frequency, then fill them."""
+    """Insert the absent periods at the frequency, then fill them.
+
+    Without a frequency, or with the data's unit but no anchor, the data's own
+    calendar is used (month ends stay month ends).
+    """
 
     op: Literal["regularize"] = "regularize"
     frequency: Frequency | None = None
@@ -84,7 +84,11 @@ class Outliers(_Step):
 
 
 class Resample(_Step):
-    """Aggregate to another frequency."""
+    """Aggregate to another frequency.
+
+    Without an anchor, periods are dated the way the data dates its rows: month-end
+    data gives quarters dated at their ends (see :func:`calendars.follow_anchor`).
+    """
 
     op: Literal["resample"] = "resample"
     frequency: Frequency
@@ -201,10 +205,21 @@ def apply_recipe(
             raise InvalidInputError(
                 f"Step {index} ({step.op}) would leave no rows.", code="invalid_step"
             )
-        if step.op == "rename" and layout.time_column == step.column:
-            layout = Layout(step.to, layout.series_columns, layout.frequency)
+        layout = _after(step, layout)
         changes.append(change)
     return frame, changes
+
+
+def _after(step: Any, layout: Layout) -> Layout:
+    """The layout the next step sees: a renamed time column, a new frequency."""
+    time, keys, frequency = layout.time_column, layout.series_columns, layout.frequency
+    if step.op == "rename" and time == step.column:
+        time = step.to
+    elif step.op == "resample":
+        frequency = calendars.follow_anchor(step.frequency, frequency)
+    elif step.op == "regularize":
+        frequency = _own_calendar(step.frequency, frequency)
+    return Layout(time, keys, frequency)
 
 
 def _need(frame: pl.DataFrame, *columns: str | None) -> None:
@@ -235,8 +250,13 @@ def fill_expression(
     value: float | None = None,
     window: int = 7,
     max_gap: int | None = None,
+    seasonal: pl.Series | None = None,
 ) -> pl.Expr:
-    """The expression that fills ``column``'s nulls with ``method``, per series."""
+    """The expression that fills ``column``'s nulls with ``method``, per series.
+
+    The ``seasonal`` method takes its values from ``seasonal``, row for row (see
+    :func:`seasonal_values`).
+    """
     col, keys = pl.col(column), _over(layout)
 
     def per_series(expr: pl.Expr) -> pl.Expr:
@@ -256,11 +276,11 @@ def fill_expression(
         roll = getattr(col, method)(window, min_samples=1, center=True)
         filled = col.fill_null(per_series(roll))
     elif method == "seasonal":
-        season = _season(layout)
-        filled = col
-        # The same period last season, else the season before…, else the next one.
-        for k in (1, 2, 3, 4, 5, -1, -2, -3):
-            filled = filled.fill_null(per_series(col.shift(k * season)))
+        if seasonal is None:
+            raise InvalidInputError(
+                "the seasonal fill needs the values of last season."
+            )
+        filled = col.fill_null(pl.lit(seasonal))
     elif method == "constant":
         if value is None:
             raise InvalidInputError("the constant method needs a value.")
@@ -276,13 +296,50 @@ def fill_expression(
     return filled.alias(column)
 
 
-def _season(layout: Layout) -> int:
-    if layout.frequency is None or SEASON_LENGTH[layout.frequency.unit] < 2:
+def seasonal_values(frame: pl.DataFrame, column: str, layout: Layout) -> pl.Series:
+    """For each row, ``column`` in the same period last season, in the data's calendar.
+
+    "The same period" is found by time, not by counting rows, so gaps, business-day
+    holidays and a repeated hour do not shift it: for month-end data, February 28,
+    2023 is filled from February 28, 2022, and February 29, 2024 from February 28,
+    2023. When last season has no value either, the season before is tried, and so on,
+    then the seasons after.
+
+    Raises
+    ------
+    InvalidInputError
+        When the frequency has no seasons (yearly data, irregular times).
+
+    """
+    frequency, time, keys = layout.frequency, layout.time_column or "", _over(layout)
+    season = calendars.season_length(frequency) if frequency else 1
+    if frequency is None or season < 2:
         raise InvalidInputError(
             "a seasonal fill needs a regular frequency with "
             "seasons (days, weeks, months, quarters…)."
         )
-    return SEASON_LENGTH[layout.frequency.unit]
+    known = (
+        frame.select(*keys, time, column)
+        .drop_nulls([time, column])
+        .unique([*keys, time], keep="first", maintain_order=True)
+    )
+    found = pl.Series(column, [None] * frame.height, dtype=frame.schema[column])
+    for seasons in SEASONS_TRIED:
+        then = calendars.shift(frequency, frame[time], -seasons * season)
+        looked = (
+            then.alias(time)
+            .to_frame()
+            .hstack(frame.select(keys).get_columns())
+            .join(
+                known,
+                on=[*keys, time],
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+        )
+        found = found.fill_null(looked[column])
+    return found
 
 
 def _impute(
@@ -317,9 +374,20 @@ def _impute(
             f"“{step.column}” does not hold numbers; only forward "
             "or backward fill work on it."
         )
+    seasonal = (
+        seasonal_values(frame, step.column, layout)
+        if step.method == "seasonal"
+        else None
+    )
     out = frame.with_columns(
         fill_expression(
-            step.column, step.method, layout, step.value, step.window, step.max_gap
+            step.column,
+            step.method,
+            layout,
+            step.value,
+            step.window,
+            step.max_gap,
+            seasonal,
         )
     )
     filled = missing - out[step.column].null_count()
@@ -335,62 +403,128 @@ def _impute(
 def _regularize(
     frame: pl.DataFrame, step: Regularize, layout: Layout, index: int
 ) -> tuple[pl.DataFrame, Change]:
-    time = _time(frame, layout)
-    frequency = step.frequency or layout.frequency
+    time, keys = _dates(frame, layout), _over(layout)
+    detected = layout.frequency or calendars.detect_frequency(
+        frame.select(*keys, time).drop_nulls(time).unique().sort([*keys, time]),
+        time,
+        keys,
+    )
+    frequency = _own_calendar(step.frequency, detected)
     if frequency is None:
         raise InvalidInputError("the time steps are irregular; choose a frequency.")
-    keys = _over(layout)
-    interval = f"{frequency.step}{INTERVALS[frequency.unit]}"
-    if frequency.unit == "quarter":
-        interval = f"{3 * frequency.step}mo"
-    spans = frame.group_by(keys or pl.lit(0).alias("_all")).agg(
-        pl.col(time).min().alias("_first"), pl.col(time).max().alias("_last")
+    spans = (
+        frame.drop_nulls(time)
+        .group_by(keys or pl.lit(0).alias("_all"))
+        .agg(pl.col(time).min().alias("_first"), pl.col(time).max().alias("_last"))
     )
-    ranged = pl.datetime_ranges if frame.schema[time] != pl.Date else pl.date_ranges
-    grid = (
-        spans.with_columns(
-            ranged(pl.col("_first"), pl.col("_last"), interval).alias(time)
+    grid = calendars.calendar_times(frequency, spans, "_first", "_last", time).drop(
+        "_first", "_last", "_all", strict=False
+    )
+    times = frame.select([*keys, time]).drop_nulls(time)
+    off = times.join(grid, on=[*keys, time], how="anti", nulls_equal=True).height
+    if off * 2 > times.height:
+        chosen = _calendar_words(frequency)
+        raise InvalidInputError(
+            f"most dates do not fall on the chosen calendar ({chosen}), so inserting "
+            "its dates would mix two calendars. Use “Change the frequency” to move "
+            "the rows onto it."
         )
-        .explode(time)
-        .drop("_first", "_last")
-    )
-    if frequency.unit == "business_day":
-        grid = grid.filter(pl.col(time).dt.weekday() <= 5)
-    grid = grid.drop("_all", strict=False).with_columns(
-        pl.col(time).cast(frame.schema[time])
-    )
-    absent = grid.join(
-        frame.select([*keys, time]), on=[*keys, time], how="anti", nulls_equal=True
-    )
-    out = pl.concat([frame, absent], how="diagonal_relaxed")
+    absent = grid.join(times, on=[*keys, time], how="anti", nulls_equal=True)
+    out = _sorted(pl.concat([frame, absent], how="diagonal_relaxed"), layout)
     added = absent.height
-    out = _sorted(out, layout)
     filled = 0
     if step.fill is not None and added:
+        if step.fill == "drop":
+            raise InvalidInputError(
+                "inserting periods and then dropping them does "
+                "nothing; choose another fill."
+            )
         numeric = [
             c
             for c, t in out.schema.items()
             if t.is_numeric() and c not in (time, *keys)
         ]
         before = sum(out[c].null_count() for c in numeric)
-        if step.fill == "drop":
-            raise InvalidInputError(
-                "inserting periods and then dropping them does "
-                "nothing; choose another fill."
-            )
+        calendar = Layout(time, keys, frequency)
         out = out.with_columns(
-            fill_expression(c, step.fill, Layout(time, keys, frequency))
+            fill_expression(
+                c,
+                step.fill,
+                calendar,
+                seasonal=seasonal_values(out, c, calendar)
+                if step.fill == "seasonal"
+                else None,
+            )
             for c in numeric
         )
         filled = before - sum(out[c].null_count() for c in numeric)
     return out, Change(
         index,
         "regularize",
-        f"Inserted {added} missing periods"
-        + (f" and filled {filled} values ({step.fill})." if filled else "."),
+        _inserted(frequency, absent[time], filled, step.fill),
         rows_added=added,
         filled=filled,
     )
+
+
+def _inserted(
+    frequency: Frequency, times: pl.Series, filled: int, fill: str | None
+) -> str:
+    """What a regularize step did, naming the calendar and the first times inserted."""
+    anchor = frequency.anchor
+    where = (
+        f"the data's calendar ({anchor.label})"
+        if anchor and frequency.unit != "business_day"
+        else "the data's calendar"
+    )
+    if times.len() == 0:
+        return f"Nothing to insert: no time is missing on {where}."
+    if times.dtype != pl.Date and calendars.at_midnight(times):
+        times = times.cast(pl.Date)
+    shown = [
+        t.isoformat(sep=" ", timespec="minutes")
+        if isinstance(t, datetime)
+        else t.isoformat()
+        for t in times.sort().head(NAMED_TIMES).to_list()
+    ]
+    more = times.len() - NAMED_TIMES
+    named = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    count = calendars.step_name(frequency, times.len())
+    words = f"Inserted {count} missing on {where}: {named}"
+    if filled:
+        words += f"; filled {filled} value{'s' if filled > 1 else ''} ({fill})"
+    return words + "."
+
+
+def _dates(frame: pl.DataFrame, layout: Layout) -> str:
+    """The time column, which must hold dates or times."""
+    time = _time(frame, layout)
+    if not frame.schema[time].is_temporal():
+        raise InvalidInputError(
+            f"“{time}” does not hold dates; read it as dates first."
+        )
+    return time
+
+
+def _own_calendar(
+    chosen: Frequency | None, detected: Frequency | None
+) -> Frequency | None:
+    """The chosen frequency, with the data's anchor when it names the data's unit."""
+    if chosen is None:
+        return detected
+    if (
+        chosen.anchor is None
+        and detected is not None
+        and (chosen.unit, chosen.step) == (detected.unit, detected.step)
+    ):
+        return detected
+    return chosen
+
+
+def _calendar_words(frequency: Frequency) -> str:
+    """The frequency and its anchor in words: "monthly, month end", "hourly"."""
+    words = calendars.unit_words(frequency)
+    return f"{words}, {frequency.anchor.label}" if frequency.anchor else words
 
 
 def _deduplicate(
@@ -475,36 +609,74 @@ def _outliers(
 def _season_or_none(layout: Layout) -> int | None:
     if layout.frequency is None:
         return None
-    season = SEASON_LENGTH[layout.frequency.unit]
+    season = calendars.season_length(layout.frequency)
     return season if season > 1 else None
 
 
 def _resample(
     frame: pl.DataFrame, step: Resample, layout: Layout, index: int
 ) -> tuple[pl.DataFrame, Change]:
-    time = _time(frame, layout)
-    keys = _over(layout)
-    every = f"{step.frequency.step}{INTERVALS[step.frequency.unit]}"
-    if step.frequency.unit == "quarter":
-        every = f"{3 * step.frequency.step}mo"
+    time, keys = _dates(frame, layout), _over(layout)
+    target = calendars.follow_anchor(step.frequency, layout.frequency)
+    if frame.schema[time] == pl.Date and target.unit in ("hour", "minute", "second"):
+        raise InvalidInputError(
+            f"“{time}” holds dates without times; choose daily or coarser."
+        )
     numeric = [c for c, t in frame.schema.items() if t.is_numeric() and c not in keys]
     others = [c for c in frame.columns if c not in (*keys, time, *numeric)]
+    ordered = _sorted(frame, layout)
     out = (
-        _sorted(frame, layout)
-        .group_by_dynamic(time, every=every, group_by=keys or None)
+        ordered.with_columns(calendars.period_of(target, ordered[time]).alias(time))
+        .group_by([*keys, time], maintain_order=True)
         .agg(
             *[getattr(pl.col(c), step.agg)() for c in numeric],
             *[pl.col(c).last() for c in others],
         )
         .select(frame.columns)
     )
-    return out, Change(
+    unit = target.unit.replace("_", " ")
+    return _sorted(out, layout), Change(
         index,
         "resample",
-        f"Aggregated {frame.height} rows into "
-        f"{out.height} ({step.agg} per {step.frequency.unit}).",
+        f"Aggregated {frame.height} rows into {out.height} ({step.agg} per "
+        f"{unit}; {_dated(target)}).",
         rows_removed=max(0, frame.height - out.height),
     )
+
+
+def _dated(frequency: Frequency) -> str:
+    """How the periods of ``frequency`` are dated, in words."""
+    code = frequency.anchor.code if frequency.anchor else ""
+    label = frequency.anchor.label if frequency.anchor else ""
+    unit = frequency.unit.replace("_", " ")
+    if frequency.unit == "week":
+        which = "last" if code.startswith("week_ending_") else "first"
+        return (
+            f"each week is dated on its {which} day ({label or 'week starting Monday'})"
+        )
+    if frequency.unit == "business_day":
+        return "weekend rows count for the Friday before"
+    if frequency.unit not in calendars.MONTHS:
+        return f"each {unit} is dated at its start"
+    if code.startswith("day_of_month_"):
+        day = label.removesuffix(" of the month")
+        return f"each {unit} is dated on {day}" + (
+            " of its first month" if frequency.unit != "month" else ""
+        )
+    end = "_end" in code
+    words = f"each {unit} is dated on its {'last' if end else 'first'} day"
+    month = code.rsplit("_", 1)[-1].title()
+    if month in calendar.month_abbr[1:]:
+        size = calendars.MONTHS[frequency.unit]
+        first = list(calendar.month_abbr).index(month)
+        months = [
+            calendar.month_name[(first - 1 + k) % 12 + 1] for k in range(0, 12, size)
+        ]
+        names = ", ".join(months[:-1]) + " and " if len(months) > 1 else ""
+        words += f"; {unit}s {'end' if end else 'start'} in {names}{months[-1]}"
+    elif end:
+        words += ", as the data dates its rows"
+    return words
 
 
 def _cast(

@@ -2,6 +2,9 @@
 
 The same features feed the machine-learning models, so every rolling statistic uses
 only the past (it is shifted by one step): a feature never peeks at its own target.
+Calendar features are read from the data's own dates (a month-end date is in its own
+month) and only those that vary at the frequency are made: weekly data has no weekday,
+and a week, month or quarter counts the public holidays it holds.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ from typing import get_args
 import holidays
 import polars as pl
 
+from services import calendars
+from services.calendars import Frequency, Unit
 from services.errors import InvalidInputError
-from services.profiling import SEASON_LENGTH, Frequency, Unit
 
 COUNTRIES = sorted(holidays.list_supported_countries(include_aliases=False))
 
 
 def default_lags(frequency: Frequency | None) -> list[int]:
     """One step back and one season back."""
-    season = SEASON_LENGTH[frequency.unit] if frequency else 1
+    season = calendars.season_length(frequency) if frequency else 1
     return sorted({1, season}) if season > 1 else [1, 2]
 
 
@@ -42,7 +46,8 @@ def build_features(
     windows
         Lengths of the rolling mean/std/min/max over past values.
     country
-        ISO code whose public holidays mark ``holiday`` (e.g. ``"AU"``).
+        ISO code whose public holidays mark ``holiday`` (e.g. ``"AU"``); weeks,
+        months, quarters and years get ``holidays``, how many fall in each.
 
     Raises
     ------
@@ -85,16 +90,23 @@ def build_features(
         )
         if unit <= UNITS.index(coarsest)
     ]
-    if (
-        data.schema["time"] != pl.Date
-        and frequency
-        and frequency.unit in ("hour", "minute", "second")
-    ):
-        columns.append(time.dt.hour().alias("hour"))
+    if data.schema["time"] != pl.Date and frequency:
+        if frequency.unit in ("hour", "minute", "second"):
+            columns.append(time.dt.hour().alias("hour"))
+        if frequency.unit in ("minute", "second"):
+            columns.append(time.dt.minute().alias("minute"))
     features = data.select("time", "value", *columns)
-    if country:
+    if country and frequency and frequency.unit in PERIODS and frequency.step == 1:
+        features = features.with_columns(
+            holidays_in_period(features["time"], frequency, country)
+        )
+    elif country:
         features = features.with_columns(is_holiday(features["time"], country))
     return features
+
+
+# Units whose rows stand for several days: holidays are counted, not flagged.
+PERIODS = ("week", "month", "quarter", "year")
 
 
 def is_holiday(times: pl.Series, country: str) -> pl.Series:
@@ -106,14 +118,49 @@ def is_holiday(times: pl.Series, country: str) -> pl.Series:
         For a country the holidays package does not know.
 
     """
+    dates = times.cast(pl.Date)
+    return dates.is_in(_holidays(dates, country).implode()).alias("holiday")
+
+
+def holidays_in_period(
+    times: pl.Series, frequency: Frequency, country: str
+) -> pl.Series:
+    """How many public holidays fall in the period each time stands for.
+
+    The period follows the data's calendar: the seven days up to a "week ending
+    Sunday" date, the month of a month-end date, the fiscal quarter of a
+    ``quarter_end_jan`` date.
+
+    Raises
+    ------
+    InvalidInputError
+        For a country the holidays package does not know.
+
+    """
+    days = _holidays(times.cast(pl.Date), country, margin=1)
+    counts = (
+        calendars.period_of(frequency, days.cast(times.dtype))
+        .value_counts(name="holidays")
+        .rename({days.name: "time"})
+    )
+    looked = times.to_frame("time").join(
+        counts, on="time", how="left", maintain_order="left"
+    )
+    return looked["holidays"].fill_null(0).cast(pl.Int64)
+
+
+def _holidays(dates: pl.Series, country: str, margin: int = 0) -> pl.Series:
+    """The public holidays of ``country`` in the years of ``dates`` (± ``margin``)."""
     if country not in COUNTRIES:
         raise InvalidInputError(
             f"No holiday calendar for “{country}”.", code="unknown_country"
         )
-    dates = times.cast(pl.Date)
-    years = dates.dt.year().unique().drop_nulls().to_list()
-    calendar = holidays.country_holidays(country, years=years)
-    return dates.is_in(list(calendar)).alias("holiday")
+    years = dates.dt.year().drop_nulls()
+    if years.len() == 0:
+        return pl.Series("day", [], dtype=pl.Date)
+    span = range(int(years.min()) - margin, int(years.max()) + margin + 1)  # type: ignore[arg-type]
+    calendar = holidays.country_holidays(country, years=list(span))
+    return pl.Series("day", sorted(calendar), dtype=pl.Date)
 
 
 def correlations(features: pl.DataFrame) -> list[tuple[str, float]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from tests.conftest import TEST_DATA, ApiClient
 
 GAPS = TEST_DATA / "messy" / "gaps.csv"
@@ -76,3 +80,31 @@ def test_delete_and_strangers(api_for: object) -> None:
     assert stranger.client.delete(base, headers=stranger.headers).status_code == 404
     assert owner.client.delete(base, headers=owner.headers).status_code == 204
     assert owner.get(base).status_code == 404
+
+
+def test_cleaning_month_end_data_keeps_its_calendar(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    ends = pd.date_range("2022-01-31", periods=24, freq="ME")
+    rows = [
+        f"{d:%d.%m.%Y},{100 + i}" for i, d in enumerate(ends) if d.month != 6
+    ]  # June is missing each year
+    path = tmp_path / "month_ends.csv"
+    path.write_text("date,sales\n" + "\n".join(rows) + "\n")
+    dataset = api.upload(path).get_json()
+    assert dataset["frequency"]["anchor"]["code"] == "month_end"
+    base = f"/api/v1/datasets/{dataset['id']}"
+    regular = api.post(
+        f"{base}/versions", json={"steps": [{"op": "regularize", "fill": "linear"}]}
+    ).get_json()
+    assert "2022-06-30, 2023-06-30" in regular["changes"][0]["description"]
+    assert regular["profile"]["frequency"]["anchor"]["code"] == "month_end"
+    quarterly = api.post(
+        f"{base}/versions",
+        json={
+            "steps": [{"op": "resample", "frequency": {"unit": "quarter", "step": 1}}]
+        },
+    ).get_json()
+    assert quarterly["rows"] == 8
+    assert quarterly["profile"]["frequency"]["anchor"]["code"] == "quarter_end"
+    assert quarterly["profile"]["end"] == "2023-12-31"

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import polars as pl
 import pytest
 
-from services.analysis import analyse, read_jointly
-from services.errors import SeriesTooShortError
+from services.analysis import (
+    analyse,
+    calendar_seasons,
+    read_jointly,
+    season_name,
+    series_values,
+)
+from services.errors import InvalidInputError, SeriesTooShortError
 from services.features import build_features, correlations
-from services.profiling import Frequency
+from services.profiling import Frequency, profile_table
 from tests.conftest import SAMPLES
 
 DAILY = Frequency(unit="day", step=1)
@@ -127,3 +135,144 @@ def test_features_use_only_the_past_and_know_holidays() -> None:
     assert not {"day_of_week", "week_of_year", "month"} & set(quarters.columns)
     ranked = correlations(table)
     assert ranked[0][0].startswith(("lag", "rolling")) and abs(ranked[0][1]) > 0.9
+
+
+# --- calendars: Explore works on each, with a few gaps --------------------------------
+
+
+def _calendar(start: str, periods: int, freq: str) -> list[Any]:
+    stamps = pd.date_range(start, periods=periods, freq=freq)
+    if (stamps == stamps.normalize()).all():
+        return list(stamps.date)
+    return list(stamps.to_pydatetime())
+
+
+def _local_hours(start: str, end: str) -> list[dt.datetime]:
+    """Wall-clock hours in Berlin, as a meter without time zones writes them."""
+    hours = pd.date_range(start, end, freq="h", tz="Europe/Berlin").tz_localize(None)
+    return list(hours.to_pydatetime())
+
+
+def _fifteenths(periods: int) -> list[dt.date]:
+    return [d.replace(day=15) for d in _calendar("2018-01-01", periods, "MS")]
+
+
+# name: (every time of the calendar, rows left out, the calendar's season)
+EXPLORED: dict[str, tuple[list[Any], list[int], int]] = {
+    "month end": (_calendar("2018-01-31", 60, "ME"), [7, 25], 12),
+    "billing on the 15th": (_fifteenths(60), [30], 12),
+    "quarter end": (_calendar("2010-03-31", 40, "QE"), [13], 4),
+    "week ending Sunday": (_calendar("2021-01-03", 160, "W-SUN"), [40, 90], 52),
+    "ISO weeks": (_calendar("2021-01-04", 160, "W-MON"), [70], 52),
+    "business days": (_calendar("2024-01-01", 130, "B"), [10, 35], 5),
+    # The meter's clock skips 02:00 on March 31; the calendar has it.
+    "hourly, spring clock change": (_calendar("2024-03-27", 216, "h"), [98], 24),
+    "hourly, autumn clock change": (
+        _local_hours("2024-10-23", "2024-10-31 23:00"),
+        [100],
+        24,
+    ),
+}
+
+
+def _explored(name: str) -> tuple[pl.DataFrame, list[Any], Frequency, int]:
+    times, absent_rows, season = EXPLORED[name]
+    rng = np.random.default_rng(7)
+    steps = np.arange(len(times))
+    values = 100 + 0.02 * steps + 10 * np.sin(2 * np.pi * steps / season)
+    values += rng.normal(0, 1, len(times))
+    frame = pl.DataFrame({"date": times, "sales": values})
+    absent = [times[i] for i in absent_rows]
+    frame = frame.filter(~pl.col("date").is_in(absent))
+    frequency = profile_table(frame).frequency
+    assert frequency is not None
+    return frame, absent, frequency, season
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORED))
+def test_explore_analyses_each_calendar_with_its_gaps_filled(name: str) -> None:
+    frame, absent, frequency, season = _explored(name)
+    result = analyse(frame, "date", "sales", frequency)
+    assert result.season_lengths[0] == season
+    assert result.stationarity is not None and result.summary
+    d = result.decomposition
+    assert d is not None and d.period == season
+    expected = sorted({*frame["date"].to_list(), *absent})
+    assert d.time == [str(t) for t in expected]  # the calendar's own times, complete
+    assert not np.isnan(d.trend).any() and not np.isnan(d.seasonal).any()
+    if absent:
+        assert str(absent[0])[:16] in " ".join(result.notes)
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORED))
+def test_explore_features_follow_each_calendar(name: str) -> None:
+    frame, absent, frequency, season = _explored(name)
+    data = series_values(frame, "date", "sales", [], None, frequency)
+    table = build_features(data, frequency, country="DE")
+    dates = table["time"].to_list()
+    assert table.height == len({*frame["date"].to_list(), *absent})
+    assert table[f"lag_{season}"][season] == table["value"][0]  # a season back
+    if frequency.unit == "quarter":
+        assert table["quarter"].to_list() == [(t.month + 2) // 3 for t in dates]
+    else:  # a month-end date is in its own month
+        assert table["month"].to_list() == [t.month for t in dates]
+    weekly = frequency.unit in ("week", "month", "quarter")
+    assert ("day_of_week" in table.columns) is not weekly
+    assert ("holidays" if weekly else "holiday") in table.columns
+
+
+def test_holidays_are_counted_in_the_period_a_date_stands_for() -> None:
+    sundays = _calendar("2023-12-17", 4, "W-SUN")  # 17 and 24, 31 December, 7 January
+    weeks = pl.DataFrame({"time": sundays, "value": [1.0, 2, 3, 4]})
+    ending_sunday = profile_table(weeks).frequency
+    table = build_features(weeks, ending_sunday, lags=[1], country="DE")
+    # Christmas (25 and 26 December) is in the week ending 31 December; New Year's
+    # Day in the week ending 7 January.
+    assert table["holidays"].to_list() == [0, 0, 2, 1]
+    month_ends = _calendar("2023-10-31", 4, "ME")
+    months = pl.DataFrame({"time": month_ends, "value": [1.0, 2, 3, 4]})
+    table = build_features(
+        months, profile_table(months).frequency, lags=[1], country="DE"
+    )
+    assert table["holidays"].to_list() == [1, 0, 2, 1]  # national holidays only
+
+
+def test_the_repeated_hour_of_a_clock_change_is_averaged() -> None:
+    times = _local_hours("2024-10-27", "2024-10-27 05:00")  # 02:00 twice
+    frame = pl.DataFrame({"date": times, "sales": [float(i) for i in range(7)]})
+    data = series_values(
+        frame, "date", "sales", [], None, Frequency(unit="hour", step=1)
+    )
+    assert data.height == 6 and data["value"].to_list()[2] == 2.5
+
+
+def test_a_constant_series_is_described_without_failing() -> None:
+    closed = pl.DataFrame(
+        {"date": _calendar("2020-01-31", 36, "ME"), "sales": [0.0] * 36}
+    )
+    result = analyse(closed, "date", "sales", Frequency(unit="month", step=1))
+    assert result.stationarity is None and result.acf == []
+    assert any("never change" in n for n in result.notes)
+    with pytest.raises(InvalidInputError):
+        analyse(closed, "date", "sales", None, transform="box-cox")
+
+
+@pytest.mark.parametrize(
+    ("frequency", "period", "words"),
+    [
+        (Frequency(unit="week", step=1), 52, "yearly"),
+        (Frequency(unit="week", step=1), 12, "12-week"),
+        (Frequency(unit="business_day", step=1), 5, "weekly"),
+        (Frequency(unit="minute", step=15), 96, "daily"),
+        (Frequency(unit="second", step=1), 60, "60-second"),
+    ],
+)
+def test_seasons_are_named_for_the_frequency(
+    frequency: Frequency, period: int, words: str
+) -> None:
+    assert season_name(period, frequency) == words
+
+
+def test_data_every_15_minutes_is_checked_for_daily_and_weekly_seasons() -> None:
+    assert calendar_seasons(Frequency(unit="minute", step=15)) == [96, 672]
+    assert calendar_seasons(Frequency(unit="month", step=2)) == []
