@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import select
 
-from services import db, storage
+from services import calendars, db, storage
 from services.cleaning import Layout, apply_recipe, parse_recipe
 from services.datasets import (
     DatasetInfo,
@@ -26,7 +26,7 @@ from services.datasets import (
 )
 from services.errors import InvalidInputError, NotFoundError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
-from services.profiling import SEASON_LENGTH, ColumnsConfig, Profile, profile_table
+from services.profiling import ColumnsConfig, Profile, profile_table
 
 
 @dataclass(frozen=True)
@@ -353,7 +353,7 @@ def find_outliers(
         )
     keys = layout.series_columns
     frame = frame.sort([*keys, layout.time_column])
-    season = SEASON_LENGTH[layout.frequency.unit] if layout.frequency else None
+    season = calendars.season_length(layout.frequency) if layout.frequency else None
     found = detect(
         frame, column, keys, method, sensitivity or DEFAULT_SENSITIVITY[method], season
     )

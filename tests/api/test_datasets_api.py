@@ -14,6 +14,7 @@ def test_upload_returns_the_full_profile(api: ApiClient) -> None:
     assert body["time_column"] == "Datum" and body["frequency"] == {
         "unit": "day",
         "step": 1,
+        "anchor": None,
     }
     assert (body["start"], body["end"]) == ("2024-01-01", "2024-02-29")
     assert body["target_candidates"] == ["Umsatz", "Menge"]
