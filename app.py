@@ -17,6 +17,8 @@ import dash
 import multiprocess
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
 from flask import Flask
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 import config
 from api import init_api
@@ -53,6 +55,16 @@ def build_server() -> Flask:
     return server
 
 
+class ForecastStudio(dash.Dash):
+    """Dash, with the session's CSRF token in every page for scripts that post."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        """The page, with ``<meta name="csrf-token">`` among its meta tags."""
+        token = f'<meta name="csrf-token" content="{escape(generate_csrf())}">'
+        kwargs["metas"] = token + "\n      " + kwargs.get("metas", "")
+        return str(super().interpolate_index(**kwargs))
+
+
 def _import_callbacks() -> None:
     import callbacks
 
@@ -63,7 +75,7 @@ def _import_callbacks() -> None:
 def build_app() -> dash.Dash:
     """The Dash app on its server, with every page and callback registered."""
     server = build_server()
-    app = dash.Dash(
+    app = ForecastStudio(
         __name__,
         server=server,
         use_pages=True,

@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from auth import LoginUser
 from services import users
@@ -102,9 +103,32 @@ def register() -> ResponseReturnValue:
     return render_template("auth/register.html", form=form, error=error)
 
 
-@blueprint.route("/logout")
+def _csrf_token_sent() -> str:
+    """The token of a form post (``csrf_token``) or of a script (``X-CSRFToken``)."""
+    return request.form.get("csrf_token") or request.headers.get("X-CSRFToken", "")
+
+
+@blueprint.route("/logout", methods=["GET", "POST"])
 def logout() -> ResponseReturnValue:
-    """Sign out and go back to the sign-in page."""
+    """Sign out with a POST that carries the CSRF token; a GET only asks to confirm.
+
+    Signing out ends every session of the account (each cookie issued so far), not
+    just this browser's, so a copied cookie stops working too.
+    """
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html")
+    try:
+        validate_csrf(_csrf_token_sent())
+    except ValidationError:
+        page = render_template(
+            "auth/logout.html",
+            error="This sign-out form has expired. Press Sign out again.",
+        )
+        return page, 400
+    if current_user.is_authenticated:
+        users.end_sessions(int(current_user.id))
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))

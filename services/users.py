@@ -7,12 +7,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import config
 from services import db
-from services.errors import ConflictError, InvalidInputError, ServiceError
+from services.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceError,
+)
 
 MIN_PASSWORD_LENGTH = 8
 # After this many failed sign-ins in a row, each further try must wait a little longer.
@@ -29,6 +34,7 @@ class Account:
     is_admin: bool
     is_active: bool
     created_at: datetime
+    session_version: int
 
 
 class TooManyAttemptsError(ServiceError):
@@ -39,7 +45,12 @@ class TooManyAttemptsError(ServiceError):
 
 def _account(user: db.User) -> Account:
     return Account(
-        user.id, user.username, user.is_admin, user.is_active, user.created_at
+        user.id,
+        user.username,
+        user.is_admin,
+        user.is_active,
+        user.created_at,
+        user.session_version or 0,
     )
 
 
@@ -90,6 +101,13 @@ def get_account(user_id: int) -> Account | None:
         return _account(user) if user else None
 
 
+def find_account(username: str) -> Account | None:
+    """The account with this user name, or ``None``."""
+    with db.session() as s:
+        user = s.scalar(select(db.User).where(db.User.username == username.strip()))
+        return _account(user) if user else None
+
+
 def authenticate(username: str, password: str) -> Account | None:
     """Check a sign-in; ``None`` for a wrong name or password or a disabled account.
 
@@ -129,8 +147,40 @@ def _lockout_remaining(user: db.User) -> int:
     return max(0, int(remaining + 0.999))
 
 
+def account_for_session(user_id: int, session_version: int) -> Account | None:
+    """The active account a session cookie names, or ``None`` once it was ended.
+
+    A session carries the account's session version from when it began; signing
+    out, changing the password or an administrator raises the version, which ends
+    every session issued before.
+    """
+    account = get_account(user_id)
+    if account is None or not account.is_active:
+        return None
+    return account if account.session_version == session_version else None
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of a user: each cookie issued so far stops working.
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such user.
+
+    """
+    with db.session() as s:
+        ended = s.execute(
+            update(db.User)
+            .where(db.User.id == user_id)
+            .values(session_version=db.User.session_version + 1)
+        )
+        if not ended.rowcount:  # type: ignore[attr-defined]
+            raise NotFoundError("There is no such user.")
+
+
 def change_password(user_id: int, old_password: str, new_password: str) -> None:
-    """Change a password after checking the current one.
+    """Change a password after checking the current one; every session ends.
 
     Raises
     ------
@@ -146,6 +196,8 @@ def change_password(user_id: int, old_password: str, new_password: str) -> None:
             )
         _validate(user.username, new_password)
         user.password_hash = generate_password_hash(new_password)
+        # A password change ends every session, in case one of them was stolen.
+        user.session_version = db.User.session_version + 1
 
 
 def list_accounts() -> list[Account]:

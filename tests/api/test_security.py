@@ -10,6 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from auth import PUBLIC_ENDPOINTS
+from tests.auth.helpers import meta_token, sign_in
 from tests.conftest import SAMPLES, ApiClient
 
 SAMPLE_ARGS = {
@@ -18,17 +19,6 @@ SAMPLE_ARGS = {
     "path": "anything",
     "fingerprinted_path": "dash_renderer.min.js",
 }
-
-
-def sign_in(client: Any, username: str, password: str, next_: str = "") -> Any:
-    """Sign in through the real form, CSRF token included."""
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token, page
-    return client.post(
-        f"/login{next_}",
-        data={"csrf_token": token.group(1), "username": username, "password": password},
-    )
 
 
 def test_every_route_refuses_anonymous_requests(server: Any) -> None:
@@ -168,7 +158,12 @@ def test_register_then_sign_out(client: Any) -> None:
     )
     assert response.status_code == 302
     assert client.get("/upload").status_code == 200
-    signed_out = client.get("/logout", follow_redirects=True).get_data(as_text=True)
+    client.get("/logout")  # a GET only asks to confirm
+    assert client.get("/upload").status_code == 200
+    token = meta_token(client.get("/upload").get_data(as_text=True))
+    signed_out = client.post(
+        "/logout", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "You have signed out." in signed_out and "Welcome" not in signed_out
     assert client.get("/upload").status_code == 302
 

@@ -9,7 +9,7 @@ import pytest
 
 import config
 from services import db, users
-from services.errors import ConflictError, InvalidInputError
+from services.errors import ConflictError, InvalidInputError, NotFoundError
 
 
 def test_passwords_are_hashed_and_checked(make_account: Any) -> None:
@@ -44,6 +44,22 @@ def test_change_password_checks_the_old_one(make_account: Any) -> None:
         users.change_password(account.id, "not it", "new password!")
     users.change_password(account.id, "old password!", "new password!")
     assert users.authenticate(account.username, "new password!") is not None
+
+
+def test_sessions_end_with_a_new_password_sign_out_or_an_administrator(
+    make_account: Any,
+) -> None:
+    account = make_account("old password!")
+    assert users.account_for_session(account.id, account.session_version) == account
+    users.change_password(account.id, "old password!", "new password!")
+    assert users.account_for_session(account.id, account.session_version) is None
+    current = users.get_account(account.id)
+    assert current is not None
+    assert users.account_for_session(account.id, current.session_version) == current
+    users.end_sessions(account.id)
+    assert users.account_for_session(account.id, current.session_version) is None
+    with pytest.raises(NotFoundError):
+        users.end_sessions(10**9)
 
 
 def test_tokens_are_stored_hashed_and_identify_their_user(make_account: Any) -> None:
