@@ -2,14 +2,13 @@
 
 A session cookie names the account and its session version; the version is checked
 on every request, so raising it (sign-out, a password change, an administrator) ends
-every session issued before, even a copied cookie.
+every session issued before, even a copied cookie. Bearer tokens open the API only:
+its blueprint checks them itself, and no other route looks at them.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import generate_csrf
@@ -60,31 +59,24 @@ def _load_user(session_id: str) -> LoginUser | None:
     return LoginUser(account) if account else None
 
 
-def _load_from_token(_request: Any) -> LoginUser | None:
-    token = bearer_token()
-    account = users.account_for_token(token) if token else None
-    if account is None:
-        return None
-    g.authenticated_by_token = True
-    return LoginUser(account)
-
-
 def _guard() -> ResponseReturnValue | None:
     """Refuse every request that is not signed in, except the public endpoints."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if "api" in request.blueprints:
+        return None  # the API's own guard takes bearer tokens, and nothing else
     if current_user.is_authenticated:
         return None
     if (
         request.path.startswith(("/api/", "/_dash-", "/_reload-hash", "/_favicon"))
         or request.method != "GET"
     ):
-        response = jsonify(
-            error={
-                "code": "unauthorized",
-                "message": "Sign in or send a valid API token.",
-            }
+        message = (
+            "Send a valid API token: Authorization: Bearer <token>."
+            if request.path.startswith("/api/")
+            else "Sign in to continue."
         )
+        response = jsonify(error={"code": "unauthorized", "message": message})
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -98,7 +90,6 @@ def init_auth(server: Flask) -> None:
     manager = LoginManager(server)
     manager.login_view = "auth.login"
     manager.user_loader(_load_user)
-    manager.request_loader(_load_from_token)
     server.register_blueprint(blueprint)
     server.before_request(_guard)
     server.jinja_env.globals["csrf_token"] = generate_csrf

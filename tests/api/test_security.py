@@ -201,3 +201,23 @@ def test_the_page_upload_route_enforces_the_limit(
     with big.open("rb") as handle:
         forged = client.post("/files/upload", data={"file": (handle, "big.csv")})
     assert forged.status_code == 400  # no custom header: not from our page
+
+
+def test_api_tokens_open_the_api_only(api: ApiClient) -> None:
+    assert api.get("/api/v1/datasets").status_code == 200
+    for path in ("/", "/upload", "/settings", "/files/forecasts/" + "x" * 32 + ".csv"):
+        response = api.get(path)
+        assert response.status_code == 302, path
+        assert response.location.startswith("/login"), path
+    for path in ("/_dash-layout", "/_dash-dependencies"):
+        assert api.get(path).status_code == 401, path
+    callback = api.post("/_dash-update-component", json={"output": "x.children"})
+    assert callback.status_code == 401
+    with (SAMPLES / "air_passengers.csv").open("rb") as handle:
+        upload = api.client.post(
+            "/files/upload",
+            data={"file": (handle, "air_passengers.csv")},
+            headers={**api.headers, "X-Requested-With": "forecast-studio"},
+        )
+    assert upload.status_code == 401
+    assert api.get("/api/v1/datasets").get_json()["datasets"] == []
