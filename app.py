@@ -19,6 +19,7 @@ import pandas  # noqa: F401  (imported once, before request threads race to impo
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from api import init_api
@@ -49,6 +50,12 @@ def build_server() -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(days=7),
         WTF_CSRF_TIME_LIMIT=None,
     )
+    proxies = int(config.settings.TRUSTED_PROXIES)
+    if proxies > 0:
+        # The client's address and scheme as the proxies saw them (for sign-in limits).
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=proxies, x_proto=proxies
+        )
     db.migrate()
     init_auth(server)
     init_api(server)

@@ -83,14 +83,16 @@ def _guard() -> ResponseReturnValue | None:
 
 
 def init_auth(server: Flask) -> None:
-    """Install sign-in, the route guard, the sign-in pages and the CLI commands."""
+    """Install sign-in, the route guard, the sign-in pages, limits and CLI commands."""
     from auth.cli import tokens_cli, users_cli
+    from auth.limits import init_limits
     from auth.views import blueprint
 
     manager = LoginManager(server)
     manager.login_view = "auth.login"
     manager.user_loader(_load_user)
     server.register_blueprint(blueprint)
+    init_limits(server)
     server.before_request(_guard)
     server.jinja_env.globals["csrf_token"] = generate_csrf
     server.cli.add_command(users_cli)

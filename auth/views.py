@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
@@ -13,6 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from auth import LoginUser
+from auth.limits import limiter, login_limit, register_limit
 from services import users
 from services.errors import ServiceError
 
@@ -62,6 +64,7 @@ def safe_next(target: str | None) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Sign in; a wrong name or password gets one message for both."""
     form = LoginForm()
@@ -86,6 +89,7 @@ def login() -> ResponseReturnValue:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])
 def register() -> ResponseReturnValue:
     """Create an account (when registration is open) and sign in."""
     if not users.registration_open():
@@ -101,6 +105,27 @@ def register() -> ResponseReturnValue:
             login_user(LoginUser(account))
             return redirect("/")  # a Dash page: a flash would wait for the sign-in page
     return render_template("auth/register.html", form=form, error=error)
+
+
+@blueprint.errorhandler(RateLimitExceeded)
+def too_many_requests(_exc: RateLimitExceeded) -> ResponseReturnValue:
+    """The form again, saying to wait (the limiter's own text never reaches people)."""
+    if request.endpoint == "auth.register":
+        page = render_template(
+            "auth/register.html",
+            form=RegisterForm(),
+            error="Too many accounts were requested from your network. "
+            "Try again later.",
+        )
+    else:
+        page = render_template(
+            "auth/login.html",
+            form=LoginForm(),
+            error="Too many sign-in attempts from your network. "
+            "Wait a few minutes and try again.",
+            registration_open=users.registration_open(),
+        )
+    return page, 429
 
 
 def _csrf_token_sent() -> str:
