@@ -24,6 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from api import init_api
 from auth import init_auth
+from auth.headers import install_headers
 from components.shell import shell
 from services import db
 from services.runner import JobRunner
@@ -93,6 +94,7 @@ def build_app() -> dash.Dash:
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
+    install_headers(server, app.csp_hashes)
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),

@@ -221,3 +221,51 @@ def test_api_tokens_open_the_api_only(api: ApiClient) -> None:
         )
     assert upload.status_code == 401
     assert api.get("/api/v1/datasets").get_json()["datasets"] == []
+
+
+def _assert_security_headers(response: Any, where: str) -> None:
+    headers = response.headers
+    policy = headers.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in policy, where
+    assert "default-src 'self'" in policy and "'unsafe-eval'" not in policy, where
+    assert headers.get("X-Frame-Options") == "DENY", where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", where
+    # Served over plain HTTP here (SESSION_COOKIE_SECURE off): no HSTS.
+    assert "Strict-Transport-Security" not in headers, where
+
+
+def test_security_headers_on_every_kind_of_route(
+    server: Any, api: ApiClient, make_account: Any
+) -> None:
+    anonymous = server.test_client()
+    browser = server.test_client()
+    account = make_account("headers password")
+    signed_in = sign_in(browser, account.username, "headers password")
+    dash_asset = "/_dash-component-suites/dash/dcc/async-graph.js"
+    answers = {
+        "sign-in redirect": signed_in,
+        "sign-in page": anonymous.get("/login"),
+        "registration page": anonymous.get("/register"),
+        "sign-in stylesheet": anonymous.get("/auth/static/auth.css"),
+        "redirect to sign in": anonymous.get("/models"),
+        "anonymous Dash": anonymous.get("/_dash-layout"),
+        "health": anonymous.get("/health"),
+        "page": browser.get("/upload"),
+        "sign-out page": browser.get("/logout"),
+        "Dash layout": browser.get("/_dash-layout"),
+        "Dash callback error": browser.post("/_dash-update-component", json={}),
+        "Dash asset": browser.get(dash_asset),
+        "app asset": browser.get("/assets/app.css"),
+        "missing asset": browser.get("/assets/no-such-file.css"),
+        "method not allowed": browser.put("/login"),
+        "API": api.get("/api/v1/datasets"),
+        "API without token": anonymous.get("/api/v1/datasets"),
+        "API not found": api.get("/api/v1/no-such-thing"),
+        "API invalid request": api.post("/api/v1/datasets"),
+        "sign-out without token": browser.post("/logout"),
+    }
+    statuses = {where: answer.status_code for where, answer in answers.items()}
+    assert {200, 302, 400, 401, 404, 405, 422} <= set(statuses.values()), statuses
+    for where, answer in answers.items():
+        _assert_security_headers(answer, where)
