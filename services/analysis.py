@@ -172,6 +172,12 @@ def regular_series(
                 f"There is no series “{series}”.", code="unknown_series"
             )
         frame = frame.filter(pl.col("_series") == chosen)
+    elif series is not None:
+        raise InvalidInputError(
+            f"There is no series “{series}”: this dataset holds one series only. "
+            "Leave the series out.",
+            code="unknown_series",
+        )
     data = (
         frame.select(
             pl.col(time).alias("time"), pl.col(target).cast(pl.Float64).alias("value")
