@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from pydantic import ValidationError
 
 from services import (
     backtest,
@@ -129,10 +130,13 @@ def _requested(
                 CATALOG[key].unavailable_reason, code="model_unavailable"
             )
         try:
-            CATALOG[key].params.model_validate(entry.get("params") or {})
-        except Exception as exc:
+            CATALOG[key].params.model_validate(entry.get("params") or {}, strict=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "params"
             raise InvalidInputError(
-                f"Parameters of {key}: {exc}", code="invalid_request"
+                f"Parameters of {key}: {where}: {first['msg']}.",
+                code="invalid_request",
             ) from exc
         chosen.append((key, entry.get("params")))
     return chosen, False
