@@ -134,7 +134,7 @@ def main() -> None:
             flush=True,
         )
     keys = [m["key"] for m in FAST_MODELS]
-    for title, rows in (("calendar", by_calendar), ("values", by_pattern)):
+    for title, rows in (("calendar", by_calendar), ("pattern", by_pattern)):
         print(f"\n| {title} | points | " + " | ".join(keys) + " |")
         print("|---|---|" + "---|" * len(keys))
         for length in LENGTHS:
