@@ -19,6 +19,7 @@ import polars as pl
 from services.errors import UnreadableFileError
 from services.profiling import DataIssue
 from services.stray_quotes import requote
+from services.upload_limits import UploadLimits, check_table_size
 from services.values import MISSING_TOKENS
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -61,7 +62,9 @@ def _encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bool]:
+def read_delimited(
+    path: Path, notes: list[DataIssue], limits: UploadLimits | None = None
+) -> tuple[pl.DataFrame, bool]:
     """A delimited text file as a table, and whether it writes decimal commas.
 
     What was skipped (title lines, footer rows) is added to ``notes``.
@@ -70,6 +73,8 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
     ------
     UnreadableFileError
         When the file looks binary.
+    FileTooLargeError
+        When its header (or first line) has more columns than ``limits`` allow.
 
     """
     with path.open("rb") as handle:
@@ -99,6 +104,8 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         notes.append(DataIssue(severity="info", message=_requoted_words(rewritten)))
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:200]]
     start, has_header = header_index(rows)
+    if limits is not None and start < len(rows):
+        check_table_size(None, len(rows[start]), limits)
     note_title_lines(rows[:start], notes)
     options: dict[str, Any] = {
         "separator": delimiter,

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+import config
 from tests.conftest import SAMPLES, TEST_DATA, ApiClient
+from tests.services.hostile_workbooks import whole_sheet_workbook
 
 MESSY = TEST_DATA / "messy"
 
@@ -108,6 +114,59 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(api: ApiClient) -> None:
     response = api.upload(MESSY / "zip_bomb.xlsx")
     assert response.status_code == 415
     assert "malicious" in response.get_json()["error"]["message"]
+
+
+@pytest.fixture
+def setting() -> Iterator[Callable[[str, Any], None]]:
+    """Change a setting for one test."""
+    before: dict[str, Any] = {}
+
+    def change(name: str, value: Any) -> None:
+        before.setdefault(name, config.settings.get(name))
+        config.settings.set(name, value)
+
+    yield change
+    for name, value in before.items():
+        config.settings.set(name, value)
+
+
+def test_a_workbook_spanning_the_whole_sheet_is_refused_and_the_app_answers(
+    api: ApiClient, tmp_path: Path, setting: Callable[[str, Any], None]
+) -> None:
+    path = whole_sheet_workbook(tmp_path / "two_cells.xlsx")
+    refused = api.upload(path)
+    assert refused.status_code == 413
+    assert "MAX_CELLS" in refused.get_json()["error"]["message"]
+    # With the limit lifted, the reader itself gives up, in its own process.
+    setting("MAX_CELLS", 10**12)
+    crashed = api.upload(path)
+    assert crashed.status_code == 413
+    assert "PARSE_MEMORY_LIMIT_MB" in crashed.get_json()["error"]["message"]
+    assert api.get("/api/v1/datasets").get_json()["datasets"] == []
+    assert api.upload(SAMPLES / "air_passengers.csv").status_code == 201
+
+
+def test_an_upload_over_its_time_budget_is_stopped(
+    api: ApiClient, setting: Callable[[str, Any], None]
+) -> None:
+    setting("PARSE_TIME_LIMIT_S", 0.001)
+    late = api.upload(SAMPLES / "air_passengers.csv")
+    assert late.status_code == 413
+    assert "PARSE_TIME_LIMIT_S" in late.get_json()["error"]["message"]
+    setting("PARSE_TIME_LIMIT_S", 60)
+    assert api.upload(SAMPLES / "air_passengers.csv").status_code == 201
+
+
+def test_a_table_wider_than_the_limit_is_refused(
+    api: ApiClient, tmp_path: Path, setting: Callable[[str, Any], None]
+) -> None:
+    setting("MAX_COLUMNS", 3)
+    path = tmp_path / "four.csv"
+    path.write_text("month,a,b,c\n2024-01-01,1,2,3\n2024-02-01,4,5,6\n")
+    refused = api.upload(path)
+    assert refused.status_code == 413
+    message = refused.get_json()["error"]["message"]
+    assert "4 columns" in message and "at most 3 (the MAX_COLUMNS setting)" in message
 
 
 def test_other_users_cannot_preview_or_change(api_for: Any) -> None:
