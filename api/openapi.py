@@ -9,6 +9,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
+from services.preview import PAGE_COLUMNS
 
 REF = "#/components/schemas/{model}"
 
@@ -51,7 +52,8 @@ ROUTES: list[
     (
         "get",
         "/api/v1/datasets/{dataset_id}/preview",
-        "Rows of a version (`kind` head, tail or sample; `n`; `offset`; `version`)",
+        "Rows of a version (`kind` head, tail or sample; `n`; `offset`; `version`), "
+        f"at most {PAGE_COLUMNS} columns from `column_offset`",
         None,
         (200, schemas.PreviewOut),
         [401, 404, 422],
@@ -211,7 +213,21 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "/api/v1/datasets/{dataset_id}/preview": [
         ("kind", {"type": "string", "enum": ["head", "tail", "sample"]}),
         ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
-        ("offset", {"type": "integer", "minimum": 0, "default": 0}),
+        (
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
+        ),
+        (
+            "column_offset",
+            {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 2**62,
+                "default": 0,
+                "description": "The first column to show; a page shows at most "
+                f"{PAGE_COLUMNS}",
+            },
+        ),
         ("version", {"type": "string"}),
         ("column", {"type": "string"}),
         ("contains", {"type": "string"}),

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import polars as pl
 import pytest
 
 import config
@@ -78,7 +80,15 @@ def test_preview_pages(api: ApiClient) -> None:
     assert sample == api.get(url + "?kind=sample&n=5").get_json()
     found = api.get(url + "?column=month&contains=1958-0&n=100").get_json()
     assert found["matched_rows"] == 9 and len(found["rows"]) == 9
-    for query in ("?kind=sideways", "?n=0", "?n=many", "?offset=-1", "?column=nope"):
+    for query in (
+        "?kind=sideways",
+        "?n=0",
+        "?n=many",
+        "?offset=-1",
+        "?column=nope",
+        "?offset=10000000000000000000000",
+        "?column_offset=-1",
+    ):
         assert api.get(url + query).status_code == 422, query
 
 
@@ -167,6 +177,28 @@ def test_a_table_wider_than_the_limit_is_refused(
     assert refused.status_code == 413
     message = refused.get_json()["error"]["message"]
     assert "4 columns" in message and "at most 3 (the MAX_COLUMNS setting)" in message
+
+
+@pytest.mark.timeout(240)
+def test_a_wide_table_previews_a_page_of_its_columns(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    # Each preview once rebuilt the table's schema for every column: quadratic.
+    months = pl.date_range(pl.date(2022, 1, 1), pl.date(2024, 4, 1), "1mo", eager=True)
+    values = np.random.default_rng(3).normal(100, 10, (28, 2999)).round(1)
+    wide = pl.DataFrame({"month": months}).hstack(
+        pl.DataFrame(values, schema=[f"s{i}" for i in range(2999)])
+    )
+    wide.write_csv(tmp_path / "wide.csv")
+    dataset = api.upload(tmp_path / "wide.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/preview"
+    page = api.get(url + "?n=5").get_json()
+    assert page["total_columns"] == 3000 and page["column_offset"] == 0
+    assert page["columns"] == ["month", *(f"s{i}" for i in range(99))]
+    assert len(page["rows"]) == 5 and page["rows"][0]["month"] == "2022-01-01"
+    later = api.get(url + "?n=5&column_offset=2950").get_json()
+    assert later["columns"] == [f"s{i}" for i in range(2949, 2999)]
+    assert later["rows"][0]["s2949"] == wide["s2949"][0]
 
 
 def test_other_users_cannot_preview_or_change(api_for: Any) -> None:

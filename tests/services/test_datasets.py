@@ -93,6 +93,27 @@ def test_pages_of_rows_head_tail_sample_and_filters(
         preview.rows_page(make_account().id, info.id)
 
 
+def test_a_page_shows_at_most_a_hundred_columns(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    path = tmp_path / "wide.parquet"
+    pl.DataFrame(
+        {"day": [dt.date(2024, 1, d) for d in range(1, 4)]}
+        | {f"c{i}": [i, i + 1, i + 2] for i in range(249)}
+    ).write_parquet(path)
+    info = datasets.create_dataset(owner, "wide.parquet", path)
+    first = preview.rows_page(owner, info.id, "head", 2)
+    assert first.total_columns == 250 and first.rows.columns[-1] == "c98"
+    last = preview.rows_page(owner, info.id, "tail", 1, column_offset=200)
+    assert last.rows.columns == [f"c{i}" for i in range(199, 249)]
+    assert last.rows.row(0) == tuple(i + 2 for i in range(199, 249))
+    past = preview.rows_page(owner, info.id, "sample", 1, column_offset=300)
+    assert past.rows.width == 0 and past.total_columns == 250
+    with pytest.raises(InvalidInputError, match="offset"):
+        preview.rows_page(owner, info.id, "head", 1, offset=10**22)
+
+
 def test_long_series_are_thinned_for_the_chart(
     make_account: Any, tmp_path: Path
 ) -> None:
