@@ -68,15 +68,9 @@ def create_dataset(
             shutil.move(source, raw)
             raw.chmod(0o440)
             s.add(dataset)
-            sheet = parsed.profile.sheet
-            version = _add_parsed_version(
-                s,
-                dataset,
-                staged,
-                parsed,
-                user_id,
-                recipe=[{"op": "read", "sheet": sheet}] if sheet else [],
-            )
+            read = parsed.profile.sheet
+            recipe = [{"op": "read", "sheet": read}] if read else []
+            version = _add_parsed_version(s, dataset, staged, parsed, user_id, recipe)
             return _info(dataset, version)
     finally:
         staged.unlink(missing_ok=True)
@@ -281,13 +275,18 @@ def version_file(user_id: int, dataset_id: str, version_id: str | None = None) -
         When the dataset or version does not exist or is not the user's.
 
     """
+    # Only ids are read: a wide table's profiles are megabytes of JSON. (str(): ids
+    # from a browser may be anything, and anything else is simply not found.)
+    ids = select(db.Dataset.user_id, db.Dataset.current_version_id)
+    versions = select(db.DatasetVersion.dataset_id)
     with db.session() as s:
-        dataset = owned_dataset(s, user_id, dataset_id)
-        version_id = version_id or dataset.current_version_id
-        version = s.get(db.DatasetVersion, version_id) if version_id else None
-        if version is None or version.dataset_id != dataset.id:
+        row = s.execute(ids.where(db.Dataset.id == str(dataset_id))).one_or_none()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError("This dataset does not exist, or it is not yours.")
+        version_id = str(version_id or row.current_version_id)
+        if s.scalar(versions.where(db.DatasetVersion.id == version_id)) != dataset_id:
             raise NotFoundError("This version of the dataset does not exist.")
-    return storage.version_path(user_id, dataset_id, version.id)
+    return storage.version_path(user_id, dataset_id, version_id)
 
 
 def open_version(
@@ -358,14 +357,10 @@ def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
         with db.session() as s:
             dataset = owned_dataset(s, user_id, dataset_id)
             dataset.columns_config = {}  # another sheet has other columns
+            recipe = [{"op": "read", "sheet": parsed.profile.sheet}]
+            parent = dataset.current_version_id
             version = _add_parsed_version(
-                s,
-                dataset,
-                staged,
-                parsed,
-                user_id,
-                recipe=[{"op": "read", "sheet": parsed.profile.sheet}],
-                parent=dataset.current_version_id,
+                s, dataset, staged, parsed, user_id, recipe, parent
             )
             return _info(dataset, version)
     finally:
