@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from services import datasets, preview, storage
-from services.errors import InvalidInputError, NotFoundError
+from services.errors import FileTooLargeError, InvalidInputError, NotFoundError
 from tests.conftest import SAMPLES, TEST_DATA, make_dataset
+from tests.services.hostile_workbooks import whole_sheet_workbook
 
 MESSY = TEST_DATA / "messy"
 
@@ -22,6 +23,20 @@ def test_the_raw_upload_is_kept_unchanged(make_account: Any, tmp_path: Path) -> 
     raw = storage.raw_path(owner, info.id, ".csv")
     assert raw.read_bytes() == (MESSY / "european_latin1_report.csv").read_bytes()
     assert info.version_number == 1 and info.profile.rows == 60
+
+
+def test_a_refused_upload_leaves_nothing_behind(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    staged_before = set(storage.uploads_tmp_dir().iterdir())
+    path = whole_sheet_workbook(tmp_path / "two_cells.xlsx")
+    with pytest.raises(FileTooLargeError, match="MAX_CELLS"):
+        datasets.create_dataset(owner, "two_cells.xlsx", path)
+    assert datasets.list_datasets(owner) == []
+    assert not (storage.user_dir(owner) / "datasets").exists()
+    assert set(storage.uploads_tmp_dir().iterdir()) == staged_before
+    assert path.exists()  # the upload's own file is its receiver's to remove
 
 
 def test_column_choices_are_saved_and_used(make_account: Any, tmp_path: Path) -> None:
