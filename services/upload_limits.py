@@ -130,6 +130,9 @@ def _too_large(found: str, limit: int, setting: str, fix: str) -> FileTooLargeEr
 def check_workbook_parts(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook whose parts inflate too far, one by one or together.
 
+    The sizes are those the archive declares; a part that inflates beyond its
+    declared size fails its checksum, or meets the reading process's memory limit.
+
     Raises
     ------
     UnreadableFileError

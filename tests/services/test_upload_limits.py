@@ -38,7 +38,7 @@ def test_the_defaults_come_from_the_settings() -> None:
     limits = UploadLimits.from_settings()
     assert limits.max_rows == config.settings.MAX_ROWS == 10_000_000
     assert limits.max_columns == config.settings.MAX_COLUMNS == 20_000
-    assert limits.max_cells == config.settings.MAX_CELLS == 50_000_000
+    assert limits.max_cells == config.settings.MAX_CELLS == 20_000_000
     assert limits.parse_time_limit_s > 0 and limits.parse_memory_limit_mb > 0
 
 
