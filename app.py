@@ -17,10 +17,14 @@ import dash
 import multiprocess
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
 from flask import Flask
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from api import init_api
 from auth import init_auth
+from auth.headers import install_headers
 from components.shell import shell
 from services import db
 from services.runner import JobRunner
@@ -47,10 +51,26 @@ def build_server() -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(days=7),
         WTF_CSRF_TIME_LIMIT=None,
     )
+    proxies = int(config.settings.TRUSTED_PROXIES)
+    if proxies > 0:
+        # The client's address and scheme as the proxies saw them (for sign-in limits).
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=proxies, x_proto=proxies
+        )
     db.migrate()
     init_auth(server)
     init_api(server)
     return server
+
+
+class ForecastStudio(dash.Dash):
+    """Dash, with the session's CSRF token in every page for scripts that post."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        """The page, with ``<meta name="csrf-token">`` among its meta tags."""
+        token = f'<meta name="csrf-token" content="{escape(generate_csrf())}">'
+        kwargs["metas"] = token + "\n      " + kwargs.get("metas", "")
+        return str(super().interpolate_index(**kwargs))
 
 
 def _import_callbacks() -> None:
@@ -63,7 +83,7 @@ def _import_callbacks() -> None:
 def build_app() -> dash.Dash:
     """The Dash app on its server, with every page and callback registered."""
     server = build_server()
-    app = dash.Dash(
+    app = ForecastStudio(
         __name__,
         server=server,
         use_pages=True,
@@ -74,6 +94,7 @@ def build_app() -> dash.Dash:
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
+    install_headers(server, app.csp_hashes)
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),

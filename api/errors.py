@@ -43,6 +43,10 @@ CODES = [
     "unknown_model",
     "invalid_driver",
     "invalid_series_id",
+    "unknown_series",
+    "invalid_step",
+    "invalid_transform",
+    "invalid_method",
     "model_unavailable",
     "no_time_column",
     "series_too_short",
@@ -103,7 +107,11 @@ def install(server: Flask) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
             exc.code or 400, "invalid_request"
         )
-        return error_response(exc.code or 400, code, exc.description or code)
+        response = error_response(exc.code or 400, code, exc.description or code)
+        for name, value in exc.get_headers():  # a 405's Allow, a 401's challenge
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -69,9 +70,9 @@ ROUTES: list[
     (
         "get",
         "/api/v1/datasets/{dataset_id}/versions",
-        "The lineage, oldest first (a JSON array of VersionSummary)",
+        "The lineage, oldest first",
         None,
-        (200, schemas.VersionSummary),
+        (200, list[schemas.VersionSummary]),
         [401, 404],
     ),
     (
@@ -118,8 +119,8 @@ ROUTES: list[
     (
         "post",
         "/api/v1/datasets/{dataset_id}/analysis/jobs",
-        "Analyse the whole series as a job (optional JSON: target, series)",
-        None,
+        "Analyse the whole series as a job",
+        schemas.AnalysisJobRequest,
         (202, schemas.JobAccepted),
         [401, 404, 422],
     ),
@@ -201,15 +202,55 @@ ROUTES: list[
     (
         "get",
         "/api/v1/models",
-        "The model catalog with parameter schemas (a JSON array of CatalogEntry)",
+        "The model catalog with parameter schemas",
         None,
-        (200, schemas.CatalogEntry),
+        (200, list[schemas.CatalogEntry]),
         [401],
     ),
     ("get", "/health", "Liveness, without sign-in", None, (200, schemas.Health), []),
 ]
 
 QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "/api/v1/datasets/{dataset_id}/versions/{version_id}/compare": [
+        ("with", {"type": "string", "description": "The other version's id"}),
+        ("column", {"type": "string", "description": "A column of both versions"}),
+        ("series", {"type": "string", "description": "One series, by its label"}),
+    ],
+    "/api/v1/datasets/{dataset_id}/outliers": [
+        ("column", {"type": "string", "description": "A numeric column"}),
+        (
+            "method",
+            {
+                "type": "string",
+                "enum": ["iqr", "zscore", "hampel", "stl"],
+                "default": "iqr",
+            },
+        ),
+        (
+            "sensitivity",
+            {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": 100,
+                "description": "Default: the method's own (1.5 for iqr, 3 for the "
+                "others)",
+            },
+        ),
+        ("version", {"type": "string", "description": "Default: the current one"}),
+    ],
+    "/api/v1/datasets/{dataset_id}/analysis": [
+        ("target", {"type": "string", "description": "Default: the dataset's"}),
+        ("version", {"type": "string", "description": "Default: the current one"}),
+        ("series", {"type": "string", "description": "One series, by its label"}),
+        (
+            "full",
+            {
+                "type": "boolean",
+                "default": False,
+                "description": "The whole series instead of its recent window",
+            },
+        ),
+    ],
     "/api/v1/datasets/{dataset_id}/preview": [
         ("kind", {"type": "string", "enum": ["head", "tail", "sample"]}),
         ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
@@ -263,6 +304,16 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
 }
 
 
+# Query parameters that must be given, by path.
+REQUIRED_QUERY: dict[str, set[str]] = {
+    "/api/v1/datasets/{dataset_id}/versions/{version_id}/compare": {"with", "column"},
+    "/api/v1/datasets/{dataset_id}/outliers": {"column"},
+}
+# Operations that take no body as an empty one.
+OPTIONAL_BODY = {"/api/v1/datasets/{dataset_id}/analysis/jobs"}
+INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+
+
 def document() -> dict[str, Any]:
     """Build the OpenAPI 3.1 document."""
     # Requests are described as they are validated (``models`` takes plain keys as
@@ -273,8 +324,9 @@ def document() -> dict[str, Any]:
     for _m, _p, _s, request_model, (_status, response), _e in ROUTES:
         if request_model:
             models.append((request_model, "validation"))
-        if isinstance(response, type):
-            models.append((response, "serialization"))
+        item = _item(response)
+        if item is not None:
+            models.append((item, "serialization"))
     _, defs = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     components = defs.get("$defs", {})
     components["ErrorResponse"]["properties"]["error"]["description"] = (
@@ -287,15 +339,22 @@ def document() -> dict[str, Any]:
             {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
             for n in _path_params(path)
         ]
+        required = REQUIRED_QUERY.get(path, set())
         params += [
-            {"name": n, "in": "query", "required": False, "schema": s}
+            {
+                "name": n,
+                "in": "query",
+                "required": n in required,
+                # integers meet 64-bit libraries: bounded as they are checked
+                "schema": {**INT64, **s} if s.get("type") == "integer" else s,
+            }
             for n, s in QUERY.get(path, [])
         ]
         if params:
             operation["parameters"] = params
         if request_model:
             operation["requestBody"] = {
-                "required": True,
+                "required": path not in OPTIONAL_BODY,
                 "content": {
                     "application/json": {
                         "schema": {"$ref": REF.format(model=request_model.__name__)}
@@ -329,9 +388,12 @@ def document() -> dict[str, Any]:
                 "application/pdf": {},
             }
         else:
+            model = typing.cast(type[BaseModel], _item(response))
+            ref = {"$ref": REF.format(model=model.__name__)}
+            array = typing.get_origin(response) is list
             content = {
                 "application/json": {
-                    "schema": {"$ref": REF.format(model=response.__name__)}
+                    "schema": {"type": "array", "items": ref} if array else ref
                 }
             }
         if content is not None:
@@ -360,6 +422,13 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _item(response: Any) -> type[BaseModel] | None:
+    """The model of a JSON answer: ``Model`` or ``list[Model]`` (a JSON array)."""
+    if typing.get_origin(response) is list:
+        response = typing.get_args(response)[0]
+    return response if isinstance(response, type) else None
 
 
 def _path_params(path: str) -> list[str]:

@@ -6,11 +6,14 @@ from typing import Any, cast
 
 import polars as pl
 import polars.selectors as cs
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from api import exports, schemas
 from api.errors import error_response
+from api.openapi import QUERY, REQUIRED_QUERY
+from api.query import check_query, openapi_path
 from api.uploads import receive
 from auth import bearer_token
 from services import datasets, forecasts, jobs, preview, users
@@ -36,6 +39,14 @@ def _require_token() -> Response | None:
         )
     g.api_user = account
     return None
+
+
+@blueprint.before_request
+def _check_query() -> None:
+    """Query parameters are what the OpenAPI document declares (a 422 otherwise)."""
+    if request.url_rule is not None:
+        path = openapi_path(request.url_rule.rule)
+        check_query(QUERY.get(path, []), REQUIRED_QUERY.get(path, set()), request.args)
 
 
 def _user_id() -> int:
@@ -321,7 +332,23 @@ def openapi() -> ResponseReturnValue:
     return jsonify(document())
 
 
-@blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@blueprint.route("/<path:_rest>", methods=list(METHODS))
 def unknown(_rest: str) -> ResponseReturnValue:
-    """Unknown API paths are JSON 404s (not the app's pages)."""
+    """Unknown API paths are JSON 404s (not the app's pages); a method an endpoint
+    does not take is a 405 that lists, in ``Allow``, the ones it does."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = set()
+    for method in METHODS:
+        try:
+            endpoint, _args = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.add(method)
+    if allowed:
+        implicit = {"HEAD", "OPTIONS"} if "GET" in allowed else {"OPTIONS"}
+        raise MethodNotAllowed(valid_methods=sorted(allowed | implicit))
     return error_response(404, "not_found", "There is no such API endpoint.")

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from services.preview import PAGE_COLUMNS
@@ -69,10 +77,14 @@ class DatasetOut(BaseModel):
     sheets: list[str] = []
 
 
+# Requests are strict: a number is not a string, a boolean is not a number.
+REQUEST = ConfigDict(extra="forbid", strict=True)
+
+
 class ColumnsUpdate(BaseModel):
     """Column choices to change: a field left out stays, ``null`` is "as detected"."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     roles: dict[str, Role] | None = None
     time_column: str | None = None
     target: str | None = None
@@ -98,11 +110,12 @@ class PreviewOut(BaseModel):
 class VersionRequest(BaseModel):
     """A recipe to apply to a version (the current one when ``parent`` is left out)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     parent: str | None = None
     steps: list[dict[str, Any]] = Field(
+        min_length=1,
         description='Steps, each an "op" with its parameters, e.g. {"op": "impute", '
-        '"column": "sales", "method": "linear", "max_gap": 3}.'
+        '"column": "sales", "method": "linear", "max_gap": 3}.',
     )
 
 
@@ -211,9 +224,31 @@ AUTOMATIC = "auto"
 class ModelChoice(BaseModel):
     """A catalog model, optionally with parameters."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     key: str
     params: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _strict_params(self) -> ModelChoice:
+        """A catalog model's parameters are what its schema says (``true`` is not 1)."""
+        from services.models import CATALOG  # the catalog imports the model libraries
+
+        spec = CATALOG.get(self.key)
+        if spec is not None and self.params:
+            try:
+                spec.params.model_validate(self.params, strict=True)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise PydanticCustomError(
+                    "invalid_params",
+                    "{key}: {where}: {message}",
+                    {
+                        "key": self.key,
+                        "where": ".".join(str(p) for p in first["loc"]),
+                        "message": first["msg"],
+                    },
+                ) from None
+        return self
 
 
 def _as_choice(entry: Any) -> Any:
@@ -231,7 +266,7 @@ ModelEntry = Annotated[
 class ForecastRequest(BaseModel):
     """What to forecast, how far ahead, and which models to compare."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     target: str = Field(description="A numeric column of the dataset.")
     horizon: int = Field(
         ge=1, le=1000, description="Steps ahead, in the data's frequency."
@@ -296,11 +331,20 @@ class ForecastRequest(BaseModel):
 class ReportRequest(BaseModel):
     """A workbook or PDF report to make as a job."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
 
     format: Literal["xlsx", "pdf"] = Field(
         description="xlsx: the Excel workbook; pdf: the PDF report."
     )
+
+
+class AnalysisJobRequest(BaseModel):
+    """Which series to analyse in full (the dataset's target and first series by
+    default)."""
+
+    model_config = REQUEST
+    target: str | None = None
+    series: str | None = Field(None, description="One series, by its label.")
 
 
 class JobAccepted(BaseModel):

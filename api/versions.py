@@ -175,12 +175,9 @@ def analysis(dataset_id: str) -> ResponseReturnValue:
 @blueprint.post("/datasets/<dataset_id>/analysis/jobs")
 def start_full_analysis(dataset_id: str) -> ResponseReturnValue:
     """Analyse the whole series as a job (long series take minutes)."""
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        raise InvalidInputError("Send a JSON object (or nothing).")
-    params = analysis_params(
-        _user_id(), dataset_id, body.get("target"), body.get("series")
-    )
+    body = request.get_json(silent=True)
+    wanted = schemas.AnalysisJobRequest.model_validate({} if body is None else body)
+    params = analysis_params(_user_id(), dataset_id, wanted.target, wanted.series)
     job = jobs.submit(_user_id(), "analysis", params)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 

@@ -1,17 +1,29 @@
-"""Sign-in for the whole app: flask-login, the deny-by-default guard and API tokens."""
+"""Sign-in for the whole app: flask-login, the deny-by-default guard and API tokens.
+
+A session cookie names the account and its session version; the version is checked
+on every request, so raising it (sign-out, a password change, an administrator) ends
+every session issued before, even a copied cookie. Bearer tokens open the API only:
+its blueprint checks them itself, and no other route looks at them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import generate_csrf
 
 from services import users
 
-# Endpoints anyone may reach: health, the sign-in pages and their own stylesheet.
-PUBLIC_ENDPOINTS = {"health", "auth.login", "auth.register", "auth.static"}
+# Endpoints anyone may reach: health, the sign-in pages and their own stylesheet, and
+# sign-out (which checks its CSRF token, and must work for an already-ended session).
+PUBLIC_ENDPOINTS = {
+    "health",
+    "auth.login",
+    "auth.register",
+    "auth.logout",
+    "auth.static",
+}
 
 
 class LoginUser(UserMixin):  # type: ignore[misc]
@@ -27,6 +39,10 @@ class LoginUser(UserMixin):  # type: ignore[misc]
     def is_active(self) -> bool:
         return self.account.is_active
 
+    def get_id(self) -> str:
+        """What the session cookie stores: the account id and its session version."""
+        return f"{self.account.id}:{self.account.session_version}"
+
 
 def bearer_token() -> str | None:
     """The token of an ``Authorization: Bearer …`` header, if any."""
@@ -35,51 +51,49 @@ def bearer_token() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _load_user(user_id: str) -> LoginUser | None:
-    account = users.get_account(int(user_id)) if user_id.isdigit() else None
-    return LoginUser(account) if account and account.is_active else None
-
-
-def _load_from_token(_request: Any) -> LoginUser | None:
-    token = bearer_token()
-    account = users.account_for_token(token) if token else None
-    if account is None:
-        return None
-    g.authenticated_by_token = True
-    return LoginUser(account)
+def _load_user(session_id: str) -> LoginUser | None:
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # also a cookie from before session versions: sign in again
+    account = users.account_for_session(int(user_id), int(version))
+    return LoginUser(account) if account else None
 
 
 def _guard() -> ResponseReturnValue | None:
     """Refuse every request that is not signed in, except the public endpoints."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if "api" in request.blueprints:
+        return None  # the API's own guard takes bearer tokens, and nothing else
     if current_user.is_authenticated:
         return None
     if (
         request.path.startswith(("/api/", "/_dash-", "/_reload-hash", "/_favicon"))
         or request.method != "GET"
     ):
-        response = jsonify(
-            error={
-                "code": "unauthorized",
-                "message": "Sign in or send a valid API token.",
-            }
+        message = (
+            "Send a valid API token: Authorization: Bearer <token>."
+            if request.path.startswith("/api/")
+            else "Sign in to continue."
         )
+        response = jsonify(error={"code": "unauthorized", "message": message})
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def init_auth(server: Flask) -> None:
-    """Install sign-in, the route guard, the sign-in pages and the CLI commands."""
+    """Install sign-in, the route guard, the sign-in pages, limits and CLI commands."""
     from auth.cli import tokens_cli, users_cli
+    from auth.limits import init_limits
     from auth.views import blueprint
 
     manager = LoginManager(server)
     manager.login_view = "auth.login"
     manager.user_loader(_load_user)
-    manager.request_loader(_load_from_token)
     server.register_blueprint(blueprint)
+    init_limits(server)
     server.before_request(_guard)
+    server.jinja_env.globals["csrf_token"] = generate_csrf
     server.cli.add_command(users_cli)
     server.cli.add_command(tokens_cli)

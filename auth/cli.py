@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app app users create NAME``, ``tokens create NAME``."""
+"""Operator commands: ``flask --app app users create|list|end-sessions``, ``tokens``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def list_users() -> None:
     for account in users.list_accounts():
         flags = " (admin)" if account.is_admin else ""
         click.echo(f"{account.id}\t{account.username}{flags}")
+
+
+@users_cli.command("end-sessions")
+@click.argument("name")
+def end_sessions(name: str) -> None:
+    """Sign NAME out everywhere: every session cookie issued so far stops working."""
+    account = users.find_account(name)
+    if account is None:
+        raise click.ClickException(f"There is no user “{name}”.")
+    users.end_sessions(account.id)
+    click.echo(f"Ended every session of {account.username}.", err=True)
 
 
 @tokens_cli.command("create")

@@ -6,12 +6,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_user, logout_user
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from auth import LoginUser
+from auth.limits import limiter, login_limit, register_limit
 from services import users
 from services.errors import ServiceError
 
@@ -61,6 +64,7 @@ def safe_next(target: str | None) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Sign in; a wrong name or password gets one message for both."""
     form = LoginForm()
@@ -85,6 +89,7 @@ def login() -> ResponseReturnValue:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])
 def register() -> ResponseReturnValue:
     """Create an account (when registration is open) and sign in."""
     if not users.registration_open():
@@ -102,9 +107,53 @@ def register() -> ResponseReturnValue:
     return render_template("auth/register.html", form=form, error=error)
 
 
-@blueprint.route("/logout")
+@blueprint.errorhandler(RateLimitExceeded)
+def too_many_requests(_exc: RateLimitExceeded) -> ResponseReturnValue:
+    """The form again, saying to wait (the limiter's own text never reaches people)."""
+    if request.endpoint == "auth.register":
+        page = render_template(
+            "auth/register.html",
+            form=RegisterForm(),
+            error="Too many accounts were requested from your network. "
+            "Try again later.",
+        )
+    else:
+        page = render_template(
+            "auth/login.html",
+            form=LoginForm(),
+            error="Too many sign-in attempts from your network. "
+            "Wait a few minutes and try again.",
+            registration_open=users.registration_open(),
+        )
+    return page, 429
+
+
+def _csrf_token_sent() -> str:
+    """The token of a form post (``csrf_token``) or of a script (``X-CSRFToken``)."""
+    return request.form.get("csrf_token") or request.headers.get("X-CSRFToken", "")
+
+
+@blueprint.route("/logout", methods=["GET", "POST"])
 def logout() -> ResponseReturnValue:
-    """Sign out and go back to the sign-in page."""
+    """Sign out with a POST that carries the CSRF token; a GET only asks to confirm.
+
+    Signing out ends every session of the account (each cookie issued so far), not
+    just this browser's, so a copied cookie stops working too.
+    """
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html")
+    try:
+        validate_csrf(_csrf_token_sent())
+    except ValidationError:
+        page = render_template(
+            "auth/logout.html",
+            error="This sign-out form has expired. Press Sign out again.",
+        )
+        return page, 400
+    if current_user.is_authenticated:
+        users.end_sessions(int(current_user.id))
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))

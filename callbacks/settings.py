@@ -38,7 +38,11 @@ def change_password(
         users.change_password(int(current_user.id), old or "", new or "")
     except ServiceError as exc:
         return dbc.Alert(exc.message, color="danger")
-    return dbc.Alert("Your password has been changed.", color="success")
+    return dbc.Alert(
+        "Your password has been changed, and every session has ended, this one too. "
+        "Sign in again with the new password.",
+        color="success",
+    )
 
 
 @callback(

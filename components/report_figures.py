@@ -6,7 +6,7 @@ its callers (the export endpoint, the page preview, the benchmark).
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 import plotly.graph_objects as go
 import polars as pl
@@ -20,6 +20,12 @@ WIDTH = 720  # CSS pixels: the text width of an A4 page with 2 cm margins, at 96
 CHOSEN = "#2f5bea"
 OTHERS = "#b8c3e6"
 REASON_CHARS = 90  # a failed model's reason beside the bars, cut to the page's width
+
+
+def escape(text: str) -> str:
+    """Text for a chart: ``<``, ``>`` and ``&`` as entities, so names are never
+    markup; quotes as they are, since Plotly knows no ``&quot;`` and shows it."""
+    return html.escape(text, quote=False)
 
 
 def _label(series: str | None, data: ReportData) -> str:

@@ -55,10 +55,13 @@ def navbar() -> dbc.Navbar:
                 [html.I(className="bi bi-gear me-2"), "Settings"], href="/settings"
             ),
             dbc.DropdownMenuItem(divider=True),
+            # assets/session.js turns the click into a POST with the CSRF token;
+            # without scripts the link opens a page that asks to confirm.
             dbc.DropdownMenuItem(
                 [html.I(className="bi bi-box-arrow-right me-2"), "Sign out"],
                 href="/logout",
                 external_link=True,
+                className="sign-out",
             ),
         ],
         label=html.Span(id=ids.NAV_USER, children="Account"),

@@ -315,8 +315,7 @@ def scores_table(
             html.H6(
                 "How the models did on backtests"
                 + (f" of {series}" if series in boards else "")
-                + f": each forecast the last {info.horizon} points of several earlier "
-                "cut-offs",
+                + ": each model forecast stretches of the history it had not seen",
                 className="mt-3",
             ),
             dbc.Table(

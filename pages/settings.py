@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
+from components.sessions import sign_out_someone
 from components.shell import page_header
 
 dash.register_page(
@@ -61,6 +62,7 @@ def layout(**_query: str) -> html.Div:
                         ),
                         html.H6("Users", className="mt-3"),
                         html.Div(id=ids.SETTINGS_USERS),
+                        sign_out_someone(),
                     ]
                 ),
                 className="shadow-sm",

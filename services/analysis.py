@@ -22,7 +22,7 @@ from scipy.stats import boxcox
 from statsmodels.tsa.seasonal import MSTL, STL, seasonal_decompose
 from statsmodels.tsa.stattools import acf, adfuller, kpss, pacf
 
-from services import calendars, db, storage
+from services import calendar_grid, calendars, db, storage
 from services.calendars import Frequency
 from services.datasets import get_dataset, open_version
 from services.errors import InvalidInputError, NotFoundError, SeriesTooShortError
@@ -172,6 +172,12 @@ def regular_series(
                 f"There is no series “{series}”.", code="unknown_series"
             )
         frame = frame.filter(pl.col("_series") == chosen)
+    elif series is not None:
+        raise InvalidInputError(
+            f"There is no series “{series}”: this dataset holds one series only. "
+            "Leave the series out.",
+            code="unknown_series",
+        )
     data = (
         frame.select(
             pl.col(time).alias("time"), pl.col(target).cast(pl.Float64).alias("value")
@@ -208,7 +214,9 @@ def _missing_times(data: pl.DataFrame, frequency: Frequency | None) -> pl.Series
     if span / step > 2 * data.height:  # the calendar is much finer than the data
         return nothing
     spans = pl.DataFrame({"first": [first], "last": [last]})
-    grid = calendars.calendar_times(frequency, spans, "first", "last", "time")["time"]
+    grid = calendar_grid.calendar_times(frequency, spans, "first", "last", "time")[
+        "time"
+    ]
     on_grid = data["time"].is_in(grid.implode())
     missing = grid.filter(~grid.is_in(data["time"].implode()))
     if (

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy.stats import norm
 
 from services.errors import JobCancelledError
 from services.fitting import (
@@ -144,11 +145,18 @@ def _never(_key: str, _seconds: float) -> bool:
     return False
 
 
-def failure(spec: ModelSpec, exc: Exception, label: str | None = None) -> str:
+def failure(
+    spec: ModelSpec,
+    exc: Exception,
+    label: str | None = None,
+    values: np.ndarray | None = None,
+) -> str:
     """Why a model failed, in plain words; the details go to the log."""
     if isinstance(exc, OverBudgetError | TooShortError):
         return str(exc)
     log.warning("%s failed on series %s", spec.key, label, exc_info=exc)
+    if values is not None and len(values) and np.ptp(values) == 0:
+        return f"{spec.name} could not be fitted: the values never change."
     return f"{spec.name} could not be fitted to this series."
 
 
@@ -219,7 +227,7 @@ def backtest_series(
             raise  # the owner asked to stop: not this model's failure
         except Exception as exc:  # one failing model never fails the comparison
             outcome = Outcome(None, outcome.fit_seconds, outcome.predict_seconds)
-            outcome.error = failure(spec, exc, label)
+            outcome.error = failure(spec, exc, label, values)
         outcomes[key] = outcome
     return outcomes
 
@@ -297,13 +305,24 @@ def backtest_global(
 
 
 def _only_reason(reasons: dict[str | None, str]) -> str | None:
-    """The reason when every series failed for the same one (else a summary)."""
-    distinct = set(reasons.values())
-    if not distinct:
-        return None
-    if len(distinct) == 1:
-        return distinct.pop()
-    return f"Failed on every series; for {next(iter(reasons))}: {next(iter(distinct))}"
+    """One sentence for a model that failed on every series.
+
+    Examples
+    --------
+    >>> _only_reason({"a": "Needs at least 30 points; this series has 12.",
+    ...               "b": "Needs at least 30 points; this series has 9."})
+    'Needs at least 30 points; the series have 9 to 12.'
+
+    """
+    distinct = sorted(set(reasons.values()))
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    needs = {r.split("; this series has ")[0] for r in distinct}
+    if len(needs) == 1 and all("; this series has " in r for r in distinct):
+        lengths = sorted(int(r.rsplit(" ", 1)[1].rstrip(".")) for r in distinct)
+        return f"{needs.pop()}; the series have {lengths[0]} to {lengths[-1]}."
+    label, reason = next(iter(reasons.items()))
+    return f"{reason.rstrip('.')} (series {label}; other series failed too)."
 
 
 def gather(
@@ -340,6 +359,8 @@ def gather(
 
 
 Widths = tuple[list[float], list[float]]
+# How much wider a 95% range is than an 80% one for normal errors (1.53).
+WIDER_95 = float(norm.ppf(0.975) / norm.ppf(0.9))
 
 
 def conformal_widths(tested: SeriesBacktest) -> Widths:
@@ -355,7 +376,10 @@ def conformal_widths(tested: SeriesBacktest) -> Widths:
         )
     )  # folds × steps
     w80 = np.maximum.accumulate(np.quantile(errors, 0.8, axis=0))
-    w95 = np.maximum.accumulate(np.maximum(np.quantile(errors, 0.95, axis=0), w80))
+    # Few folds hold few errors, whose 95% quantile is hardly past their 80% one: the
+    # 95% range is at least as much wider as it is for normal errors.
+    w95 = np.maximum(np.quantile(errors, 0.95, axis=0), w80 * WIDER_95)
+    w95 = np.maximum.accumulate(w95)
     return [float(w) for w in w80], [float(w) for w in w95]
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from services import calendars
+from services import calendar_grid, calendars
 from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
@@ -216,7 +216,7 @@ def _after(step: Any, layout: Layout) -> Layout:
     if step.op == "rename" and time == step.column:
         time = step.to
     elif step.op == "resample":
-        frequency = calendars.follow_anchor(step.frequency, frequency)
+        frequency = calendar_grid.follow_anchor(step.frequency, frequency)
     elif step.op == "regularize":
         frequency = _own_calendar(step.frequency, frequency)
     return Layout(time, keys, frequency)
@@ -325,7 +325,7 @@ def seasonal_values(frame: pl.DataFrame, column: str, layout: Layout) -> pl.Seri
     )
     found = pl.Series(column, [None] * frame.height, dtype=frame.schema[column])
     for seasons in SEASONS_TRIED:
-        then = calendars.shift(frequency, frame[time], -seasons * season)
+        then = calendar_grid.shift(frequency, frame[time], -seasons * season)
         looked = (
             then.alias(time)
             .to_frame()
@@ -417,7 +417,7 @@ def _regularize(
         .group_by(keys or pl.lit(0).alias("_all"))
         .agg(pl.col(time).min().alias("_first"), pl.col(time).max().alias("_last"))
     )
-    grid = calendars.calendar_times(frequency, spans, "_first", "_last", time).drop(
+    grid = calendar_grid.calendar_times(frequency, spans, "_first", "_last", time).drop(
         "_first", "_last", "_all", strict=False
     )
     times = frame.select([*keys, time]).drop_nulls(time)
@@ -617,7 +617,7 @@ def _resample(
     frame: pl.DataFrame, step: Resample, layout: Layout, index: int
 ) -> tuple[pl.DataFrame, Change]:
     time, keys = _dates(frame, layout), _over(layout)
-    target = calendars.follow_anchor(step.frequency, layout.frequency)
+    target = calendar_grid.follow_anchor(step.frequency, layout.frequency)
     if frame.schema[time] == pl.Date and target.unit in ("hour", "minute", "second"):
         raise InvalidInputError(
             f"“{time}” holds dates without times; choose daily or coarser."
@@ -626,7 +626,7 @@ def _resample(
     others = [c for c in frame.columns if c not in (*keys, time, *numeric)]
     ordered = _sorted(frame, layout)
     out = (
-        ordered.with_columns(calendars.period_of(target, ordered[time]).alias(time))
+        ordered.with_columns(calendar_grid.period_of(target, ordered[time]).alias(time))
         .group_by([*keys, time], maintain_order=True)
         .agg(
             *[getattr(pl.col(c), step.agg)() for c in numeric],

@@ -325,7 +325,7 @@ def update_columns(
         merged.update({k: v for k, v in changes.items() if k != "roles"}, roles=roles)
         config = ColumnsConfig.model_validate(merged)
         frame = pl.read_parquet(storage.version_path(user_id, dataset.id, version.id))
-        _check_choices(frame, config)
+        _check_choices(frame, config, detected)
         dataset.columns_config = config.model_dump()
         dataset.profile = effective_profile(frame, config, detected).model_dump()
         return _info(dataset, version)
@@ -367,7 +367,9 @@ def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
         staged.unlink(missing_ok=True)
 
 
-def _check_choices(frame: pl.DataFrame, config: ColumnsConfig) -> None:
+def _check_choices(
+    frame: pl.DataFrame, config: ColumnsConfig, detected: Profile
+) -> None:
     named = [*config.roles, *(config.series_id_columns or [])]
     named += [c for c in (config.time_column, config.target) if c]
     for name in named:
@@ -397,7 +399,20 @@ def _check_choices(frame: pl.DataFrame, config: ColumnsConfig) -> None:
             f"“{config.target}” does not hold numbers, so it cannot be forecast.",
             code="invalid_target",
         )
-    if config.time_column and config.time_column in (config.series_id_columns or []):
+    series = config.series_id_columns or []
+    if len(set(series)) < len(series):
         raise InvalidInputError(
-            "The time column cannot also name the series.", code="invalid_request"
+            "Name each column that identifies the series once.",
+            code="invalid_series_id",
+        )
+    # The time column the profile will use: chosen, or the first with the time role.
+    roles = {c.name: c.role for c in detected.columns} | config.roles
+    time = config.time_column or next(
+        (name for name in frame.columns if roles.get(name) == "time"), None
+    )
+    if time is not None and time in series:
+        raise InvalidInputError(
+            f"“{time}” is the time column, so it cannot also name the series. Choose "
+            "the columns that tell one series from another (a store, a product).",
+            code="invalid_series_id",
         )

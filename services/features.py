@@ -14,7 +14,7 @@ from typing import get_args
 import holidays
 import polars as pl
 
-from services import calendars
+from services import calendar_grid, calendars
 from services.calendars import Frequency, Unit
 from services.errors import InvalidInputError
 
@@ -139,7 +139,7 @@ def holidays_in_period(
     """
     days = _holidays(times.cast(pl.Date), country, margin=1)
     counts = (
-        calendars.period_of(frequency, days.cast(times.dtype))
+        calendar_grid.period_of(frequency, days.cast(times.dtype))
         .value_counts(name="holidays")
         .rename({days.name: "time"})
     )

@@ -14,10 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import polars as pl
+from pydantic import ValidationError
 
-from services import backtest, calendars, fitting, parallel, preparation, selection
+from services import (
+    backtest,
+    calendars,
+    final_forecast,
+    fitting,
+    parallel,
+    preparation,
+    selection,
+)
 from services.backtest import ModelBacktest
 from services.calendars import Frequency
 from services.errors import InvalidInputError
@@ -27,15 +35,6 @@ from services.selection import METRICS, Plan
 
 log = logging.getLogger(__name__)
 
-POINT_COLUMNS = [
-    "series",
-    "time",
-    "forecast",
-    "lower_80",
-    "upper_80",
-    "lower_95",
-    "upper_95",
-]
 MAX_HORIZON = 1000
 ProgressFn = Callable[[float, str], None]
 TRANSFORM_WORDS = {
@@ -59,7 +58,7 @@ class ForecastResult:
     series_leaderboards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     backtests: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
-    # Everything needed to refit the chosen model(s) on new data (JSON): see refit().
+    # What final_forecast.refit() needs to refit the chosen model(s) on new data.
     recipe: dict[str, Any] = field(default_factory=dict)
     # Per model key: the metrics of each backtest fold (averaged over series).
     fold_metrics: dict[str, list[dict[str, float]]] = field(default_factory=dict)
@@ -131,10 +130,13 @@ def _requested(
                 CATALOG[key].unavailable_reason, code="model_unavailable"
             )
         try:
-            CATALOG[key].params.model_validate(entry.get("params") or {})
-        except Exception as exc:
+            CATALOG[key].params.model_validate(entry.get("params") or {}, strict=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "params"
             raise InvalidInputError(
-                f"Parameters of {key}: {exc}", code="invalid_request"
+                f"Parameters of {key}: {where}: {first['msg']}.",
+                code="invalid_request",
             ) from exc
         chosen.append((key, entry.get("params")))
     return chosen, False
@@ -214,7 +216,7 @@ def forecast(
     )
     notes = prepared.notes
     season = calendars.season_length(frequency)
-    data = _with_drivers(
+    data = preparation.with_drivers(
         prepared.series,
         frame,
         time_column,
@@ -240,7 +242,7 @@ def forecast(
     used = {key for plan in plans.values() for key in plan.keys}
     params_of = {key: params for key, params in candidates if key in used}
     progress.restart(sum(len(p.keys) for p in plans.values()) + 1)
-    points = _final(
+    points = final_forecast.fit_final(
         plans, params_of, data, prepared.tables, setup, frequency, notes, progress.step
     )
     _transform_note(transform, notes)
@@ -260,7 +262,9 @@ def forecast(
             )
         ],
         series_leaderboards=selection.series_boards(results, metric),
-        backtests=_backtest_frame(choice, data, prepared.tables, frequency),
+        backtests=final_forecast.backtest_frame(
+            choice, data, prepared.tables, frequency
+        ),
         notes=notes,
         recipe={
             "time_column": time_column,
@@ -275,91 +279,6 @@ def forecast(
         },
         fold_metrics={r.key: r.fold_metrics for r in results if not r.error},
     )
-
-
-def _with_drivers(
-    series: dict[str | None, Any],
-    frame: pl.DataFrame,
-    time_column: str,
-    target: str,
-    series_columns: list[str],
-    drivers: list[str],
-    frequency: Frequency,
-    horizon: int,
-    candidates: list[tuple[str, Any]],
-    notes: list[str],
-) -> dict[str | None, SeriesData]:
-    """Each series with its drivers, known-future ones or past-only ones.
-
-    A driver is known in the future where the rows after the last target value give
-    it for the whole horizon, in every series.
-
-    Raises
-    ------
-    InvalidInputError
-        When a driver is not a numeric column of the data, or is the target.
-
-    """
-    if not drivers:
-        return {label: SeriesData(ts) for label, ts in series.items()}
-    for name in drivers:
-        dtype = frame.schema.get(name)
-        if dtype is None or not (dtype.is_numeric() or dtype == pl.Boolean):
-            raise InvalidInputError(f"The driver “{name}” is not a numeric column.")
-        if name in (target, time_column, *series_columns):
-            raise InvalidInputError(f"“{name}” cannot be a driver of itself.")
-    tables = preparation.split_series(
-        frame.with_columns(pl.lit(1.0).alias("__all__")),
-        time_column,
-        "__all__",
-        series_columns,
-        keep=drivers,
-    )
-    ends = {label: ts.time_index[-1] for label, ts in series.items()}
-    future_known = [
-        name
-        for name in drivers
-        if all(
-            _after(tables[label], frequency, end)[name].drop_nulls().len() >= horizon
-            for label, end in ends.items()
-        )
-    ]
-    past_only = [name for name in drivers if name not in future_known]
-    data = {}
-    for label, ts in series.items():
-        covariates = preparation.to_darts(tables[label], frequency, drivers)
-        future = past = None
-        if future_known:
-            end = ts.end_time() + horizon * ts.freq
-            future = covariates[future_known].slice(ts.start_time(), end)
-        if past_only:
-            past = covariates[past_only].slice(ts.start_time(), ts.end_time())
-        data[label] = SeriesData(ts, past, future)
-    users = [CATALOG[k].name for k, _ in candidates if CATALOG[k].covariates]
-    if future_known:
-        notes.append(
-            "Known future values of "
-            + ", ".join(f"“{n}”" for n in future_known)
-            + " (the rows after the last value to forecast) are used for the forecast."
-        )
-    if past_only:
-        notes.append(
-            ", ".join(f"“{n}”" for n in past_only)
-            + " has no values for the coming periods, so only its past is used."
-        )
-    notes.append(
-        "Drivers are used by " + ", ".join(users) + "; the other models ignore them."
-        if users
-        else "None of the compared models uses drivers (LightGBM and linear "
-        "regression do)."
-    )
-    return data
-
-
-def _after(table: pl.DataFrame, frequency: Frequency, end: Any) -> pl.DataFrame:
-    """The rows of ``table`` after ``end`` (a time on the models' grid)."""
-    grid = calendars.to_grid(frequency, table["time"]).cast(pl.Datetime("us"))
-    return table.filter(grid > end.to_pydatetime())
 
 
 def _plan(
@@ -491,234 +410,3 @@ def _transform_note(transform: str | None, notes: list[str]) -> None:
                 else ""
             )
         )
-
-
-def refit(
-    frame: pl.DataFrame, recipe: dict[str, Any], horizon: int | None = None
-) -> pl.DataFrame:
-    """Refit a comparison's chosen model(s) on ``frame`` and forecast, no backtests.
-
-    ``recipe`` is :attr:`ForecastResult.recipe`: the columns, the frequency, each
-    series' model or ensemble members with their parameters, and the widths of
-    conformal intervals learnt in the backtests.
-
-    Raises
-    ------
-    InvalidInputError
-        When the data lacks a column or holds a series the recipe has no model for.
-
-    """
-    frequency = Frequency(**recipe["frequency"])
-    horizon = horizon or int(recipe["horizon"])
-    prepared = preparation.prepare(
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        frequency,
-    )
-    plans = {label: Plan(**plan) for label, plan in recipe["plans"]}
-    unknown = [str(label) for label in prepared.series if label not in plans]
-    if unknown:
-        raise InvalidInputError(
-            "No model was chosen for the series " + ", ".join(unknown) + "."
-        )
-    season = calendars.season_length(frequency)
-    params_of = recipe["params"]
-    data = _with_drivers(
-        prepared.series,
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        recipe["drivers"],
-        frequency,
-        horizon,
-        [(key, params_of.get(key)) for key in params_of],
-        [],
-    )
-    for d in data.values():
-        d.transform, _ = fitting.transform_for(
-            recipe["transform"], d.ts.values()[:, 0], season
-        )
-    plans = {label: plans[label] for label in prepared.series}
-    return _final(
-        plans,
-        params_of,
-        data,
-        prepared.tables,
-        Setup(horizon, season),
-        frequency,
-        [],
-        _quiet,
-    )
-
-
-def _quiet(_message: str) -> None:
-    pass
-
-
-def _final(
-    plans: dict[str | None, Plan],
-    params_of: dict[str, Any],
-    data: dict[str | None, SeriesData],
-    tables: dict[str | None, pl.DataFrame],
-    setup: Setup,
-    frequency: Frequency,
-    notes: list[str],
-    step: Callable[[str], None],
-) -> pl.DataFrame:
-    """Refit each series' chosen model (or ensemble members) on all history.
-
-    A model that fails here leaves its series to a fallback (said in ``notes``).
-    """
-    outputs = _fit_all(plans, params_of, data, setup, step)
-    frames, clipped = [], False
-    for label, plan in plans.items():
-        forecasts = [outputs.get((label, key)) for key in plan.keys]
-        if any(f is None for f in forecasts):
-            values = _rescue(label, plan, data[label], setup, notes)
-        else:
-            values = _combine(plan, [f for f in forecasts if f is not None])
-        history = data[label].ts.values()[:, 0]
-        safe = backtest.clip_at_zero(values, history)
-        clipped = clipped or bool((safe != values).any())
-        times = calendars.future_times(frequency, tables[label]["time"], setup.horizon)
-        frames.append(_points(safe, label, times))
-    if clipped:
-        notes.append(
-            "The data is never negative, so forecasts and ranges below zero were "
-            "raised to zero."
-        )
-    return pl.concat(frames)
-
-
-def _fit_all(
-    plans: dict[str | None, Plan],
-    params_of: dict[str, Any],
-    data: dict[str | None, SeriesData],
-    setup: Setup,
-    step: Callable[[str], None],
-) -> dict[tuple[str | None, str], np.ndarray | None]:
-    """Every planned model on its series: global ones once, local ones per series."""
-    wanted = {key for plan in plans.values() for key in plan.keys}
-    is_global = {key: CATALOG[key].multi_series and len(data) > 1 for key in wanted}
-    outputs: dict[tuple[str | None, str], np.ndarray | None] = {}
-    for key in sorted(k for k, g in is_global.items() if g):
-        spec = CATALOG[key]
-        step(f"Forecasting with {spec.name} (all series at once)")
-        # Fitted on every series long enough for it, as in the backtests.
-        fits = {label: d for label, d in data.items() if len(d.ts) >= spec.min_history}
-        try:
-            every, _fit, _predict = fitting.fit_predict(
-                spec, params_of.get(key), list(fits.values()), setup
-            )
-            outputs.update(
-                {(label, key): v for label, v in zip(fits, every, strict=True)}
-            )
-        except Exception:
-            log.exception("final fit of %s failed", key)
-    local = {
-        label: [(k, params_of.get(k)) for k in plan.keys if not is_global[k]]
-        for label, plan in plans.items()
-    }
-    outputs.update(parallel.forecast_all(local, data, setup, step))
-    return outputs
-
-
-def _combine(plan: Plan, forecasts: list[np.ndarray]) -> np.ndarray:
-    """One (horizon × 5 quantiles) forecast from the plan's model(s)."""
-    if not plan.combine:
-        values = forecasts[0]
-    elif plan.widths is not None:
-        point = np.median([f[:, 2] for f in forecasts], axis=0)
-        values = np.repeat(point[:, None], 5, axis=1)
-    else:  # untested: the median of the members' own quantiles
-        values = np.median(np.stack(forecasts), axis=0)
-    if plan.widths is not None:
-        values = backtest.widen(values, plan.widths)
-    return values
-
-
-def _rescue(
-    label: str | None,
-    plan: Plan,
-    data: SeriesData,
-    setup: Setup,
-    notes: list[str],
-) -> np.ndarray:
-    """A forecast for a series whose chosen model failed in the final fit."""
-    names = ", ".join(CATALOG[k].name for k in plan.keys)
-    for key in selection.FALLBACKS:
-        spec = CATALOG[key]
-        if spec.min_history > len(data.ts):
-            continue
-        try:
-            [values], _fit, _predict = fitting.fit_predict(spec, None, [data], setup)
-        except Exception:
-            log.exception("fallback %s failed on %s", key, label)
-            continue
-        where = f" on {label}" if label else ""
-        notes.append(
-            f"{names} could not be fitted to all the history{where}, so "
-            f"{spec.name} made that forecast instead."
-        )
-        return values
-    raise InvalidInputError(
-        "No model could be fitted to this series. Check that it holds enough "
-        "regular values.",
-        code="no_model_fits",
-    )
-
-
-def _points(values: np.ndarray, label: str | None, times: pl.Series) -> pl.DataFrame:
-    ordered = np.sort(values, axis=1)  # quantiles never cross
-    return pl.DataFrame(
-        {
-            "series": pl.Series([label] * len(times), dtype=pl.String),
-            "time": times,
-            "forecast": ordered[:, 2],
-            "lower_80": ordered[:, 1],
-            "upper_80": ordered[:, 3],
-            "lower_95": ordered[:, 0],
-            "upper_95": ordered[:, 4],
-        }
-    )
-
-
-def _backtest_frame(
-    choice: dict[str | None, ModelBacktest],
-    data: dict[str | None, SeriesData],
-    tables: dict[str | None, pl.DataFrame],
-    frequency: Frequency,
-) -> pl.DataFrame:
-    """The chosen models' fold forecasts next to the actuals, for the charts."""
-    rows = []
-    for label, chosen in choice.items():
-        tested = chosen.per_series.get(label)
-        if tested is None:
-            continue
-        times = preparation.data_times(
-            frequency, data[label].ts, tables[label]["time"].dtype
-        )
-        for fold, (actual, forecast, history) in enumerate(
-            zip(tested.actuals, tested.forecasts, tested.histories, strict=True),
-            start=1,
-        ):
-            start = len(history)
-            for h in range(len(actual)):
-                rows.append(
-                    (
-                        label,
-                        fold,
-                        h + 1,
-                        times[start + h],
-                        float(actual[h]),
-                        float(forecast[h, 2]),
-                    )
-                )
-    return pl.DataFrame(
-        rows,
-        schema=["series", "fold", "step", "time", "actual", "forecast"],
-        orient="row",
-    )

@@ -134,8 +134,12 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
 # The worker's side. These calls trust the job id: it came from the record, not a user.
 
 
-def claim_next(host: str, kinds: list[str]) -> db.Job | None:
-    """Atomically take the oldest queued job of these kinds, or ``None``."""
+def claim_next(host: str, kinds: list[str], pid: int | None = None) -> db.Job | None:
+    """Atomically take the oldest queued job of these kinds, or ``None``.
+
+    ``pid`` is the claiming process, recorded with the host in the same statement:
+    until the worker records itself, the job lives and dies with the claimer.
+    """
     with db.session() as s:
         for job_id in s.scalars(
             select(db.Job.id)
@@ -149,6 +153,7 @@ def claim_next(host: str, kinds: list[str]) -> db.Job | None:
                 .values(
                     status="running",
                     worker_host=host,
+                    worker_pid=pid,
                     started_at=db.utcnow(),
                     heartbeat_at=db.utcnow(),
                     message="Starting",
@@ -160,9 +165,13 @@ def claim_next(host: str, kinds: list[str]) -> db.Job | None:
 
 
 def set_worker(job_id: str, pid: int) -> None:
-    """Remember which process runs the job."""
+    """Remember which process runs the job; it is alive now (a heartbeat)."""
     with db.session() as s:
-        s.execute(update(db.Job).where(db.Job.id == job_id).values(worker_pid=pid))
+        s.execute(
+            update(db.Job)
+            .where(db.Job.id == job_id)
+            .values(worker_pid=pid, heartbeat_at=db.utcnow())
+        )
 
 
 def report(job_id: str, progress: float, message: str) -> None:

@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from services import calendars
+from services import calendar_grid, calendars
 from services.calendars import Frequency
 from services.errors import InvalidInputError, SeriesTooShortError
+from services.fitting import SeriesData
+from services.models import CATALOG
 
 # Fewer values than this are too few for any model (the baselines need four).
 MIN_POINTS = 4
@@ -128,12 +130,12 @@ def to_darts(
     from darts import TimeSeries
     from darts.utils.missing_values import fill_missing_values
 
-    grid = calendars.to_grid(frequency, data["time"])
+    grid = calendar_grid.to_grid(frequency, data["time"])
     series = TimeSeries.from_dataframe(
         data.with_columns(time=grid).to_pandas(),
         time_col="time",
         value_cols=columns or "value",
-        freq=calendars.grid_alias(frequency, grid[0]),
+        freq=calendar_grid.grid_alias(frequency, grid[0]),
         fill_missing_dates=True,
     )
     if np.isnan(series.values()).any():
@@ -144,7 +146,7 @@ def to_darts(
 def data_times(frequency: Frequency, series: Any, dtype: pl.DataType) -> pl.Series:
     """The times of a Darts series (on the grid) in the data's own calendar."""
     grid = pl.Series("time", series.time_index.to_numpy()).cast(dtype)
-    return calendars.from_grid(frequency, grid)
+    return calendar_grid.from_grid(frequency, grid)
 
 
 def prepare(
@@ -249,3 +251,88 @@ def _filled_notes(
             "same way."
         )
     return notes
+
+
+def with_drivers(
+    series: dict[str | None, Any],
+    frame: pl.DataFrame,
+    time_column: str,
+    target: str,
+    series_columns: list[str],
+    drivers: list[str],
+    frequency: Frequency,
+    horizon: int,
+    candidates: list[tuple[str, Any]],
+    notes: list[str],
+) -> dict[str | None, SeriesData]:
+    """Each series with its drivers, known-future ones or past-only ones.
+
+    A driver is known in the future where the rows after the last target value give
+    it for the whole horizon, in every series.
+
+    Raises
+    ------
+    InvalidInputError
+        When a driver is not a numeric column of the data, or is the target.
+
+    """
+    if not drivers:
+        return {label: SeriesData(ts) for label, ts in series.items()}
+    for name in drivers:
+        dtype = frame.schema.get(name)
+        if dtype is None or not (dtype.is_numeric() or dtype == pl.Boolean):
+            raise InvalidInputError(f"The driver “{name}” is not a numeric column.")
+        if name in (target, time_column, *series_columns):
+            raise InvalidInputError(f"“{name}” cannot be a driver of itself.")
+    tables = split_series(
+        frame.with_columns(pl.lit(1.0).alias("__all__")),
+        time_column,
+        "__all__",
+        series_columns,
+        keep=drivers,
+    )
+    ends = {label: ts.time_index[-1] for label, ts in series.items()}
+    future_known = [
+        name
+        for name in drivers
+        if all(
+            _after(tables[label], frequency, end)[name].drop_nulls().len() >= horizon
+            for label, end in ends.items()
+        )
+    ]
+    past_only = [name for name in drivers if name not in future_known]
+    data = {}
+    for label, ts in series.items():
+        covariates = to_darts(tables[label], frequency, drivers)
+        future = past = None
+        if future_known:
+            end = ts.end_time() + horizon * ts.freq
+            future = covariates[future_known].slice(ts.start_time(), end)
+        if past_only:
+            past = covariates[past_only].slice(ts.start_time(), ts.end_time())
+        data[label] = SeriesData(ts, past, future)
+    users = [CATALOG[k].name for k, _ in candidates if CATALOG[k].covariates]
+    if future_known:
+        notes.append(
+            "Known future values of "
+            + ", ".join(f"“{n}”" for n in future_known)
+            + " (the rows after the last value to forecast) are used for the forecast."
+        )
+    if past_only:
+        notes.append(
+            ", ".join(f"“{n}”" for n in past_only)
+            + " has no values for the coming periods, so only its past is used."
+        )
+    notes.append(
+        "Drivers are used by " + ", ".join(users) + "; the other models ignore them."
+        if users
+        else "None of the compared models uses drivers (LightGBM and linear "
+        "regression do)."
+    )
+    return data
+
+
+def _after(table: pl.DataFrame, frequency: Frequency, end: Any) -> pl.DataFrame:
+    """The rows of ``table`` after ``end`` (a time on the models' grid)."""
+    grid = calendar_grid.to_grid(frequency, table["time"]).cast(pl.Datetime("us"))
+    return table.filter(grid > end.to_pydatetime())

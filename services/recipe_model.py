@@ -30,7 +30,7 @@ class ForecastRecipe(PythonModel):
         self, context: Any, model_input: pd.DataFrame, params: Any = None
     ) -> pd.DataFrame:
         """Forecast from ``model_input``, a pandas table of the history."""
-        from services.forecasting import refit
+        from services.final_forecast import refit
 
         return refit(pl.from_pandas(model_input), self.recipe).to_pandas()
 

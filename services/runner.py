@@ -18,8 +18,9 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from services import db, jobs
@@ -56,6 +57,13 @@ class JobContext:
         return jobs.cancel_requested(self.job_id)
 
 
+# Seconds between a worker's heartbeats.
+HEARTBEAT_S = 5.0
+# A process started this long after the job's last sign of life cannot be its worker:
+# the number was reused by another process (the clocks compared are this host's).
+PID_REUSE_SLACK_S = 2.0
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -66,8 +74,53 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def recover_interrupted(host: str, heartbeat_timeout_s: float) -> int:
-    """Mark running jobs whose worker is gone as interrupted; return how many."""
+def _process_started(pid: int) -> float | None:
+    """When a process started, in seconds since the epoch (from ``/proc``).
+
+    ``None`` where that cannot be read: not Linux, or the process has gone.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(
+            line.split()[1]
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        # Field 22, counted after the command name (which may hold spaces).
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, StopIteration, IndexError, ValueError):
+        return None
+    return int(boot) + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def worker_alive(pid: int, alive_at: datetime) -> bool:
+    """Whether process ``pid`` of this host still runs the job it was recorded for.
+
+    Parameters
+    ----------
+    pid
+        The process recorded for the job.
+    alive_at
+        A time the recorded process is known to have existed (the job's last
+        heartbeat): a process with that number started later is another one.
+
+    """
+    if not _pid_alive(pid):
+        return False
+    started = _process_started(pid)
+    return started is None or started <= alive_at.timestamp() + PID_REUSE_SLACK_S
+
+
+def recover_interrupted(
+    host: str, heartbeat_timeout_s: float, at_start: bool = False
+) -> int:
+    """Mark running jobs whose worker is gone as interrupted; return how many.
+
+    A job run on this host is interrupted as soon as its recorded process (the
+    runner that claimed it, then its worker) is gone; at start-up also when no
+    process was recorded. A job run elsewhere is interrupted when its heartbeat is
+    older than ``heartbeat_timeout_s``.
+    """
     now = db.utcnow()
     count = 0
     for job in jobs.running_jobs():
@@ -75,12 +128,12 @@ def recover_interrupted(host: str, heartbeat_timeout_s: float) -> int:
         if beat.tzinfo is None:
             beat = beat.replace(tzinfo=now.tzinfo)
         stale = now - beat > timedelta(seconds=heartbeat_timeout_s)
-        dead_here = (
-            job.worker_host == host
-            and job.worker_pid is not None
-            and not _pid_alive(job.worker_pid)
+        gone = job.worker_host == host and (
+            at_start
+            if job.worker_pid is None
+            else not worker_alive(job.worker_pid, beat)
         )
-        if stale or dead_here:
+        if stale or gone:
             jobs.finish(job.id, "interrupted", INTERRUPTED, error=INTERRUPTED)
             count += 1
     return count
@@ -104,21 +157,24 @@ def _work(job_id: str, handler_path: str) -> None:
     # Every line this job (and the workers it starts) logs names the job.
     os.environ[JOB_ID_VARIABLE] = job_id
     log_with_job_id()
-    module_name, function_name = handler_path.split(":")
-    handler: Callable[[JobContext], str | None] = getattr(
-        importlib.import_module(module_name), function_name
-    )
-    with db.session() as s:
-        job = s.get_one(db.Job, job_id)
-        context = JobContext(job.id, job.user_id, dict(job.params or {}))
+    # This process is the job's worker from now on, and beats before the first slow
+    # import (a handler's module may take seconds to load the model libraries).
+    jobs.set_worker(job_id, os.getpid())
     stop = threading.Event()
 
     def beat() -> None:
-        while not stop.wait(5.0):
+        while not stop.wait(HEARTBEAT_S):
             jobs.heartbeat(job_id)
 
-    threading.Thread(target=beat, daemon=True).start()
+    threading.Thread(target=beat, name="job-heartbeat", daemon=True).start()
     try:
+        module_name, function_name = handler_path.split(":")
+        handler: Callable[[JobContext], str | None] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+        with db.session() as s:
+            job = s.get_one(db.Job, job_id)
+            context = JobContext(job.id, job.user_id, dict(job.params or {}))
         result = handler(context)
         jobs.finish(job_id, "succeeded", "Done", result_ref=result)
     except JobCancelledError:
@@ -187,7 +243,7 @@ class JobRunner:
 
     def start(self) -> None:
         """Recover interrupted jobs, then run queued ones in a background thread."""
-        recover_interrupted(self.host, self.heartbeat_timeout_s)
+        recover_interrupted(self.host, self.heartbeat_timeout_s, at_start=True)
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._loop, name="job-runner", daemon=True
@@ -248,7 +304,9 @@ class JobRunner:
                     del self._active[job_id]
                     jobs.finish(job_id, "cancelled", "Cancelled")
         while len(self._active) < self.workers and not self._stop.is_set():
-            job = jobs.claim_next(self.host, list(self.handlers))
+            # Claimed in this process's name: if it dies before the worker starts
+            # (a cold fork server takes seconds), the next start sees it gone.
+            job = jobs.claim_next(self.host, list(self.handlers), os.getpid())
             if job is None:
                 break
             handler = self.handlers[job.kind]

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import config
 from services import db
-from services.errors import ConflictError, InvalidInputError, ServiceError
+from services.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceError,
+)
 
 MIN_PASSWORD_LENGTH = 8
-# After this many failed sign-ins in a row, each further try must wait a little longer.
-FREE_FAILURES = 3
-MAX_LOCKOUT_S = 60
+# Checked against unknown user names, so a wrong name costs as much as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Account:
     is_admin: bool
     is_active: bool
     created_at: datetime
+    session_version: int
 
 
 class TooManyAttemptsError(ServiceError):
@@ -39,7 +45,12 @@ class TooManyAttemptsError(ServiceError):
 
 def _account(user: db.User) -> Account:
     return Account(
-        user.id, user.username, user.is_admin, user.is_active, user.created_at
+        user.id,
+        user.username,
+        user.is_admin,
+        user.is_active,
+        user.created_at,
+        user.session_version or 0,
     )
 
 
@@ -90,47 +101,107 @@ def get_account(user_id: int) -> Account | None:
         return _account(user) if user else None
 
 
+def find_account(username: str) -> Account | None:
+    """The account with this user name, or ``None``."""
+    with db.session() as s:
+        user = s.scalar(select(db.User).where(db.User.username == username.strip()))
+        return _account(user) if user else None
+
+
 def authenticate(username: str, password: str) -> Account | None:
     """Check a sign-in; ``None`` for a wrong name or password or a disabled account.
+
+    Every attempt on an account is counted before its password is checked, in one
+    atomic update, so attempts sent in parallel are all counted. Once an account has
+    had ``LOGIN_MAX_FAILURES`` attempts without a right password within
+    ``LOGIN_FAILURE_WINDOW_S`` seconds of the first, further attempts are refused
+    unchecked until that window has passed. A right password resets the count.
 
     Raises
     ------
     TooManyAttemptsError
-        While the account is slowed down after repeated failures.
+        While the account refuses sign-ins after repeated failures.
 
     """
+    account = find_account(username)
+    if account is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    attempts, since = _count_attempt(account.id)
+    if attempts > int(config.settings.LOGIN_MAX_FAILURES):
+        window = timedelta(seconds=float(config.settings.LOGIN_FAILURE_WINDOW_S))
+        minutes = math.ceil((since + window - db.utcnow()).total_seconds() / 60)
+        raise TooManyAttemptsError(
+            "Too many failed sign-ins for this account. "
+            f"Wait {max(1, minutes)} minute{'s' if minutes > 1 else ''} and try again."
+        )
     with db.session() as s:
-        user = s.scalar(select(db.User).where(db.User.username == username.strip()))
-        if user is None:
-            # Same work as a real check, so timing does not tell which names exist.
-            check_password_hash(generate_password_hash("x"), password)
-            return None
-        wait = _lockout_remaining(user)
-        if wait > 0:
-            raise TooManyAttemptsError(
-                f"Too many failed sign-ins. Wait {wait} seconds and try again."
-            )
+        user = s.get_one(db.User, account.id)
         if not check_password_hash(user.password_hash, password) or not user.is_active:
-            user.failed_logins += 1
             user.last_failed_at = db.utcnow()
             return None
         user.failed_logins = 0
+        user.failures_since = None
         return _account(user)
 
 
-def _lockout_remaining(user: db.User) -> int:
-    if user.failed_logins < FREE_FAILURES or user.last_failed_at is None:
-        return 0
-    delay = min(MAX_LOCKOUT_S, 2 ** (user.failed_logins - FREE_FAILURES + 1))
-    last = user.last_failed_at
-    if last.tzinfo is None:  # SQLite hands back naive datetimes
-        last = last.replace(tzinfo=db.utcnow().tzinfo)
-    remaining = (last + timedelta(seconds=delay) - db.utcnow()).total_seconds()
-    return max(0, int(remaining + 0.999))
+def _count_attempt(user_id: int) -> tuple[int, datetime]:
+    """Count one sign-in attempt atomically; the count and when its window began."""
+    now = db.utcnow()
+    window = timedelta(seconds=float(config.settings.LOGIN_FAILURE_WINDOW_S))
+    User = db.User
+    new_window = or_(User.failures_since.is_(None), User.failures_since <= now - window)
+    statement = (
+        update(User)
+        .where(User.id == user_id)
+        .values(
+            failed_logins=case((new_window, 1), else_=User.failed_logins + 1),
+            failures_since=case(
+                (new_window, literal(now, db.UTCDateTime())),
+                else_=User.failures_since,
+            ),
+        )
+        .returning(User.failed_logins, User.failures_since)
+    )
+    with db.session() as s:
+        attempts, since = s.execute(statement).one()
+    return int(attempts), since or now
+
+
+def account_for_session(user_id: int, session_version: int) -> Account | None:
+    """The active account a session cookie names, or ``None`` once it was ended.
+
+    A session carries the account's session version from when it began; signing
+    out, changing the password or an administrator raises the version, which ends
+    every session issued before.
+    """
+    account = get_account(user_id)
+    if account is None or not account.is_active:
+        return None
+    return account if account.session_version == session_version else None
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of a user: each cookie issued so far stops working.
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such user.
+
+    """
+    with db.session() as s:
+        ended = s.execute(
+            update(db.User)
+            .where(db.User.id == user_id)
+            .values(session_version=db.User.session_version + 1)
+        )
+        if not ended.rowcount:  # type: ignore[attr-defined]
+            raise NotFoundError("There is no such user.")
 
 
 def change_password(user_id: int, old_password: str, new_password: str) -> None:
-    """Change a password after checking the current one.
+    """Change a password after checking the current one; every session ends.
 
     Raises
     ------
@@ -146,6 +217,8 @@ def change_password(user_id: int, old_password: str, new_password: str) -> None:
             )
         _validate(user.username, new_password)
         user.password_hash = generate_password_hash(new_password)
+        # A password change ends every session, in case one of them was stolen.
+        user.session_version = db.User.session_version + 1
 
 
 def list_accounts() -> list[Account]:

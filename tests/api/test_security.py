@@ -10,6 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from auth import PUBLIC_ENDPOINTS
+from tests.auth.helpers import meta_token, sign_in
 from tests.conftest import SAMPLES, ApiClient
 
 SAMPLE_ARGS = {
@@ -18,17 +19,6 @@ SAMPLE_ARGS = {
     "path": "anything",
     "fingerprinted_path": "dash_renderer.min.js",
 }
-
-
-def sign_in(client: Any, username: str, password: str, next_: str = "") -> Any:
-    """Sign in through the real form, CSRF token included."""
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token, page
-    return client.post(
-        f"/login{next_}",
-        data={"csrf_token": token.group(1), "username": username, "password": password},
-    )
 
 
 def test_every_route_refuses_anonymous_requests(server: Any) -> None:
@@ -167,7 +157,12 @@ def test_register_then_sign_out(client: Any) -> None:
     )
     assert response.status_code == 302
     assert client.get("/upload").status_code == 200
-    signed_out = client.get("/logout", follow_redirects=True).get_data(as_text=True)
+    client.get("/logout")  # a GET only asks to confirm
+    assert client.get("/upload").status_code == 200
+    token = meta_token(client.get("/upload").get_data(as_text=True))
+    signed_out = client.post(
+        "/logout", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "You have signed out." in signed_out and "Welcome" not in signed_out
     assert client.get("/upload").status_code == 302
 
@@ -205,3 +200,71 @@ def test_the_page_upload_route_enforces_the_limit(
     with big.open("rb") as handle:
         forged = client.post("/files/upload", data={"file": (handle, "big.csv")})
     assert forged.status_code == 400  # no custom header: not from our page
+
+
+def test_api_tokens_open_the_api_only(api: ApiClient) -> None:
+    assert api.get("/api/v1/datasets").status_code == 200
+    for path in ("/", "/upload", "/settings", "/files/forecasts/" + "x" * 32 + ".csv"):
+        response = api.get(path)
+        assert response.status_code == 302, path
+        assert response.location.startswith("/login"), path
+    for path in ("/_dash-layout", "/_dash-dependencies"):
+        assert api.get(path).status_code == 401, path
+    callback = api.post("/_dash-update-component", json={"output": "x.children"})
+    assert callback.status_code == 401
+    with (SAMPLES / "air_passengers.csv").open("rb") as handle:
+        upload = api.client.post(
+            "/files/upload",
+            data={"file": (handle, "air_passengers.csv")},
+            headers={**api.headers, "X-Requested-With": "forecast-studio"},
+        )
+    assert upload.status_code == 401
+    assert api.get("/api/v1/datasets").get_json()["datasets"] == []
+
+
+def _assert_security_headers(response: Any, where: str) -> None:
+    headers = response.headers
+    policy = headers.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in policy, where
+    assert "default-src 'self'" in policy and "'unsafe-eval'" not in policy, where
+    assert headers.get("X-Frame-Options") == "DENY", where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", where
+    # Served over plain HTTP here (SESSION_COOKIE_SECURE off): no HSTS.
+    assert "Strict-Transport-Security" not in headers, where
+
+
+def test_security_headers_on_every_kind_of_route(
+    server: Any, api: ApiClient, make_account: Any
+) -> None:
+    anonymous = server.test_client()
+    browser = server.test_client()
+    account = make_account("headers password")
+    signed_in = sign_in(browser, account.username, "headers password")
+    dash_asset = "/_dash-component-suites/dash/dcc/async-graph.js"
+    answers = {
+        "sign-in redirect": signed_in,
+        "sign-in page": anonymous.get("/login"),
+        "registration page": anonymous.get("/register"),
+        "sign-in stylesheet": anonymous.get("/auth/static/auth.css"),
+        "redirect to sign in": anonymous.get("/models"),
+        "anonymous Dash": anonymous.get("/_dash-layout"),
+        "health": anonymous.get("/health"),
+        "page": browser.get("/upload"),
+        "sign-out page": browser.get("/logout"),
+        "Dash layout": browser.get("/_dash-layout"),
+        "Dash callback error": browser.post("/_dash-update-component", json={}),
+        "Dash asset": browser.get(dash_asset),
+        "app asset": browser.get("/assets/app.css"),
+        "missing asset": browser.get("/assets/no-such-file.css"),
+        "method not allowed": browser.put("/login"),
+        "API": api.get("/api/v1/datasets"),
+        "API without token": anonymous.get("/api/v1/datasets"),
+        "API not found": api.get("/api/v1/no-such-thing"),
+        "API invalid request": api.post("/api/v1/datasets"),
+        "sign-out without token": browser.post("/logout"),
+    }
+    statuses = {where: answer.status_code for where, answer in answers.items()}
+    assert {200, 302, 400, 401, 404, 405, 422} <= set(statuses.values()), statuses
+    for where, answer in answers.items():
+        _assert_security_headers(answer, where)

@@ -11,7 +11,9 @@ from tests.conftest import SAMPLES
 def test_register_upload_forecast_download(dash_duo: Any, dash_app: Any) -> None:
     base, name, password = start_and_register(dash_duo, dash_app)
 
-    dash_duo.driver.get(base + "/logout")  # sign out, then sign in again
+    dash_duo.find_element("#shell-user-text").click()  # sign out, then sign in again
+    dash_duo.wait_for_element("a.sign-out").click()
+    dash_duo.wait_for_contains_text(".note", "You have signed out.")
     fill(dash_duo, "#username", name)
     fill(dash_duo, "#password", password)
     dash_duo.find_element("#login-submit").click()

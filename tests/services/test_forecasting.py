@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from services.errors import InvalidInputError, SeriesTooShortError
-from services.forecasting import POINT_COLUMNS, forecast
+from services.final_forecast import POINT_COLUMNS
+from services.forecasting import forecast
 from services.ingest import read_table
 from services.profiling import Frequency, profile_table
 from services.selection import COMBINATION_MARGIN
@@ -355,7 +356,7 @@ def test_a_model_over_its_time_budget_becomes_a_row_and_the_rest_finishes() -> N
 def test_the_recipe_refits_the_chosen_models_to_the_same_forecast() -> None:
     import json
 
-    from services.forecasting import refit
+    from services.final_forecast import refit
 
     frame = _promotions(future=6, series=2)
     result = forecast(

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from services import db, jobs
 from services.errors import ConflictError
-from services.runner import JobRunner, _pid_alive
+from services.runner import JobRunner, _pid_alive, recover_interrupted
 
 HANDLERS = {
     kind: f"tests.services.job_handlers:{kind}"
     for kind in ("slow", "broken", "refuses", "quick")
-}
+} | {"at_import": "tests.services.job_handlers_at_import:seen_at_import"}
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 60) -> Any:
@@ -126,3 +131,112 @@ def test_a_job_whose_worker_died_with_the_server_is_interrupted_at_restart(
         assert done.message.startswith("This run was interrupted")
     finally:
         second.stop()
+
+
+def _claim_and_die(kinds: list[str]) -> None:
+    """A server that claims a job and dies before its worker starts."""
+    jobs.claim_next(socket.gethostname(), kinds, os.getpid())
+    os._exit(0)
+
+
+def _running(owner: int, **record: Any) -> str:
+    """A job the database says is running, as a dead or distant server left it."""
+    job = jobs.submit(owner, "slow", {})
+    with db.session() as s:
+        row = s.get_one(db.Job, job.id)
+        row.status, row.message = "running", "Starting"
+        row.started_at = row.heartbeat_at = record.pop("beat", db.utcnow())
+        for name, value in record.items():
+            setattr(row, name, value)
+    return job.id
+
+
+def test_a_job_whose_server_died_before_its_worker_started_is_interrupted_at_restart(
+    database: None, make_account: Any
+) -> None:
+    owner = make_account().id
+    job = jobs.submit(owner, "slow", {})
+    server = multiprocessing.get_context("spawn").Process(
+        target=_claim_and_die, args=(list(HANDLERS),)
+    )
+    server.start()
+    server.join(timeout=60)
+    claimed = _record(job.id)
+    assert (claimed.status, claimed.worker_pid) == ("running", server.pid)
+    restarted = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    restarted.start()  # heartbeat_timeout_s is 120: only the dead claimer tells
+    try:
+        done = jobs.get_job(owner, job.id)
+        assert done.status == "interrupted" and "Start it again" in done.message
+    finally:
+        restarted.stop()
+
+
+def test_at_start_a_job_with_no_recorded_worker_here_is_interrupted(
+    database: None, make_account: Any
+) -> None:
+    owner = make_account().id
+    here = _running(owner, worker_host=socket.gethostname(), worker_pid=None)
+    assert recover_interrupted(socket.gethostname(), 120) == 0  # a sweep waits
+    recover_interrupted(socket.gethostname(), 120, at_start=True)
+    assert jobs.get_job(owner, here).status == "interrupted"
+
+
+def test_jobs_of_workers_elsewhere_are_left_to_their_heartbeat(
+    database: None, make_account: Any
+) -> None:
+    owner = make_account().id
+    gone = 2**22 + 1  # no process has this number here, and it does not matter
+    elsewhere = _running(owner, worker_host="another-host", worker_pid=gone)
+    silent = _running(
+        owner,
+        worker_host="another-host",
+        worker_pid=gone,
+        beat=db.utcnow() - timedelta(seconds=600),
+    )
+    recover_interrupted(socket.gethostname(), 120, at_start=True)
+    assert jobs.get_job(owner, elsewhere).status == "running"
+    assert jobs.get_job(owner, silent).status == "interrupted"
+    jobs.finish(elsewhere, "cancelled", "Cancelled")
+
+
+def test_a_process_that_reuses_a_dead_workers_number_does_not_keep_its_job(
+    database: None, make_account: Any
+) -> None:
+    owner = make_account().id
+    beat = db.utcnow() - timedelta(seconds=30)  # recent enough for the heartbeat rule
+    newcomer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        job_id = _running(
+            owner, worker_host=socket.gethostname(), worker_pid=newcomer.pid, beat=beat
+        )
+        recover_interrupted(socket.gethostname(), 120, at_start=True)
+        assert jobs.get_job(owner, job_id).status == "interrupted"
+    finally:
+        newcomer.kill()
+        newcomer.wait()
+
+
+def test_a_live_worker_of_another_runner_here_keeps_its_job(
+    runner: JobRunner, make_account: Any
+) -> None:
+    owner = make_account().id
+    job = jobs.submit(owner, "slow", {})
+    _running_pid(job.id)
+    second = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    second.start()  # another web process of this host starts
+    try:
+        assert jobs.get_job(owner, job.id).status == "running"
+    finally:
+        second.stop()
+        jobs.cancel(owner, job.id)
+
+
+def test_the_worker_records_itself_and_beats_before_importing_its_handler(
+    runner: JobRunner, make_account: Any
+) -> None:
+    owner = make_account().id
+    job = jobs.submit(owner, "at_import", {})
+    done = wait_until(lambda: (j := jobs.get_job(owner, job.id)).ended and j)
+    assert done.status == "succeeded", done
+    assert done.result_ref is not None and done.result_ref.startswith("11")

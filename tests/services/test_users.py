@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ import pytest
 
 import config
 from services import db, users
-from services.errors import ConflictError, InvalidInputError
+from services.errors import ConflictError, InvalidInputError, NotFoundError
 
 
 def test_passwords_are_hashed_and_checked(make_account: Any) -> None:
@@ -30,12 +33,70 @@ def test_short_passwords_and_taken_names_are_refused(make_account: Any) -> None:
         users.create_user(account.username, "another long one")
 
 
-def test_repeated_failures_slow_sign_in_down(make_account: Any) -> None:
+@pytest.fixture
+def small_limit() -> Iterator[int]:
+    """Accounts refuse sign-ins after 5 failures (the default is higher)."""
+    previous = config.settings.LOGIN_MAX_FAILURES
+    config.settings.set("LOGIN_MAX_FAILURES", 5)
+    yield 5
+    config.settings.set("LOGIN_MAX_FAILURES", previous)
+
+
+def _failures(user_id: int) -> int:
+    with db.session() as s:
+        return s.get_one(db.User, user_id).failed_logins
+
+
+def test_attempts_in_parallel_are_all_counted_and_then_refused(
+    make_account: Any, small_limit: int
+) -> None:
     account = make_account("the right password")
-    for _ in range(users.FREE_FAILURES):
-        assert users.authenticate(account.username, "wrong") is None
-    with pytest.raises(users.TooManyAttemptsError, match="Wait"):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(
+            pool.map(
+                lambda _: _try(account.username, "wrong password"),
+                range(12),
+            )
+        )
+    assert _failures(account.id) == 12
+    assert outcomes.count("refused") == 12 - small_limit
+    # Past the limit even the right password is refused, unchecked.
+    assert _try(account.username, "the right password") == "refused"
+
+
+def test_the_right_password_works_again_once_the_window_has_passed(
+    make_account: Any, small_limit: int
+) -> None:
+    account = make_account("the right password")
+    for _ in range(small_limit + 1):
+        _try(account.username, "wrong password")
+    with pytest.raises(users.TooManyAttemptsError, match="Wait 15 minutes"):
         users.authenticate(account.username, "the right password")
+    with db.session() as s:  # the window began 15 minutes ago
+        user = s.get_one(db.User, account.id)
+        assert user.failures_since is not None
+        user.failures_since -= timedelta(
+            seconds=float(config.settings.LOGIN_FAILURE_WINDOW_S)
+        )
+    assert users.authenticate(account.username, "the right password") == account
+    assert _failures(account.id) == 0  # a right password starts the count again
+
+
+def test_a_right_password_resets_the_count(make_account: Any, small_limit: int) -> None:
+    account = make_account("the right password")
+    for _ in range(small_limit - 1):
+        assert users.authenticate(account.username, "wrong") is None
+    assert users.authenticate(account.username, "the right password") == account
+    for _ in range(small_limit - 1):
+        assert users.authenticate(account.username, "wrong") is None
+    assert users.authenticate(account.username, "the right password") == account
+
+
+def _try(username: str, password: str) -> str:
+    try:
+        return "ok" if users.authenticate(username, password) else "wrong"
+    except users.TooManyAttemptsError:
+        return "refused"
 
 
 def test_change_password_checks_the_old_one(make_account: Any) -> None:
@@ -44,6 +105,22 @@ def test_change_password_checks_the_old_one(make_account: Any) -> None:
         users.change_password(account.id, "not it", "new password!")
     users.change_password(account.id, "old password!", "new password!")
     assert users.authenticate(account.username, "new password!") is not None
+
+
+def test_sessions_end_with_a_new_password_sign_out_or_an_administrator(
+    make_account: Any,
+) -> None:
+    account = make_account("old password!")
+    assert users.account_for_session(account.id, account.session_version) == account
+    users.change_password(account.id, "old password!", "new password!")
+    assert users.account_for_session(account.id, account.session_version) is None
+    current = users.get_account(account.id)
+    assert current is not None
+    assert users.account_for_session(account.id, current.session_version) == current
+    users.end_sessions(account.id)
+    assert users.account_for_session(account.id, current.session_version) is None
+    with pytest.raises(NotFoundError):
+        users.end_sessions(10**9)
 
 
 def test_tokens_are_stored_hashed_and_identify_their_user(make_account: Any) -> None:
