@@ -254,16 +254,12 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "/api/v1/datasets/{dataset_id}/preview": [
         ("kind", {"type": "string", "enum": ["head", "tail", "sample"]}),
         ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
-        (
-            "offset",
-            {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
-        ),
+        ("offset", {"type": "integer", "minimum": 0, "default": 0}),
         (
             "column_offset",
             {
                 "type": "integer",
                 "minimum": 0,
-                "maximum": 2**62,
                 "default": 0,
                 "description": "The first column to show; a page shows at most "
                 f"{PAGE_COLUMNS}",

@@ -15,8 +15,8 @@ MAX_PAGE = 1000
 # A page shows this many columns at most (from ``column_offset``): a wide table's
 # page stays small, and a browser table stays usable.
 PAGE_COLUMNS = 100
-# Offsets are 64-bit inside Polars; no table comes near this many rows.
-MAX_OFFSET = 2**62
+# Offsets are 64-bit inside Polars (past any table's end, a page is empty).
+MAX_OFFSET = 2**63 - 1
 SAMPLE_SEED = 42
 
 
