@@ -38,11 +38,17 @@ multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", __
 
 @dataclass(frozen=True)
 class ParsedUpload:
-    """What reading an upload in its child process gave: the table is in a file."""
+    """What reading an upload in its child process gave: the table is in a file.
+
+    ``peak_mb`` (resident memory) and ``cpu_seconds`` are what the child used, for
+    logs and benchmarks.
+    """
 
     profile: Profile
     rows: int
     missing: int
+    peak_mb: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def parse_upload(
@@ -173,7 +179,15 @@ def _read_in_child(
         profile.sheet, profile.sheets = read.sheet, read.sheets
         read.frame.write_parquet(out, compression="lz4")
         missing = int(sum(read.frame.null_count().row(0)))
-        sender.send(("read", ParsedUpload(profile, read.frame.height, missing)))
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        parsed = ParsedUpload(
+            profile,
+            read.frame.height,
+            missing,
+            used.ru_maxrss / 1024,
+            used.ru_utime + used.ru_stime,
+        )
+        sender.send(("read", parsed))
     except ServiceError as exc:
         sender.send(("refused", (type(exc).__name__, exc.message, exc.code)))
     except MemoryError:

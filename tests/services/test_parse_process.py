@@ -25,6 +25,7 @@ def test_the_child_writes_the_table_and_returns_its_profile(tmp_path: Path) -> N
     assert pl.read_parquet(out).equals(read.frame)
     assert parsed.profile == profile_table(read.frame, read.notes)
     assert (parsed.rows, parsed.missing) == (144, 0)
+    assert parsed.peak_mb > 0 and parsed.cpu_seconds > 0  # what the child used
 
 
 def test_a_refusal_keeps_its_kind_and_code(tmp_path: Path) -> None:
