@@ -20,6 +20,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from services import errors
 from services.errors import FileTooLargeError, ServiceError, UnreadableFileError
 from services.ingest import read_table
@@ -172,7 +174,11 @@ def _read_in_child(
 ) -> None:
     """The child's work: read, profile, write Parquet; report how it went."""
     sender.send(("started", None))
-    _limit_address_space(limits.parse_memory_limit_mb)
+    # Polars starts its threads on first use; started before the limit, their stacks
+    # are not taken from the data's share (a thread that cannot start panics).
+    pl.thread_pool_size()
+    pl.LazyFrame({"x": [0]}).sum().collect(engine="streaming")
+    limited = _limit_address_space(limits.parse_memory_limit_mb)
     try:
         read = read_table(source, suffix, sheet, limits)
         profile = profile_table(read.frame, read.notes)
@@ -192,24 +198,31 @@ def _read_in_child(
         sender.send(("refused", (type(exc).__name__, exc.message, exc.code)))
     except MemoryError:
         sender.send(("memory", None))
-    except BaseException:  # a bug: the web process logs it as one
-        sender.send(("bug", traceback.format_exc()))
+    except BaseException as exc:
+        # A bug, which the web process logs as one, unless a native library panicked
+        # with its address space at the limit.
+        if type(exc).__name__ == "PanicException" and limited:
+            sender.send(("memory", None))
+        else:
+            sender.send(("bug", traceback.format_exc()))
     finally:
         sender.close()
 
 
-def _limit_address_space(megabytes: int) -> None:
+def _limit_address_space(megabytes: int) -> bool:
     """Let this process grow by at most ``megabytes`` of address space.
 
     Counted from what the process already maps (a fork server's preloaded modules
     differ from one deployment to the next). Linux only; elsewhere no limit is set.
+    Whether a limit was set.
     """
     statm = Path("/proc/self/statm")
     if megabytes <= 0 or not statm.exists():
-        return
+        return False
     mapped = int(statm.read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     limit = mapped + megabytes * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return True

@@ -50,12 +50,15 @@ def test_a_reader_that_crashes_takes_only_its_child_down(tmp_path: Path) -> None
 
 
 def test_a_parse_over_its_memory_limit_is_stopped(tmp_path: Path) -> None:
+    path = tmp_path / "days.csv"
+    days = pl.date_range(pl.date(2000, 1, 1), pl.date(2099, 12, 31), eager=True)
+    pl.DataFrame({"day": days, "value": range(days.len())}).write_csv(path)
     tight = dataclasses.replace(UploadLimits.from_settings(), parse_memory_limit_mb=1)
     with pytest.raises(FileTooLargeError, match="PARSE_MEMORY_LIMIT_MB") as refused:
-        parse_upload(
-            SAMPLES / "air_passengers.csv", ".csv", None, tmp_path / "o.parquet", tight
-        )
+        parse_upload(path, ".csv", None, tmp_path / "days.parquet", tight)
     assert "1 MB" in refused.value.message
+    parsed = parse_upload(path, ".csv", None, tmp_path / "days.parquet")
+    assert parsed.rows == days.len()  # within the default limit
 
 
 def test_a_parse_over_its_time_budget_is_stopped(tmp_path: Path) -> None:
