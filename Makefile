@@ -53,6 +53,7 @@ mlflow-ui: setup
 # Timing targets live here, never in tests; results go in benchmarks/README.md.
 bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/ingest.py
+	PYTHONPATH=. $(BIN)/python benchmarks/uploads.py
 	PYTHONPATH=. $(BIN)/python benchmarks/cleaning.py
 	PYTHONPATH=. $(BIN)/python benchmarks/analysis.py
 	PYTHONPATH=. $(BIN)/python benchmarks/accuracy.py

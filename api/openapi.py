@@ -10,6 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
+from services.preview import PAGE_COLUMNS
 
 REF = "#/components/schemas/{model}"
 
@@ -52,7 +53,8 @@ ROUTES: list[
     (
         "get",
         "/api/v1/datasets/{dataset_id}/preview",
-        "Rows of a version (`kind` head, tail or sample; `n`; `offset`; `version`)",
+        "Rows of a version (`kind` head, tail or sample; `n`; `offset`; `version`), "
+        f"at most {PAGE_COLUMNS} columns from `column_offset`",
         None,
         (200, schemas.PreviewOut),
         [401, 404, 422],
@@ -253,6 +255,16 @@ QUERY: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("kind", {"type": "string", "enum": ["head", "tail", "sample"]}),
         ("n", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
         ("offset", {"type": "integer", "minimum": 0, "default": 0}),
+        (
+            "column_offset",
+            {
+                "type": "integer",
+                "minimum": 0,
+                "default": 0,
+                "description": "The first column to show; a page shows at most "
+                f"{PAGE_COLUMNS}",
+            },
+        ),
         ("version", {"type": "string"}),
         ("column", {"type": "string"}),
         ("contains", {"type": "string"}),

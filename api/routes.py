@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import polars as pl
+import polars.selectors as cs
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -136,12 +137,15 @@ def update_columns(dataset_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/datasets/<dataset_id>/preview")
 def preview_rows(dataset_id: str) -> ResponseReturnValue:
-    """Rows of a version: kind, n, offset, version; column + contains filter rows."""
+    """Rows of a version: kind, n, offset, column_offset, version; column + contains."""
     args = request.args
     try:
         n, offset = int(args.get("n", "20")), int(args.get("offset", "0"))
+        column_offset = int(args.get("column_offset", "0"))
     except ValueError as exc:
-        raise InvalidInputError("n and offset must be whole numbers.") from exc
+        raise InvalidInputError(
+            "n, offset and column_offset must be whole numbers."
+        ) from exc
     kind = args.get("kind", "head")
     if kind not in ("head", "tail", "sample"):
         raise InvalidInputError("kind must be head, tail or sample.")
@@ -153,11 +157,9 @@ def preview_rows(dataset_id: str) -> ResponseReturnValue:
         offset,
         args.get("version") or None,
         {args["column"]: args.get("contains", "")} if args.get("column") else None,
+        column_offset,
     )
-    rows = page.rows.select(
-        pl.col(c).dt.to_string() if page.rows.schema[c].is_temporal() else pl.col(c)
-        for c in page.rows.columns
-    )
+    rows = page.rows.with_columns(cs.temporal().dt.to_string())
     return _json(
         schemas.PreviewOut(
             kind=cast(preview.Kind, kind),
@@ -165,7 +167,9 @@ def preview_rows(dataset_id: str) -> ResponseReturnValue:
             n=n,
             total_rows=page.total_rows,
             matched_rows=page.matched_rows,
-            columns=page.rows.columns,
+            total_columns=page.total_columns,
+            column_offset=column_offset,
+            columns=rows.columns,
             rows=rows.to_dicts(),
         )
     )

@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from services.preview import PAGE_COLUMNS
 from services.profiling import ColumnProfile, DataIssue, Frequency, Role
 
 
@@ -91,14 +92,18 @@ class ColumnsUpdate(BaseModel):
 
 
 class PreviewOut(BaseModel):
-    """A page of rows of a dataset version."""
+    """A page of rows of a dataset version, with some of its columns."""
 
     kind: Literal["head", "tail", "sample"]
     offset: int
     n: int
     total_rows: int
     matched_rows: int
-    columns: list[str]
+    total_columns: int = Field(description="How many columns the version has")
+    column_offset: int = Field(description="The first column shown (0 is the first)")
+    columns: list[str] = Field(
+        description=f"The columns shown: at most {PAGE_COLUMNS}, from column_offset on"
+    )
     rows: list[dict[str, Any]]
 
 

@@ -62,15 +62,25 @@ def child(mode: str, path: Path) -> dict[str, float]:
     if mode == "app":
         from services import db, users
         from services.datasets import create_dataset
+        from services.parse_process import parse_upload
 
         db.migrate()
         account = users.create_user("bench", "bench password")
+        # Uploads are read in a child process from a fork server; a running app's
+        # is warm, so start this one with a small upload, untimed.
+        warm = path.with_name("warm.csv")
+        shutil.copy(ROOT / "samples" / "air_passengers.csv", warm)
+        create_dataset(account.id, "warm.csv", warm)
         upload = path.with_name("upload.csv")
         shutil.copy(path, upload)
         start, cpu = time.perf_counter(), time.process_time()
         info = create_dataset(account.id, "bench.csv", upload)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert info.profile.rows == ROWS and info.profile.time_column == "time"
+        # The file was read in a child process: its CPU and memory, from a second read.
+        child = parse_upload(path, ".csv", None, path.with_name("again.parquet"))
+        cpu += child.cpu_seconds
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": child.peak_mb}
     elif mode == "polars":
         import polars as pl
 

@@ -117,16 +117,21 @@ def find_absurd_values(
         data = data.sort([*keys, time])
         starts = data.select(_starts(keys)).to_series()
     found: dict[str, list[AbsurdValue]] = {}
+    # Each column is checked in a frame of its own: a query on the whole (possibly
+    # very wide) table costs its width every time, so a wide table took quadratic time.
+    by_name = dict(zip(data.columns, data.get_columns(), strict=True))
+    ends = starts.shift(-1, fill_value=True)
     for column in checked:
-        if not data.select(_maybe(column, starts).any()).item():
+        narrow = pl.DataFrame([by_name[name] for name in (time, *keys, column)])
+        if not narrow.select(_maybe(column, starts, ends).any()).item():
             continue  # the common case, decided cheaply
         # A frame of its own, so no column name of the user's can clash with these.
-        check = data.select(
+        check = narrow.select(
             _stands_out(column, keys).alias("out"), _near(column, keys).alias("near")
         )
         if not check["out"].any():
             continue
-        rows = data.select(time, *keys, column).filter(check["out"])
+        rows = narrow.filter(check["out"])
         found[column] = [
             AbsurdValue(
                 column=column,
@@ -170,14 +175,13 @@ def _in_order(
     return bool(data.select((pl.lit(starts) | later).all()).item())
 
 
-def _maybe(column: str, starts: pl.Series) -> pl.Expr:
+def _maybe(column: str, starts: pl.Series, ends: pl.Series) -> pl.Expr:
     """A quick test every value that stands out passes: many times both next to it.
 
     (Without a pass per series: at a series' edge the row of the next series counts
-    as missing.)
+    as missing.) ``ends`` marks each series' last row.
     """
     size = _size(column)
-    ends = starts.shift(-1, fill_value=True)
     before = pl.when(pl.lit(starts)).then(None).otherwise(size.shift(1))
     after = pl.when(pl.lit(ends)).then(None).otherwise(size.shift(-1))
     return (

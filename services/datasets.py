@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from services import db, storage
 from services.errors import InvalidInputError, NotFoundError
-from services.ingest import check_suffix, read_table
+from services.ingest import check_suffix
+from services.parse_process import ParsedUpload, parse_upload
 from services.profiling import ColumnsConfig, Profile, profile_table
 
 
@@ -37,40 +39,72 @@ def create_dataset(
 ) -> DatasetInfo:
     """Read an uploaded file, profile it and store it as a dataset with version 1.
 
-    The file at ``source`` is moved into the user's folder and kept unchanged.
+    The file is read in a child process (``services.parse_process``), within the
+    size, time and memory limits of the settings. The file at ``source`` is moved
+    into the user's folder and kept unchanged.
 
     Raises
     ------
     UnreadableFileError
         When the file's type or content cannot be read as a table.
+    FileTooLargeError
+        When the table is over a limit, or reading it ran out of time or memory.
 
     """
     suffix = check_suffix(filename)
-    read = read_table(source, suffix, sheet)
-    profile = profile_table(read.frame, read.notes)
-    profile.sheet, profile.sheets = read.sheet, read.sheets
-    name = Path(filename).name[:255] or "upload"
-    with db.session() as s:
-        dataset = db.Dataset(
-            id=db.new_id(),
-            user_id=user_id,
-            name=name,
-            raw_suffix=suffix,
-            columns_config={},
-        )
-        raw = storage.raw_path(user_id, dataset.id, suffix)
-        shutil.move(source, raw)
-        raw.chmod(0o440)
-        s.add(dataset)
-        version = add_version(
-            s,
-            dataset,
-            read.frame,
-            profile,
-            user_id,
-            recipe=[{"op": "read", "sheet": read.sheet}] if read.sheet else [],
-        )
-        return _info(dataset, version)
+    staged = _staged_path()
+    try:
+        parsed = parse_upload(source, suffix, sheet, staged)
+        name = Path(filename).name[:255] or "upload"
+        with db.session() as s:
+            dataset = db.Dataset(
+                id=db.new_id(),
+                user_id=user_id,
+                name=name,
+                raw_suffix=suffix,
+                columns_config={},
+            )
+            raw = storage.raw_path(user_id, dataset.id, suffix)
+            shutil.move(source, raw)
+            raw.chmod(0o440)
+            s.add(dataset)
+            read = parsed.profile.sheet
+            recipe = [{"op": "read", "sheet": read}] if read else []
+            version = _add_parsed_version(s, dataset, staged, parsed, user_id, recipe)
+            return _info(dataset, version)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def _staged_path() -> Path:
+    """Where a child process writes the table it read, before it becomes a version."""
+    return storage.uploads_tmp_dir() / f"{db.new_id()}.parquet"
+
+
+def _add_parsed_version(
+    s: Session,
+    dataset: db.Dataset,
+    staged: Path,
+    parsed: ParsedUpload,
+    user_id: int,
+    recipe: list[Any],
+    parent: str | None = None,
+) -> db.DatasetVersion:
+    """Make the Parquet file a child process wrote the dataset's next version."""
+    version_id = db.new_id()
+    path = storage.version_path(user_id, dataset.id, version_id)
+    os.replace(staged, path)
+    return _record_version(
+        s,
+        dataset,
+        version_id,
+        path,
+        (parsed.rows, parsed.missing),
+        parsed.profile,
+        user_id,
+        recipe,
+        parent,
+    )
 
 
 def add_version(
@@ -88,6 +122,29 @@ def add_version(
     The version is written as read-only Parquet; the dataset's profile follows, with
     the user's column choices applied.
     """
+    version_id = db.new_id()
+    path = storage.version_path(user_id, dataset.id, version_id)
+    frame.write_parquet(path, compression="lz4")
+    counts = (frame.height, int(sum(frame.null_count().row(0))))
+    return _record_version(
+        s, dataset, version_id, path, counts, profile, user_id, recipe, parent, changes
+    )
+
+
+def _record_version(
+    s: Session,
+    dataset: db.Dataset,
+    version_id: str,
+    path: Path,
+    counts: tuple[int, int],
+    profile: Profile,
+    user_id: int,
+    recipe: list[Any],
+    parent: str | None = None,
+    changes: list[Any] | None = None,
+) -> db.DatasetVersion:
+    """The row of a version written to ``path`` (its rows and missing ``counts``)."""
+    path.chmod(0o440)
     number = 1 + len(
         list(
             s.scalars(
@@ -97,10 +154,6 @@ def add_version(
             )
         )
     )
-    version_id = db.new_id()
-    path = storage.version_path(user_id, dataset.id, version_id)
-    frame.write_parquet(path, compression="lz4")
-    path.chmod(0o440)
     version = db.DatasetVersion(
         id=version_id,
         dataset_id=dataset.id,
@@ -108,8 +161,8 @@ def add_version(
         number=number,
         recipe=recipe,
         content_hash=_file_hash(path),
-        rows=frame.height,
-        missing=int(sum(frame.null_count().row(0))),
+        rows=counts[0],
+        missing=counts[1],
         changes=changes or [],
         profile=profile.model_dump(),
         author_id=user_id,
@@ -118,7 +171,7 @@ def add_version(
     dataset.current_version_id = version_id
     config = ColumnsConfig.model_validate(dataset.columns_config or {})
     if config != ColumnsConfig():
-        profile = effective_profile(frame, config, profile)
+        profile = effective_profile(pl.read_parquet(path), config, profile)
     dataset.profile = profile.model_dump()
     s.flush()
     return version
@@ -222,13 +275,18 @@ def version_file(user_id: int, dataset_id: str, version_id: str | None = None) -
         When the dataset or version does not exist or is not the user's.
 
     """
+    # Only ids are read: a wide table's profiles are megabytes of JSON. (str(): ids
+    # from a browser may be anything, and anything else is simply not found.)
+    ids = select(db.Dataset.user_id, db.Dataset.current_version_id)
+    versions = select(db.DatasetVersion.dataset_id)
     with db.session() as s:
-        dataset = owned_dataset(s, user_id, dataset_id)
-        version_id = version_id or dataset.current_version_id
-        version = s.get(db.DatasetVersion, version_id) if version_id else None
-        if version is None or version.dataset_id != dataset.id:
+        row = s.execute(ids.where(db.Dataset.id == str(dataset_id))).one_or_none()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError("This dataset does not exist, or it is not yours.")
+        version_id = str(version_id or row.current_version_id)
+        if s.scalar(versions.where(db.DatasetVersion.id == version_id)) != dataset_id:
             raise NotFoundError("This version of the dataset does not exist.")
-    return storage.version_path(user_id, dataset_id, version.id)
+    return storage.version_path(user_id, dataset_id, version_id)
 
 
 def open_version(
@@ -276,10 +334,14 @@ def update_columns(
 def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
     """Read another sheet of an uploaded workbook as the dataset's new current version.
 
+    Read in a child process, as an upload is.
+
     Raises
     ------
     InvalidInputError
         When the dataset is not a workbook or has no such sheet.
+    FileTooLargeError
+        When the sheet is over a limit, or reading it ran out of time or memory.
 
     """
     with db.session() as s:
@@ -289,20 +351,20 @@ def read_sheet(user_id: int, dataset_id: str, sheet: str) -> DatasetInfo:
                 "Only Excel workbooks have sheets.", code="invalid_sheet"
             )
         raw = storage.raw_path(user_id, dataset.id, dataset.raw_suffix)
-        read = read_table(raw, dataset.raw_suffix, sheet)
-        profile = profile_table(read.frame, read.notes)
-        profile.sheet, profile.sheets = read.sheet, read.sheets
-        dataset.columns_config = {}  # another sheet has other columns
-        version = add_version(
-            s,
-            dataset,
-            read.frame,
-            profile,
-            user_id,
-            recipe=[{"op": "read", "sheet": read.sheet}],
-            parent=dataset.current_version_id,
-        )
-        return _info(dataset, version)
+    staged = _staged_path()
+    try:
+        parsed = parse_upload(raw, ".xlsx", sheet, staged)
+        with db.session() as s:
+            dataset = owned_dataset(s, user_id, dataset_id)
+            dataset.columns_config = {}  # another sheet has other columns
+            recipe = [{"op": "read", "sheet": parsed.profile.sheet}]
+            parent = dataset.current_version_id
+            version = _add_parsed_version(
+                s, dataset, staged, parsed, user_id, recipe, parent
+            )
+            return _info(dataset, version)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def _check_choices(

@@ -1,8 +1,10 @@
 """Reading uploaded files into typed Polars tables, the way a person would read them.
 
 Text tables are sniffed and read by ``services.sniffing``; a workbook's first sheet that
-holds a table is read (zip bombs refused) with the same header and footer rules; then
-each column is typed with ``services.values``.
+holds a table is read (zip bombs and oversized sheets refused before reading) with the
+same header and footer rules; then each column is typed with ``services.values``. No
+table beyond the size limits of ``services.upload_limits`` gets typed. The web process
+reads uploads through ``services.parse_process``, in a child process.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from pathlib import Path
 
 import polars as pl
 
-from services.errors import InvalidInputError, UnreadableFileError
+from services.errors import FileTooLargeError, InvalidInputError, UnreadableFileError
 from services.profiling import DataIssue
 from services.sniffing import (
     drop_blank_and_footer,
     header_index,
     note_title_lines,
     read_delimited,
+)
+from services.upload_limits import (
+    UploadLimits,
+    check_sheet_extent,
+    check_table_size,
+    check_workbook_parts,
 )
 from services.values import (
     combine_date_and_time,
@@ -29,9 +37,6 @@ from services.values import (
 )
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".json")
-# An .xlsx is a zip: refuse archives that would inflate far beyond their size.
-MAX_XLSX_INFLATED_BYTES = 2_000_000_000
-MAX_XLSX_RATIO = 200
 
 
 @dataclass
@@ -62,13 +67,20 @@ def check_suffix(filename: str) -> str:
     return suffix
 
 
-def read_table(path: Path, suffix: str, sheet: str | None = None) -> ReadResult:
+def read_table(
+    path: Path,
+    suffix: str,
+    sheet: str | None = None,
+    limits: UploadLimits | None = None,
+) -> ReadResult:
     """Read a stored upload into a table with typed columns.
 
     Parameters
     ----------
     sheet
         For a workbook, the sheet to read; the first sheet holding a table otherwise.
+    limits
+        The rows, columns and cells a table may have; the settings' by default.
 
     Raises
     ------
@@ -76,26 +88,31 @@ def read_table(path: Path, suffix: str, sheet: str | None = None) -> ReadResult:
         When the file is empty, binary, damaged or not a table.
     InvalidInputError
         When the named sheet does not exist.
+    FileTooLargeError
+        When the table (or a workbook's sheet) is over a limit; workbooks and
+        Parquet files are measured before they are read, text tables as far as
+        their first lines tell.
 
     """
     if path.stat().st_size == 0:
         raise UnreadableFileError(
             "The file is empty. Choose a file that holds a table."
         )
+    limits = limits or UploadLimits.from_settings()
     result = ReadResult(pl.DataFrame())
     decimal_comma = False
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            result.frame, decimal_comma = read_delimited(path, result.notes)
+            result.frame, decimal_comma = read_delimited(path, result.notes, limits)
         elif suffix == ".xlsx":
             result.frame, result.sheet, result.sheets = _read_excel(
-                path, sheet, result.notes
+                path, sheet, result.notes, limits
             )
         elif suffix == ".parquet":
-            result.frame = pl.read_parquet(path)
+            result.frame = _read_parquet(path, limits)
         else:
             result.frame = _read_json(path)
-    except (UnreadableFileError, InvalidInputError):
+    except (UnreadableFileError, InvalidInputError, FileTooLargeError):
         raise
     except Exception as exc:  # any parser failure is the file's fault, said plainly
         raise UnreadableFileError(
@@ -104,51 +121,59 @@ def read_table(path: Path, suffix: str, sheet: str | None = None) -> ReadResult:
         ) from exc
     if result.frame.height == 0 or result.frame.width == 0:
         raise UnreadableFileError("The file holds no rows of data.")
+    check_table_size(result.frame.height, result.frame.width, limits)
     result.frame = _typed(result.frame, decimal_comma, result.notes)
     return result
 
 
 def _read_excel(
-    path: Path, sheet: str | None, notes: list[DataIssue]
+    path: Path, sheet: str | None, notes: list[DataIssue], limits: UploadLimits
 ) -> tuple[pl.DataFrame, str, list[str]]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
+        archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
         raise UnreadableFileError(
             "The file is not a valid Excel .xlsx workbook. Save it again from Excel, "
             "or export it as CSV."
         ) from exc
-    inflated = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos)
-    if inflated > MAX_XLSX_INFLATED_BYTES or (
-        inflated > 50_000_000 and inflated > MAX_XLSX_RATIO * max(1, packed)
-    ):
-        raise UnreadableFileError(
-            "The workbook unpacks to far more data than it holds; it may be damaged "
-            "or malicious. Export the sheet as CSV instead."
-        )
-    import fastexcel
+    with archive:
+        # Before the reader opens it: it reads shared strings and styles at once.
+        check_workbook_parts(archive)
+        import fastexcel
 
-    names = list(fastexcel.read_excel(path).sheet_names)
-    if sheet is not None and sheet not in names:
-        raise InvalidInputError(
-            f"The workbook has no sheet “{sheet}”. Its sheets: "
-            + ", ".join(names)
-            + ".",
-            code="invalid_sheet",
-        )
-    for name in [sheet] if sheet is not None else names:
-        grid = pl.read_excel(
-            path,
-            sheet_name=name,
-            has_header=False,
-            infer_schema_length=0,
-            raise_if_empty=False,
-        )
-        if grid.height >= 2 and grid.width >= 2 or sheet is not None:
-            return _grid_to_table(grid, notes), str(name), names
+        names = list(fastexcel.read_excel(path).sheet_names)
+        if sheet is not None and sheet not in names:
+            raise InvalidInputError(
+                f"The workbook has no sheet “{sheet}”. Its sheets: "
+                + ", ".join(names)
+                + ".",
+                code="invalid_sheet",
+            )
+        for name in [sheet] if sheet is not None else names:
+            check_sheet_extent(archive, name, limits)
+            grid = _read_sheet(path, name)
+            if grid.height >= 2 and grid.width >= 2 or sheet is not None:
+                return _grid_to_table(grid, notes), str(name), names
     raise UnreadableFileError("No sheet of the workbook holds a table.")
+
+
+def _read_sheet(path: Path, name: str) -> pl.DataFrame:
+    return pl.read_excel(
+        path,
+        sheet_name=name,
+        has_header=False,
+        infer_schema_length=0,
+        raise_if_empty=False,
+    )
+
+
+def _read_parquet(path: Path, limits: UploadLimits) -> pl.DataFrame:
+    """A Parquet file, measured from its metadata before it is read."""
+    scan = pl.scan_parquet(path)
+    columns = len(scan.collect_schema())
+    check_table_size(None, columns, limits)
+    check_table_size(scan.select(pl.len()).collect().item(), columns, limits)
+    return scan.collect()
 
 
 def _grid_to_table(grid: pl.DataFrame, notes: list[DataIssue]) -> pl.DataFrame:

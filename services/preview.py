@@ -12,18 +12,25 @@ from services.errors import InvalidInputError
 
 Kind = Literal["head", "tail", "sample"]
 MAX_PAGE = 1000
+# A page shows this many columns at most (from ``column_offset``): a wide table's
+# page stays small, and a browser table stays usable.
+PAGE_COLUMNS = 100
+# Offsets are 64-bit inside Polars (past any table's end, a page is empty).
+MAX_OFFSET = 2**63 - 1
 SAMPLE_SEED = 42
 
 
 @dataclass(frozen=True)
 class Page:
-    """Some rows of a version, and how many rows there are in all."""
+    """Some rows of a version (some of its columns), and how many there are in all."""
 
     kind: str
     offset: int
     total_rows: int
     matched_rows: int
     rows: pl.DataFrame
+    total_columns: int
+    column_offset: int = 0
 
 
 def rows_page(
@@ -34,25 +41,33 @@ def rows_page(
     offset: int = 0,
     version_id: str | None = None,
     filters: dict[str, str] | None = None,
+    column_offset: int = 0,
 ) -> Page:
     """A page of rows: from the top, from the bottom, or a seeded random sample.
+
+    The page holds at most ``PAGE_COLUMNS`` columns, from ``column_offset`` on.
 
     Parameters
     ----------
     filters
         Column → text: keep rows whose value, as text, contains it (any case).
+    column_offset
+        The first column to show (0 is the first).
 
     Raises
     ------
     InvalidInputError
-        For an unknown kind, a page size outside 1..1000 or an unknown column.
+        For an unknown kind, a page size outside 1..1000, an offset below 0 or
+        beyond any table, or an unknown column.
 
     """
     if kind not in ("head", "tail", "sample"):
         raise InvalidInputError("kind must be head, tail or sample.")
-    if not 1 <= n <= MAX_PAGE or offset < 0:
+    if not 1 <= n <= MAX_PAGE:
+        raise InvalidInputError(f"n must be between 1 and {MAX_PAGE}.")
+    if not (0 <= offset <= MAX_OFFSET and 0 <= column_offset <= MAX_OFFSET):
         raise InvalidInputError(
-            f"n must be between 1 and {MAX_PAGE}, offset 0 or more."
+            f"offset and column_offset must be between 0 and {MAX_OFFSET}."
         )
     scan = pl.scan_parquet(version_file(user_id, dataset_id, version_id))
     columns = scan.collect_schema().names()
@@ -70,7 +85,11 @@ def rows_page(
                 .str.contains(text.lower(), literal=True)
             )
     matched = scan.select(pl.len()).collect().item() if filters else total
-    if kind == "head":
+    shown = columns[column_offset : column_offset + PAGE_COLUMNS]
+    scan = scan.select(shown)
+    if not shown:  # past the last column
+        rows = pl.DataFrame()
+    elif kind == "head":
         rows = scan.slice(offset, n).collect()
     elif kind == "tail":
         end = max(0, matched - offset)
@@ -78,7 +97,7 @@ def rows_page(
     else:
         picked = scan.collect().sample(min(matched, offset + n), seed=SAMPLE_SEED)
         rows = picked.slice(offset, n)
-    return Page(kind, offset, total, matched, rows)
+    return Page(kind, offset, total, matched, rows, len(columns), column_offset)
 
 
 @dataclass(frozen=True)

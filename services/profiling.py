@@ -170,7 +170,7 @@ def _iso(value: object) -> str | None:
 
 def _column_profiles(frame: pl.DataFrame) -> list[ColumnProfile]:
     """Every column's profile; the counts and statistics in one parallel pass."""
-    numeric = [n for n, t in frame.schema.items() if t.is_numeric()]
+    numeric = {n for n, t in frame.schema.items() if t.is_numeric()}
     row = frame.select(
         *(
             pl.col(n).drop_nulls().n_unique().alias(f"distinct {n}")
@@ -183,16 +183,17 @@ def _column_profiles(frame: pl.DataFrame) -> list[ColumnProfile]:
             for stat in ("min", "max", "mean")
         ),
     ).row(0, named=True)
+    # Columns taken in order, not looked up by name (a search of the whole table).
     return [
         _column_profile(
-            frame[name],
+            column,
             row[f"distinct {name}"],
             row[f"missing {name}"],
             {stat: row[f"{stat} {name}"] for stat in ("min", "max", "mean")}
             if name in numeric
             else {},
         )
-        for name in frame.columns
+        for name, column in zip(frame.columns, frame.get_columns(), strict=True)
     ]
 
 

@@ -19,6 +19,7 @@ import polars as pl
 from services.errors import UnreadableFileError
 from services.profiling import DataIssue
 from services.stray_quotes import requote
+from services.upload_limits import UploadLimits, check_table_size
 from services.values import MISSING_TOKENS
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -61,7 +62,9 @@ def _encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bool]:
+def read_delimited(
+    path: Path, notes: list[DataIssue], limits: UploadLimits | None = None
+) -> tuple[pl.DataFrame, bool]:
     """A delimited text file as a table, and whether it writes decimal commas.
 
     What was skipped (title lines, footer rows) is added to ``notes``.
@@ -70,6 +73,8 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
     ------
     UnreadableFileError
         When the file looks binary.
+    FileTooLargeError
+        When its header (or first line) has more columns than ``limits`` allow.
 
     """
     with path.open("rb") as handle:
@@ -99,6 +104,8 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         notes.append(DataIssue(severity="info", message=_requoted_words(rewritten)))
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:200]]
     start, has_header = header_index(rows)
+    if limits is not None and start < len(rows):
+        check_table_size(None, len(rows[start]), limits)
     note_title_lines(rows[:start], notes)
     options: dict[str, Any] = {
         "separator": delimiter,
@@ -110,6 +117,9 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         "glob": False,
     }
     sampled = _sampled_values(rows[start:], has_header)
+    unquoted = _unquoted_header(source, rows[start] if sampled else [], options)
+    as_polars_reads = {name: read for read, name in unquoted.items()}
+    sampled = {as_polars_reads.get(name, name): v for name, v in sampled.items()}
     as_text: dict[str, pl.DataType] = {
         name: pl.String()
         for name, values in sampled.items()
@@ -124,8 +134,27 @@ def read_delimited(path: Path, notes: list[DataIssue]) -> tuple[pl.DataFrame, bo
         frame = _read_plain_columns_typed(source, as_text, formats, options)
     except Exception:  # a surprise further down the file: read everything as text
         frame = pl.read_csv(source, infer_schema=False, **options)
-    frame = drop_blank_and_footer(frame, notes)
+    frame = drop_blank_and_footer(frame.rename(unquoted, strict=False), notes)
     return frame, delimiter == ";"
+
+
+def _unquoted_header(
+    source: Path | bytes, header: list[str], options: dict[str, Any]
+) -> dict[str, str]:
+    """Column names as Polars reads them → as written, where a header quotes quotes.
+
+    Polars keeps the doubled quotes of a quoted header field (``"a ""b"" c"`` becomes
+    ``a ""b"" c``); the CSV rule, and every spreadsheet, reads ``a "b" c``.
+    """
+    if not any('"' in name for name in header):
+        return {}
+    read = pl.scan_csv(source, infer_schema=False, **options).collect_schema().names()
+    names = set(read)
+    return {
+        as_read: name
+        for as_read, name in zip(read, header, strict=False)
+        if as_read == name.replace('"', '""') != name and name not in names
+    }
 
 
 def _requoted_words(lines: int) -> str:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import polars as pl
+import pytest
+
+import config
 from tests.conftest import SAMPLES, TEST_DATA, ApiClient
+from tests.services.hostile_workbooks import whole_sheet_workbook
 
 MESSY = TEST_DATA / "messy"
 
@@ -72,7 +80,15 @@ def test_preview_pages(api: ApiClient) -> None:
     assert sample == api.get(url + "?kind=sample&n=5").get_json()
     found = api.get(url + "?column=month&contains=1958-0&n=100").get_json()
     assert found["matched_rows"] == 9 and len(found["rows"]) == 9
-    for query in ("?kind=sideways", "?n=0", "?n=many", "?offset=-1", "?column=nope"):
+    for query in (
+        "?kind=sideways",
+        "?n=0",
+        "?n=many",
+        "?offset=-1",
+        "?column=nope",
+        "?offset=10000000000000000000000",
+        "?column_offset=-1",
+    ):
         assert api.get(url + query).status_code == 422, query
 
 
@@ -108,6 +124,81 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(api: ApiClient) -> None:
     response = api.upload(MESSY / "zip_bomb.xlsx")
     assert response.status_code == 415
     assert "malicious" in response.get_json()["error"]["message"]
+
+
+@pytest.fixture
+def setting() -> Iterator[Callable[[str, Any], None]]:
+    """Change a setting for one test."""
+    before: dict[str, Any] = {}
+
+    def change(name: str, value: Any) -> None:
+        before.setdefault(name, config.settings.get(name))
+        config.settings.set(name, value)
+
+    yield change
+    for name, value in before.items():
+        config.settings.set(name, value)
+
+
+def test_a_workbook_spanning_the_whole_sheet_is_refused_and_the_app_answers(
+    api: ApiClient, tmp_path: Path, setting: Callable[[str, Any], None]
+) -> None:
+    path = whole_sheet_workbook(tmp_path / "two_cells.xlsx")
+    refused = api.upload(path)
+    assert refused.status_code == 413
+    assert "MAX_CELLS" in refused.get_json()["error"]["message"]
+    # With the limit lifted, the reader itself gives up, in its own process.
+    setting("MAX_CELLS", 10**12)
+    crashed = api.upload(path)
+    assert crashed.status_code == 413
+    assert "PARSE_MEMORY_LIMIT_MB" in crashed.get_json()["error"]["message"]
+    assert api.get("/api/v1/datasets").get_json()["datasets"] == []
+    assert api.upload(SAMPLES / "air_passengers.csv").status_code == 201
+
+
+def test_an_upload_over_its_time_budget_is_stopped(
+    api: ApiClient, setting: Callable[[str, Any], None]
+) -> None:
+    setting("PARSE_TIME_LIMIT_S", 0.001)
+    late = api.upload(SAMPLES / "air_passengers.csv")
+    assert late.status_code == 413
+    assert "PARSE_TIME_LIMIT_S" in late.get_json()["error"]["message"]
+    setting("PARSE_TIME_LIMIT_S", 60)
+    assert api.upload(SAMPLES / "air_passengers.csv").status_code == 201
+
+
+def test_a_table_wider_than_the_limit_is_refused(
+    api: ApiClient, tmp_path: Path, setting: Callable[[str, Any], None]
+) -> None:
+    setting("MAX_COLUMNS", 3)
+    path = tmp_path / "four.csv"
+    path.write_text("month,a,b,c\n2024-01-01,1,2,3\n2024-02-01,4,5,6\n")
+    refused = api.upload(path)
+    assert refused.status_code == 413
+    message = refused.get_json()["error"]["message"]
+    assert "4 columns" in message and "at most 3 (the MAX_COLUMNS setting)" in message
+
+
+@pytest.mark.timeout(240)
+def test_a_wide_table_previews_a_page_of_its_columns(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    # Each preview once rebuilt the table's schema for every column: quadratic.
+    months = pl.date_range(pl.date(2022, 1, 1), pl.date(2024, 4, 1), "1mo", eager=True)
+    values = np.random.default_rng(3).normal(100, 10, (28, 2999)).round(1)
+    wide = pl.DataFrame({"month": months}).hstack(
+        pl.DataFrame(values, schema=[f"s{i}" for i in range(2999)])
+    )
+    wide.write_csv(tmp_path / "wide.csv")
+    dataset = api.upload(tmp_path / "wide.csv").get_json()
+    url = f"/api/v1/datasets/{dataset['id']}/preview"
+    page = api.get(url + "?n=5").get_json()
+    assert page["total_columns"] == 3000 and page["column_offset"] == 0
+    assert page["columns"] == ["month", *(f"s{i}" for i in range(99))]
+    assert len(page["rows"]) == 5 and page["rows"][0]["month"] == "2022-01-01"
+    later = api.get(url + "?n=5&column_offset=2950").get_json()
+    assert later["columns"] == [f"s{i}" for i in range(2949, 2999)]
+    assert later["rows"][0]["s2949"] == wide["s2949"][0]
 
 
 def test_other_users_cannot_preview_or_change(api_for: Any) -> None:

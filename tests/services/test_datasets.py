@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from services import datasets, preview, storage
-from services.errors import InvalidInputError, NotFoundError
+from services.errors import FileTooLargeError, InvalidInputError, NotFoundError
 from tests.conftest import SAMPLES, TEST_DATA, make_dataset
+from tests.services.hostile_workbooks import whole_sheet_workbook
 
 MESSY = TEST_DATA / "messy"
 
@@ -22,6 +23,20 @@ def test_the_raw_upload_is_kept_unchanged(make_account: Any, tmp_path: Path) -> 
     raw = storage.raw_path(owner, info.id, ".csv")
     assert raw.read_bytes() == (MESSY / "european_latin1_report.csv").read_bytes()
     assert info.version_number == 1 and info.profile.rows == 60
+
+
+def test_a_refused_upload_leaves_nothing_behind(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    staged_before = set(storage.uploads_tmp_dir().iterdir())
+    path = whole_sheet_workbook(tmp_path / "two_cells.xlsx")
+    with pytest.raises(FileTooLargeError, match="MAX_CELLS"):
+        datasets.create_dataset(owner, "two_cells.xlsx", path)
+    assert datasets.list_datasets(owner) == []
+    assert not (storage.user_dir(owner) / "datasets").exists()
+    assert set(storage.uploads_tmp_dir().iterdir()) == staged_before
+    assert path.exists()  # the upload's own file is its receiver's to remove
 
 
 def test_column_choices_are_saved_and_used(make_account: Any, tmp_path: Path) -> None:
@@ -91,6 +106,27 @@ def test_pages_of_rows_head_tail_sample_and_filters(
         preview.rows_page(owner, info.id, "head", 5000)
     with pytest.raises(NotFoundError):
         preview.rows_page(make_account().id, info.id)
+
+
+def test_a_page_shows_at_most_a_hundred_columns(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    path = tmp_path / "wide.parquet"
+    pl.DataFrame(
+        {"day": [dt.date(2024, 1, d) for d in range(1, 4)]}
+        | {f"c{i}": [i, i + 1, i + 2] for i in range(249)}
+    ).write_parquet(path)
+    info = datasets.create_dataset(owner, "wide.parquet", path)
+    first = preview.rows_page(owner, info.id, "head", 2)
+    assert first.total_columns == 250 and first.rows.columns[-1] == "c98"
+    last = preview.rows_page(owner, info.id, "tail", 1, column_offset=200)
+    assert last.rows.columns == [f"c{i}" for i in range(199, 249)]
+    assert last.rows.row(0) == tuple(i + 2 for i in range(199, 249))
+    past = preview.rows_page(owner, info.id, "sample", 1, column_offset=300)
+    assert past.rows.width == 0 and past.total_columns == 250
+    with pytest.raises(InvalidInputError, match="offset"):
+        preview.rows_page(owner, info.id, "head", 1, offset=10**22)
 
 
 def test_long_series_are_thinned_for_the_chart(

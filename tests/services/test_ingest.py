@@ -129,6 +129,20 @@ def test_formulas_with_quotes_not_doubled_keep_header_and_columns(
         ]
 
 
+def test_a_quoted_header_with_quotes_inside_names_its_column_as_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        'month;"Umsatz ""netto""";"a ""quoted"" name"\n'
+        "2024-01-01;1,5;3\n2024-02-01;2,5;4\n2024-03-01;3,25;5\n"
+    )
+    frame = read_table(path, ".csv").frame
+    assert frame.columns == ["month", 'Umsatz "netto"', 'a "quoted" name']
+    assert frame['Umsatz "netto"'].to_list() == [1.5, 2.5, 3.25]
+    assert frame['a "quoted" name'].to_list() == [3, 4, 5]
+
+
 def test_values_that_are_not_numbers_are_named_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     rows = [f"2024-01-{d:02d},{v}" for d, v in enumerate(range(100, 130), start=1)]
