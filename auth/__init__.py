@@ -12,6 +12,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import MethodNotAllowed
 
 from services import users
 
@@ -63,6 +64,8 @@ def _guard() -> ResponseReturnValue | None:
     """Refuse every request that is not signed in, except the public endpoints."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if isinstance(request.routing_exception, MethodNotAllowed):
+        return None  # a method no route takes: 405 with Allow, signed in or not
     if "api" in request.blueprints:
         return None  # the API's own guard takes bearer tokens, and nothing else
     if current_user.is_authenticated:
