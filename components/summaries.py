@@ -41,6 +41,8 @@ def _fact(label: str, value: str) -> dbc.Col:
     )
 
 
+# A wide table names this many numbers to forecast and counts the rest.
+SHOWN_TARGETS = 12
 ISSUE_ICONS = {
     "error": "bi-x-octagon text-danger",
     "warning": "bi-exclamation-triangle text-warning",
@@ -95,7 +97,9 @@ def dataset_summary(info: DatasetInfo) -> html.Div:
                 ]
             ),
         )
-    targets = ", ".join(p.target_candidates) or "none"
+    named = p.target_candidates[:SHOWN_TARGETS]
+    more = len(p.target_candidates) - len(named)
+    targets = ", ".join(named) + (f" and {more:,} more" if more > 0 else "") or "none"
     series = (
         f" · {p.series_count} series, one per {' / '.join(p.series_id_columns)}"
         if p.series_id_columns

@@ -35,6 +35,10 @@ def value_kind(dtype: str) -> str:
     return dtype
 
 
+# A wide table lists this many columns; the rest are named in a closing row.
+SHOWN_COLUMNS = 200
+
+
 def columns_table(profile: Profile) -> dbc.Table:
     """Each column with the role the app recognised and its missing values."""
     rows = [
@@ -53,8 +57,19 @@ def columns_table(profile: Profile) -> dbc.Table:
                 html.Td(", ".join(c.examples), className="text-secondary small"),
             ]
         )
-        for c in profile.columns
+        for c in profile.columns[:SHOWN_COLUMNS]
     ]
+    hidden = len(profile.columns) - SHOWN_COLUMNS
+    if hidden > 0:
+        rows.append(
+            html.Tr(
+                html.Td(
+                    f"… and {hidden:,} more columns (the Columns page lists them all).",
+                    colSpan=5,
+                    className="text-secondary",
+                )
+            )
+        )
     head = html.Thead(
         html.Tr(
             [
