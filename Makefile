@@ -48,7 +48,7 @@ test: lint pytest
 
 # The MLflow UI on the app's store: an operator's tool, on 127.0.0.1:5000.
 mlflow-ui: setup
-	$(BIN)/mlflow ui --backend-store-uri "sqlite:///$$($(BIN)/python -c 'import config; print(config.data_dir())')/mlflow.db" --host 127.0.0.1 --port 5000
+	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from services.tracking import tracking_uri; print(tracking_uri())')" --host 127.0.0.1 --port 5000
 
 # Timing targets live here, never in tests; results go in benchmarks/README.md.
 bench: setup

@@ -269,11 +269,20 @@ def poll_job(
     State({"type": ids.MODELS_UNAVAILABLE, "key": ALL}, "id"),
 )
 def explain_unavailable(path: str | None, shown: list[dict[str, str]]) -> list[Any]:
-    """Tell administrators how to set up the models that cannot run here."""
+    """Point administrators to where the missing models' setup is explained (the
+    page names no setting or folder, not even for them)."""
     if path != "/models" or not shown or not current_user.is_admin:
         raise PreventUpdate
     icon = html.I(className="bi bi-info-circle me-1")
-    return [[icon, CATALOG[s["key"]].unavailable_reason] for s in shown]
+    return [
+        [
+            icon,
+            f"{CATALOG[s['key']].name} is not set up on this server. ",
+            html.A("Settings → System", href=f"/settings#{ids.SETTINGS_SYSTEM}"),
+            " says what it needs.",
+        ]
+        for s in shown
+    ]
 
 
 @callback(

@@ -1,4 +1,4 @@
-"""Settings page: password change; users and registration for administrators."""
+"""Settings page: password change; users, registration and System for administrators."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from components import ids
-from services import users
+from components.settings import system_view
+from services import system, users
 from services.errors import ServiceError
 
 
@@ -90,3 +91,18 @@ def toggle_registration(is_open: bool) -> str:
         raise PreventUpdate
     users.set_registration_open(bool(is_open))
     return "Anyone may create an account" if is_open else "Registration is closed"
+
+
+@callback(
+    Output(ids.SETTINGS_SYSTEM, "style"),
+    Output(ids.SETTINGS_SYSTEM_BODY, "children"),
+    Input(ids.URL, "pathname"),
+)
+def show_system(path: str | None) -> tuple[Any, Any]:
+    """For administrators only: models, the experiment store and the job workers.
+
+    The check is here, on the server: a replayed request from anyone else gets
+    nothing."""
+    if path != "/settings" or not current_user.is_admin:
+        return {"display": "none"}, None
+    return {}, system_view(system.status())

@@ -15,7 +15,6 @@ from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
 from services.reports.narrative import COVERAGE_LOW, Narrative, number, percent
 from services.reports.reasons import scored
-from services.tracking import run_url
 
 STATUS_COLORS = {
     "queued": "secondary",
@@ -310,9 +309,6 @@ def scores_table(
         )
     )
     notes = [html.Li(n) for n in info.metrics.get("notes", [])]
-    run = info.metrics.get("mlflow_run_id")
-    registered = info.metrics.get("registered_model")
-    link = run_url(info.metrics.get("mlflow_experiment_id"), run)
     return html.Div(
         [
             forecast_summary(summary) if summary else None,
@@ -338,31 +334,5 @@ def scores_table(
             ),
             _narrow_range(board, info.model),
             html.Ul(notes, className="small text-secondary") if notes else None,
-            html.P(
-                f"Tracked as MLflow run {run}"
-                + (
-                    f"; the chosen model is registered as {registered} "
-                    f"(version {info.metrics.get('registered_version')})."
-                    if registered
-                    else "."
-                ),
-                className="small text-secondary mb-1",
-                id="models-mlflow-run",
-            )
-            if run
-            else None,
-            html.A(
-                [
-                    html.I(className="bi bi-box-arrow-up-right me-1"),
-                    "Open the run in MLflow",
-                ],
-                href=link,
-                target="_blank",
-                rel="noopener",
-                className="small",
-                id="models-mlflow-link",
-            )
-            if link
-            else None,
         ]
     )

@@ -15,20 +15,16 @@ dash.register_page(__name__, path="/models", name="Models", title="Models", orde
 
 def _model_option(spec: ModelSpec) -> dict[str, Any]:
     """A catalog entry to choose; one that cannot run here is shown, disabled, with
-    what an operator must do (e.g. Chronos-2 without its weights)."""
+    whom to ask (administrators are pointed to Settings → System by
+    ``callbacks.models``)."""
     if spec.available:
         return {"label": f"{spec.name} ({spec.family})", "value": spec.key}
     return {
         "label": f"{spec.name} ({spec.family}): not available here",
         "value": spec.key,
         "disabled": True,
-        "title": _why_not(spec),
+        "title": spec.unavailable_reason,
     }
-
-
-def _why_not(spec: ModelSpec) -> str:
-    """Whom to ask (administrators are told how, by ``callbacks.models``)."""
-    return f"{spec.name} is not set up on this server yet: ask your administrator."
 
 
 def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
@@ -182,7 +178,10 @@ def layout(**_query: str) -> html.Div:
                 ),
                 *(
                     html.P(
-                        [html.I(className="bi bi-info-circle me-1"), _why_not(s)],
+                        [
+                            html.I(className="bi bi-info-circle me-1"),
+                            s.unavailable_reason,
+                        ],
                         className="small text-secondary mt-1 mb-0",
                         id={"type": ids.MODELS_UNAVAILABLE, "key": s.key},
                     )

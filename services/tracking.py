@@ -67,12 +67,12 @@ def _metrics(scores: dict[str, Any], prefix: str = "", step: int = 0) -> list[An
     return [Metric(prefix + k, v, now, step) for k, v in _clean(scores).items()]
 
 
-def run_url(experiment_id: str | None, run_id: str | None) -> str | None:
-    """The run's page in the MLflow UI (the MLFLOW_UI_URL setting), if there is one."""
-    base = str(config.settings.get("MLFLOW_UI_URL") or "").rstrip("/")
-    if not base or not experiment_id or not run_id:
-        return None
-    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
+def ui_url() -> str | None:
+    """The MLflow UI's address (the MLFLOW_UI_URL setting), or ``None`` when unset.
+
+    Only administrators are shown it: the UI lists every user's runs.
+    """
+    return str(config.settings.get("MLFLOW_UI_URL") or "").rstrip("/") or None
 
 
 def model_name(user_id: int, dataset_id: str, target: str) -> str:
@@ -187,8 +187,8 @@ def track_comparison(
     except Exception as exc:  # tracking must never fail a forecast
         log.warning("MLflow tracking failed: %s", exc)
         return Tracked(
-            warning="The run could not be recorded in the experiment store "
-            f"({type(exc).__name__}); the forecast itself is fine."
+            warning="The run could not be recorded in the experiment store; "
+            "the forecast itself is fine."
         )
 
 

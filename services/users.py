@@ -250,24 +250,83 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(username: str, name: str = "api") -> str:
-    """Issue an API token for a user; only its hash is kept.
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as its owner sees it (the token itself is never kept)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def issue_token(user_id: int, name: str = "api") -> str:
+    """Issue an API token for a user and return it: the one time anyone sees it.
+
+    Only its hash is kept.
 
     Raises
     ------
-    NotFoundError-like InvalidInputError
+    InvalidInputError
+        When the name is empty or longer than 80 characters.
+    NotFoundError
         When there is no such user.
 
     """
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 80 or not name.isprintable():
+        raise InvalidInputError(
+            "Name the token with 1 to 80 visible characters, e.g. what it is for.",
+            code="invalid_token_name",
+        )
     token = "fs_" + secrets.token_urlsafe(32)
     with db.session() as s:
-        user = s.scalar(select(db.User).where(db.User.username == username))
-        if user is None:
-            raise InvalidInputError(
-                f"There is no user “{username}”.", code="no_such_user"
-            )
-        s.add(db.ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
+        if s.get(db.User, user_id) is None:
+            raise NotFoundError("There is no such user.")
+        s.add(db.ApiToken(user_id=user_id, name=name, token_hash=_token_hash(token)))
     return token
+
+
+def create_token(username: str, name: str = "api") -> str:
+    """Issue an API token for the user with this name (the operator's command).
+
+    Raises
+    ------
+    InvalidInputError
+        When there is no such user, or the name is not usable.
+
+    """
+    account = find_account(username)
+    if account is None:
+        raise InvalidInputError(f"There is no user “{username}”.", code="no_such_user")
+    return issue_token(account.id, name)
+
+
+def list_tokens(user_id: int) -> list[TokenInfo]:
+    """The user's own API tokens, newest first."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(db.ApiToken)
+            .where(db.ApiToken.user_id == user_id)
+            .order_by(db.ApiToken.created_at.desc(), db.ApiToken.id.desc())
+        )
+        return [TokenInfo(t.id, t.name, t.created_at, t.last_used_at) for t in rows]
+
+
+def revoke_token(user_id: int, token_id: int) -> None:
+    """Revoke one of the user's tokens: it stops working at once.
+
+    Raises
+    ------
+    NotFoundError
+        When the user has no such token (another user's token looks the same).
+
+    """
+    with db.session() as s:
+        token = s.get(db.ApiToken, token_id)
+        if token is None or token.user_id != user_id:
+            raise NotFoundError("There is no such token.")
+        s.delete(token)
 
 
 def account_for_token(token: str) -> Account | None:

@@ -76,6 +76,20 @@ def make_account(database: None) -> Callable[..., Any]:
     return make
 
 
+@pytest.fixture
+def make_admin(make_account: Callable[..., Any]) -> Callable[..., Any]:
+    """Create a fresh administrator (the first account of a run is one; these too)."""
+    from services import db, users
+
+    def make(password: str = "correct horse battery") -> Any:
+        account = make_account(password)
+        with db.session() as s:
+            s.get_one(db.User, account.id).is_admin = True
+        return users.get_account(account.id)
+
+    return make
+
+
 class ApiClient:
     """A test client that sends a user's bearer token with every request."""
 

@@ -76,20 +76,31 @@ class ModelSpec:
     covariates: bool = False
     min_history: int = 4
     complexity: int = 1
-    # Why the model cannot run here ("" when it can). Asked each time, not at import:
-    # an operator may add what the model needs (e.g. weights) while the app runs.
+    # What an operator must add for the model to run here ("" when it can). Asked each
+    # time, not at import: an operator may add it (e.g. weights) while the app runs.
     requirement: Callable[[], str] | None = None
     tags: list[str] = field(default_factory=list)
 
     @property
-    def unavailable_reason(self) -> str:
-        """The sentence that tells an operator what is missing ("" if nothing)."""
+    def setup_instructions(self) -> str:
+        """What an operator must add for the model to run, and how ("" if nothing).
+
+        It may name settings and folders, so only administrators read it (Settings →
+        System).
+        """
         return self.requirement() if self.requirement else ""
+
+    @property
+    def unavailable_reason(self) -> str:
+        """Why the model cannot run here, in words for anyone ("" if it can)."""
+        if not self.setup_instructions:
+            return ""
+        return f"{self.name} is not set up on this server; ask your administrator."
 
     @property
     def available(self) -> bool:
         """Whether the model can run on this installation now."""
-        return not self.unavailable_reason
+        return not self.setup_instructions
 
     def model(self, params: dict[str, Any] | None, context: Context) -> Any:
         """An unfitted model with validated parameters."""

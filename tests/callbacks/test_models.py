@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from components import ids
 from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 
 
@@ -53,3 +54,35 @@ def test_a_run_of_another_dataset_is_not_shown(
         assert status == ""
         chart, folds, steps, scores = page.draw_forecast(None, None)
         assert not chart.data and not folds.data and not steps.data and scores is None
+
+
+def test_the_forecast_panel_names_no_operator_details_even_for_an_administrator(
+    logged_in: Any,
+    make_account: Any,
+    make_admin: Any,
+    server: Any,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    from callbacks import models as page
+    from services import forecasts
+
+    for account in (make_account(), make_admin()):
+        dataset = make_dataset(account.id, SAMPLES / "air_passengers.csv", tmp_path)
+        job = finished_forecast(server, account, dataset)
+        info = forecasts.get_forecast(account.id, str(job.result_ref))
+        run, name = info.metrics["mlflow_run_id"], info.metrics["registered_model"]
+        assert run and name  # tracked and registered, just not shown
+        with logged_in(account):
+            ref = {"forecast_id": info.id}
+            shown = str(page.draw_forecast(None, ref)[3]) + str(page.show_forecast(ref))
+        for secret in (run, name, "MLflow", "mlflow", "FORECAST_STUDIO_"):
+            assert secret not in shown, secret
+
+    # A model that is not set up: users are told whom to ask, administrators where
+    # to look; neither is told the setting or the folder.
+    monkeypatch.setenv("FORECAST_STUDIO_CHRONOS_MODEL_DIR", str(tmp_path / "none"))
+    missing = [{"type": ids.MODELS_UNAVAILABLE, "key": "chronos2"}]
+    with logged_in(make_admin()):
+        [told] = page.explain_unavailable("/models", missing)
+    assert "Settings → System" in str(told) and "CHRONOS_MODEL_DIR" not in str(told)

@@ -133,6 +133,29 @@ def test_tokens_are_stored_hashed_and_identify_their_user(make_account: Any) -> 
     assert users.account_for_token(token + "x") is None
 
 
+def test_users_list_and_revoke_their_own_tokens_only(make_account: Any) -> None:
+    owner, other = make_account(), make_account()
+    token = users.issue_token(owner.id, "  monthly   report ")
+    [listed] = users.list_tokens(owner.id)
+    assert (listed.name, listed.last_used_at) == ("monthly report", None)
+    assert users.list_tokens(other.id) == []
+    assert users.account_for_token(token) == owner
+    [used] = users.list_tokens(owner.id)
+    assert used.last_used_at is not None and used.last_used_at >= used.created_at
+    with pytest.raises(NotFoundError):  # another user's token looks like no token
+        users.revoke_token(other.id, listed.id)
+    assert users.account_for_token(token) == owner
+    users.revoke_token(owner.id, listed.id)
+    assert users.account_for_token(token) is None and users.list_tokens(owner.id) == []
+    with pytest.raises(NotFoundError):
+        users.revoke_token(owner.id, listed.id)
+    for name in ("", "   ", "x" * 81, "tab\tname\x00"):
+        with pytest.raises(InvalidInputError):
+            users.issue_token(owner.id, name)
+    with pytest.raises(NotFoundError):
+        users.issue_token(999_999_999, "nobody's")
+
+
 def test_registration_can_be_closed_and_opened(database: None) -> None:
     users.set_registration_open(False)
     assert users.registration_open() is False
