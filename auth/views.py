@@ -41,7 +41,7 @@ class RegisterForm(LoginForm):
         "Password",
         validators=[
             DataRequired(),
-            Length(min=users.MIN_PASSWORD_LENGTH, message="At least 8 characters."),
+            Length(min=users.MIN_PASSWORD_LENGTH, message=users.PASSWORD_RULE),
         ],
     )
     confirm = PasswordField(
@@ -104,7 +104,9 @@ def register() -> ResponseReturnValue:
         else:
             login_user(LoginUser(account))
             return redirect("/")  # a Dash page: a flash would wait for the sign-in page
-    return render_template("auth/register.html", form=form, error=error)
+    return render_template(
+        "auth/register.html", form=form, error=error, password_rule=users.PASSWORD_RULE
+    )
 
 
 @blueprint.errorhandler(RateLimitExceeded)
@@ -114,6 +116,7 @@ def too_many_requests(_exc: RateLimitExceeded) -> ResponseReturnValue:
         page = render_template(
             "auth/register.html",
             form=RegisterForm(),
+            password_rule=users.PASSWORD_RULE,
             error="Too many accounts were requested from your network. "
             "Try again later.",
         )

@@ -159,3 +159,4 @@ SETTINGS_TOKENS = "settings-tokens-div"
 SETTINGS_TOKEN_REVOKE = "settings-token-revoke-button"  # pattern: {"type", "token"}
 SETTINGS_SYSTEM = "settings-system-div"
 SETTINGS_SYSTEM_BODY = "settings-system-body-div"
+SETTINGS_TOKEN_COPY = "settings-token-copy-clipboard"

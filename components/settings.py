@@ -10,18 +10,19 @@ from dash import dcc, html
 from components import ids
 from components.sessions import sign_out_someone
 from services.system import SystemStatus
-from services.users import TokenInfo
+from services.users import PASSWORD_RULE, TokenInfo
 
 
 def _card(*children: object) -> dbc.Card:
     return dbc.Card(dbc.CardBody(list(children)), className="shadow-sm mb-4")
 
 
-def _password(label: str, id_: str, autocomplete: str) -> html.Div:
+def _password(label: str, id_: str, autocomplete: str, hint: str = "") -> html.Div:
     return html.Div(
         [
             dbc.Label(label, html_for=id_),
             dbc.Input(id=id_, type="password", autocomplete=autocomplete),
+            dbc.FormText(hint) if hint else None,
         ],
         className="mb-2",
     )
@@ -32,7 +33,9 @@ def password_card() -> dbc.Card:
     return _card(
         html.H5("Change password"),
         _password("Current password", ids.SETTINGS_OLD_PASSWORD, "current-password"),
-        _password("New password", ids.SETTINGS_NEW_PASSWORD, "new-password"),
+        _password(
+            "New password", ids.SETTINGS_NEW_PASSWORD, "new-password", PASSWORD_RULE
+        ),
         _password(
             "Repeat the new password", ids.SETTINGS_CONFIRM_PASSWORD, "new-password"
         ),
@@ -82,6 +85,7 @@ def new_token(token: str, name: str) -> dbc.Alert:
                 [
                     html.Code(token, id=ids.SETTINGS_TOKEN_VALUE, className="me-2"),
                     dcc.Clipboard(
+                        id=ids.SETTINGS_TOKEN_COPY,
                         target_id=ids.SETTINGS_TOKEN_VALUE,
                         title="Copy the token",
                         className="btn btn-sm btn-outline-secondary",

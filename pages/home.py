@@ -12,7 +12,8 @@ STEPS = [
     (
         "bi-file-earmark-spreadsheet",
         "Download",
-        "The forecast with its range, as CSV or Excel.",
+        "The forecast with its range as CSV, an Excel workbook, or a PDF report "
+        "with a plain-language summary.",
     ),
 ]
 

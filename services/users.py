@@ -21,6 +21,8 @@ from services.errors import (
 )
 
 MIN_PASSWORD_LENGTH = 8
+# Shown under every new-password field before anyone types, and when one is too short.
+PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
 # Checked against unknown user names, so a wrong name costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
