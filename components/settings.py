@@ -117,6 +117,7 @@ def tokens_table(tokens: list[TokenInfo]) -> html.Div | dbc.Table:
                     dbc.Button(
                         "Revoke",
                         id={"type": ids.SETTINGS_TOKEN_REVOKE, "token": t.id},
+                        title=f"Revoke “{t.name}”",
                         size="sm",
                         color="outline-danger",
                     )
@@ -176,7 +177,7 @@ def _models(status: SystemStatus) -> list[object]:
         html.H6("Models"),
         html.P(f"Set up: {', '.join(ready) or 'none'}.", className="small"),
         html.Div(
-            [html.P("Not set up yet:", className="small mb-1"), html.Ul(missing)],
+            [html.P("Not set up yet:", className="mb-1"), html.Ul(missing)],
             className="small",
             id="settings-system-missing",
         )

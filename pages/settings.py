@@ -19,12 +19,13 @@ def layout(**_query: str) -> html.Div:
         [
             page_header("Settings", "Your account, and the app for administrators."),
             dbc.Row(
-                [
-                    dbc.Col([password_card(), tokens_card()], md=6),
-                    dbc.Col(admin_card(), md=6),
-                ],
+                [dbc.Col(password_card(), md=6), dbc.Col(tokens_card(), md=6)],
                 className="g-4",
             ),
-            system_section(),
+            # Empty, and taking no room, for everyone but administrators.
+            dbc.Row(
+                [dbc.Col(admin_card(), md=5), dbc.Col(system_section(), md=7)],
+                className="g-4",
+            ),
         ]
     )
