@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +37,25 @@ def sign_in(client: Any, account: Any, password: str) -> None:
 
 
 @pytest.fixture
-def browser(server: Any, make_account: Any, tmp_path: Path) -> tuple[Any, Any]:
-    """A signed-in browser session with a real dataset; its store's reference."""
+def browser(
+    server: Any, make_account: Any, tmp_path: Path
+) -> Iterator[tuple[Any, Any]]:
+    """A signed-in browser session with a real dataset; its store's reference.
+
+    When its account is the run's first, it is the administrator, and the replayed
+    requests may close registration: it is opened again afterwards, or later tests
+    could not create accounts.
+    """
+    from services import users
+
     account = make_account("gate password")
     client = server.test_client()
     sign_in(client, account, "gate password")
     assert client.get("/_dash-layout").status_code == 200  # Dash adds its router
     info = make_dataset(account.id, SAMPLES / "air_passengers.csv", tmp_path)
-    return client, {"dataset_id": info.id, "version_id": info.version_id}
+    was_open = users.registration_open()
+    yield client, {"dataset_id": info.id, "version_id": info.version_id}
+    users.set_registration_open(was_open)
 
 
 def _server_callbacks(dash_app: Any) -> dict[str, dict[str, Any]]:
