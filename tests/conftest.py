@@ -72,6 +72,20 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
         databases.drop_database(url)
 
 
+@pytest.fixture
+def postgresql_database() -> Iterator[str]:
+    """The URL of an empty PostgreSQL database, whatever the run's database is."""
+    from sqlalchemy.exc import OperationalError
+
+    server = databases.postgresql_server()
+    try:
+        url = databases.create_database(server)
+    except OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable at {server}: {error.orig}")
+    yield url
+    databases.drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def dash_app(database: None) -> Any:
     """The one Dash app of the test session (Dash allows one per process)."""

@@ -13,11 +13,13 @@ import os
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from services.db import with_driver
 
 TEST_DATABASE_URL = os.environ.get("FORECAST_STUDIO_TEST_DATABASE_URL", "")
+# The project's machines run PostgreSQL here (tests that need it skip without it).
+LOCAL_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PREFIX = "fs_test_"
 
 
@@ -26,10 +28,25 @@ def on_postgresql(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
+def postgresql_server() -> str:
+    """The PostgreSQL server of the run, else the project machines' local one."""
+    if TEST_DATABASE_URL and on_postgresql(TEST_DATABASE_URL):
+        return TEST_DATABASE_URL
+    return LOCAL_POSTGRESQL
+
+
+def _maintenance(server_url: str) -> Engine:
+    return create_engine(
+        with_driver(server_url),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 5},
+    )
+
+
 def create_database(server_url: str) -> str:
     """A new, empty database on the server of ``server_url``; its URL."""
     name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
-    maintenance = create_engine(with_driver(server_url), isolation_level="AUTOCOMMIT")
+    maintenance = _maintenance(server_url)
     try:
         with maintenance.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -42,9 +59,7 @@ def drop_database(url: str) -> None:
     """Drop a database ``create_database`` made, closing whatever still uses it."""
     parsed = make_url(url)
     assert parsed.database and parsed.database.startswith(PREFIX), url
-    maintenance = create_engine(
-        with_driver(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT"
-    )
+    maintenance = _maintenance(postgresql_server())
     try:
         with maintenance.connect() as connection:
             connection.execute(
