@@ -166,7 +166,7 @@ class Forecast(Base):
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"))
     version_id: Mapped[str] = mapped_column(String(32))
     job_id: Mapped[str | None] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(Text)
     horizon: Mapped[int] = mapped_column(Integer)
     model: Mapped[str] = mapped_column(String(80))
     model_name: Mapped[str] = mapped_column(String(120))

@@ -63,3 +63,13 @@ def test_postgresql_urls_use_the_installed_driver() -> None:
     assert db.with_driver("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     for unchanged in ("postgresql+psycopg://u@h/d", "sqlite:///x.db", ""):
         assert db.with_driver(unchanged) == unchanged
+
+
+def test_the_migrations_build_the_tables_the_code_declares(fresh_database: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    db.migrate(fresh_database)
+    with db.engine(fresh_database).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.Base.metadata) == []
