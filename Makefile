@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 # Elsewhere, point pip at PyTorch's CPU wheels: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 TORCH_INDEX_URL ?=
 
-.PHONY: setup run dev test lint pytest browser bench mlflow-ui clean
+.PHONY: setup run dev test test-integration lint pytest browser bench mlflow-ui clean
 
 setup: $(STAMP)
 
@@ -46,7 +46,21 @@ pytest: setup browser
 
 test: lint pytest
 
-# The MLflow UI on the app's store: an operator's tool, on 127.0.0.1:5000.
+# The PostgreSQL server test-integration makes its throwaway databases on (fs_test_…).
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The tests of the database, the jobs and the API, run again on PostgreSQL.
+DATABASE_TESTS ?= tests/services/test_db.py tests/services/test_jobs.py \
+	tests/services/test_runner.py tests/services/test_users.py \
+	tests/services/test_datasets.py tests/services/test_versions.py \
+	tests/api tests/auth tests/callbacks
+
+# Needs the real PostgreSQL and Redis (.ci/run starts them when they are not running).
+test-integration: setup browser
+	FORECAST_STUDIO_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m integration
+	FORECAST_STUDIO_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(DATABASE_TESTS)
+
+# The MLflow UI on the app's store (MLFLOW_TRACKING_URI, a SQLite file in DATA_DIR by
+# default, or a PostgreSQL database): an operator's tool, on 127.0.0.1:5000.
 mlflow-ui: setup
 	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from services.tracking import tracking_uri; print(tracking_uri())')" --host 127.0.0.1 --port 5000
 

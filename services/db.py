@@ -23,12 +23,16 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The PostgreSQL advisory lock that serialises migrations: any fixed 64-bit number that
+# no other code on the server uses (these are the bytes of "fs-migra").
+MIGRATION_LOCK = 0x66732D6D69677261
 
 
 def utcnow() -> datetime:
@@ -162,7 +166,7 @@ class Forecast(Base):
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"))
     version_id: Mapped[str] = mapped_column(String(32))
     job_id: Mapped[str | None] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(Text)
     horizon: Mapped[int] = mapped_column(Integer)
     model: Mapped[str] = mapped_column(String(80))
     model_name: Mapped[str] = mapped_column(String(120))
@@ -185,12 +189,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def with_driver(url: str) -> str:
+    """The URL with the installed PostgreSQL driver named (psycopg 3).
+
+    ``postgresql://`` and ``postgres://`` mean psycopg2 to SQLAlchemy, which is not
+    installed; ``postgresql+psycopg://`` is. Other URLs are returned unchanged.
+
+    Examples
+    --------
+    >>> with_driver("postgresql://postgres@127.0.0.1:5432/app")
+    'postgresql+psycopg://postgres@127.0.0.1:5432/app'
+
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
 def engine(url: str | None = None) -> Engine:
     """The engine for ``url`` (the configured database by default), made once."""
     url = url or config.database_url()
     with _lock:
         if url not in _engines:
-            made = create_engine(url)
+            made = create_engine(with_driver(url))
             if made.dialect.name == "sqlite":
                 event.listen(made, "connect", _sqlite_pragmas)
             _engines[url] = made
@@ -218,15 +240,27 @@ def session() -> Iterator[Session]:
 
 
 def migrate(url: str | None = None) -> None:
-    """Bring the database schema up to the newest migration."""
+    """Bring the database schema up to the newest migration.
+
+    Several processes may call this at once on an empty database (web processes and
+    workers starting together). On PostgreSQL they take turns, holding an advisory
+    lock for the transaction the migration runs in; each later one finds the schema
+    up to date. On SQLite they take turns holding the file's write lock.
+    """
     from alembic import command
     from alembic.config import Config
 
+    url = url or config.database_url()
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option(
-        "sqlalchemy.url", (url or config.database_url()).replace("%", "%%")
-    )
+    cfg.set_main_option("sqlalchemy.url", with_driver(url).replace("%", "%%"))
     with engine(url).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
+        elif connection.dialect.name == "sqlite":
+            # The file's write lock, taken before the first read (busy_timeout waits).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")

@@ -137,16 +137,27 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
 def claim_next(host: str, kinds: list[str], pid: int | None = None) -> db.Job | None:
     """Atomically take the oldest queued job of these kinds, or ``None``.
 
+    Several processes may claim at once; each job goes to exactly one of them
+    (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+
     ``pid`` is the claiming process, recorded with the host in the same statement:
     until the worker records itself, the job lives and dies with the claimer.
     """
+    queued = (
+        select(db.Job.id)
+        .where(db.Job.status == "queued", db.Job.kind.in_(kinds))
+        .order_by(db.Job.created_at)
+    )
     with db.session() as s:
-        for job_id in s.scalars(
-            select(db.Job.id)
-            .where(db.Job.status == "queued", db.Job.kind.in_(kinds))
-            .order_by(db.Job.created_at)
-            .limit(5)
-        ):
+        if s.get_bind().dialect.name == "postgresql":
+            # The row stays locked until this claim commits; other claimers skip it
+            # and take the next one instead of waiting or taking it twice.
+            queued = queued.with_for_update(skip_locked=True).limit(1)
+        else:
+            # SQLite has no row locks: the conditional update below decides, and a
+            # claimer that loses the race tries the next few.
+            queued = queued.limit(5)
+        for job_id in s.scalars(queued):
             taken = s.execute(
                 update(db.Job)
                 .where(db.Job.id == job_id, db.Job.status == "queued")

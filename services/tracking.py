@@ -1,8 +1,9 @@
 """Experiment tracking in MLflow: a parent run per comparison, a child run per model.
 
 The store is ``sqlite:///DATA_DIR/mlflow.db`` with artifacts in ``DATA_DIR/mlartifacts``
-unless the MLFLOW_TRACKING_URI setting names a server. Tracking never fails a forecast:
-a problem is logged and returned as a warning.
+unless the MLFLOW_TRACKING_URI setting names a server or another database (such as
+PostgreSQL). Tracking never fails a forecast: a problem is logged and returned as a
+warning.
 """
 
 from __future__ import annotations
@@ -17,15 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import config
+from services.db import with_driver
 
 log = logging.getLogger(__name__)
 EXPERIMENT = "forecast-studio"
 
 
 def tracking_uri() -> str:
-    """Where runs are written: the setting, else a SQLite file in DATA_DIR."""
+    """Where runs are written: the setting, else a SQLite file in DATA_DIR.
+
+    The setting may name an MLflow server (``http://…``) or a database MLflow keeps
+    its store in, such as the app's own PostgreSQL (``postgresql://…`` is read with
+    the installed psycopg driver).
+    """
     uri = str(config.settings.get("MLFLOW_TRACKING_URI") or "")
-    return uri or f"sqlite:///{config.data_dir() / 'mlflow.db'}"
+    return with_driver(uri) or f"sqlite:///{config.data_dir() / 'mlflow.db'}"
 
 
 def _experiment(client: Any) -> str:

@@ -1,11 +1,14 @@
 """Shared fixtures: one app per test session, a fresh user (and token) per test.
 
 The data folder is a temporary directory made before the app is imported, so the
-SQLite database, uploads and forecasts of a test run never touch ./data.
+SQLite database, uploads and forecasts of a test run never touch ./data. With
+FORECAST_STUDIO_TEST_DATABASE_URL naming a PostgreSQL server, the run's metadata
+database is instead a new database on that server, dropped at the end of the run.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 import time
@@ -19,6 +22,18 @@ import pytest
 DATA_DIR = tempfile.mkdtemp(prefix="forecast-studio-test-")
 os.environ["FORECAST_STUDIO_ENV"] = "testing"
 os.environ["FORECAST_STUDIO_DATA_DIR"] = DATA_DIR
+
+from tests import databases  # noqa: E402  (after the settings above)
+
+if databases.TEST_DATABASE_URL:
+    if databases.on_postgresql(databases.TEST_DATABASE_URL):
+        RUN_DATABASE_URL = databases.create_database(databases.TEST_DATABASE_URL)
+        # Registered before the app's job runner, so it runs after the runner stops.
+        atexit.register(databases.drop_database, RUN_DATABASE_URL)
+    else:
+        RUN_DATABASE_URL = databases.TEST_DATABASE_URL
+    # The app, and the worker processes it starts, read it from the environment.
+    os.environ["FORECAST_STUDIO_DATABASE_URL"] = RUN_DATABASE_URL
 
 TEST_DATA = Path(__file__).parent / "data"
 SAMPLES = Path(__file__).parent.parent / "samples"
@@ -39,10 +54,36 @@ def make_dataset(
 
 @pytest.fixture(scope="session")
 def database() -> None:
-    """The session's SQLite database, migrated to the newest schema."""
+    """The session's database, migrated to the newest schema."""
     from services import db
 
     db.migrate()
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of the run's kind (SQLite unless told otherwise)."""
+    url = databases.fresh_url(tmp_path)
+    yield url
+    from services import db
+
+    db.engine(url).dispose()
+    if databases.on_postgresql(url):
+        databases.drop_database(url)
+
+
+@pytest.fixture
+def postgresql_database() -> Iterator[str]:
+    """The URL of an empty PostgreSQL database, whatever the run's database is."""
+    from sqlalchemy.exc import OperationalError
+
+    server = databases.postgresql_server()
+    try:
+        url = databases.create_database(server)
+    except OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable at {server}: {error.orig}")
+    yield url
+    databases.drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -115,6 +115,22 @@ def test_a_short_series_is_forecast_and_a_tiny_one_refused(
     )
 
 
+def test_a_column_with_a_very_long_name_is_forecast(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    # A header may be as long as its author likes; every database keeps it whole.
+    target = "units sold in the region " + "x" * 300
+    table = tmp_path / "long_name.csv"
+    table.write_text(
+        f"month,{target}\n"
+        + "".join(f"20{y}-{m:02d}-01,{y * m}\n" for y in (22, 23) for m in range(1, 13))
+    )
+    job = _forecast(api, table, target, 3)
+    assert job["status"] == "succeeded", job
+    forecast = api.get(f"/api/v1/forecasts/{job['forecast_id']}").get_json()
+    assert forecast["target"] == target and len(forecast["points"]) == 3
+
+
 def test_bad_requests_get_clear_4xx_answers(api: ApiClient, tmp_path: Path) -> None:
     dataset = api.upload(SAMPLES / "air_passengers.csv").get_json()
     url = f"/api/v1/datasets/{dataset['id']}/forecasts"

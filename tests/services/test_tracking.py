@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from mlflow.tracking import MlflowClient
 
 import config
@@ -13,8 +14,19 @@ from services.tracking import track_comparison, tracking_uri
 
 
 def test_parent_and_child_runs_with_metrics_and_artifacts(tmp_path: Path) -> None:
+    _track_and_read_back(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path)
+
+
+@pytest.mark.integration
+def test_the_store_can_be_postgresql(postgresql_database: str, tmp_path: Path) -> None:
+    # As an operator writes it: without a driver, which the app then chooses.
+    plain = postgresql_database.replace("postgresql+psycopg://", "postgresql://")
+    _track_and_read_back(plain, tmp_path)
+
+
+def _track_and_read_back(store: str, tmp_path: Path) -> None:
     previous = config.settings.get("MLFLOW_TRACKING_URI")
-    config.settings.set("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    config.settings.set("MLFLOW_TRACKING_URI", store)
     try:
         points = tmp_path / "points.parquet"
         pl.DataFrame({"forecast": [1.0]}).write_parquet(points)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,8 +162,8 @@ def test_registration_can_be_closed_and_opened(database: None) -> None:
     assert users.registration_open() is True
 
 
-def test_the_first_account_is_the_administrator(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+def test_the_first_account_is_the_administrator(fresh_database: str) -> None:
+    url = fresh_database
     previous = config.settings.DATABASE_URL
     config.settings.set("DATABASE_URL", url)
     try:
