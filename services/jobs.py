@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from services import db
 from services.errors import ConflictError, JobCancelledError, NotFoundError
+from services.telemetry import logs, tracing
 
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
 
@@ -50,14 +51,24 @@ def _info(job: db.Job) -> JobInfo:
     )
 
 
+def _origin() -> dict[str, str]:
+    """The request (and trace) submitting a job, for the job's logs and spans."""
+    request_id = logs.current_request_id()
+    return {**({"request_id": request_id} if request_id else {}), **tracing.carrier()}
+
+
 def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
-    """Queue a job for the user; a worker picks it up when one is free."""
+    """Queue a job for the user; a worker picks it up when one is free.
+
+    The params also record the request that submitted the job (``request_id``) and,
+    when tracing, its trace (``traceparent``).
+    """
     with db.session() as s:
         job = db.Job(
             id=db.new_id(),
             user_id=user_id,
             kind=kind,
-            params=params,
+            params={**params, **_origin()},
             status="queued",
             progress=0.0,
             message="Waiting for a free worker",
@@ -229,6 +240,13 @@ def running_jobs() -> list[db.Job]:
     """Every job currently marked running, on any host."""
     with db.session() as s:
         return list(s.scalars(select(db.Job).where(db.Job.status == "running")))
+
+
+def request_id(job_id: str) -> str | None:
+    """The id of the request that submitted the job, if it was one."""
+    with db.session() as s:
+        value = s.get_one(db.Job, job_id).params.get("request_id")
+        return str(value) if value else None
 
 
 def cancel_requested(job_id: str) -> bool:
