@@ -38,7 +38,7 @@ JOB_SECONDS_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200)
 FIT_SECONDS_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900)
 
 # No *_created series: Prometheus does not need them and they double the output.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 # registry=None: each scrape builds its own registry (see ``exposition``).
 REQUESTS = Counter(
     f"{PREFIX}_http_requests",
