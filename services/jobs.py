@@ -13,6 +13,9 @@ from services.errors import ConflictError, JobCancelledError, NotFoundError
 from services.telemetry import logs, tracing
 
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+# Keys ``submit`` adds to a job's parameters: where the job came from (for its logs and
+# traces), not what to do. Handlers and owners see the parameters without them.
+ORIGIN_KEYS = ("request_id", "traceparent")
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,23 @@ class JobInfo:
         return self.status in ENDED
 
 
+def handler_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """A job's parameters as its handler gets them: without ``ORIGIN_KEYS``."""
+    return {k: v for k, v in (params or {}).items() if k not in ORIGIN_KEYS}
+
+
+def origin(job_id: str) -> dict[str, str]:
+    """Where a job came from: ``request_id`` and ``traceparent``, when known."""
+    with db.session() as s:
+        params = s.get_one(db.Job, job_id).params or {}
+        return {k: str(params[k]) for k in ORIGIN_KEYS if params.get(k)}
+
+
 def _info(job: db.Job) -> JobInfo:
     return JobInfo(
         job.id,
         job.kind,
-        dict(job.params or {}),
+        handler_params(job.params),
         job.status,
         job.progress,
         job.message,
@@ -61,7 +76,7 @@ def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
     """Queue a job for the user; a worker picks it up when one is free.
 
     The params also record the request that submitted the job (``request_id``) and,
-    when tracing, its trace (``traceparent``).
+    when tracing, its trace (``traceparent``): see ``origin``.
     """
     with db.session() as s:
         job = db.Job(
@@ -240,13 +255,6 @@ def running_jobs() -> list[db.Job]:
     """Every job currently marked running, on any host."""
     with db.session() as s:
         return list(s.scalars(select(db.Job).where(db.Job.status == "running")))
-
-
-def request_id(job_id: str) -> str | None:
-    """The id of the request that submitted the job, if it was one."""
-    with db.session() as s:
-        value = s.get_one(db.Job, job_id).params.get("request_id")
-        return str(value) if value else None
 
 
 def cancel_requested(job_id: str) -> bool:

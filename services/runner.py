@@ -161,7 +161,7 @@ def _work(job_id: str, handler_path: str) -> None:
     """Run one job in a worker process and record how it ended."""
     # Every line this job (and the workers it starts) logs names the job.
     os.environ[JOB_ID_VARIABLE] = job_id
-    os.environ[REQUEST_ID_VARIABLE] = jobs.request_id(job_id) or ""
+    os.environ[REQUEST_ID_VARIABLE] = jobs.origin(job_id).get("request_id", "")
     log_with_job_id()
     # This process is the job's worker from now on, and beats before the first slow
     # import (a handler's module may take seconds to load the model libraries).
@@ -180,9 +180,9 @@ def _work(job_id: str, handler_path: str) -> None:
         )
         with db.session() as s:
             job = s.get_one(db.Job, job_id)
-            context = JobContext(job.id, job.user_id, dict(job.params or {}))
-            kind = job.kind
-        with tracing.job_span(job_id, kind, context.params):
+            context = JobContext(job.id, job.user_id, jobs.handler_params(job.params))
+            kind, origin = job.kind, dict(job.params or {})
+        with tracing.job_span(job_id, kind, origin):
             result = handler(context)
         jobs.finish(job_id, "succeeded", "Done", result_ref=result)
     except JobCancelledError:

@@ -186,9 +186,12 @@ def test_a_job_records_the_request_that_submitted_it(
         server.preprocess_request()
         job = jobs.submit(owner, f"probe-{uuid.uuid4().hex[:8]}", {"a": 1})
         assert logs.current_request_id() == "submit-42"
-    assert job.params == {"a": 1, "request_id": "submit-42"}
-    assert jobs.request_id(job.id) == "submit-42"
+    assert jobs.origin(job.id) == {"request_id": "submit-42"}
+    # The handler and the owner see the parameters they gave, and nothing else.
+    assert job.params == {"a": 1} == jobs.get_job(owner, job.id).params
+    with db.session() as s:
+        assert jobs.handler_params(s.get_one(db.Job, job.id).params) == {"a": 1}
     outside = jobs.submit(owner, "probe-outside", {})
-    assert outside.params == {} and jobs.request_id(outside.id) is None
+    assert jobs.origin(outside.id) == {}
     jobs.cancel(owner, job.id)
     jobs.cancel(owner, outside.id)

@@ -99,8 +99,9 @@ def test_a_job_span_continues_the_trace_that_submitted_it(
     owner = make_account().id
     with provider.get_tracer("tests").start_as_current_span("submit") as submitting:
         job = jobs.submit(owner, "probe-traced", {})
-    assert job.params["traceparent"].startswith("00-")
-    with tracing.job_span(job.id, job.kind, job.params, provider):
+    origin = jobs.origin(job.id)
+    assert origin["traceparent"].startswith("00-")
+    with tracing.job_span(job.id, job.kind, origin, provider):
         pass
     [span] = [s for s in exporter.get_finished_spans() if s.name == "job probe-traced"]
     assert span.context.trace_id == submitting.get_span_context().trace_id
