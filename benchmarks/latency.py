@@ -21,6 +21,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -104,9 +105,11 @@ class Api:
         return json.loads(data)
 
 
-def read_while(port: int, token: str, paths: list[str], keep_on: Any) -> list[float]:
-    """Latencies (s) of 20 readers cycling through ``paths`` while ``keep_on()``."""
-    latencies: list[float] = []
+def read_while(
+    port: int, token: str, paths: list[str], keep_on: Any
+) -> list[tuple[str, float]]:
+    """(path, seconds) of 20 readers cycling through ``paths`` while ``keep_on()``."""
+    latencies: list[tuple[str, float]] = []
     failures: list[str] = []
     lock = threading.Lock()
 
@@ -118,7 +121,7 @@ def read_while(port: int, token: str, paths: list[str], keep_on: Any) -> list[fl
             step += 1
             started = time.perf_counter()
             status, _ = api.call("GET", path)
-            mine.append(time.perf_counter() - started)
+            mine.append((path, time.perf_counter() - started))
             if status != 200:
                 failures.append(f"{path}: {status}")
         with lock:
@@ -134,16 +137,33 @@ def read_while(port: int, token: str, paths: list[str], keep_on: Any) -> list[fl
     return latencies
 
 
-def summary(name: str, latencies: list[float], seconds: float) -> dict[str, Any]:
+def percentiles(latencies: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(latencies, n=100)
     return {
-        "phase": name,
-        "requests": len(latencies),
-        "seconds": round(seconds, 1),
-        "per_second": round(len(latencies) / seconds, 1),
         "p50_ms": round(cuts[49] * 1000, 1),
         "p95_ms": round(cuts[94] * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
+    }
+
+
+def summary(
+    name: str, reads: list[tuple[str, float]], seconds: float
+) -> dict[str, Any]:
+    by_path: dict[str, list[float]] = {}
+    for path, latency in reads:
+        by_path.setdefault(path, []).append(latency)
+    return {
+        "phase": name,
+        "requests": len(reads),
+        "seconds": round(seconds, 1),
+        "per_second": round(len(reads) / seconds, 1),
+        **percentiles([latency for _, latency in reads]),
+        # Ids in paths are replaced by their route's placeholder.
+        "routes": {
+            re.sub(r"[0-9a-f]{32}", "<id>", path): percentiles(values)
+            for path, values in by_path.items()
+        },
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
 
 
@@ -353,6 +373,10 @@ def main() -> None:
                 else ""
             )
         )
+    for r in results:
+        for route, cut in r["routes"].items():
+            print(f"  {route:50} p50 {cut['p50_ms']:>7} ms  p95 {cut['p95_ms']:>7} ms")
+        print(f"  load average at the end: {r['load_average']}")
     for note in notes:
         print(note)
     print(json.dumps({"results": results, "notes": notes}))
