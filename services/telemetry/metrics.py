@@ -10,6 +10,7 @@ process or machine ran the jobs.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 import platform
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,10 +29,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from services import db
 
+log = logging.getLogger(__name__)
 PREFIX = "forecast_studio"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 JOB_SECONDS_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200)
@@ -108,7 +109,10 @@ class DatabaseCollector(Collector):
         )
         try:
             families = list(self._families())
-        except SQLAlchemyError:
+        except Exception as exc:  # an unreachable database is a value, not a 500
+            log.warning(
+                "metrics: the database is not readable (%s)", type(exc).__name__
+            )
             up.add_metric([], 0.0)
             yield up
             return

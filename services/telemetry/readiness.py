@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import redis
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 import config
 from services import db
 
+log = logging.getLogger(__name__)
 # Seconds to wait for the database or Redis before calling it unreachable.
 TIMEOUT_S = 3.0
 
@@ -22,7 +24,8 @@ def problems() -> list[str]:
     try:
         with db.engine().connect() as connection:
             connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    except Exception as exc:  # a missing driver or a bad URL count too: not ready
+        log.warning("readiness: the database is not reachable (%s)", type(exc).__name__)
         found.append("The database is not reachable.")
     url = str(config.settings.get("REDIS_URL", "") or "")
     if url:
@@ -32,6 +35,7 @@ def problems() -> list[str]:
             )
             client.ping()
             client.close()
-        except (redis.RedisError, ValueError):
+        except (redis.RedisError, ValueError) as exc:
+            log.warning("readiness: Redis is not reachable (%s)", type(exc).__name__)
             found.append("Redis (REDIS_URL) is not reachable.")
     return found

@@ -20,10 +20,10 @@ from tests.conftest import SAMPLES, ApiClient, make_dataset
 @pytest.fixture
 def metrics_token() -> Any:
     """A METRICS_TOKEN for this test."""
-    token = uuid.uuid4().hex
+    token, before = uuid.uuid4().hex, config.settings.get("METRICS_TOKEN", "")
     config.settings.set("METRICS_TOKEN", token)
     yield token
-    config.settings.set("METRICS_TOKEN", "")
+    config.settings.set("METRICS_TOKEN", before)
 
 
 def _make_admin(account: Any, admin: bool = True) -> None:
@@ -51,11 +51,12 @@ def test_health_and_ready_need_no_sign_in(client: Any) -> None:
 
 
 def test_ready_says_why_not_when_redis_is_unreachable(client: Any) -> None:
+    before = config.settings.get("REDIS_URL", "")
     config.settings.set("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     try:
         response = client.get("/ready")
     finally:
-        config.settings.set("REDIS_URL", "")
+        config.settings.set("REDIS_URL", before)
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "unavailable",

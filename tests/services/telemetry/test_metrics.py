@@ -44,3 +44,26 @@ def test_counts_of_several_processes_add_up(database: None, tmp_path: Path) -> N
     assert found[("forecast_studio_http_requests_total", labels)] == 2
     assert found[("forecast_studio_upload_bytes_total", ())] == 2000
     assert found[("forecast_studio_database_up", ())] == 1
+
+
+def test_an_unreachable_database_is_a_reason_not_a_crash(tmp_path: Path) -> None:
+    code = (
+        "import json; from services.telemetry import metrics, readiness; "
+        "print(json.dumps(readiness.problems())); "
+        "print(metrics.exposition().decode())"
+    )
+    env = {
+        **os.environ,
+        "FORECAST_STUDIO_DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/x.db",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    problems, scrape = out.split("\n", 1)
+    assert problems == '["The database is not reachable."]'
+    assert "forecast_studio_database_up 0.0" in scrape
