@@ -11,8 +11,24 @@ bind = f"{settings.HOST}:{settings.PORT}"
 workers = int(settings.WEB_PROCESSES)
 threads = 8
 timeout = 120
-# The app logs every request itself, as a JSON line with its request id.
+# The app logs every request itself, as a JSON line with its request id; gunicorn's
+# own lines (workers starting and stopping) are JSON lines too.
 accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "services.telemetry.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}
+    },
+}
 
 # Each process counts its requests in files here; /metrics adds them up. Set before
 # the processes start, so each imports prometheus_client already in this mode.

@@ -16,6 +16,19 @@ from typing import Any
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 # What the client may choose as its request id; anything else gets a fresh one.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# The app's own loggers log at LOG_LEVEL; the libraries' only warnings and worse (their
+# INFO lines, WeasyPrint's and Alembic's among them, are chatter to an operator).
+APP_LOGGERS = (
+    "app",
+    "api",
+    "auth",
+    "callbacks",
+    "components",
+    "pages",
+    "services",
+    "worker",
+    "forecast_studio",
+)
 # Fields of a record that every line carries when they are known.
 CONTEXT_FIELDS = ("request_id", "user_id", "job_id")
 # Attributes every LogRecord has: whatever else ``extra=`` adds is a field of the line.
@@ -101,7 +114,8 @@ def configure(
     Parameters
     ----------
     level
-        The least severe level logged (``DEBUG``, ``INFO``, ``WARNING``…).
+        The least severe level the app's loggers (``APP_LOGGERS``) log (``DEBUG``,
+        ``INFO``, ``WARNING``…); other libraries log ``WARNING`` and worse.
     job_id, request_id
         In a job's process: the job and the request that created it, on every line.
     context
@@ -112,4 +126,11 @@ def configure(
     handler.setFormatter(
         JsonFormatter({"job_id": job_id, "request_id": request_id}, context)
     )
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    app_level = logging.getLevelName(level.upper())
+    if not isinstance(app_level, int):
+        app_level = logging.INFO
+    logging.basicConfig(
+        level=max(app_level, logging.WARNING), handlers=[handler], force=True
+    )
+    for name in APP_LOGGERS:
+        logging.getLogger(name).setLevel(app_level)

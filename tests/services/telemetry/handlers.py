@@ -9,4 +9,5 @@ from services.runner import JobContext
 
 def chatty(context: JobContext) -> None:
     """Log a line, as a forecast's stages do."""
-    logging.getLogger("tests.chatty").info("working on %s", "it")
+    # Named as the app's own loggers are, whose INFO lines are kept.
+    logging.getLogger("services.chatty").info("working on %s", "it")

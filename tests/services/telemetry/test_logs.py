@@ -77,8 +77,22 @@ def test_job_lines_name_the_job_and_the_request_that_made_it(
     lines = [
         line
         for line in _json_lines(capfd.readouterr().err)
-        if line["logger"] == "tests.chatty"
+        if line["logger"] == "services.chatty"
     ]
     assert [(x["message"], x["job_id"], x["request_id"]) for x in lines] == [
         ("working on it", job.id, "req-from-the-page")
     ]
+
+
+def test_the_apps_loggers_keep_info_and_libraries_only_warnings(capfd: Any) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        logs.configure("INFO")
+        logging.getLogger("services.example").info("kept")
+        logging.getLogger("weasyprint.progress").info("dropped")
+        logging.getLogger("weasyprint").warning("kept too")
+        lines = _json_lines(capfd.readouterr().err)
+    finally:
+        root.handlers[:], root.level = handlers, level
+    assert [line["message"] for line in lines] == ["kept", "kept too"]
