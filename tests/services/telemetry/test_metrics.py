@@ -20,8 +20,9 @@ SCRAPE = (
 )
 
 
-def _run(code: str, metrics_dir: Path) -> str:
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+def _run(code: str, **variables: str) -> str:
+    """What ``code`` prints, run by a fresh Python with these environment variables."""
+    env = {**os.environ, **variables}
     return subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -34,10 +35,12 @@ def _run(code: str, metrics_dir: Path) -> str:
 
 def test_counts_of_several_processes_add_up(database: None, tmp_path: Path) -> None:
     for _ in range(2):  # two web processes, each answering one request
-        _run(COUNT_ONE_REQUEST, tmp_path)
+        _run(COUNT_ONE_REQUEST, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
     found = {
         (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(_run(SCRAPE, tmp_path))
+        for family in text_string_to_metric_families(
+            _run(SCRAPE, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+        )
         for s in family.samples
     }
     labels = (("method", "GET"), ("route", "/api/v1/datasets"), ("status", "200"))
@@ -52,18 +55,8 @@ def test_an_unreachable_database_is_a_reason_not_a_crash(tmp_path: Path) -> None
         "print(json.dumps(readiness.problems())); "
         "print(metrics.exposition().decode())"
     )
-    env = {
-        **os.environ,
-        "FORECAST_STUDIO_DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/x.db",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    missing = f"sqlite:///{tmp_path}/no-such-folder/x.db"
+    out = _run(code, FORECAST_STUDIO_DATABASE_URL=missing)
     problems, scrape = out.split("\n", 1)
     assert problems == '["The database is not reachable."]'
     assert "forecast_studio_database_up 0.0" in scrape
