@@ -76,6 +76,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/reports.py
 	PYTHONPATH=. $(BIN)/python benchmarks/deep.py
 	PYTHONPATH=. $(BIN)/python benchmarks/gauntlet.py
+	PYTHONPATH=. $(BIN)/python benchmarks/latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

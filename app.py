@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from api import init_api
+from api.operations import init_operations
 from auth import init_auth
 from auth.headers import install_headers
 from components.shell import shell
@@ -60,6 +61,7 @@ def build_server() -> Flask:
     db.migrate()
     init_auth(server)
     init_api(server)
+    init_operations(server)
     return server
 
 

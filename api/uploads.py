@@ -11,6 +11,7 @@ from services import datasets, storage
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.ingest import check_suffix
+from services.telemetry import metrics
 
 
 def receive(
@@ -35,6 +36,7 @@ def receive(
     ) as tmp:
         upload.save(tmp)
     path = Path(tmp.name)
+    metrics.observe_upload(path.stat().st_size)
     try:
         return datasets.create_dataset(user_id, upload.filename, path, sheet)
     finally:

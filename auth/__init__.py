@@ -16,10 +16,13 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from services import users
 
-# Endpoints anyone may reach: health, the sign-in pages and their own stylesheet, and
-# sign-out (which checks its CSRF token, and must work for an already-ended session).
+# Endpoints anyone may reach: health and readiness, the sign-in pages and their own
+# stylesheet, and sign-out (which checks its CSRF token, and must work for an
+# already-ended session). /metrics checks its own bearer tokens (api/operations.py).
 PUBLIC_ENDPOINTS = {
     "health",
+    "ready",
+    "metrics_page",
     "auth.login",
     "auth.register",
     "auth.logout",

@@ -10,8 +10,12 @@ from sqlalchemy import select, update
 
 from services import db
 from services.errors import ConflictError, JobCancelledError, NotFoundError
+from services.telemetry import logs, tracing
 
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+# Keys ``submit`` adds to a job's parameters: where the job came from (for its logs and
+# traces), not what to do. Handlers and owners see the parameters without them.
+ORIGIN_KEYS = ("request_id", "traceparent")
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,23 @@ class JobInfo:
         return self.status in ENDED
 
 
+def handler_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """A job's parameters as its handler gets them: without ``ORIGIN_KEYS``."""
+    return {k: v for k, v in (params or {}).items() if k not in ORIGIN_KEYS}
+
+
+def origin(job_id: str) -> dict[str, str]:
+    """Where a job came from: ``request_id`` and ``traceparent``, when known."""
+    with db.session() as s:
+        params = s.get_one(db.Job, job_id).params or {}
+        return {k: str(params[k]) for k in ORIGIN_KEYS if params.get(k)}
+
+
 def _info(job: db.Job) -> JobInfo:
     return JobInfo(
         job.id,
         job.kind,
-        dict(job.params or {}),
+        handler_params(job.params),
         job.status,
         job.progress,
         job.message,
@@ -50,14 +66,24 @@ def _info(job: db.Job) -> JobInfo:
     )
 
 
+def _origin() -> dict[str, str]:
+    """The request (and trace) submitting a job, for the job's logs and spans."""
+    request_id = logs.current_request_id()
+    return {**({"request_id": request_id} if request_id else {}), **tracing.carrier()}
+
+
 def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
-    """Queue a job for the user; a worker picks it up when one is free."""
+    """Queue a job for the user; a worker picks it up when one is free.
+
+    The params also record the request that submitted the job (``request_id``) and,
+    when tracing, its trace (``traceparent``): see ``origin``.
+    """
     with db.session() as s:
         job = db.Job(
             id=db.new_id(),
             user_id=user_id,
             kind=kind,
-            params=params,
+            params={**params, **_origin()},
             status="queued",
             progress=0.0,
             message="Waiting for a free worker",

@@ -23,8 +23,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+import config
 from services import db, jobs
 from services.errors import JobCancelledError, ServiceError
+from services.telemetry import logs, tracing
 
 log = logging.getLogger(__name__)
 
@@ -140,15 +142,18 @@ def recover_interrupted(
 
 
 JOB_ID_VARIABLE = "FORECAST_STUDIO_JOB_ID"
+REQUEST_ID_VARIABLE = "FORECAST_STUDIO_REQUEST_ID"
 
 
 def log_with_job_id() -> None:
-    """Log to stderr with the running job's id (from the environment) on each line."""
-    job_id = os.environ.get(JOB_ID_VARIABLE, "-")
-    logging.basicConfig(
-        level=logging.INFO,
-        format=f"%(asctime)s %(levelname)s job {job_id} %(name)s: %(message)s",
-        force=True,
+    """Log JSON lines to stderr naming the running job and the request that made it.
+
+    Both ids come from the environment, so the processes a job starts log them too.
+    """
+    logs.configure(
+        str(config.settings.LOG_LEVEL),
+        job_id=os.environ.get(JOB_ID_VARIABLE),
+        request_id=os.environ.get(REQUEST_ID_VARIABLE),
     )
 
 
@@ -156,6 +161,7 @@ def _work(job_id: str, handler_path: str) -> None:
     """Run one job in a worker process and record how it ended."""
     # Every line this job (and the workers it starts) logs names the job.
     os.environ[JOB_ID_VARIABLE] = job_id
+    os.environ[REQUEST_ID_VARIABLE] = jobs.origin(job_id).get("request_id", "")
     log_with_job_id()
     # This process is the job's worker from now on, and beats before the first slow
     # import (a handler's module may take seconds to load the model libraries).
@@ -174,8 +180,10 @@ def _work(job_id: str, handler_path: str) -> None:
         )
         with db.session() as s:
             job = s.get_one(db.Job, job_id)
-            context = JobContext(job.id, job.user_id, dict(job.params or {}))
-        result = handler(context)
+            context = JobContext(job.id, job.user_id, jobs.handler_params(job.params))
+            kind, origin = job.kind, dict(job.params or {})
+        with tracing.job_span(job_id, kind, origin):
+            result = handler(context)
         jobs.finish(job_id, "succeeded", "Done", result_ref=result)
     except JobCancelledError:
         jobs.finish(job_id, "cancelled", "Cancelled")

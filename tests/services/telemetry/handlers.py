@@ -1,0 +1,13 @@
+"""A job handler for the telemetry tests (imported by the worker process)."""
+
+from __future__ import annotations
+
+import logging
+
+from services.runner import JobContext
+
+
+def chatty(context: JobContext) -> None:
+    """Log a line, as a forecast's stages do."""
+    # Named as the app's own loggers are, whose INFO lines are kept.
+    logging.getLogger("services.chatty").info("working on %s", "it")
