@@ -103,7 +103,7 @@ def build_app() -> dash.Dash:
         preload=(
             "services.forecasts",
             "darts.models",
-            "api.exports",
+            "services.reports.exports",
             "mlflow.tracking",
         ),
     )

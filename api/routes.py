@@ -22,6 +22,7 @@ from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.jobs import JobInfo
 from services.reports import reasons
+from services.reports.exports import submit_report
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -314,7 +315,7 @@ def export_forecast(forecast_id: str) -> ResponseReturnValue:
 def export_job(forecast_id: str) -> ResponseReturnValue:
     """Make the workbook or PDF report as a job (for forecasts of many series)."""
     body = schemas.ReportRequest.model_validate(request.get_json(silent=True) or {})
-    job = exports.submit_report(_user_id(), forecast_id, body.format)
+    job = submit_report(_user_id(), forecast_id, body.format)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
 

@@ -10,7 +10,6 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from api import exports
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.model_form import params_forms, read_params
@@ -23,7 +22,7 @@ from components.summaries import (
 from services import datasets, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
-from services.reports import content, narrative
+from services.reports import content, exports, narrative
 
 DEFAULT_HORIZON = {
     "month": 12,

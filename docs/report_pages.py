@@ -27,9 +27,9 @@ def main() -> None:
     """Make the PDF in a scratch data folder and draw its first pages into docs/."""
     scratch = Path(tempfile.mkdtemp(prefix="report-pages-"))
     os.environ["FORECAST_STUDIO_DATA_DIR"] = str(scratch)
-    from api.exports import render
     from services import datasets, db, forecasts, jobs, users
     from services.reports import branding
+    from services.reports.exports import render
     from services.runner import JobContext
 
     db.migrate()

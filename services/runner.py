@@ -31,8 +31,7 @@ log = logging.getLogger(__name__)
 HANDLERS = {
     "forecast": "services.forecasts:run_forecast_job",
     "analysis": "services.analysis:run_analysis_job",
-    # Reports compose services with the page's figure builders (see DESIGN.md).
-    "report": "api.exports:run_report_job",
+    "report": "services.reports.exports:run_report_job",
 }
 INTERRUPTED = (
     "This run was interrupted: the worker running it stopped before it "

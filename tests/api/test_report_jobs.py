@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from api import exports
 from services import forecasts, jobs, storage, versions
 from services.errors import NotFoundError
+from services.reports import exports
 from services.runner import JobContext
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient

@@ -7,8 +7,8 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from api import exports
 from services import datasets, forecasts, jobs, users
+from services.reports import exports
 from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES, TEST_DATA
 
