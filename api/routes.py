@@ -20,6 +20,7 @@ from services import datasets, forecasts, jobs, preview, users
 from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
+from services.forecast_request import ForecastRequest
 from services.jobs import JobInfo
 from services.reports import reasons
 from services.reports.exports import submit_report
@@ -186,22 +187,8 @@ def _json_body() -> dict[str, Any]:
 @blueprint.post("/datasets/<dataset_id>/forecasts")
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
-    wanted = schemas.ForecastRequest.model_validate(_json_body())
-    params = forecasts.forecast_params(
-        _user_id(),
-        dataset_id,
-        wanted.target,
-        wanted.horizon,
-        wanted.model_choices(),
-        wanted.folds,
-        wanted.metric,
-        wanted.transform,
-        wanted.version,
-        wanted.per_series,
-        wanted.series_id,
-        wanted.drivers,
-    )
-    job = jobs.submit(_user_id(), "forecast", params)
+    wanted = ForecastRequest.model_validate(_json_body())
+    job = forecasts.submit_forecast(_user_id(), dataset_id, wanted)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
 

@@ -19,7 +19,7 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, forecasts, jobs
+from services import datasets, forecast_request, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
 from services.reports import content, exports, narrative
@@ -170,12 +170,11 @@ def start_or_open(
             "drivers": [d for d in drivers or [] if d != target] or None,
         }
     try:
-        params = forecasts.forecast_params(
-            user_id, dataset, target, int(horizon or 0), models, **options
-        )
+        fields = {"target": target, "horizon": int(horizon or 0), "models": models}
+        wanted = forecast_request.parse({**fields, **options})
+        job = forecasts.submit_forecast(user_id, dataset, wanted)
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger")
-    job = jobs.submit(user_id, "forecast", params)
     return {"job_id": job.id}, None
 
 

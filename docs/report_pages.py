@@ -27,7 +27,8 @@ def main() -> None:
     """Make the PDF in a scratch data folder and draw its first pages into docs/."""
     scratch = Path(tempfile.mkdtemp(prefix="report-pages-"))
     os.environ["FORECAST_STUDIO_DATA_DIR"] = str(scratch)
-    from services import datasets, db, forecasts, jobs, users
+    from services import datasets, db, forecasts, users
+    from services.forecast_request import ForecastRequest
     from services.reports import branding
     from services.reports.exports import render
     from services.runner import JobContext
@@ -37,9 +38,9 @@ def main() -> None:
     upload = scratch / "air_passengers.csv"
     shutil.copy(DOCS.parent / "samples" / "air_passengers.csv", upload)
     dataset = datasets.create_dataset(user.id, upload.name, upload)
-    params = forecasts.forecast_params(user.id, dataset.id, "passengers", 12)
-    job = jobs.submit(user.id, "forecast", params)
-    forecast_id = forecasts.run_forecast_job(JobContext(job.id, user.id, params))
+    wanted = ForecastRequest(target="passengers", horizon=12)
+    job = forecasts.submit_forecast(user.id, dataset.id, wanted)
+    forecast_id = forecasts.run_forecast_job(JobContext(job.id, user.id, job.params))
     branding.save_branding(user.id, "Acme Retail · Demand planning", "#0f766e")
     pdf = scratch / "report.pdf"
     pdf.write_bytes(render(user.id, forecast_id, "pdf"))
