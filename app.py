@@ -98,14 +98,6 @@ def build_app() -> dash.Dash:
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
-        # Imported once in the fork server, so no job waits for the model libraries
-        # (or, for a report, for WeasyPrint, Plotly and Kaleido; or for MLflow).
-        preload=(
-            "services.forecasts",
-            "darts.models",
-            "services.reports.exports",
-            "mlflow.tracking",
-        ),
     )
     atexit.register(runner.stop)
 

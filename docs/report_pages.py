@@ -29,9 +29,9 @@ def main() -> None:
     os.environ["FORECAST_STUDIO_DATA_DIR"] = str(scratch)
     from services import datasets, db, forecasts, users
     from services.forecast_request import ForecastRequest
+    from services.job_kinds import JobContext
     from services.reports import branding
     from services.reports.exports import render
-    from services.runner import JobContext
 
     db.migrate()
     user = users.create_user("demo", "a demo password")

@@ -18,7 +18,7 @@ from services.profiling import Frequency
 from services.tracking import track_comparison
 
 if TYPE_CHECKING:
-    from services.runner import JobContext
+    from services.job_kinds import JobContext
 
 LEVELS = {80: ("lower_80", "upper_80"), 95: ("lower_95", "upper_95")}
 

@@ -12,6 +12,10 @@ from services import db
 from services.errors import ConflictError, JobCancelledError, NotFoundError
 
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+INTERRUPTED = (
+    "This run was interrupted: the worker running it stopped before it "
+    "finished. Start it again."
+)
 
 
 @dataclass(frozen=True)
@@ -235,3 +239,25 @@ def cancel_requested(job_id: str) -> bool:
     """Whether the owner asked this job to stop."""
     with db.session() as s:
         return bool(s.get_one(db.Job, job_id).cancel_requested)
+
+
+def claim(job_id: str, host: str, pid: int) -> bool:
+    """Atomically take this queued job for process ``pid`` of ``host``.
+
+    ``False`` when it is not queued (taken already, cancelled, ended): a job a broker
+    delivers twice runs once.
+    """
+    with db.session() as s:
+        taken = s.execute(
+            update(db.Job)
+            .where(db.Job.id == job_id, db.Job.status == "queued")
+            .values(
+                status="running",
+                worker_host=host,
+                worker_pid=pid,
+                started_at=db.utcnow(),
+                heartbeat_at=db.utcnow(),
+                message="Starting",
+            )
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(taken)

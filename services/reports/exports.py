@@ -19,7 +19,7 @@ from services.reports import branding, cells, content, excel, pdf
 from services.reports.figures import report_figures
 
 if TYPE_CHECKING:
-    from services.runner import JobContext
+    from services.job_kinds import JobContext
 
 FORMATS = ("csv", "xlsx", "pdf")
 REPORTS = ("xlsx", "pdf")  # the formats a job makes

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from services import forecasts, jobs, storage, versions
 from services.errors import NotFoundError
+from services.job_kinds import JobContext
 from services.reports import exports
-from services.runner import JobContext
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient
 
