@@ -203,6 +203,22 @@ def test_jobs_of_workers_elsewhere_are_left_to_their_heartbeat(
     jobs.finish(elsewhere, "cancelled", "Cancelled")
 
 
+def test_reading_a_job_whose_worker_fell_silent_ends_it(
+    database: None, make_account: Any
+) -> None:
+    """No runner left to sweep (every worker lost): the next reader marks the job."""
+    owner = make_account().id
+    old = db.utcnow() - timedelta(seconds=600)  # JOB_HEARTBEAT_TIMEOUT_S is 120
+    listed = _running(owner, worker_host="lost-host", beat=old)
+    read = _running(owner, worker_host="lost-host", beat=old)
+    alive = _running(owner, worker_host="lost-host")
+    done = jobs.get_job(owner, read)
+    assert done.status == "interrupted" and "Start it again" in done.message
+    assert {j.id: j.status for j in jobs.list_jobs(owner)}[listed] == "interrupted"
+    assert jobs.get_job(owner, alive).status == "running"
+    jobs.finish(alive, "cancelled", "Cancelled")
+
+
 def test_a_process_that_reuses_a_dead_workers_number_does_not_keep_its_job(
     database: None, make_account: Any
 ) -> None:
