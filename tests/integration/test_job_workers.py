@@ -1,7 +1,8 @@
-"""Jobs on Celery + Redis: a real worker (``flask --app app jobs worker``) in a
-subprocess, the real local Redis, and the test run's database.
+"""Job workers in processes of their own: ``flask --app app jobs worker`` in a
+subprocess, as a Celery worker on the real local Redis or as a local pool, sharing the
+test run's database and data folder.
 
-Skipped, with the reason, when Redis is not reachable on 127.0.0.1:6379.
+The Celery tests skip, with the reason, when Redis is not reachable on 127.0.0.1:6379.
 """
 
 from __future__ import annotations
@@ -46,19 +47,44 @@ def _free_redis_db() -> str:
     pytest.skip("No empty Redis database among 8–15 for this run")
 
 
-@pytest.fixture
-def celery_backend(database: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """This process submits to Celery on a Redis database of its own."""
-    import config
-    from services import celery_jobs
-
-    url = _free_redis_db()
-    # A local pool left by another test of the session would take these jobs.
+def _stop_this_process_pool() -> None:
+    """Stop the local pool another test of the session started: it would take jobs."""
     app_module = sys.modules.get("app")
     if app_module is not None:
         runner = app_module.server.extensions.get("job_runner")
         if runner is not None:
             runner.stop(terminate=False)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _worker(**settings: Any) -> subprocess.Popen[bytes]:
+    """``flask --app app jobs worker`` with these settings, in its own group."""
+    env = os.environ | {f"FORECAST_STUDIO_{k}": str(v) for k, v in settings.items()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,  # its own process group, to kill it whole
+    )
+
+
+@pytest.fixture
+def celery_backend(database: None) -> Iterator[str]:
+    """This process submits to Celery on a Redis database of its own."""
+    import config
+    from services import celery_jobs
+
+    url = _free_redis_db()
+    _stop_this_process_pool()
     saved = {k: config.settings.get(k) for k in ("JOB_BACKEND", "REDIS_URL")}
     saved["JOB_HEARTBEAT_TIMEOUT_S"] = config.settings.JOB_HEARTBEAT_TIMEOUT_S
     config.settings.set("JOB_BACKEND", "celery")
@@ -84,29 +110,17 @@ def start_worker(
     started: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
-        env = os.environ | {
-            "FORECAST_STUDIO_JOB_BACKEND": "celery",
-            "FORECAST_STUDIO_REDIS_URL": celery_backend,
-            "FORECAST_STUDIO_JOB_HEARTBEAT_TIMEOUT_S": str(HEARTBEAT_TIMEOUT_S),
-        }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,  # its own process group, to kill it whole
+        proc = _worker(
+            JOB_BACKEND="celery",
+            REDIS_URL=celery_backend,
+            JOB_HEARTBEAT_TIMEOUT_S=HEARTBEAT_TIMEOUT_S,
         )
         started.append(proc)
         return proc
 
     yield start
     for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        _stop(proc)
 
 
 def _submit(owner: int, tmp_path: Path, sample: str, **wanted: Any) -> str:
@@ -216,3 +230,25 @@ def test_a_killed_worker_leaves_its_job_interrupted(
     done = _wait(owner, job_id, lambda j: j.ended)
     assert done.status == "interrupted", done
     assert "Start it again" in done.message
+
+
+def test_a_separate_local_worker_runs_the_jobs(
+    database: None, make_account: Any, tmp_path: Path
+) -> None:
+    """JOB_BACKEND=local with the web's JOB_WORKERS=0: the worker command runs them."""
+    _stop_this_process_pool()
+    owner = make_account().id
+    job_id = _submit(
+        owner,
+        tmp_path,
+        "air_passengers.csv",
+        target="passengers",
+        horizon=3,
+        models=["naive"],
+    )
+    worker = _worker(JOB_BACKEND="local", JOB_WORKERS=1)
+    try:
+        done = _wait(owner, job_id, lambda j: j.ended)
+    finally:
+        _stop(worker)
+    assert done.status == "succeeded", done
