@@ -99,7 +99,10 @@ def celery_backend(database: None) -> Iterator[str]:
         celery_jobs.celery_app.cache_clear()
         import redis
 
-        redis.Redis.from_url(url).flushdb()
+        # Only this app's keys: another run may have started using the database.
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match="*forecast-studio-jobs*"):
+            client.delete(key)
 
 
 @pytest.fixture
