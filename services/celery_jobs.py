@@ -10,6 +10,7 @@ and ``runner.run_job`` claims only a ``queued`` job, so a repeated delivery is a
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 from typing import Any
@@ -98,7 +99,8 @@ def run_worker(concurrency: int, heartbeat_timeout_s: float) -> None:
                 "worker",
                 "--pool=threads",
                 f"--concurrency={max(1, concurrency)}",
-                f"--hostname=forecast-studio-{socket.gethostname()}-%i",
+                # Unique per worker, so several can run on one host.
+                f"--hostname=forecast-studio-{os.getpid()}@%h",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
