@@ -55,9 +55,15 @@ def celery_app() -> Any:
         task_acks_late=False,
         task_reject_on_worker_lost=False,
         task_ignore_result=True,
-        # A worker takes only the jobs it can start now; the others stay queued for
-        # any free worker.
+        # A worker takes only the jobs it can start now (no prefetch: Redis only);
+        # the others stay queued for any free worker, so a worker that dies holds
+        # no job it had not started.
         worker_prefetch_multiplier=1,
+        worker_disable_prefetch=True,
+        # Tasks are acknowledged as they start, so only a message fetched but not
+        # yet started is ever unacknowledged: if its worker died just then, Redis
+        # gives it to another worker after this long (not the default hour).
+        broker_transport_options={"visibility_timeout": 300},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         task_default_queue="forecast-studio-jobs",
