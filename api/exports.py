@@ -12,12 +12,6 @@ from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ConflictError, NotFoundError
 from services.reports import exports as reports
 
-MIMETYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-
 
 def _attachment(
     data: bytes | Path, user_id: int, forecast_id: str, fmt: str
@@ -27,7 +21,7 @@ def _attachment(
     safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
     return send_file(
         data if isinstance(data, Path) else io.BytesIO(data),
-        mimetype=MIMETYPES[fmt],
+        mimetype=reports.MIMETYPES[fmt],
         as_attachment=True,
         download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}",
     )

@@ -21,7 +21,12 @@ from services.reports.figures import report_figures
 if TYPE_CHECKING:
     from services.job_kinds import JobContext
 
-FORMATS = ("csv", "xlsx", "pdf")
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FORMATS = tuple(MIMETYPES)
 REPORTS = ("xlsx", "pdf")  # the formats a job makes
 NAMES = {"csv": "CSV", "xlsx": "Excel workbook", "pdf": "PDF report"}
 Progress = Callable[[float, str], None]
