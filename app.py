@@ -27,8 +27,9 @@ from api.operations import init_operations
 from auth import init_auth
 from auth.headers import install_headers
 from components.shell import shell
-from services import db
+from services import db, job_backend
 from services.runner import JobRunner
+from worker import jobs_cli
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +98,13 @@ def build_app() -> dash.Dash:
     _import_callbacks()
     app.layout = shell(dash.page_container)
     install_headers(server, app.csp_hashes)
+    server.cli.add_command(jobs_cli)
+    job_backend.check()
+    if not job_backend.web_runs_jobs():  # `flask --app app jobs worker` runs them
+        return app
     runner = JobRunner(
         workers=int(config.settings.JOB_WORKERS),
         heartbeat_timeout_s=float(config.settings.JOB_HEARTBEAT_TIMEOUT_S),
-        # Imported once in the fork server, so no job waits for the model libraries
-        # (or, for a report, for WeasyPrint, Plotly and Kaleido; or for MLflow).
-        preload=(
-            "services.forecasts",
-            "darts.models",
-            "api.exports",
-            "mlflow.tracking",
-        ),
     )
     atexit.register(runner.stop)
 

@@ -10,6 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
+from services.forecast_request import ForecastRequest
 from services.preview import PAGE_COLUMNS
 
 REF = "#/components/schemas/{model}"
@@ -144,7 +145,7 @@ ROUTES: list[
         "post",
         "/api/v1/datasets/{dataset_id}/forecasts",
         "Queue a forecast",
-        schemas.ForecastRequest,
+        ForecastRequest,
         (202, schemas.JobAccepted),
         [401, 404, 422],
     ),

@@ -20,8 +20,10 @@ from services import datasets, forecasts, jobs, preview, users
 from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
+from services.forecast_request import ForecastRequest
 from services.jobs import JobInfo
 from services.reports import reasons
+from services.reports.exports import submit_report
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -185,22 +187,8 @@ def _json_body() -> dict[str, Any]:
 @blueprint.post("/datasets/<dataset_id>/forecasts")
 def start_forecast(dataset_id: str) -> ResponseReturnValue:
     """Queue a forecast of the dataset's current version."""
-    wanted = schemas.ForecastRequest.model_validate(_json_body())
-    params = forecasts.forecast_params(
-        _user_id(),
-        dataset_id,
-        wanted.target,
-        wanted.horizon,
-        wanted.model_choices(),
-        wanted.folds,
-        wanted.metric,
-        wanted.transform,
-        wanted.version,
-        wanted.per_series,
-        wanted.series_id,
-        wanted.drivers,
-    )
-    job = jobs.submit(_user_id(), "forecast", params)
+    wanted = ForecastRequest.model_validate(_json_body())
+    job = forecasts.submit_forecast(_user_id(), dataset_id, wanted)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
 
@@ -314,7 +302,7 @@ def export_forecast(forecast_id: str) -> ResponseReturnValue:
 def export_job(forecast_id: str) -> ResponseReturnValue:
     """Make the workbook or PDF report as a job (for forecasts of many series)."""
     body = schemas.ReportRequest.model_validate(request.get_json(silent=True) or {})
-    job = exports.submit_report(_user_id(), forecast_id, body.format)
+    job = submit_report(_user_id(), forecast_id, body.format)
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
 

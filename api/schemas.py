@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
-    field_validator,
-    model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from services.preview import PAGE_COLUMNS
 from services.profiling import ColumnProfile, DataIssue, Frequency, Role
@@ -216,116 +211,6 @@ class DatasetList(BaseModel):
     """The caller's datasets, newest first."""
 
     datasets: list[DatasetOut]
-
-
-AUTOMATIC = "auto"
-
-
-class ModelChoice(BaseModel):
-    """A catalog model, optionally with parameters."""
-
-    model_config = REQUEST
-    key: str
-    params: dict[str, Any] | None = None
-
-    @model_validator(mode="after")
-    def _strict_params(self) -> ModelChoice:
-        """A catalog model's parameters are what its schema says (``true`` is not 1)."""
-        from services.models import CATALOG  # the catalog imports the model libraries
-
-        spec = CATALOG.get(self.key)
-        if spec is not None and self.params:
-            try:
-                spec.params.model_validate(self.params, strict=True)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                raise PydanticCustomError(
-                    "invalid_params",
-                    "{key}: {where}: {message}",
-                    {
-                        "key": self.key,
-                        "where": ".".join(str(p) for p in first["loc"]),
-                        "message": first["msg"],
-                    },
-                ) from None
-        return self
-
-
-def _as_choice(entry: Any) -> Any:
-    """A plain key (``"auto_ets"``) is that model with its default settings."""
-    return {"key": entry} if isinstance(entry, str) else entry
-
-
-# What ``models`` holds: a key, or {"key", "params"}; kept as a ModelChoice.
-ModelEntry = Annotated[
-    ModelChoice,
-    BeforeValidator(_as_choice, json_schema_input_type=str | ModelChoice),
-]
-
-
-class ForecastRequest(BaseModel):
-    """What to forecast, how far ahead, and which models to compare."""
-
-    model_config = REQUEST
-    target: str = Field(description="A numeric column of the dataset.")
-    horizon: int = Field(
-        ge=1, le=1000, description="Steps ahead, in the data's frequency."
-    )
-    version: str | None = Field(None, description="A version id (default: current).")
-    models: list[ModelEntry] | None = Field(
-        None,
-        description='["auto"] by default: the automatic comparison. Or the models to '
-        'compare, each a catalog key ("auto_ets") or {"key", "params"}, mixed as you '
-        'like: ["auto_ets", {"key": "lightgbm", "params": {"n_estimators": 100}}]. '
-        '"auto" stands alone: with other models it is a 422.',
-    )
-    transform: (
-        Literal[
-            "none", "log", "box-cox", "differencing", "seasonal differencing", "scale"
-        ]
-        | None
-    ) = None
-    folds: int | None = Field(None, ge=1, le=10)
-    metric: Literal["mase", "smape", "mape", "mae", "rmse", "msis"] = "mase"
-    per_series: bool = Field(False, description="Each series gets its own best model.")
-    series_id: list[str] | None = Field(
-        None,
-        description="Columns that identify each series (default: the dataset's).",
-    )
-    drivers: list[str] | None = Field(
-        None,
-        description="Numeric columns used as covariates by the models that take "
-        "them; values in the rows after the last target value are known future "
-        "values, otherwise only a driver's past is used.",
-    )
-
-    @field_validator("models")
-    @classmethod
-    def _automatic_alone(cls, models: list[ModelChoice] | None) -> Any:
-        """The automatic choice stands alone, and each model is compared once."""
-        keys = [m.key for m in models or []]
-        if AUTOMATIC in keys and (len(keys) > 1 or models and models[0].params):
-            raise PydanticCustomError(
-                "automatic_alone",
-                '"auto" means the automatic comparison, so it stands alone, without '
-                'params: send ["auto"], or list the models to compare instead, e.g. '
-                '["auto_ets", "lightgbm"].',
-            )
-        twice = sorted({key for key in keys if keys.count(key) > 1})
-        if twice:
-            raise PydanticCustomError(
-                "model_twice",
-                "List each model once ({twice} is listed more than once); to compare "
-                "other settings, run another forecast.",
-                {"twice": ", ".join(f'"{key}"' for key in twice)},
-            )
-        return models
-
-    def model_choices(self) -> list[dict[str, Any]] | None:
-        """The models as the forecast service takes them; ``None`` is automatic."""
-        if not self.models or self.models[0].key == AUTOMATIC:
-            return None
-        return [m.model_dump() for m in self.models]
 
 
 class ReportRequest(BaseModel):

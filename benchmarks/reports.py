@@ -16,12 +16,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from components.report_figures import report_figures
 from services.forecasting import forecast
 from services.profiling import Frequency
 from services.reports.charts import to_svg
 from services.reports.content import ReportData, assemble
 from services.reports.excel import workbook
+from services.reports.figures import report_figures
 from services.reports.pdf import render_pdf
 
 DAILY = Frequency(unit="day", step=1)

@@ -12,16 +12,15 @@ from dash import ALL, Input, Output, State, callback, ctx, html
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from api import exports
 from callbacks.upload import current_dataset
 from components import ids
-from components.report_figures import forecast_figure, model_comparison_chart
 from components.summaries import dataset_line, no_dataset_alert
 from services import csv_layout, forecasts
 from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ServiceError
 from services.jobs import JobInfo
-from services.reports import branding, content, narrative
+from services.reports import branding, content, exports, narrative
+from services.reports.figures import forecast_figure, model_comparison_chart
 
 ICONS = {
     "csv": "bi-filetype-csv",

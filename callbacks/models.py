@@ -10,7 +10,6 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from api import exports
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.model_form import params_forms, read_params
@@ -20,10 +19,10 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, forecasts, jobs
+from services import datasets, forecast_request, forecasts, jobs
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
-from services.reports import content, narrative
+from services.reports import content, exports, narrative
 
 DEFAULT_HORIZON = {
     "month": 12,
@@ -171,12 +170,11 @@ def start_or_open(
             "drivers": [d for d in drivers or [] if d != target] or None,
         }
     try:
-        params = forecasts.forecast_params(
-            user_id, dataset, target, int(horizon or 0), models, **options
-        )
+        fields = {"target": target, "horizon": int(horizon or 0), "models": models}
+        wanted = forecast_request.parse({**fields, **options})
+        job = forecasts.submit_forecast(user_id, dataset, wanted)
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger")
-    job = jobs.submit(user_id, "forecast", params)
     return {"job_id": job.id}, None
 
 

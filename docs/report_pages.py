@@ -27,19 +27,20 @@ def main() -> None:
     """Make the PDF in a scratch data folder and draw its first pages into docs/."""
     scratch = Path(tempfile.mkdtemp(prefix="report-pages-"))
     os.environ["FORECAST_STUDIO_DATA_DIR"] = str(scratch)
-    from api.exports import render
-    from services import datasets, db, forecasts, jobs, users
+    from services import datasets, db, forecasts, users
+    from services.forecast_request import ForecastRequest
+    from services.job_kinds import JobContext
     from services.reports import branding
-    from services.runner import JobContext
+    from services.reports.exports import render
 
     db.migrate()
     user = users.create_user("demo", "a demo password")
     upload = scratch / "air_passengers.csv"
     shutil.copy(DOCS.parent / "samples" / "air_passengers.csv", upload)
     dataset = datasets.create_dataset(user.id, upload.name, upload)
-    params = forecasts.forecast_params(user.id, dataset.id, "passengers", 12)
-    job = jobs.submit(user.id, "forecast", params)
-    forecast_id = forecasts.run_forecast_job(JobContext(job.id, user.id, params))
+    wanted = ForecastRequest(target="passengers", horizon=12)
+    job = forecasts.submit_forecast(user.id, dataset.id, wanted)
+    forecast_id = forecasts.run_forecast_job(JobContext(job.id, user.id, job.params))
     branding.save_branding(user.id, "Acme Retail · Demand planning", "#0f766e")
     pdf = scratch / "report.pdf"
     pdf.write_bytes(render(user.id, forecast_id, "pdf"))

@@ -29,7 +29,7 @@ from services.errors import InvalidInputError, NotFoundError, SeriesTooShortErro
 from services.profiling import Profile
 
 if TYPE_CHECKING:
-    from services.runner import JobContext
+    from services.job_kinds import JobContext
 
 Verdict = Literal[
     "stationary", "trend-stationary", "difference-stationary", "inconclusive"

@@ -73,20 +73,23 @@ class ForecastResult:
         }
 
 
-class _Progress:
-    """Steps of the comparison as a fraction of the job, passed to ``report``."""
+class Progress:
+    """Steps of the work as a fraction of the whole, passed to ``report``."""
 
     def __init__(self, report: ProgressFn, total: int) -> None:
         self.report, self.start, self.done, self.total = report, 0.0, 0, max(total, 1)
 
     def fraction(self) -> float:
+        """How much of the whole is done (never 1 before the end)."""
         share = self.done / self.total
         return min(self.start + (1 - self.start) * share, 0.99)
 
     def say(self, message: str) -> None:
+        """Report what is happening, without counting a step."""
         self.report(self.fraction(), message)
 
     def step(self, message: str) -> None:
+        """Report a step and count it done."""
         self.say(message)
         self.done += 1
 
@@ -208,16 +211,10 @@ def forecast(
         column, model or metric, or a bad horizon.
 
     """
-    progress = _Progress(on_progress or (lambda _f, _m: None), 1)
+    progress = Progress(on_progress or (lambda _f, _m: None), 1)
     frequency = _check(horizon, metric, transform, frequency)
     candidates, automatic = _requested(models)
-    prepared = preparation.prepare(
-        frame, time_column, target, series_columns or [], frequency
-    )
-    notes = prepared.notes
-    season = calendars.season_length(frequency)
-    data = preparation.with_drivers(
-        prepared.series,
+    prepared = _prepare(
         frame,
         time_column,
         target,
@@ -226,25 +223,15 @@ def forecast(
         frequency,
         horizon,
         candidates,
-        notes,
+        transform,
+        folds,
     )
-    _plan(data, candidates, horizon, season, transform, folds, notes)
-    setup = Setup(horizon, season)
-    results = _compare(candidates, data, setup, progress)
-    for tested in results:
-        backtest.score(tested, season)
-    combined = selection.combination(results, metric) if automatic else None
-    if combined is not None:
-        backtest.score(combined, season)
-        results.append(combined)
-    choice = _choose(results, data, candidates, automatic, metric, per_series, notes)
-    plans = {label: Plan.of(chosen, label) for label, chosen in choice.items()}
-    used = {key for plan in plans.values() for key in plan.keys}
-    params_of = {key: params for key, params in candidates if key in used}
-    progress.restart(sum(len(p.keys) for p in plans.values()) + 1)
-    points = final_forecast.fit_final(
-        plans, params_of, data, prepared.tables, setup, frequency, notes, progress.step
+    results = _compare(candidates, prepared, automatic, metric, progress)
+    notes = prepared.notes
+    choice = _choose(
+        results, prepared.data, candidates, automatic, metric, per_series, notes
     )
+    plans, params_of, points = _fit(choice, candidates, prepared, frequency, progress)
     _transform_note(transform, notes)
     progress.report(1.0, "Done")
     keys = {c.key for c in choice.values()}
@@ -256,14 +243,14 @@ def forecast(
         best.name,
         points,
         leaderboard=[
-            selection.row(r, len(data))
+            selection.row(r, len(prepared.data))
             for r in sorted(
                 results, key=lambda r: (r.error is not None, selection.rank(r, metric))
             )
         ],
         series_leaderboards=selection.series_boards(results, metric),
         backtests=final_forecast.backtest_frame(
-            choice, data, prepared.tables, frequency
+            choice, prepared.data, prepared.tables, frequency
         ),
         notes=notes,
         recipe={
@@ -279,6 +266,50 @@ def forecast(
         },
         fold_metrics={r.key: r.fold_metrics for r in results if not r.error},
     )
+
+
+@dataclass
+class Prepared:
+    """The series ready to compare: values, drivers, folds, and notes on the way."""
+
+    data: dict[str | None, SeriesData]
+    tables: dict[str | None, pl.DataFrame]  # each series' own rows
+    setup: Setup
+    notes: list[str]
+
+
+def _prepare(
+    frame: pl.DataFrame,
+    time_column: str,
+    target: str,
+    series_columns: list[str],
+    drivers: list[str],
+    frequency: Frequency,
+    horizon: int,
+    candidates: list[tuple[str, Any]],
+    transform: str | None,
+    folds: int | None,
+) -> Prepared:
+    """Stage 1: the series on a regular grid, their drivers, transforms and folds."""
+    prepared = preparation.prepare(
+        frame, time_column, target, series_columns, frequency
+    )
+    notes = prepared.notes
+    season = calendars.season_length(frequency)
+    data = preparation.with_drivers(
+        prepared.series,
+        frame,
+        time_column,
+        target,
+        series_columns,
+        drivers,
+        frequency,
+        horizon,
+        candidates,
+        notes,
+    )
+    _plan(data, candidates, horizon, season, transform, folds, notes)
+    return Prepared(data, prepared.tables, Setup(horizon, season), notes)
 
 
 def _plan(
@@ -327,9 +358,56 @@ def _plan(
 
 def _compare(
     candidates: list[tuple[str, Any]],
+    prepared: Prepared,
+    automatic: bool,
+    metric: str,
+    progress: Progress,
+) -> list[ModelBacktest]:
+    """Stage 2: backtest and score every candidate (and, if automatic, the median)."""
+    season = prepared.setup.season
+    results = _backtest(candidates, prepared.data, prepared.setup, progress)
+    for tested in results:
+        backtest.score(tested, season)
+    combined = selection.combination(results, metric) if automatic else None
+    if combined is not None:
+        backtest.score(combined, season)
+        results.append(combined)
+    return results
+
+
+def _fit(
+    choice: dict[str | None, ModelBacktest],
+    candidates: list[tuple[str, Any]],
+    prepared: Prepared,
+    frequency: Frequency,
+    progress: Progress,
+) -> tuple[dict[str | None, Plan], dict[str, Any], pl.DataFrame]:
+    """Stage 4: refit each series' choice on all its history and forecast.
+
+    Returns each series' plan, the parameters of the models used, and the points.
+    """
+    plans = {label: Plan.of(chosen, label) for label, chosen in choice.items()}
+    used = {key for plan in plans.values() for key in plan.keys}
+    params_of = {key: params for key, params in candidates if key in used}
+    progress.restart(sum(len(p.keys) for p in plans.values()) + 1)
+    points = final_forecast.fit_final(
+        plans,
+        params_of,
+        prepared.data,
+        prepared.tables,
+        prepared.setup,
+        frequency,
+        prepared.notes,
+        progress.step,
+    )
+    return plans, params_of, points
+
+
+def _backtest(
+    candidates: list[tuple[str, Any]],
     data: dict[str | None, SeriesData],
     setup: Setup,
-    progress: _Progress,
+    progress: Progress,
 ) -> list[ModelBacktest]:
     """Backtest every candidate: local models series by series, global ones at once."""
     is_global = {k: CATALOG[k].multi_series and len(data) > 1 for k, _ in candidates}
@@ -361,7 +439,7 @@ def _choose(
     per_series: bool,
     notes: list[str],
 ) -> dict[str | None, ModelBacktest]:
-    """The model (or combination) that forecasts each series, with notes."""
+    """Stage 3: the model (or combination) that forecasts each series, with notes."""
     ok = [r for r in results if r.per_series]
     tested = [label for label, d in data.items() if d.cuts]
     combined = next((r for r in ok if r.members), None)

@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from sqlalchemy import select
 
-from services import datasets, db, storage
+from services import datasets, db, jobs, storage
 from services.errors import InvalidInputError, NotFoundError
-from services.forecasting import MAX_HORIZON, check_models, forecast
+from services.forecast_request import ForecastRequest, resolve
+from services.forecasting import forecast
+from services.jobs import JobInfo
 from services.profiling import Frequency
-from services.selection import METRICS
 from services.tracking import track_comparison
 
 if TYPE_CHECKING:
-    from services.runner import JobContext
+    from services.job_kinds import JobContext
 
 LEVELS = {80: ("lower_80", "upper_80"), 95: ("lower_95", "upper_95")}
 
@@ -44,120 +45,47 @@ class ForecastInfo:
     frequency: Frequency | None = None
 
 
-def forecast_params(
-    user_id: int,
-    dataset_id: str,
-    target: str,
-    horizon: int,
-    models: list[dict[str, Any]] | None = None,
-    folds: int | None = None,
-    metric: str = "mase",
-    transform: str | None = None,
-    version_id: str | None = None,
-    per_series: bool = False,
-    series_id: list[str] | None = None,
-    drivers: list[str] | None = None,
-) -> dict[str, Any]:
-    """Check a forecast request against the dataset and return the job's parameters.
-
-    The column choices in force now travel with the job, so it is reproducible.
+def submit_forecast(user_id: int, dataset_id: str, request: ForecastRequest) -> JobInfo:
+    """Check the request against the dataset and queue it as a ``forecast`` job.
 
     Raises
     ------
     NotFoundError
         When the dataset (or version) is not the user's.
     InvalidInputError
-        When the target is not a numeric column, there is no time column, or the
-        horizon, a model, the folds or the metric are out of range.
+        When the request cannot be run on this dataset (see ``resolve``).
 
     """
-    info = datasets.get_dataset(user_id, dataset_id)
-    profile = info.profile
-    if profile.time_column is None:
-        raise InvalidInputError(
-            profile.time_explanation or "The data has no time column.",
-            code="no_time_column",
-        )
-    if target not in profile.target_candidates:
-        choices = ", ".join(profile.target_candidates) or "none"
-        raise InvalidInputError(
-            f"“{target}” cannot be forecast. Numeric columns you can "
-            f"choose: {choices}.",
-            code="invalid_target",
-        )
-    if not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:
-        raise InvalidInputError(f"Choose a horizon between 1 and {MAX_HORIZON} steps.")
-    if metric not in METRICS:
-        raise InvalidInputError("metric must be one of " + ", ".join(METRICS) + ".")
-    if folds is not None and not 1 <= folds <= 10:
-        raise InvalidInputError("folds must be between 1 and 10.")
-    if version_id is not None:
-        datasets.version_file(user_id, dataset_id, version_id)  # it must be theirs
-    check_models(models)
-    names = {c.name: c for c in profile.columns}
-    for name in series_id or []:
-        if name not in names or name in (target, profile.time_column):
-            raise InvalidInputError(
-                f"“{name}” cannot identify the series: choose columns of the data "
-                "other than the time and the target.",
-                code="invalid_series_id",
-            )
-    for name in drivers or []:
-        if name not in names or names[name].role not in ("numeric", "boolean"):
-            raise InvalidInputError(
-                f"“{name}” cannot be a driver: choose numeric columns.",
-                code="invalid_driver",
-            )
-        if name in (target, *(series_id or profile.series_id_columns)):
-            raise InvalidInputError(
-                f"“{name}” is the target or a series column, not a driver.",
-                code="invalid_driver",
-            )
-    return {
-        "dataset_id": dataset_id,
-        "version_id": version_id or info.version_id,
-        "target": target,
-        "horizon": horizon,
-        "time_column": profile.time_column,
-        "series_id_columns": profile.series_id_columns
-        if series_id is None
-        else series_id,
-        "drivers": list(drivers or []),
-        "frequency": profile.frequency.model_dump() if profile.frequency else None,
-        "transform": transform
-        if transform is not None
-        else info.columns_config.transform,
-        "models": models,
-        "folds": folds,
-        "metric": metric,
-        "per_series": per_series,
-    }
+    resolved = resolve(user_id, dataset_id, request)
+    return jobs.submit(user_id, "forecast", resolved.model_dump(mode="json"))
 
 
 def run_forecast_job(context: JobContext) -> str:
     """The ``forecast`` job: forecast a dataset version and store the result."""
-    params = context.params
+    request = ForecastRequest.model_validate(context.params)
     user_id = context.user_id
+    if request.dataset_id is None or request.version is None or not request.time_column:
+        raise InvalidInputError("This run's request was never checked; start it again.")
+    dataset_id, version_id = request.dataset_id, request.version
     context.progress(0.02, "Reading the data")
-    info = datasets.get_dataset(user_id, params["dataset_id"])
-    frame = datasets.open_version(user_id, params["dataset_id"], params["version_id"])
-    time_column = params["time_column"]
-    series_columns = list(params["series_id_columns"])
-    frequency = Frequency(**params["frequency"]) if params["frequency"] else None
+    info = datasets.get_dataset(user_id, dataset_id)
+    frame = datasets.open_version(user_id, dataset_id, version_id)
+    series_columns = list(request.series_id or [])
+    models = request.model_choices()
     result = forecast(
         frame,
-        time_column,
-        params["target"],
-        int(params["horizon"]),
-        frequency,
+        request.time_column,
+        request.target,
+        request.horizon,
+        request.frequency,
         series_columns,
         on_progress=lambda f, m: context.progress(0.05 + 0.85 * f, m),
-        transform=params.get("transform"),
-        models=params.get("models"),
-        folds=params.get("folds"),
-        metric=params.get("metric", "mase"),
-        per_series=bool(params.get("per_series")),
-        drivers=params.get("drivers"),
+        transform=request.transform,
+        models=models,
+        folds=request.folds,
+        metric=request.metric,
+        per_series=request.per_series,
+        drivers=request.drivers,
     )
     forecast_id = db.new_id()
     points_path = storage.forecast_path(user_id, forecast_id)
@@ -166,30 +94,27 @@ def run_forecast_job(context: JobContext) -> str:
         result.backtests.write_parquet(storage.backtests_path(user_id, forecast_id))
     context.progress(0.93, "Recording the run")
     with db.session() as s:
-        version = s.get_one(db.DatasetVersion, params["version_id"])
-        version_hash = version.content_hash
+        version_hash = s.get_one(db.DatasetVersion, version_id).content_hash
     tracked = track_comparison(
         user_id,
         {
             "dataset_id": info.id,
-            "version_id": params["version_id"],
+            "version_id": version_id,
             "version_hash": version_hash,
-            "target": params["target"],
-            "horizon": params["horizon"],
-            "folds": params.get("folds") or "auto",
-            "metric": params.get("metric", "mase"),
-            "transform": params.get("transform"),
-            "models": params.get("models") or "auto",
+            "target": request.target,
+            "horizon": request.horizon,
+            "folds": request.folds or "auto",
+            "metric": request.metric,
+            "transform": request.transform,
+            "models": models or "auto",
             # As the logged model's config writes it (MLflow refuses a second value).
-            "drivers": params.get("drivers") or [],
+            "drivers": request.drivers or [],
         },
         result.leaderboard,
         result.model,
         points_path,
         fold_metrics=result.fold_metrics,
-        model_params={
-            m["key"]: m.get("params") or {} for m in params.get("models") or []
-        },
+        model_params={m["key"]: m.get("params") or {} for m in models or []},
         recipe=result.recipe,
     )
     with db.session() as s:
@@ -198,26 +123,30 @@ def run_forecast_job(context: JobContext) -> str:
                 id=forecast_id,
                 user_id=user_id,
                 dataset_id=info.id,
-                version_id=params["version_id"],
+                version_id=version_id,
                 job_id=context.job_id,
-                target=params["target"],
-                horizon=int(params["horizon"]),
+                target=request.target,
+                horizon=request.horizon,
                 model=result.model,
                 model_name=result.model_name,
                 spec={
-                    "time_column": time_column,
+                    "time_column": request.time_column,
                     "series_columns": series_columns,
-                    "frequency": params["frequency"],
+                    "frequency": request.frequency.model_dump()
+                    if request.frequency
+                    else None,
                     "request": {
-                        name: params.get(name)
-                        for name in (
-                            "models",
-                            "folds",
-                            "metric",
-                            "transform",
-                            "per_series",
-                            "drivers",
-                        )
+                        **request.model_dump(
+                            mode="json",
+                            include={
+                                "folds",
+                                "metric",
+                                "transform",
+                                "per_series",
+                                "drivers",
+                            },
+                        ),
+                        "models": models,
                     },
                 },
                 metrics={

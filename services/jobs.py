@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 
+import config
 from services import db
 from services.errors import ConflictError, JobCancelledError, NotFoundError
 from services.telemetry import logs, tracing
@@ -16,6 +17,10 @@ ENDED = ("succeeded", "failed", "cancelled", "interrupted")
 # Keys ``submit`` adds to a job's parameters: where the job came from (for its logs and
 # traces), not what to do. Handlers and owners see the parameters without them.
 ORIGIN_KEYS = ("request_id", "traceparent")
+INTERRUPTED = (
+    "This run was interrupted: the worker running it stopped before it "
+    "finished. Start it again."
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,38 @@ def origin(job_id: str) -> dict[str, str]:
         return {k: str(params[k]) for k in ORIGIN_KEYS if params.get(k)}
 
 
+def _stale(job: db.Job) -> bool:
+    """Whether a running job's worker has been silent for longer than the timeout."""
+    if job.status != "running":
+        return False
+    beat = job.heartbeat_at or job.started_at or job.created_at
+    now = db.utcnow()
+    if beat.tzinfo is None:
+        beat = beat.replace(tzinfo=now.tzinfo)
+    timeout = float(config.settings.JOB_HEARTBEAT_TIMEOUT_S)
+    return now - beat > timedelta(seconds=timeout)
+
+
+def _notice_stale(s: Any, job: db.Job) -> None:
+    """A reader ends a job whose worker died, even when no runner is left to sweep."""
+    if _stale(job):
+        s.execute(
+            update(db.Job)
+            .where(
+                db.Job.id == job.id,
+                db.Job.status == "running",
+                db.Job.heartbeat_at == job.heartbeat_at,
+            )
+            .values(
+                status="interrupted",
+                message=INTERRUPTED,
+                error=INTERRUPTED,
+                finished_at=db.utcnow(),
+            )
+        )
+        s.refresh(job)
+
+
 def _info(job: db.Job) -> JobInfo:
     return JobInfo(
         job.id,
@@ -78,6 +115,8 @@ def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
     The params also record the request that submitted the job (``request_id``) and,
     when tracing, its trace (``traceparent``): see ``origin``.
     """
+    from services import job_backend  # the Celery client loads only when used
+
     with db.session() as s:
         job = db.Job(
             id=db.new_id(),
@@ -90,7 +129,9 @@ def submit(user_id: int, kind: str, params: dict[str, Any]) -> JobInfo:
         )
         s.add(job)
         s.flush()
-        return _info(job)
+        info = _info(job)
+    job_backend.dispatch(info.id)  # after the commit: the record is there to claim
+    return info
 
 
 def _owned(s: Any, user_id: int, job_id: str) -> db.Job:
@@ -110,7 +151,9 @@ def get_job(user_id: int, job_id: str) -> JobInfo:
 
     """
     with db.session() as s:
-        return _info(_owned(s, user_id, job_id))
+        job = _owned(s, user_id, job_id)
+        _notice_stale(s, job)
+        return _info(job)
 
 
 def list_jobs(
@@ -129,7 +172,9 @@ def list_jobs(
     if dataset_id:
         query = query.where(db.Job.params["dataset_id"].as_string() == dataset_id)
     with db.session() as s:
-        rows = s.scalars(query.order_by(db.Job.created_at.desc()).limit(limit))
+        rows = list(s.scalars(query.order_by(db.Job.created_at.desc()).limit(limit)))
+        for job in rows:
+            _notice_stale(s, job)
         return [_info(j) for j in rows]
 
 
@@ -142,6 +187,8 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
         When the job has already ended.
 
     """
+    from services import job_backend
+
     with db.session() as s:
         job = _owned(s, user_id, job_id)
         if job.status in ENDED:
@@ -154,7 +201,9 @@ def cancel(user_id: int, job_id: str) -> JobInfo:
             job.finished_at = db.utcnow()
         else:
             job.message = "Stopping…"
-        return _info(job)
+        info = _info(job)
+    job_backend.revoke(job_id)
+    return info
 
 
 # The worker's side. These calls trust the job id: it came from the record, not a user.
@@ -272,3 +321,25 @@ def cancel_requested(job_id: str) -> bool:
     """Whether the owner asked this job to stop."""
     with db.session() as s:
         return bool(s.get_one(db.Job, job_id).cancel_requested)
+
+
+def claim(job_id: str, host: str, pid: int) -> bool:
+    """Atomically take this queued job for process ``pid`` of ``host``.
+
+    ``False`` when it is not queued (taken already, cancelled, ended): a job a broker
+    delivers twice runs once.
+    """
+    with db.session() as s:
+        taken = s.execute(
+            update(db.Job)
+            .where(db.Job.id == job_id, db.Job.status == "queued")
+            .values(
+                status="running",
+                worker_host=host,
+                worker_pid=pid,
+                started_at=db.utcnow(),
+                heartbeat_at=db.utcnow(),
+                message="Starting",
+            )
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(taken)

@@ -1,14 +1,16 @@
-"""The local job runner: a bounded pool of worker processes, one process per job.
+"""Running jobs: ``execute(job_id)``, and the local pool of worker processes.
 
-Workers are started with ``forkserver`` (or ``spawn``), never plain ``fork``: a process
-forked after Polars has run hangs on its first Polars call. The runner claims queued
-jobs from the database, watches its workers, stops cancelled ones that do not stop by
-themselves, and marks jobs whose worker died as ``interrupted``.
+``execute`` is the one function any backend calls to run a job, in a process of its
+own. The local ``JobRunner`` (a bounded pool, one process per job) and the Celery task
+(``run_job``) both claim a job, start ``execute`` in a child, and watch the child:
+they stop a cancelled one that does not stop by itself and mark a job whose worker
+died as ``interrupted``. Workers are started with ``forkserver`` (or ``spawn``), never
+plain ``fork``: a process forked after Polars has run hangs on its first Polars call.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import logging
 import multiprocessing
 import os
@@ -16,8 +18,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -26,38 +27,24 @@ from typing import Any
 import config
 from services import db, jobs
 from services.errors import JobCancelledError, ServiceError
+from services.job_kinds import KINDS, JobContext, Loader
+from services.jobs import INTERRUPTED
 from services.telemetry import logs, tracing
 
 log = logging.getLogger(__name__)
 
-HANDLERS = {
-    "forecast": "services.forecasts:run_forecast_job",
-    "analysis": "services.analysis:run_analysis_job",
-    # Reports compose services with the page's figure builders (see DESIGN.md).
-    "report": "api.exports:run_report_job",
-}
-INTERRUPTED = (
-    "This run was interrupted: the worker running it stopped before it "
-    "finished. Start it again."
+# Imported once in the fork server, so no job waits for the model libraries (or, for
+# a report, for WeasyPrint, Plotly and Kaleido; or for MLflow).
+PRELOAD = (
+    "services.forecasts",
+    "darts.models",
+    "services.reports.exports",
+    "mlflow.tracking",
 )
-
-
-@dataclass
-class JobContext:
-    """What a job handler gets: the owner, the parameters, and a way to report."""
-
-    job_id: str
-    user_id: int
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def progress(self, fraction: float, message: str) -> None:
-        """Report progress; raise ``JobCancelledError`` if the owner asked to stop."""
-        jobs.report(self.job_id, fraction, message)
-
-    def cancelled(self) -> bool:
-        """Whether the owner asked to stop."""
-        return jobs.cancel_requested(self.job_id)
-
+ORPHANED = (
+    f"{INTERRUPTED} (The worker that started it stopped, so nothing could have "
+    "stopped it on request.)"
+)
 
 # Seconds between a worker's heartbeats.
 HEARTBEAT_S = 5.0
@@ -157,44 +144,149 @@ def log_with_job_id() -> None:
     )
 
 
-def _work(job_id: str, handler_path: str) -> None:
-    """Run one job in a worker process and record how it ended."""
+def execute(job_id: str, kinds: Mapping[str, Loader] = KINDS) -> str | None:
+    """Run one job in this process, from its record to how it ended.
+
+    It claims nothing: its backend has claimed the job for this host (the job is
+    ``running`` with this host recorded) and started this process for it. It records
+    itself as the job's worker, beats every ``HEARTBEAT_S``, loads the job's handler,
+    runs it, and records the result, the failure or the cancel. If the process that
+    started it dies, the job ends ``interrupted`` and so does this process.
+
+    Returns
+    -------
+    str | None
+        The status the job ended with; ``None`` when the job was not claimed for this
+        host (it is then left alone).
+
+    """
     # Every line this job (and the workers it starts) logs names the job.
+    # (Set per job, not per process: a Celery worker's thread runs many.)
     os.environ[JOB_ID_VARIABLE] = job_id
-    os.environ[REQUEST_ID_VARIABLE] = jobs.origin(job_id).get("request_id", "")
+    with db.session() as s:
+        job = s.get(db.Job, job_id)
+        if job is None or job.status != "running" or job.worker_host != _HOST:
+            log_with_job_id()
+            log.warning("job %s is not claimed for this host; not run", job_id)
+            return None
+        context = JobContext(job.id, job.user_id, jobs.handler_params(job.params))
+        kind, origin = job.kind, dict(job.params or {})
+    os.environ[REQUEST_ID_VARIABLE] = str(origin.get("request_id", ""))
     log_with_job_id()
     # This process is the job's worker from now on, and beats before the first slow
     # import (a handler's module may take seconds to load the model libraries).
     jobs.set_worker(job_id, os.getpid())
     stop = threading.Event()
+    starter = multiprocessing.parent_process()
 
     def beat() -> None:
         while not stop.wait(HEARTBEAT_S):
+            if starter is not None and not starter.is_alive():
+                jobs.finish(job_id, "interrupted", ORPHANED, error=INTERRUPTED)
+                os._exit(1)  # its own workers see their parent go and end too
             jobs.heartbeat(job_id)
 
     threading.Thread(target=beat, name="job-heartbeat", daemon=True).start()
     try:
-        module_name, function_name = handler_path.split(":")
-        handler: Callable[[JobContext], str | None] = getattr(
-            importlib.import_module(module_name), function_name
-        )
-        with db.session() as s:
-            job = s.get_one(db.Job, job_id)
-            context = JobContext(job.id, job.user_id, jobs.handler_params(job.params))
-            kind, origin = job.kind, dict(job.params or {})
         with tracing.job_span(job_id, kind, origin):
-            result = handler(context)
-        jobs.finish(job_id, "succeeded", "Done", result_ref=result)
+            result = kinds[kind]()(context)
+        status, message, error = "succeeded", "Done", None
     except JobCancelledError:
-        jobs.finish(job_id, "cancelled", "Cancelled")
+        status, message, error, result = "cancelled", "Cancelled", None, None
     except ServiceError as exc:
-        jobs.finish(job_id, "failed", exc.message, error=exc.message)
+        status, message, error, result = "failed", exc.message, exc.message, None
     except Exception:
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         message = "The run failed because of an internal error. It has been logged."
-        jobs.finish(job_id, "failed", message, error=message)
+        status, error, result = "failed", message, None
     finally:
         stop.set()
+    jobs.finish(job_id, status, message, error=error, result_ref=result)
+    return status
+
+
+_HOST = socket.gethostname()
+
+
+@functools.cache
+def worker_context(start_method: str = "forkserver") -> Any:
+    """The multiprocessing context jobs start in (the fork server preloads once)."""
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
+def start_worker(job_id: str, kinds: Mapping[str, Loader] = KINDS) -> BaseProcess:
+    """A child process running ``execute(job_id)``, started."""
+    proc: BaseProcess = worker_context().Process(
+        target=execute,
+        args=(job_id, kinds),
+        name=f"job-{job_id[:8]}",
+        # Not a daemon: a forecast spreads its series over worker processes of its
+        # own (services.parallel).
+        daemon=False,
+    )
+    proc.start()
+    jobs.set_worker(job_id, proc.pid or 0)
+    return proc
+
+
+def watch(
+    job_id: str, proc: BaseProcess, cancel_seen: float | None, grace_s: float
+) -> tuple[bool, float | None]:
+    """One look at a job's worker process: is the job over, since when is it cancelled.
+
+    A worker that exited leaves its job ``interrupted`` unless it ended it; one that
+    has not stopped ``grace_s`` seconds after a cancel is terminated.
+    """
+    if not proc.is_alive():
+        proc.join()
+        jobs.finish(
+            job_id,
+            "interrupted",
+            f"{INTERRUPTED} (The worker exited with code {proc.exitcode}.)",
+            error=INTERRUPTED,
+        )
+        return True, cancel_seen
+    if jobs.cancel_requested(job_id):
+        now = time.monotonic()
+        if cancel_seen is None:
+            return False, now
+        if now - cancel_seen > grace_s:
+            proc.terminate()
+            proc.join(timeout=5)
+            jobs.finish(job_id, "cancelled", "Cancelled")
+            return True, cancel_seen
+    return False, cancel_seen
+
+
+def run_job(job_id: str, cancel_grace_s: float = 10.0, poll_s: float = 0.5) -> bool:
+    """Claim a queued job and run it in a child process, watching it to its end.
+
+    What a Celery task does. ``False`` when the job was not queued (a second delivery,
+    or a job cancelled before it started): it is not run again.
+    """
+    if not jobs.claim(job_id, _HOST, os.getpid()):
+        log.info("job %s is not queued; not run again", job_id)
+        return False
+    proc = start_worker(job_id)
+    over, cancel_seen = False, None
+    while not over:
+        proc.join(poll_s)
+        over, cancel_seen = watch(job_id, proc, cancel_seen, cancel_grace_s)
+    return True
+
+
+def sweep(
+    heartbeat_timeout_s: float, stop: threading.Event, every_s: float = 5.0
+) -> None:
+    """Until ``stop`` is set, mark jobs whose worker died ``interrupted``."""
+    while not stop.wait(every_s):
+        try:
+            recover_interrupted(_HOST, heartbeat_timeout_s)
+        except Exception:  # the sweeper must outlive a database hiccup
+            log.exception("sweeping interrupted jobs failed")
 
 
 class JobRunner:
@@ -204,9 +296,8 @@ class JobRunner:
     ----------
     workers
         How many jobs run at once.
-    handlers
-        Job kind → ``"module:function"`` taking a ``JobContext`` and returning a
-        result reference (or ``None``).
+    kinds
+        Job kind → the loader of its handler (by default ``job_kinds.KINDS``).
     cancel_grace_s
         How long a running job may take to notice a cancel before it is terminated.
 
@@ -215,22 +306,17 @@ class JobRunner:
     def __init__(
         self,
         workers: int = 2,
-        handlers: dict[str, str] | None = None,
+        kinds: Mapping[str, Loader] | None = None,
         heartbeat_timeout_s: float = 120.0,
         cancel_grace_s: float = 10.0,
         poll_interval_s: float = 0.25,
-        start_method: str = "forkserver",
-        preload: tuple[str, ...] = (),
     ) -> None:
         self.workers = max(1, workers)
-        self.handlers = handlers or HANDLERS
+        self.kinds = kinds or KINDS
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.cancel_grace_s = cancel_grace_s
         self.poll_interval_s = poll_interval_s
-        self.host = socket.gethostname()
-        self._context: Any = multiprocessing.get_context(start_method)
-        if start_method == "forkserver" and preload:
-            self._context.set_forkserver_preload(list(preload))
+        self.host = _HOST
         self._active: dict[str, tuple[BaseProcess, float | None]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -293,40 +379,16 @@ class JobRunner:
 
     def _tick(self) -> None:
         for job_id, (proc, cancel_seen) in list(self._active.items()):
-            if not proc.is_alive():
-                proc.join()
+            over, cancel_seen = watch(job_id, proc, cancel_seen, self.cancel_grace_s)
+            if over:
                 del self._active[job_id]
-                jobs.finish(
-                    job_id,
-                    "interrupted",
-                    f"{INTERRUPTED} (The worker exited with code {proc.exitcode}.)",
-                    error=INTERRUPTED,
-                )
-            elif jobs.cancel_requested(job_id):
-                now = time.monotonic()
-                if cancel_seen is None:
-                    self._active[job_id] = (proc, now)
-                elif now - cancel_seen > self.cancel_grace_s:
-                    proc.terminate()
-                    proc.join(timeout=5)
-                    del self._active[job_id]
-                    jobs.finish(job_id, "cancelled", "Cancelled")
+            else:
+                self._active[job_id] = (proc, cancel_seen)
         while len(self._active) < self.workers and not self._stop.is_set():
             # Claimed in this process's name: if it dies before the worker starts
             # (a cold fork server takes seconds), the next start sees it gone.
-            job = jobs.claim_next(self.host, list(self.handlers), os.getpid())
+            job = jobs.claim_next(self.host, list(self.kinds), os.getpid())
             if job is None:
                 break
-            handler = self.handlers[job.kind]
-            proc = self._context.Process(
-                target=_work,
-                args=(job.id, handler),
-                name=f"job-{job.id[:8]}",
-                # Not a daemon: a forecast spreads its series over worker processes
-                # of its own (services.parallel); stop() ends jobs at shutdown
-                # (app.py registers it to run at exit).
-                daemon=False,
-            )
-            proc.start()
-            jobs.set_worker(job.id, proc.pid or 0)
-            self._active[job.id] = (proc, None)
+            # stop() ends the workers at shutdown (app.py registers it at exit).
+            self._active[job.id] = (start_worker(job.id, self.kinds), None)

@@ -136,7 +136,7 @@ def render_pdf(
     Parameters
     ----------
     figures
-        Plotly figures by name (``components.report_figures``); they are drawn as
+        Plotly figures by name (``services.reports.figures``); they are drawn as
         vector SVG. If the chart browser cannot run, the report says so and goes on.
     progress
         Told each stage (a fraction of this function's work and a sentence).

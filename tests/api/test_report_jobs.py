@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from api import exports
 from services import forecasts, jobs, storage, versions
 from services.errors import NotFoundError
-from services.runner import JobContext
+from services.job_kinds import JobContext
+from services.reports import exports
 from tests.api.test_security import sign_in
 from tests.conftest import SAMPLES, ApiClient
 

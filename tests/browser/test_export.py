@@ -7,8 +7,9 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from api import exports
 from services import datasets, forecasts, jobs, users
+from services.forecast_request import ForecastRequest
+from services.reports import exports
 from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES, TEST_DATA
 
@@ -17,15 +18,15 @@ def _forecast(username: str, target: str, horizon: int, **extra: Any) -> str:
     """Forecast the user's dataset with two quick models, as a job; its forecast id."""
     account = next(a for a in users.list_accounts() if a.username == username)
     dataset = datasets.list_datasets(account.id)[0]
-    params = forecasts.forecast_params(
-        account.id,
-        dataset.id,
-        target,
-        horizon,
-        models=[{"key": "naive"}, {"key": "seasonal_naive"}],
-        **extra,
+    wanted = ForecastRequest.model_validate(
+        {
+            "target": target,
+            "horizon": horizon,
+            "models": [{"key": "naive"}, {"key": "seasonal_naive"}],
+            **extra,
+        }
     )
-    job = jobs.submit(account.id, "forecast", params)
+    job = forecasts.submit_forecast(account.id, dataset.id, wanted)
     deadline = time.monotonic() + 120
     while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
         assert time.monotonic() < deadline, done

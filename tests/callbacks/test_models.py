@@ -13,14 +13,13 @@ from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 def finished_forecast(server: Any, account: Any, dataset: Any) -> Any:
     """A quick forecast of the dataset's first target, run as a job; the job."""
     from services import forecasts, jobs
+    from services.forecast_request import ForecastRequest
 
     server.extensions["job_runner"].ensure_running()  # requests start it in the app
 
     target = dataset.profile.target_candidates[0]
-    params = forecasts.forecast_params(
-        account.id, dataset.id, target, 6, models=[{"key": "naive"}]
-    )
-    job = jobs.submit(account.id, "forecast", params)
+    wanted = ForecastRequest(target=target, horizon=6, models=[{"key": "naive"}])
+    job = forecasts.submit_forecast(account.id, dataset.id, wanted)
     deadline = time.monotonic() + 120
     while (done := jobs.get_job(account.id, job.id)).status in ("queued", "running"):
         assert time.monotonic() < deadline, done

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from services.errors import InvalidInputError
-from services.runner import JobContext
+from services.job_kinds import JobContext
 
 
 def slow(context: JobContext) -> None:

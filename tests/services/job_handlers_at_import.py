@@ -7,7 +7,8 @@ import os
 import threading
 
 from services import db
-from services.runner import JOB_ID_VARIABLE, JobContext
+from services.job_kinds import JobContext
+from services.runner import JOB_ID_VARIABLE
 
 with db.session() as _s:
     _RECORDED = _s.get_one(db.Job, os.environ[JOB_ID_VARIABLE]).worker_pid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -17,12 +18,14 @@ import pytest
 
 from services import db, jobs
 from services.errors import ConflictError
-from services.runner import JobRunner, _pid_alive, recover_interrupted
-
-HANDLERS = {
-    kind: f"tests.services.job_handlers:{kind}"
-    for kind in ("slow", "broken", "refuses", "quick")
-} | {"at_import": "tests.services.job_handlers_at_import:seen_at_import"}
+from services.runner import (
+    JOB_ID_VARIABLE,
+    JobRunner,
+    _pid_alive,
+    execute,
+    recover_interrupted,
+)
+from tests.services.job_kinds_for_tests import KINDS as HANDLERS
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 60) -> Any:
@@ -44,7 +47,7 @@ def _record(job_id: str) -> db.Job:
 @pytest.fixture
 def runner(database: None) -> Iterator[JobRunner]:
     runner = JobRunner(
-        workers=2, handlers=HANDLERS, poll_interval_s=0.05, cancel_grace_s=5
+        workers=2, kinds=HANDLERS, poll_interval_s=0.05, cancel_grace_s=5
     )
     runner.start()
     yield runner
@@ -116,14 +119,14 @@ def test_a_job_whose_worker_died_with_the_server_is_interrupted_at_restart(
     database: None, make_account: Any
 ) -> None:
     owner = make_account().id
-    first = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    first = JobRunner(workers=1, kinds=HANDLERS, poll_interval_s=0.05)
     first.start()
     job = jobs.submit(owner, "slow", {})
     pid = _running_pid(job.id)
     first.stop(terminate=False)  # the server goes away without cleaning up…
     os.kill(pid, signal.SIGKILL)  # …and its worker dies with it
     wait_until(lambda: not _pid_alive(pid))
-    second = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    second = JobRunner(workers=1, kinds=HANDLERS, poll_interval_s=0.05)
     second.start()
     try:
         done = jobs.get_job(owner, job.id)
@@ -163,7 +166,7 @@ def test_a_job_whose_server_died_before_its_worker_started_is_interrupted_at_res
     server.join(timeout=60)
     claimed = _record(job.id)
     assert (claimed.status, claimed.worker_pid) == ("running", server.pid)
-    restarted = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    restarted = JobRunner(workers=1, kinds=HANDLERS, poll_interval_s=0.05)
     restarted.start()  # heartbeat_timeout_s is 120: only the dead claimer tells
     try:
         done = jobs.get_job(owner, job.id)
@@ -200,6 +203,22 @@ def test_jobs_of_workers_elsewhere_are_left_to_their_heartbeat(
     jobs.finish(elsewhere, "cancelled", "Cancelled")
 
 
+def test_reading_a_job_whose_worker_fell_silent_ends_it(
+    database: None, make_account: Any
+) -> None:
+    """No runner left to sweep (every worker lost): the next reader marks the job."""
+    owner = make_account().id
+    old = db.utcnow() - timedelta(seconds=600)  # JOB_HEARTBEAT_TIMEOUT_S is 120
+    listed = _running(owner, worker_host="lost-host", beat=old)
+    read = _running(owner, worker_host="lost-host", beat=old)
+    alive = _running(owner, worker_host="lost-host")
+    done = jobs.get_job(owner, read)
+    assert done.status == "interrupted" and "Start it again" in done.message
+    assert {j.id: j.status for j in jobs.list_jobs(owner)}[listed] == "interrupted"
+    assert jobs.get_job(owner, alive).status == "running"
+    jobs.finish(alive, "cancelled", "Cancelled")
+
+
 def test_a_process_that_reuses_a_dead_workers_number_does_not_keep_its_job(
     database: None, make_account: Any
 ) -> None:
@@ -223,7 +242,7 @@ def test_a_live_worker_of_another_runner_here_keeps_its_job(
     owner = make_account().id
     job = jobs.submit(owner, "slow", {})
     _running_pid(job.id)
-    second = JobRunner(workers=1, handlers=HANDLERS, poll_interval_s=0.05)
+    second = JobRunner(workers=1, kinds=HANDLERS, poll_interval_s=0.05)
     second.start()  # another web process of this host starts
     try:
         assert jobs.get_job(owner, job.id).status == "running"
@@ -240,3 +259,21 @@ def test_the_worker_records_itself_and_beats_before_importing_its_handler(
     done = wait_until(lambda: (j := jobs.get_job(owner, job.id)).ended and j)
     assert done.status == "succeeded", done
     assert done.result_ref is not None and done.result_ref.startswith("11")
+
+
+def test_execute_runs_only_a_job_claimed_for_this_host(
+    database: None, make_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # execute() names its job in the environment and the log format: undone after.
+    monkeypatch.setenv(JOB_ID_VARIABLE, "-")
+    monkeypatch.setattr(logging.root, "handlers", list(logging.root.handlers))
+    monkeypatch.setattr(logging.root, "level", logging.root.level)
+    owner = make_account().id
+    queued = jobs.submit(owner, "quick", {})
+    assert execute(queued.id, HANDLERS) is None  # nobody claimed it
+    assert jobs.get_job(owner, queued.id).status == "queued"
+    assert jobs.claim(queued.id, socket.gethostname(), os.getpid())
+    assert not jobs.claim(queued.id, socket.gethostname(), os.getpid())  # once
+    assert execute(queued.id, HANDLERS) == "succeeded"
+    assert execute(queued.id, HANDLERS) is None  # ended: never run again
+    assert jobs.get_job(owner, queued.id).result_ref == "0" * 32

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from pypdf import PdfReader
 
-from components.report_figures import report_figures
 from services.reports.branding import Branding
 from services.reports.charts import to_svg
 from services.reports.content import ReportData
+from services.reports.figures import report_figures
 from services.reports.narrative import NO_ISSUES, number, summarise
 from services.reports.pdf import TEMPLATES, RenderedReport, ReportFetcher, render_pdf
 from services.reports.reasons import FALLBACK

@@ -1,8 +1,4 @@
-"""The report's figures, from the same builders as the pages, sized for A4 paper.
-
-Services do not import components, so the PDF service receives these figures from
-its callers (the export endpoint, the page preview, the benchmark).
-"""
+"""The report's figures, from the same builders as the pages, sized for A4 paper."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from components import figures
+from services import figures
 from services.reports.content import ReportData
 from services.reports.reasons import scored
 
@@ -23,8 +19,10 @@ REASON_CHARS = 90  # a failed model's reason beside the bars, cut to the page's 
 
 
 def escape(text: str) -> str:
-    """Text for a chart: ``<``, ``>`` and ``&`` as entities, so names are never
-    markup; quotes as they are, since Plotly knows no ``&quot;`` and shows it."""
+    """Text for a chart: ``<``, ``>`` and ``&`` as entities, so names are never markup.
+
+    Quotes stay as they are, since Plotly knows no ``&quot;`` and shows it.
+    """
     return html.escape(text, quote=False)
 
 

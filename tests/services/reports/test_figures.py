@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.report_figures import model_comparison_chart
+from services.reports.figures import model_comparison_chart
 from services.reports.reasons import FALLBACK
 from tests.services.reports.conftest import (
     FAILED_ROW,

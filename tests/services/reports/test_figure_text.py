@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.report_figures import report_figures
 from services.reports.charts import to_svg
+from services.reports.figures import report_figures
 from tests.services.reports.conftest import build
 
 QUOTED = 'Store "North"'
