@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
+import socket
 import sys
-import time
 from typing import Any
 
-from services import jobs
-from services.runner import JobRunner
+from services import jobs, runner
 from services.telemetry import logs
+from tests.services.telemetry import handlers
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -59,20 +61,14 @@ def test_job_lines_name_the_job_and_the_request_that_made_it(
         job = jobs.submit(owner, "chatty", {})
     finally:
         logs.REQUEST_ID.reset(token)
-    # spawn: the worker starts now, so its stderr is the one this test captures.
-    runner = JobRunner(
-        workers=1,
-        handlers={"chatty": "tests.services.telemetry.handlers:chatty"},
-        poll_interval_s=0.05,
-        start_method="spawn",
+    # A spawned worker starts now, so its stderr is the one this test captures.
+    claimed = jobs.claim_next(socket.gethostname(), ["chatty"], os.getpid())
+    assert claimed is not None and claimed.id == job.id
+    worker = multiprocessing.get_context("spawn").Process(
+        target=runner.execute, args=(job.id, {"chatty": handlers.load_chatty})
     )
-    runner.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not jobs.get_job(owner, job.id).ended and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        runner.stop()
+    worker.start()
+    worker.join(120)
     assert jobs.get_job(owner, job.id).status == "succeeded"
     lines = [
         line
