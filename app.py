@@ -7,16 +7,22 @@ not run this file as a script: worker processes import the main module again.
 from __future__ import annotations
 
 import atexit
+import hashlib
+import hmac
 import importlib
 import logging
 import multiprocessing
 import pkgutil
 from datetime import timedelta
+from typing import Any
 
 import dash
+import diskcache
 import multiprocess
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
-from flask import Flask
+from dash import CeleryManager, DiskcacheManager
+from flask import Flask, has_request_context
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -35,6 +41,12 @@ log = logging.getLogger(__name__)
 for module in (multiprocessing, multiprocess):
     if module.get_start_method(allow_none=True) != "forkserver":
         module.set_start_method("forkserver", force=True)
+# Background callbacks start from a fork server that has imported their modules once.
+multiprocess.get_context("forkserver").set_forkserver_preload(
+    ["callbacks.export", "callbacks.cleaning"]
+)
+# A background callback's results live at most this long in the cache (seconds).
+BACKGROUND_EXPIRE_S = 3600
 
 
 def build_server() -> Flask:
@@ -63,8 +75,42 @@ def build_server() -> Flask:
     return server
 
 
+def background_manager() -> DiskcacheManager | CeleryManager:
+    """Where background callbacks run: processes of this machine with their results in
+    ``DATA_DIR/background`` by default, Celery workers on ``REDIS_URL`` when
+    ``JOB_BACKEND`` is ``celery`` (workers: ``celery --app app:celery_app worker``)."""
+    if str(config.settings.JOB_BACKEND) == "celery":
+        return CeleryManager(celery_app(), expire=BACKGROUND_EXPIRE_S)
+    cache = diskcache.Cache(str(config.data_dir() / "background"))
+    return DiskcacheManager(cache, expire=BACKGROUND_EXPIRE_S)
+
+
+def celery_app() -> Any:
+    """The Celery app that carries background callbacks (broker and results: Redis)."""
+    from celery import Celery
+
+    url = str(config.settings.get("REDIS_URL") or "")
+    if not url:
+        raise RuntimeError(
+            "JOB_BACKEND = celery needs REDIS_URL (redis://host:6379/0)."
+        )
+    celery = Celery("forecast_studio_callbacks", broker=url, backend=url)
+    celery.conf.update(result_expires=BACKGROUND_EXPIRE_S, task_track_started=True)
+    return celery
+
+
 class ForecastStudio(dash.Dash):
-    """Dash, with the session's CSRF token in every page for scripts that post."""
+    """Dash, with the session's CSRF token in every page for scripts that post, and
+    background-callback handles that only their own user can use."""
+
+    def _get_signing_secret(self) -> bytes:
+        """Dash signs background-callback handles (page load, cache key, job) with
+        this secret: one per signed-in user, so a handle copied into another
+        account's session is not valid there (nothing read, nothing cancelled)."""
+        base = super()._get_signing_secret()
+        signed_in = has_request_context() and current_user.is_authenticated
+        who = f"user:{current_user.id}" if signed_in else "anonymous"
+        return hmac.new(base, who.encode(), hashlib.sha256).digest()
 
     def interpolate_index(self, **kwargs: str) -> str:
         """The page, with ``<meta name="csrf-token">`` among its meta tags."""
@@ -91,6 +137,7 @@ def build_app() -> dash.Dash:
         suppress_callback_exceptions=False,
         update_title=None,
         enable_mcp=False,
+        background_callback_manager=background_manager(),
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
