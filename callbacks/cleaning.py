@@ -227,10 +227,10 @@ def preview_outliers(
         return dbc.Alert(exc.message, color="danger")
     except Exception as exc:  # never a 500 and never its text: a plain message
         return background.failed("The preview of unusual values", exc)
-    return _outliers_alert(found, info.profile.rows)
+    return outliers_alert(found, info.profile.rows)
 
 
-def _outliers_alert(found: pl.DataFrame, rows: int) -> dbc.Alert:
+def outliers_alert(found: pl.DataFrame, rows: int) -> dbc.Alert:
     """The flagged points, the first eight by date, and a word when there are many."""
     shown = ", ".join(
         f"{r['time']:%Y-%m-%d}" + (f" ({r['series']})" if r["series"] else "")
