@@ -7,6 +7,7 @@ not run this file as a script: worker processes import the main module again.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import hmac
 import importlib
@@ -78,15 +79,24 @@ def build_server() -> Flask:
 def background_manager() -> DiskcacheManager | CeleryManager:
     """Where background callbacks run: processes of this machine with their results in
     ``DATA_DIR/background`` by default, Celery workers on ``REDIS_URL`` when
-    ``JOB_BACKEND`` is ``celery`` (workers: ``celery --app app:celery_app worker``)."""
-    if str(config.settings.JOB_BACKEND) == "celery":
-        return CeleryManager(celery_app(), expire=BACKGROUND_EXPIRE_S)
+    ``JOB_BACKEND`` is ``celery``."""
+    if _on_celery():
+        return CeleryManager(callbacks_celery(), expire=BACKGROUND_EXPIRE_S)
     cache = diskcache.Cache(str(config.data_dir() / "background"))
     return DiskcacheManager(cache, expire=BACKGROUND_EXPIRE_S)
 
 
-def celery_app() -> Any:
-    """The Celery app that carries background callbacks (broker and results: Redis)."""
+def _on_celery() -> bool:
+    return str(config.settings.JOB_BACKEND) == "celery"
+
+
+@functools.cache
+def callbacks_celery() -> Any:
+    """The Celery app that carries background callbacks (broker and results: Redis).
+
+    Its workers import this module, which registers every background callback on it:
+    ``celery --app app:celery_app worker --pool threads --queues callbacks``.
+    """
     from celery import Celery
 
     url = str(config.settings.get("REDIS_URL") or "")
@@ -95,7 +105,11 @@ def celery_app() -> Any:
             "JOB_BACKEND = celery needs REDIS_URL (redis://host:6379/0)."
         )
     celery = Celery("forecast_studio_callbacks", broker=url, backend=url)
-    celery.conf.update(result_expires=BACKGROUND_EXPIRE_S, task_track_started=True)
+    celery.conf.update(
+        result_expires=BACKGROUND_EXPIRE_S,
+        task_track_started=True,
+        task_default_queue="callbacks",  # apart from the jobs' queue
+    )
     return celery
 
 
@@ -167,3 +181,5 @@ def build_app() -> dash.Dash:
 
 app = build_app()
 server = app.server
+# With JOB_BACKEND = "celery": what `celery --app app:celery_app worker` serves.
+celery_app = callbacks_celery() if _on_celery() else None
