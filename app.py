@@ -20,6 +20,7 @@ from typing import Any
 import dash
 import diskcache
 import multiprocess
+import multiprocess.forkserver
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
 from dash import CeleryManager, DiskcacheManager
 from flask import Flask, has_request_context
@@ -143,6 +144,7 @@ def _import_callbacks() -> None:
 def build_app() -> dash.Dash:
     """The Dash app on its server, with every page and callback registered."""
     server = build_server()
+    manager = background_manager()
     app = ForecastStudio(
         __name__,
         server=server,
@@ -151,7 +153,7 @@ def build_app() -> dash.Dash:
         suppress_callback_exceptions=False,
         update_title=None,
         enable_mcp=False,
-        background_callback_manager=background_manager(),
+        background_callback_manager=manager,
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
@@ -170,10 +172,14 @@ def build_app() -> dash.Dash:
     )
     atexit.register(runner.stop)
 
+    warm_background = isinstance(manager, DiskcacheManager)
+
     @server.before_request
     def _start_runner() -> None:
         # Started by requests, so CLI commands and imports start no worker processes.
         runner.ensure_running()
+        if warm_background:  # its preload takes seconds: not on the first click
+            multiprocess.forkserver.ensure_running()
 
     server.extensions["job_runner"] = runner
     return app

@@ -167,3 +167,32 @@ def test_an_anonymous_poll_is_refused(
     answer = _poll(server.test_client(), end_a, body, handles)
     assert answer.status_code == 401
     assert "would be treated" in _result(client_a, end_a, body, handles)
+
+
+def test_the_manager_follows_job_backend(dash_app: Any) -> None:
+    """Embedded: results in DATA_DIR/background. Celery: on REDIS_URL, own queue."""
+    from dash import CeleryManager, DiskcacheManager
+
+    import app as app_module
+    import config
+
+    manager = dash_app._background_manager
+    assert isinstance(manager, DiskcacheManager)
+    assert Path(manager.handle.directory) == config.data_dir() / "background"
+    assert app_module.celery_app is None
+    before = (config.settings.JOB_BACKEND, config.settings.get("REDIS_URL"))
+    try:
+        config.settings.set("JOB_BACKEND", "celery")
+        config.settings.set("REDIS_URL", "")
+        with pytest.raises(RuntimeError, match="REDIS_URL"):
+            app_module.background_manager()
+        config.settings.set("REDIS_URL", "redis://127.0.0.1:6379/14")
+        app_module.callbacks_celery.cache_clear()
+        celery = app_module.background_manager()
+        assert isinstance(celery, CeleryManager)
+        assert celery.handle.conf.broker_url == "redis://127.0.0.1:6379/14"
+        assert celery.handle.conf.task_default_queue == "callbacks"
+    finally:
+        config.settings.set("JOB_BACKEND", before[0])
+        config.settings.set("REDIS_URL", before[1] or "")
+        app_module.callbacks_celery.cache_clear()
