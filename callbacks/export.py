@@ -20,7 +20,7 @@ from components.report_figures import forecast_figure, model_comparison_chart
 from components.summaries import dataset_line, no_dataset_alert
 from services import csv_layout, forecasts
 from services.csv_layout import PLAIN, CsvLayout
-from services.errors import ServiceError
+from services.errors import ConflictError, ServiceError
 from services.jobs import JobInfo
 from services.reports import branding, content, narrative
 
@@ -256,6 +256,8 @@ def make_file(
         raise PreventUpdate
     user_id = background.user_id()
     try:
+        if exports.needs_job(user_id, forecast_id):  # its buttons are hidden
+            raise ConflictError("This forecast is large: prepare its files above.")
         data = exports.render(
             user_id,
             forecast_id,

@@ -96,6 +96,7 @@ def test_a_large_forecast_prepares_its_reports_with_progress(
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text("#export-downloads-div", "has 8 series", timeout=30)
     assert dash_duo.driver.find_elements(By.ID, "export-download-pdf-link") == []
+    assert not dash_duo.find_element("#export-make-pdf-button").is_displayed()
     assert "choose it above" in dash_duo.find_element("#export-forecasts-div").text
     prepare = dash_duo.driver.find_element(
         By.XPATH, "//button[contains(., 'Prepare PDF report')]"
