@@ -7,6 +7,7 @@ not run this file as a script: worker processes import the main module again.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -22,6 +23,7 @@ import diskcache
 import multiprocess
 import multiprocess.forkserver
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
+import psutil
 from dash import CeleryManager, DiskcacheManager
 from flask import Flask, has_request_context
 from flask_login import current_user
@@ -77,6 +79,24 @@ def build_server() -> Flask:
     return server
 
 
+class ProcessManager(DiskcacheManager):
+    """Dash's ``DiskcacheManager``, where a process that ends while it is being
+    stopped or looked at is simply gone (Dash's own raises ``NoSuchProcess``: a 500
+    when a result arrives as its process exits)."""
+
+    def terminate_job(self, job: Any) -> None:
+        """Stop the callback's process and its children, if any are left."""
+        with contextlib.suppress(psutil.NoSuchProcess):
+            super().terminate_job(job)
+
+    def job_running(self, job: Any) -> bool:
+        """Whether the callback's process still runs."""
+        try:
+            return bool(super().job_running(job))
+        except psutil.NoSuchProcess:
+            return False
+
+
 def background_manager() -> DiskcacheManager | CeleryManager:
     """Where background callbacks run: processes of this machine with their results in
     ``DATA_DIR/background`` by default, Celery workers on ``REDIS_URL`` when
@@ -84,7 +104,7 @@ def background_manager() -> DiskcacheManager | CeleryManager:
     if _on_celery():
         return CeleryManager(callbacks_celery(), expire=BACKGROUND_EXPIRE_S)
     cache = diskcache.Cache(str(config.data_dir() / "background"))
-    return DiskcacheManager(cache, expire=BACKGROUND_EXPIRE_S)
+    return ProcessManager(cache, expire=BACKGROUND_EXPIRE_S)
 
 
 def _on_celery() -> bool:
