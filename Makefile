@@ -69,6 +69,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/ingest.py
 	PYTHONPATH=. $(BIN)/python benchmarks/uploads.py
 	PYTHONPATH=. $(BIN)/python benchmarks/cleaning.py
+	PYTHONPATH=. $(BIN)/python benchmarks/background.py
 	PYTHONPATH=. $(BIN)/python benchmarks/analysis.py
 	PYTHONPATH=. $(BIN)/python benchmarks/accuracy.py
 	PYTHONPATH=. $(BIN)/python benchmarks/combination.py

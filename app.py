@@ -7,16 +7,26 @@ not run this file as a script: worker processes import the main module again.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
+import hashlib
+import hmac
 import importlib
 import logging
 import multiprocessing
 import pkgutil
 from datetime import timedelta
+from typing import Any
 
 import dash
+import diskcache
 import multiprocess
+import multiprocess.forkserver
 import pandas  # noqa: F401  (imported once, before request threads race to import it)
-from flask import Flask
+import psutil
+from dash import CeleryManager, DiskcacheManager
+from flask import Flask, has_request_context
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,7 +37,7 @@ from api.operations import init_operations
 from auth import init_auth
 from auth.headers import install_headers
 from components.shell import shell
-from services import db, job_backend
+from services import celery_jobs, db, job_backend
 from services.runner import JobRunner
 from worker import jobs_cli
 
@@ -37,6 +47,12 @@ log = logging.getLogger(__name__)
 for module in (multiprocessing, multiprocess):
     if module.get_start_method(allow_none=True) != "forkserver":
         module.set_start_method("forkserver", force=True)
+# Background callbacks start from a fork server that has imported their modules once.
+multiprocess.get_context("forkserver").set_forkserver_preload(
+    ["callbacks.export", "callbacks.cleaning"]
+)
+# A background callback's results live at most this long in the cache (seconds).
+BACKGROUND_EXPIRE_S = 3600
 
 
 def build_server() -> Flask:
@@ -66,8 +82,69 @@ def build_server() -> Flask:
     return server
 
 
+class ProcessManager(DiskcacheManager):
+    """Dash's ``DiskcacheManager``, where a process that ends while it is being
+    stopped or looked at is simply gone (Dash's own raises ``NoSuchProcess``: a 500
+    when a result arrives as its process exits)."""
+
+    def terminate_job(self, job: Any) -> None:
+        """Stop the callback's process and its children, if any are left."""
+        with contextlib.suppress(psutil.NoSuchProcess):
+            super().terminate_job(job)
+
+    def job_running(self, job: Any) -> bool:
+        """Whether the callback's process still runs."""
+        try:
+            return bool(super().job_running(job))
+        except psutil.NoSuchProcess:
+            return False
+
+
+def background_manager() -> DiskcacheManager | CeleryManager:
+    """Where background callbacks run: processes of this machine with their results in
+    ``DATA_DIR/background`` by default, Celery workers on ``REDIS_URL`` when
+    ``JOB_BACKEND`` is ``celery``."""
+    if _on_celery():
+        return CeleryManager(callbacks_celery(), expire=BACKGROUND_EXPIRE_S)
+    cache = diskcache.Cache(str(config.data_dir() / "background"))
+    return ProcessManager(cache, expire=BACKGROUND_EXPIRE_S)
+
+
+def _on_celery() -> bool:
+    return str(config.settings.JOB_BACKEND) == "celery"
+
+
+@functools.cache
+def callbacks_celery() -> Any:
+    """The Celery app that carries background callbacks (broker and results: Redis).
+
+    Its workers import this module, which registers every background callback on it:
+    ``flask --app app jobs worker --callbacks``.
+    """
+    from celery import Celery
+
+    url = celery_jobs.redis_url()
+    celery = Celery("forecast_studio_callbacks", broker=url, backend=url)
+    celery.conf.update(
+        result_expires=BACKGROUND_EXPIRE_S,
+        task_track_started=True,
+        task_default_queue="callbacks",  # apart from the jobs' queue
+    )
+    return celery
+
+
 class ForecastStudio(dash.Dash):
-    """Dash, with the session's CSRF token in every page for scripts that post."""
+    """Dash, with the session's CSRF token in every page for scripts that post, and
+    background-callback handles that only their own user can use."""
+
+    def _get_signing_secret(self) -> bytes:
+        """Dash signs background-callback handles (page load, cache key, job) with
+        this secret: one per signed-in user, so a handle copied into another
+        account's session is not valid there (nothing read, nothing cancelled)."""
+        base = super()._get_signing_secret()
+        signed_in = has_request_context() and current_user.is_authenticated
+        who = f"user:{current_user.id}" if signed_in else "anonymous"
+        return hmac.new(base, who.encode(), hashlib.sha256).digest()
 
     def interpolate_index(self, **kwargs: str) -> str:
         """The page, with ``<meta name="csrf-token">`` among its meta tags."""
@@ -86,6 +163,7 @@ def _import_callbacks() -> None:
 def build_app() -> dash.Dash:
     """The Dash app on its server, with every page and callback registered."""
     server = build_server()
+    manager = background_manager()
     app = ForecastStudio(
         __name__,
         server=server,
@@ -94,6 +172,7 @@ def build_app() -> dash.Dash:
         suppress_callback_exceptions=False,
         update_title=None,
         enable_mcp=False,
+        background_callback_manager=manager,
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
@@ -108,10 +187,14 @@ def build_app() -> dash.Dash:
     )
     atexit.register(runner.stop)
 
+    warm_background = isinstance(manager, DiskcacheManager)
+
     @server.before_request
     def _start_runner() -> None:
         # Started by requests, so CLI commands and imports start no worker processes.
         runner.ensure_running()
+        if warm_background:  # its preload takes seconds: not on the first click
+            multiprocess.forkserver.ensure_running()
 
     server.extensions["job_runner"] = runner
     return app
@@ -119,3 +202,5 @@ def build_app() -> dash.Dash:
 
 app = build_app()
 server = app.server
+# With JOB_BACKEND = "celery": what `flask --app app jobs worker --callbacks` serves.
+celery_app = callbacks_celery() if _on_celery() else None

@@ -3,11 +3,14 @@
 With ``JOB_BACKEND = "local"`` it runs the local pool (the web processes then run with
 ``JOB_WORKERS = 0``, so restarting them never touches a running job); with
 ``"celery"`` it is a Celery worker on ``REDIS_URL``. Either way it runs
-``JOB_WORKERS`` jobs at once (``--concurrency`` overrides it).
+``JOB_WORKERS`` jobs at once (``--concurrency`` overrides it). With ``--callbacks``
+(Celery only) it serves the pages' background callbacks instead: a worker of their own,
+so a long forecast never keeps a page waiting for a free job slot.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from types import FrameType
@@ -29,10 +32,38 @@ jobs_cli = AppGroup("jobs", help="Run jobs (forecasts, analyses, large reports).
     default=None,
     help="Jobs run at once (default: JOB_WORKERS, at least 1).",
 )
-def worker(concurrency: int | None) -> None:
+@click.option(
+    "--callbacks",
+    is_flag=True,
+    help="Serve the pages' background callbacks instead of jobs (JOB_BACKEND=celery).",
+)
+def worker(concurrency: int | None, callbacks: bool) -> None:
     """Run jobs until stopped (Ctrl+C or SIGTERM)."""
     workers = concurrency or max(1, int(config.settings.JOB_WORKERS))
     timeout = float(config.settings.JOB_HEARTBEAT_TIMEOUT_S)
+    if callbacks:
+        if job_backend.name() != "celery":
+            raise click.UsageError(
+                'With JOB_BACKEND = "local" the web process runs background '
+                'callbacks itself; --callbacks needs JOB_BACKEND = "celery".'
+            )
+        from app import callbacks_celery  # the module `flask --app app` has loaded
+
+        callbacks_celery().worker_main(
+            [
+                "worker",
+                # threads: Celery's default pool forks, and forking after Polars
+                # has run hangs the child.
+                "--pool=threads",
+                f"--concurrency={workers}",
+                "--queues=callbacks",
+                f"--hostname=forecast-studio-callbacks-{os.getpid()}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ]
+        )
+        return
     if job_backend.name() == "celery":
         from services import celery_jobs
 

@@ -18,12 +18,11 @@ def _attachment(
 ) -> Response:
     """The file (bytes, or a kept file, streamed) named after the forecast's target."""
     info = forecasts.get_forecast(user_id, forecast_id)
-    safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
     return send_file(
         data if isinstance(data, Path) else io.BytesIO(data),
         mimetype=reports.MIMETYPES[fmt],
         as_attachment=True,
-        download_name=f"forecast_{safe_target}_{info.id[:8]}.{fmt}",
+        download_name=forecasts.file_name(info, fmt),
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from callbacks import background
 from callbacks.upload import current_dataset
 from components import ids
 from components.cleaning import build_step, describe_step, param_controls
@@ -183,25 +185,39 @@ def apply(
     State(PARAM, "id"),
     State(ids.CLEANING_OP, "value"),
     State(ids.DATASET_STORE, "data"),
+    background=True,
+    progress=background.progress(
+        ids.CLEANING_PREVIEW_PROGRESS, ids.CLEANING_PREVIEW_STEP
+    ),
+    progress_default=background.step(0, "Starting"),
+    running=background.running(
+        ids.CLEANING_PREVIEW_OUTLIERS, row=ids.CLEANING_PREVIEW_PROGRESS_ROW
+    ),
+    cancel=[Input(ids.CLEANING_PREVIEW_CANCEL, "n_clicks")],
     prevent_initial_call=True,
 )
 def preview_outliers(
+    set_progress: Any,
     _clicks: int,
     values: list[Any],
     names: list[dict[str, str]],
     op: str,
     ref: dict[str, Any] | None,
 ) -> Any:
-    """Which points the chosen detector would flag, before anything changes."""
-    info = current_dataset(int(current_user.id), ref)
+    """Which points the chosen detector would flag, before anything changes (in the
+    background: a large table takes a while; Cancel stops it)."""
+    user_id = background.user_id()
+    set_progress(background.step(0.1, "Opening the current version"))
+    info = current_dataset(user_id, ref)
     params = {n["name"]: v for n, v in zip(names, values, strict=True)}
     if info is None or op != "outliers":
         return dbc.Alert(
             "Choose “Treat unusual values” and a column first.", color="info"
         )
+    set_progress(background.step(0.3, f"Looking for unusual values in {info.name}"))
     try:
         found = versions.find_outliers(
-            int(current_user.id),
+            user_id,
             info.id,
             params.get("column") or "",
             params.get("method") or "iqr",
@@ -209,12 +225,19 @@ def preview_outliers(
         )
     except ServiceError as exc:
         return dbc.Alert(exc.message, color="danger")
+    except Exception as exc:  # never a 500 and never its text: a plain message
+        return background.failed("The preview of unusual values", exc)
+    return outliers_alert(found, info.profile.rows)
+
+
+def outliers_alert(found: pl.DataFrame, rows: int) -> dbc.Alert:
+    """The flagged points, the first eight by date, and a word when there are many."""
     shown = ", ".join(
         f"{r['time']:%Y-%m-%d}" + (f" ({r['series']})" if r["series"] else "")
         for r in found.head(8).iter_rows(named=True)
     )
     more = f" and {found.height - 8} more" if found.height > 8 else ""
-    share = found.height / max(1, info.profile.rows)
+    share = found.height / max(1, rows)
     many = (
         f" That is {share:.0%} of the rows: so many are more likely a real pattern "
         "(a season, a heatwave, a promotion) than mistakes. Try a larger sensitivity "

@@ -8,16 +8,17 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, callback, ctx, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from callbacks import background
 from callbacks.upload import current_dataset
 from components import ids
 from components.summaries import dataset_line, no_dataset_alert
 from services import csv_layout, forecasts
 from services.csv_layout import PLAIN, CsvLayout
-from services.errors import ServiceError
+from services.errors import ConflictError, ServiceError
 from services.jobs import JobInfo
 from services.reports import branding, content, exports, narrative
 from services.reports.figures import forecast_figure, model_comparison_chart
@@ -29,6 +30,7 @@ ICONS = {
 }
 SHOWN_REPORT_JOBS = 5
 HIDDEN = {"display": "none"}
+MAKE_BUTTONS = {ids.EXPORT_MAKE_XLSX: "xlsx", ids.EXPORT_MAKE_PDF: "pdf"}
 
 
 def _links(
@@ -185,12 +187,15 @@ def list_runs(path: str | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.EXPORT_MODELS_GRAPH, "figure"),
     Output(ids.EXPORT_FORECAST_GRAPH, "style"),
     Output(ids.EXPORT_MODELS_GRAPH, "style"),
+    Output(ids.EXPORT_MAKE, "style"),
+    Output(ids.EXPORT_MAKE_STATUS, "children", allow_duplicate=True),
     Input(ids.EXPORT_RUN, "value"),
+    prevent_initial_call="initial_duplicate",
 )
 def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     """The report's summary and first charts for the chosen run, and its files;
     nothing when no run is chosen (e.g. the dataset has none yet)."""
-    nothing = (None, None, go.Figure(), go.Figure(), HIDDEN, HIDDEN)
+    nothing = (None, None, go.Figure(), go.Figure(), HIDDEN, HIDDEN, HIDDEN, None)
     if not forecast_id:
         return nothing
     user_id = int(current_user.id)
@@ -219,17 +224,56 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     for chart in charts:
         chart.update_layout(width=None, autosize=True)
     count = forecasts.series_count(user_id, forecast_id)
-    if count > exports.inline_limit():
+    large = count > exports.inline_limit()
+    if large:
         downloads = _prepare(forecast_id, count, layout)
-    else:
-        downloads = [
-            *_links(forecast_id, "export-download-", layout=layout),
-            html.Div(
-                "The PDF report takes a few seconds to lay out before it downloads.",
-                className="small text-secondary mt-1",
-            ),
-        ]
-    return downloads, preview, *charts, {}, {}
+    else:  # the CSV at once; the workbook and PDF from the buttons below
+        downloads = _links(forecast_id, "export-download-", large=True, layout=layout)
+    return downloads, preview, *charts, {}, {}, HIDDEN if large else {}, None
+
+
+@callback(
+    Output(ids.EXPORT_MAKE_DOWNLOAD, "data"),
+    Output(ids.EXPORT_MAKE_STATUS, "children"),
+    Input(ids.EXPORT_MAKE_XLSX, "n_clicks"),
+    Input(ids.EXPORT_MAKE_PDF, "n_clicks"),
+    State(ids.EXPORT_RUN, "value"),
+    background=True,
+    progress=background.progress(ids.EXPORT_MAKE_PROGRESS, ids.EXPORT_MAKE_STEP),
+    progress_default=background.step(0, "Starting"),
+    running=background.running(*MAKE_BUTTONS, row=ids.EXPORT_MAKE_PROGRESS_ROW),
+    cancel=[Input(ids.EXPORT_MAKE_CANCEL, "n_clicks")],
+    prevent_initial_call=True,
+)
+def make_file(
+    set_progress: Any, _xlsx: int | None, _pdf: int | None, forecast_id: str | None
+) -> tuple[Any, Any]:
+    """Lay out the chosen forecast's workbook or PDF report, with progress (Cancel
+    stops it), and hand it to the browser as a download."""
+    fmt = MAKE_BUTTONS.get(str(ctx.triggered_id))
+    if fmt is None or not forecast_id:
+        raise PreventUpdate
+    user_id = background.user_id()
+    try:
+        if exports.needs_job(user_id, forecast_id):  # its buttons are hidden
+            raise ConflictError("This forecast is large: prepare its files above.")
+        data = exports.render(
+            user_id,
+            forecast_id,
+            fmt,
+            lambda fraction, message: set_progress(background.step(fraction, message)),
+        )
+        name = forecasts.file_name(forecasts.get_forecast(user_id, forecast_id), fmt)
+    except ServiceError as exc:
+        return None, dbc.Alert(exc.message, color="warning")
+    except Exception as exc:  # never a 500 and never its text: a plain message
+        return None, background.failed(f"Making the {exports.NAMES[fmt]}", exc)
+    done = dbc.Alert(
+        f"Your {exports.NAMES[fmt]} is ready: it downloads as {name}.",
+        color="success",
+        className="py-2 small",
+    )
+    return dcc.send_bytes(data, name, type=exports.MIMETYPES[fmt]), done
 
 
 @callback(

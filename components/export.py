@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.background import HIDDEN, progress_row
 
 
 def preview_card() -> dbc.Card:
@@ -15,7 +16,8 @@ def preview_card() -> dbc.Card:
             [
                 dbc.Label("Forecast", html_for=ids.EXPORT_RUN),
                 dcc.Dropdown(id=ids.EXPORT_RUN, clearable=False, className="mb-3"),
-                html.Div(id=ids.EXPORT_DOWNLOADS, className="mb-3"),
+                html.Div(id=ids.EXPORT_DOWNLOADS, className="mb-2"),
+                make_files(),
                 html.Div(id=ids.EXPORT_REPORT_JOBS, className="mb-3"),
                 dcc.Interval(id=ids.EXPORT_POLL, interval=1000, disabled=True),
                 dcc.Loading(html.Div(id=ids.EXPORT_PREVIEW)),
@@ -24,6 +26,44 @@ def preview_card() -> dbc.Card:
             ]
         ),
         className="shadow-sm",
+    )
+
+
+def make_files() -> html.Div:
+    """The workbook and PDF buttons of a forecast small enough to make at once:
+    each is laid out when asked (progress, Cancel), then downloads."""
+    return html.Div(
+        [
+            dbc.Button(
+                [html.I(className="bi bi-file-earmark-excel me-1"), "Excel workbook"],
+                id=ids.EXPORT_MAKE_XLSX,
+                color="outline-primary",
+                size="sm",
+                className="me-2",
+            ),
+            dbc.Button(
+                [html.I(className="bi bi-file-earmark-pdf me-1"), "PDF report"],
+                id=ids.EXPORT_MAKE_PDF,
+                color="outline-primary",
+                size="sm",
+            ),
+            html.Div(
+                "The workbook and the report are laid out when you ask for them "
+                "(the PDF takes a few seconds), then they download.",
+                className="small text-secondary mt-1",
+            ),
+            progress_row(
+                ids.EXPORT_MAKE_PROGRESS_ROW,
+                ids.EXPORT_MAKE_PROGRESS,
+                ids.EXPORT_MAKE_STEP,
+                ids.EXPORT_MAKE_CANCEL,
+            ),
+            html.Div(id=ids.EXPORT_MAKE_STATUS),
+            dcc.Download(id=ids.EXPORT_MAKE_DOWNLOAD),
+        ],
+        id=ids.EXPORT_MAKE,
+        style=HIDDEN,
+        className="mb-3",
     )
 
 

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.background import progress_row
 from components.cleaning import OPS
 from components.shell import page_header
 
@@ -45,6 +46,12 @@ def _recipe_card() -> dbc.Card:
                             ),
                         ],
                         className="d-flex gap-2 mb-3",
+                    ),
+                    progress_row(
+                        ids.CLEANING_PREVIEW_PROGRESS_ROW,
+                        ids.CLEANING_PREVIEW_PROGRESS,
+                        ids.CLEANING_PREVIEW_STEP,
+                        ids.CLEANING_PREVIEW_CANCEL,
                     ),
                     html.Div(id=ids.CLEANING_RECIPE),
                     dcc.Dropdown(

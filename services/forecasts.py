@@ -280,3 +280,12 @@ def history(user_id: int, info: ForecastInfo) -> pl.DataFrame:
         .drop_nulls(["time", "value"])
         .sort("series", "time")
     )
+
+
+def file_name(info: ForecastInfo, fmt: str) -> str:
+    """The name of a forecast's download, e.g. ``forecast_passengers_1a2b3c4d.pdf``.
+
+    Its target (letters and digits only) and the start of its id.
+    """
+    safe_target = "".join(ch if ch.isalnum() else "_" for ch in info.target)[:40]
+    return f"forecast_{safe_target}_{info.id[:8]}.{fmt}"

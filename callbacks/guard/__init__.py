@@ -13,6 +13,9 @@ pages' and Dash's own page router):
   "not set") only where the type allows it or the layout leaves the property unset;
 - dependencies on the same pattern list the same components.
 
+Background callbacks pass the same gate when they start; their polls (the browser
+asking for progress and the result with the handle Dash signed) carry no values.
+
 Anything else is answered ``400`` with ``{"error": {"code", "message"}}`` and logged
 (without the values, which may hold passwords): never a 500. The app imports every
 module of ``callbacks/``, which installs the gate on the app's server.
@@ -51,7 +54,9 @@ def install(app: dash.Dash) -> None:
         if request.endpoint != endpoint:
             return None
         try:
-            check(app, request.get_json(silent=True))
+            check(
+                app, request.get_json(silent=True), polling="cacheKey" in request.args
+            )
         except Refused as problem:
             log.warning("refused a callback request: %s", problem)
             response = jsonify(
@@ -65,8 +70,12 @@ def install(app: dash.Dash) -> None:
         return None
 
 
-def check(app: dash.Dash, body: Any) -> None:
+def check(app: dash.Dash, body: Any, polling: bool = False) -> None:
     """Check a callback request against the app's registered callbacks.
+
+    A background callback's poll (``polling``: it carries the ``cacheKey`` Dash
+    handed out) sends every value as ``None``: Dash reads no value then, only the
+    result its handle names, so the values are not checked, the shape is.
 
     Raises
     ------
@@ -89,6 +98,8 @@ def check(app: dash.Dash, body: Any) -> None:
     match_all("inputs and states", declared, items)
     check_changed(wanted.changedPropIds, wanted.inputs)
     check_patterns(declared, items)
+    if polling and spec.get("background"):
+        return
     annotation, facts = parameters(spec), layout_facts(app)
     for position, (dependency, item) in enumerate(zip(declared, items, strict=True)):
         check_value(dependency, item, annotation(position), facts)

@@ -105,6 +105,8 @@ def parameters(spec: dict[str, Any]) -> Callable[[int], Any]:
         for p in inspect.signature(function).parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
+    if (spec.get("background") or {}).get("progress"):
+        names = names[1:]  # a background callback with progress: set_progress first
     return lambda position: (
         hints.get(names[position], Any) if position < len(names) else Any
     )

@@ -23,7 +23,11 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.select_dcc_dropdown("#cleaning-op-dropdown", value="Treat unusual values")
     dash_duo.wait_for_contains_text("#cleaning-params-div", "Unusual means")
     dash_duo.find_element("#cleaning-preview-outliers-button").click()
-    dash_duo.wait_for_contains_text("#cleaning-alert-div", "would be treated")
+    # a background callback: the first one waits for its fork server to import
+    dash_duo.wait_for_contains_text(
+        "#cleaning-alert-div", "would be treated", timeout=60
+    )
+    assert dash_duo.find_element("#cleaning-preview-outliers-button").is_enabled()
     action = (
         '#\\{\\"name\\"\\:\\"action\\"\\,\\"type\\"\\:\\"cleaning-param-input\\"\\}'
     )

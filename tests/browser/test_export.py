@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from services import datasets, forecasts, jobs, users
 from services.forecast_request import ForecastRequest
@@ -47,11 +49,11 @@ def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
     dash_duo.wait_for_element("#export-forecast-graph .main-svg")
     dash_duo.wait_for_element("#export-models-graph .main-svg")
     assert "Tested on" in dash_duo.find_element("#export-preview-div").text
-    for fmt in ("csv", "xlsx", "pdf"):
-        link = dash_duo.find_element(f"#export-download-{fmt}-link")
-        assert link.get_attribute("href").endswith(
-            f"/files/forecasts/{forecast_id}.{fmt}"
-        )
+    link = dash_duo.find_element("#export-download-csv-link")
+    assert link.get_attribute("href").endswith(f"/files/forecasts/{forecast_id}.csv")
+    # the workbook and the PDF are laid out in the background, then download
+    for fmt in ("xlsx", "pdf"):
+        assert dash_duo.driver.find_elements(By.ID, f"export-download-{fmt}-link") == []
     dash_duo.wait_for_contains_text("#export-forecasts-div", "air_passengers.csv")
     # a plain CSV upload is offered the plain CSV only
     assert dash_duo.driver.find_elements(By.ID, "export-download-csv-layout-link") == []
@@ -95,6 +97,7 @@ def test_a_large_forecast_prepares_its_reports_with_progress(
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text("#export-downloads-div", "has 8 series", timeout=30)
     assert dash_duo.driver.find_elements(By.ID, "export-download-pdf-link") == []
+    assert not dash_duo.find_element("#export-make-pdf-button").is_displayed()
     assert "choose it above" in dash_duo.find_element("#export-forecasts-div").text
     prepare = dash_duo.driver.find_element(
         By.XPATH, "//button[contains(., 'Prepare PDF report')]"
@@ -142,3 +145,61 @@ def test_a_european_upload_is_offered_its_own_csv_layout(
     assert header.startswith("time;series;forecast;")
     assert len(first.split(";")[2].split(",")[1]) == 4  # cents in, four decimals out
     assert dash_duo.get_logs() == []
+
+
+def _step_shown(dash_duo: Any) -> str:
+    """The step the preparation names under its progress bar, once there is one."""
+    step = dash_duo.find_element("#export-make-step-div")
+    return str(WebDriverWait(dash_duo.driver, 30).until(lambda _driver: step.text))
+
+
+def _downloaded(folder: Path, pattern: str) -> Path:
+    """The file the browser saved, once it is complete (waiting on the folder)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob(pattern) if p.stat().st_size > 0]
+        if done:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"nothing like {pattern} in {sorted(folder.iterdir())}")
+
+
+def test_the_pdf_is_prepared_with_progress_and_can_be_cancelled(
+    dash_duo: Any, dash_app: Any
+) -> None:
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
+    forecast_id = _forecast(name, "passengers", 12)
+    dash_duo.driver.get(base + "/export")
+    dash_duo.wait_for_contains_text("#export-headline", "passengers", timeout=30)
+
+    # Started, then cancelled while it runs: the buttons come back, nothing arrives.
+    dash_duo.find_element("#export-make-pdf-button").click()
+    dash_duo.wait_for_style_to_equal("#export-make-progress-div", "display", "block")
+    assert not dash_duo.find_element("#export-make-pdf-button").is_enabled()
+    _step_shown(dash_duo)
+    dash_duo.find_element("#export-make-cancel-button").click()
+    dash_duo.wait_for_style_to_equal("#export-make-progress-div", "display", "none")
+    assert dash_duo.find_element("#export-make-pdf-button").is_enabled()
+    assert dash_duo.find_element("#export-make-status-div").text == ""
+
+    # Asked again: the steps show, then the report downloads under the forecast's name.
+    dash_duo.find_element("#export-make-pdf-button").click()
+    _step_shown(dash_duo)
+    dash_duo.wait_for_contains_text("#export-make-status-div", "ready", timeout=90)
+    folder = Path(dash_duo.download_path)
+    pdf = _downloaded(folder, f"forecast_passengers_{forecast_id[:8]}.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    assert (
+        dash_duo.find_element("#export-make-progress-div").value_of_css_property(
+            "display"
+        )
+        == "none"
+    )
+
+    dash_duo.find_element("#export-make-xlsx-button").click()
+    dash_duo.wait_for_contains_text("#export-make-status-div", "Excel", timeout=60)
+    workbook = _downloaded(folder, f"forecast_passengers_{forecast_id[:8]}.xlsx")
+    assert workbook.read_bytes().startswith(b"PK")
+    assert dash_duo.get_logs() == []
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []

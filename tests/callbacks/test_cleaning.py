@@ -7,25 +7,22 @@ from typing import Any
 
 from tests.conftest import SAMPLES, make_dataset
 
-NAMES = [{"name": "column"}, {"name": "method"}, {"name": "sensitivity"}]
-
 
 def test_flagging_a_large_share_says_it_is_likely_a_pattern(
-    logged_in: Any, make_account: Any, dash_app: Any, tmp_path: Path
+    make_account: Any, dash_app: Any, tmp_path: Path
 ) -> None:
     from callbacks import cleaning as page
+    from services import versions
 
     account = make_account()
     source = SAMPLES / "victoria_electricity_daily.csv"
     info = make_dataset(account.id, source, tmp_path)
-    ref = {"dataset_id": info.id, "version_id": info.version_id}
-    with logged_in(account):
-        eager = str(
-            page.preview_outliers(1, ["demand_gwh", "iqr", 0.5], NAMES, "outliers", ref)
-        )
-        calm = str(
-            page.preview_outliers(1, ["demand_gwh", "iqr", 3.0], NAMES, "outliers", ref)
-        )
+    rows = info.profile.rows
+    eager, calm = (
+        str(page.outliers_alert(versions.find_outliers(*where, "iqr", s), rows))
+        for s in (0.5, 3.0)
+        for where in [(account.id, info.id, "demand_gwh")]
+    )
     assert "would be treated" in eager and "more likely a real pattern" in eager
     assert "more likely a real pattern" not in calm
 

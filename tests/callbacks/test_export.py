@@ -30,5 +30,8 @@ def test_only_the_current_datasets_forecasts_are_listed(
         assert options == [] and chosen is None
         assert "No forecasts of this dataset yet" in str(table)
         assert "weekly_repeating.csv" in str(line)
-        downloads, preview, *_figures, shown, _models = page.show_preview(None)
-        assert downloads is None and preview is None and shown == {"display": "none"}
+        downloads, preview, *_figures, shown, _models, make, status = page.show_preview(
+            None
+        )
+        assert downloads is None and preview is None and status is None
+        assert shown == make == {"display": "none"}
