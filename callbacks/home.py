@@ -15,6 +15,7 @@ from services.errors import ServiceError
 
 # The samples offered on Home: (sample key, what the button says).
 FIRST_SAMPLES = (("air_passengers", "Forecast the airline passengers"),)
+BUSY = {"pointerEvents": "none", "opacity": 0.6}
 
 
 @callback(Output(ids.HOME_START, "children"), Input(ids.URL, "pathname"))
@@ -52,6 +53,8 @@ def offer_samples(path: str | None) -> Any:
     Output(ids.URL, "href", allow_duplicate=True),
     Output(ids.HOME_ALERT, "children"),
     Input({"type": ids.HOME_SAMPLE, "key": ALL}, "n_clicks"),
+    # A second click while the first is handled would add the sample twice.
+    running=[(Output(ids.HOME_START, "style"), BUSY, {})],
     prevent_initial_call=True,
 )
 def forecast_sample(clicks: list[int | None]) -> tuple[Any, Any, Any]:
