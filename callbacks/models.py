@@ -19,22 +19,10 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, forecast_request, forecasts, jobs
+from services import datasets, forecast_request, forecasts, jobs, quickstart
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
 from services.reports import content, exports, narrative
-
-DEFAULT_HORIZON = {
-    "month": 12,
-    "quarter": 8,
-    "year": 5,
-    "week": 13,
-    "day": 14,
-    "business_day": 10,
-    "hour": 48,
-    "minute": 60,
-    "second": 60,
-}
 
 
 @callback(
@@ -69,8 +57,8 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         else None,
         change=True,
     )
-    horizon = DEFAULT_HORIZON.get(p.frequency.unit, 12) if p.frequency else 12
-    target = p.target or (p.target_candidates[0] if p.target_candidates else None)
+    horizon = quickstart.default_horizon(p)
+    target = quickstart.default_target(p)
     drivers = [
         c.name
         for c in p.columns
@@ -193,6 +181,35 @@ def cancel_run(_clicks: int | None, ref: dict[str, Any] | None) -> Any:
     except ServiceError as exc:
         return dbc.Alert(exc.message, color="warning")
     return None
+
+
+@callback(
+    Output(ids.MODELS_JOB_STORE, "data", allow_duplicate=True),
+    Input(ids.DATASET_STORE, "data"),
+    State(ids.MODELS_JOB_STORE, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def follow_latest_run(
+    dataset: dict[str, Any] | None, ref: dict[str, Any] | None
+) -> Any:
+    """When the session shows no run of the current dataset, show its latest one:
+    e.g. the forecast started from Home, running or finished."""
+    dataset_id = dataset.get("dataset_id") if dataset else None
+    if not dataset_id:
+        raise PreventUpdate
+    user_id = int(current_user.id)
+    try:
+        shown = jobs.get_job(user_id, ref["job_id"]) if ref else None
+    except NotFoundError:
+        shown = None
+    if shown is not None and shown.params.get("dataset_id") == dataset_id:
+        raise PreventUpdate
+    recent = jobs.list_jobs(
+        user_id, limit=1, kinds=("forecast",), dataset_id=dataset_id
+    )
+    if not recent:
+        raise PreventUpdate
+    return {"job_id": recent[0].id}
 
 
 @callback(

@@ -5,6 +5,11 @@ URL = "shell-url-location"
 DATASET_STORE = "shell-dataset-store"
 NAV_USER = "shell-user-text"
 
+# Home
+HOME_START = "home-start-div"
+HOME_SAMPLE = "home-sample-button"  # pattern: {"type": HOME_SAMPLE, "key": key}
+HOME_ALERT = "home-alert-div"
+
 # Upload
 UPLOAD_DROPZONE = "upload-drop-zone"
 UPLOAD_FILE_INPUT = "upload-file-input"  # made by assets/upload.js, outside React

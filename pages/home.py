@@ -4,6 +4,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components import ids
+
 dash.register_page(__name__, path="/", name="Home", title="Forecast Studio", order=0)
 
 STEPS = [
@@ -50,6 +52,9 @@ def layout(**_query: str) -> html.Div:
                         "and get a forecast with an honest range of outcomes.",
                         className="lead text-secondary",
                     ),
+                    # A sample to forecast in one click, for someone with no data yet.
+                    html.Div(id=ids.HOME_START),
+                    html.Div(id=ids.HOME_ALERT),
                     dbc.Button(
                         [html.I(className="bi bi-cloud-arrow-up me-2"), "Upload data"],
                         href="/upload",
