@@ -176,6 +176,11 @@ def build_app() -> dash.Dash:
     )
     _import_callbacks()
     app.layout = shell(dash.page_container)
+    # Dash finishes its set-up on the first request, and a second thread's request
+    # arriving meanwhile found it half done (a 500: "dictionary changed size during
+    # iteration"). Done here, before any request, every thread finds it complete.
+    with server.test_request_context():
+        app._setup_server()
     install_headers(server, app.csp_hashes)
     server.cli.add_command(jobs_cli)
     job_backend.check()
