@@ -233,19 +233,7 @@ def claim_next(host: str, kinds: list[str], pid: int | None = None) -> db.Job | 
             # claimer that loses the race tries the next few.
             queued = queued.limit(5)
         for job_id in s.scalars(queued):
-            taken = s.execute(
-                update(db.Job)
-                .where(db.Job.id == job_id, db.Job.status == "queued")
-                .values(
-                    status="running",
-                    worker_host=host,
-                    worker_pid=pid,
-                    started_at=db.utcnow(),
-                    heartbeat_at=db.utcnow(),
-                    message="Starting",
-                )
-            ).rowcount  # type: ignore[attr-defined]
-            if taken:
+            if _take(s, job_id, host, pid):
                 return s.get(db.Job, job_id)
     return None
 
@@ -330,16 +318,21 @@ def claim(job_id: str, host: str, pid: int) -> bool:
     delivers twice runs once.
     """
     with db.session() as s:
-        taken = s.execute(
-            update(db.Job)
-            .where(db.Job.id == job_id, db.Job.status == "queued")
-            .values(
-                status="running",
-                worker_host=host,
-                worker_pid=pid,
-                started_at=db.utcnow(),
-                heartbeat_at=db.utcnow(),
-                message="Starting",
-            )
-        ).rowcount  # type: ignore[attr-defined]
+        return _take(s, job_id, host, pid)
+
+
+def _take(s: Any, job_id: str, host: str, pid: int | None) -> bool:
+    """Mark a queued job ``running`` for ``pid`` of ``host``, if it is still queued."""
+    taken = s.execute(
+        update(db.Job)
+        .where(db.Job.id == job_id, db.Job.status == "queued")
+        .values(
+            status="running",
+            worker_host=host,
+            worker_pid=pid,
+            started_at=db.utcnow(),
+            heartbeat_at=db.utcnow(),
+            message="Starting",
+        )
+    ).rowcount
     return bool(taken)
