@@ -19,9 +19,9 @@ CATALOG: dict[str, ModelSpec] = {
         *FOUNDATION,
     )
 }
-# What "automatic" compares: cheap and strong on business data. The median of the four
-# statistical models (the "SCUM" combination of the M4 competition) joins them and is
-# preferred unless one model is clearly better on the backtests.
+# What "automatic" compares: cheap and strong on business data. A weighted average of
+# the four statistical models (the M4 competition's "SCUM" four, each weighted by its
+# backtest error) joins them and is preferred unless one model is clearly better.
 AUTOMATIC = [
     "seasonal_naive",
     "drift",
@@ -31,7 +31,7 @@ AUTOMATIC = [
     "auto_arima",
 ]
 COMBINED = ["auto_ets", "auto_theta", "auto_ces", "auto_arima"]
-ENSEMBLES = {"combination": "Combination (median of ETS, Theta, CES, ARIMA)"}
+ENSEMBLES = {"combination": "Combination (weighted average of ETS, Theta, CES, ARIMA)"}
 
 
 def get_spec(key: str) -> ModelSpec:
