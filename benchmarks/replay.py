@@ -247,9 +247,16 @@ def conformal(folds: list[np.ndarray], final: np.ndarray, ref: Member) -> np.nda
     return _conformal(folds, final, ref)[1]
 
 
-def scaled(folds: list[np.ndarray], final: np.ndarray, ref: Member) -> np.ndarray:
+def scaled(levels: tuple[float, float]) -> Interval:
     """The combined quantiles, stretched so the backtests are covered as promised."""
-    return backtest.calibrate(final, folds, ref.actuals)
+
+    def method(folds: list[np.ndarray], final: np.ndarray, ref: Member) -> np.ndarray:
+        return backtest.calibrate(final, folds, ref.actuals, levels)
+
+    return method
+
+
+Interval = Callable[[list[np.ndarray], np.ndarray, Member], np.ndarray]
 
 
 def score(
@@ -302,7 +309,13 @@ def app_rules() -> dict[str, RawRule]:
     }
 
 
-INTERVALS = {"native": native, "conformal": conformal, "scaled": scaled}
+INTERVALS: dict[str, Interval] = {
+    "native": native,
+    "conformal": conformal,
+    "scaled": scaled((0.8, 0.95)),
+    "scaled 85/97": scaled((0.85, 0.97)),
+    "scaled 82/96": scaled((0.82, 0.96)),
+}
 
 
 def main() -> None:

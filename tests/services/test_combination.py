@@ -88,17 +88,20 @@ def test_ranges_stretch_to_what_the_backtests_showed() -> None:
     fold = _quantiles([10.0] * 5)
     actual = np.array([11.0, 8.0, 13.0, 6.0, 16.0])
     # In range units: 1, 2, 3, 4, 6 (80%) and 0.5, 1, 1.5, 2, 3 (95%); the conformal
-    # quantile of 5 values at 80% is the ⌈6 · 0.8⌉ = 5th, at 95% the largest.
-    assert backtest.stretch_factors([fold], [actual]) == (6.0, 3.0)
+    # quantile of 5 values at 82% is the ⌈6 · 0.82⌉ = 5th, at 96% the largest; the 95%
+    # range stretches at least as much as the 80% one.
+    assert backtest.stretch_factors([fold], [actual]) == (6.0, 6.0)
     final = backtest.calibrate(_quantiles([100.0]), [fold], [actual])
-    assert final[0].tolist() == [94.0, 94.0, 100.0, 106.0, 106.0]
+    assert final[0].tolist() == [88.0, 94.0, 100.0, 106.0, 112.0]
+    # At the nominal levels too: the 95% quantile alone (3) is raised to the 80% one.
+    assert backtest.stretch_factors([fold], [actual], (0.8, 0.95)) == (6.0, 6.0)
 
 
 def test_a_range_that_was_right_is_kept() -> None:
     fold = _quantiles([10.0] * 9)
     # eight misses well inside the 80% range and one just inside the 95% range
     actual = 10 + np.array([0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 1.9])
-    k80, k95 = backtest.stretch_factors([fold], [actual])
+    k80, k95 = backtest.stretch_factors([fold], [actual], (0.8, 0.95))
     assert k80 == pytest.approx(0.8) and k95 == pytest.approx(0.95)
 
 
