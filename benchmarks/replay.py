@@ -315,6 +315,7 @@ INTERVALS: dict[str, Interval] = {
     "scaled": scaled((0.8, 0.95)),
     "scaled 85/97": scaled((0.85, 0.97)),
     "scaled 82/96": scaled((0.82, 0.96)),
+    "scaled 88/98": scaled((0.88, 0.98)),
 }
 
 
