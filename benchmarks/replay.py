@@ -23,7 +23,7 @@ import numpy as np
 from benchmarks.pool import SETS, load
 from services import backtest, final_forecast, selection
 from services.metrics import point_metrics
-from services.models import AUTOMATIC
+from services.models import AUTOMATIC, COMBINED
 
 STATS = ["auto_ets", "auto_theta", "auto_ces", "auto_arima"]
 
@@ -183,7 +183,7 @@ def current(members: dict[str, Member]) -> tuple[list[np.ndarray], np.ndarray] |
     return combined
 
 
-def automatic(pool: list[str] = STATS, margin: float | None = None) -> RawRule:
+def automatic(pool: list[str] = COMBINED, margin: float | None = None) -> RawRule:
     """The app's own choice (services code), on the kept runs of one series.
 
     ``margin`` overrides how much better a single model must be (None: the app's).
@@ -302,8 +302,8 @@ def app_rules() -> dict[str, RawRule]:
     """The app's automatic (services code), with variants of its pool and margin."""
     pool5 = [*STATS, "dynamic_theta"]
     return {
-        "automatic (app)": automatic(),
-        "automatic (app), always the combination": automatic(margin=1.0),
+        "automatic (app), four": automatic(STATS),
+        "automatic (app), four, always the combination": automatic(STATS, 1.0),
         "automatic (app), five": automatic(pool5),
         "automatic (app), five, always the combination": automatic(pool5, 1.0),
     }

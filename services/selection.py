@@ -1,9 +1,9 @@
 """Choosing from the backtests: the best model (or combination) for each series.
 
-"Automatic" keeps a weighted average of ETS, Theta, CES and ARIMA, each weighted by how
-well it did on the series' backtests, unless one model is far better; within 1% of the
-best, the simpler model wins. The chosen forecast's ranges are stretched (or narrowed)
-to what its backtests showed. A series the chosen model cannot
+"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA, each
+weighted by how well it did on the series' backtests, unless one model is far better;
+within 1% of the best, the simpler model wins. The chosen forecast's ranges are
+stretched (or narrowed) to what its backtests showed. A series the chosen model cannot
 serve (it failed there, or the series was too short to test on) gets its own best, or
 a fallback that needs no backtests, and a note says so.
 """
@@ -96,7 +96,7 @@ def combination(
     season: int,
     pool: list[str] = COMBINED,
 ) -> ModelBacktest | None:
-    """A weighted average of ETS, Theta, CES and ARIMA (or of the best three).
+    """A weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (or the best 3).
 
     Each member weighs by its backtest MASE on the series (:func:`backtest.ensemble`).
     A series too short for one of them (ARIMA needs 12 points) still gets the
