@@ -72,7 +72,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/background.py
 	PYTHONPATH=. $(BIN)/python benchmarks/analysis.py
 	PYTHONPATH=. $(BIN)/python benchmarks/accuracy.py
-	PYTHONPATH=. $(BIN)/python benchmarks/combination.py
+	PYTHONPATH=. $(BIN)/python benchmarks/replay.py
 	PYTHONPATH=. $(BIN)/python benchmarks/models.py
 	PYTHONPATH=. $(BIN)/python benchmarks/reports.py
 	PYTHONPATH=. $(BIN)/python benchmarks/deep.py

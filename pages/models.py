@@ -190,8 +190,10 @@ def layout(**_query: str) -> html.Div:
                 ),
                 html.P(
                     "Each model forecasts earlier stretches of your history it did "
-                    "not see (backtests). Automatic then forecasts with the median of "
-                    "the strong models, unless one of them is clearly more accurate.",
+                    "not see (backtests). Automatic then forecasts with a weighted "
+                    "average of the strong models, each weighted by how well it did "
+                    "on your data's recent past (unless one is clearly more "
+                    "accurate), with ranges as wide as those backtests showed.",
                     className="small text-secondary mt-2 mb-2",
                 ),
                 html.Div(id=ids.MODELS_PARAMS),

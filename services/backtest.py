@@ -28,10 +28,21 @@ from services.fitting import (
 )
 from services.metrics import interval_metrics, point_metrics
 from services.models import CATALOG
-from services.models.base import QUANTILES, ModelSpec
+from services.models.base import ModelSpec
 
 log = logging.getLogger(__name__)
 MAX_FOLDS = 5
+# A combination weighs its members by 1 / backtest MASE ** POWER, moved toward equal
+# weights by SHRINK (benchmarks/README.md, "Automatic on M1 and M3").
+SHRINK = 0.5
+POWER = 1.0
+# The backtest quantiles that set the 80% and 95% ranges: a little above the nominal
+# levels, since the errors of one fold's steps move together, so a few folds show
+# less of the spread than new data will (set on M3, see benchmarks/README.md).
+LEVELS = (0.85, 0.97)
+# Backtests that hit (almost) every value never narrow a range below this share of
+# the model's own: a few exact folds are no promise that the future repeats exactly.
+MIN_STRETCH = 0.5
 Step = Callable[[str], None]
 # A model of the catalog and its parameters (None: the defaults).
 Candidate = tuple[str, dict[str, Any] | None]
@@ -67,7 +78,7 @@ def plan_folds(
     >>> plan_folds(144, 12, 12, 12), plan_folds(30, 12, 12, 8), plan_folds(9, 3, 1, 8)
     (([84, 96, 108, 120, 132], 12), ([18], 12), ([], 0))
     >>> plan_folds(24, 12, 12, 8, requested=3)
-    ([8], 12)
+    ([12], 12)
     >>> plan_folds(15, 12, 12, 8)
     ([8], 7)
 
@@ -128,6 +139,8 @@ class ModelBacktest:
     error: str | None = None
     conformal: bool = False
     members: list[str] = field(default_factory=list)
+    # A combination's weights of its members, per series (from all its folds).
+    weights: dict[str | None, list[float]] = field(default_factory=dict)
     # Series the model failed on, with the reason in plain words (the model still
     # scores on the others).
     series_errors: dict[str | None, str] = field(default_factory=dict)
@@ -383,6 +396,125 @@ def conformal_widths(tested: SeriesBacktest) -> Widths:
     return [float(w) for w in w80], [float(w) for w in w95]
 
 
+def inverse_error_weights(
+    errors: list[float], shrink: float = 0.0, power: float = 1.0
+) -> np.ndarray:
+    """Weights for a combination: the smaller a member's backtest error, the larger.
+
+    Each weight is proportional to ``1 / error ** power``, then moved toward equal
+    weights by ``shrink`` (0: not at all, 1: all the way). A member without a finite
+    error counts as the worst one; members that all scored 0 weigh the same.
+
+    Examples
+    --------
+    >>> inverse_error_weights([1.0, 2.0, 4.0]).round(4).tolist()
+    [0.5714, 0.2857, 0.1429]
+    >>> inverse_error_weights([1.0, 3.0], shrink=0.5).round(4).tolist()
+    [0.625, 0.375]
+
+    """
+    e = np.asarray(errors, dtype=float)
+    finite = np.isfinite(e)
+    worst = e[finite].max() if finite.any() else 1.0
+    e = np.where(finite, e, worst)
+    if (e <= 0).any():  # a perfect member: it and any other perfect one share it all
+        raw = (e <= 0).astype(float)
+    else:
+        raw = e**-power
+    weights = raw / raw.sum()
+    return np.asarray(shrink / len(e) + (1 - shrink) * weights)
+
+
+def _rank_quantile(values: np.ndarray, level: float) -> float:
+    """The conformal quantile: the ⌈(n + 1)·level⌉-th smallest value (or the largest).
+
+    Examples
+    --------
+    >>> _rank_quantile(np.array([3.0, 1.0, 2.0, 4.0]), 0.8)
+    4.0
+    >>> _rank_quantile(np.arange(1.0, 10.0), 0.8)
+    8.0
+
+    """
+    ordered = np.sort(values)
+    rank = min(int(np.ceil((len(ordered) + 1) * level)), len(ordered))
+    return float(ordered[rank - 1])
+
+
+def stretch_factors(
+    folds: list[np.ndarray],
+    actuals: list[np.ndarray],
+    levels: tuple[float, float] = LEVELS,
+) -> tuple[float, float]:
+    """How much the 80% and 95% ranges must stretch to cover the backtests honestly.
+
+    Each backtest error is measured in units of the range's own distance from the
+    point on its side at that step (so a range that widens with the horizon keeps
+    widening); the factor is the conformal quantile of those ratios over every fold
+    and step: 1 when the ranges were right, above 1 when too narrow, and never below
+    ``MIN_STRETCH``.
+
+    Examples
+    --------
+    A forecast of 10 with an 80% range of ±2 (95%: ±4); the actuals miss by 1, 2, 3,
+    4 and 6:
+
+    >>> fold = np.array([[6.0, 8.0, 10.0, 12.0, 14.0]] * 5)
+    >>> stretch_factors([fold], [np.array([11.0, 8.0, 13.0, 6.0, 16.0])])
+    (3.0, 3.0)
+
+    """
+    ratios: dict[int, list[np.ndarray]] = {80: [], 95: []}
+    for forecast, actual in zip(folds, actuals, strict=True):
+        point = forecast[:, 2]
+        error = actual - point
+        for level, (low, high) in ((80, (1, 3)), (95, (0, 4))):
+            side = np.where(
+                error >= 0, forecast[:, high] - point, point - forecast[:, low]
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.abs(error) / side
+            ratio = np.where(side > 0, ratio, np.where(error == 0, 0.0, np.inf))
+            ratios[level].append(ratio)
+    k80 = _rank_quantile(np.concatenate(ratios[80]), levels[0])
+    k95 = _rank_quantile(np.concatenate(ratios[95]), levels[1])
+    # Few errors say little about a 95% quantile (with fewer than 19, it is their
+    # largest): the 95% range stretches at least as much as the 80% one.
+    k80 = max(k80, MIN_STRETCH)
+    return k80, max(k95, k80)
+
+
+def stretch(forecast: np.ndarray, factors: tuple[float, float]) -> np.ndarray:
+    """A forecast whose 80% and 95% ranges are stretched by ``factors`` around it.
+
+    Examples
+    --------
+    >>> stretch(np.array([[6.0, 8.0, 10.0, 12.0, 14.0]]), (3.0, 1.5)).tolist()
+    [[4.0, 4.0, 10.0, 16.0, 16.0]]
+
+    """
+    point = forecast[:, 2:3]
+    k = np.array([factors[1], factors[0], 1.0, factors[0], factors[1]])
+    out: np.ndarray = point + (forecast - point) * k
+    # The 95% range never inside the 80% one.
+    out[:, 0] = np.minimum(out[:, 0], out[:, 1])
+    out[:, 4] = np.maximum(out[:, 4], out[:, 3])
+    return out
+
+
+def calibrate(
+    final: np.ndarray,
+    folds: list[np.ndarray],
+    actuals: list[np.ndarray],
+    levels: tuple[float, float] = LEVELS,
+) -> np.ndarray:
+    """The final forecast with its ranges stretched to what the backtests showed."""
+    factors = stretch_factors(folds, actuals, levels)
+    if not all(np.isfinite(factors)):
+        return final
+    return stretch(final, factors)
+
+
 def _stretch(widths: list[float], steps: int) -> np.ndarray:
     """``steps`` widths: cut short, or the last one carried on further ahead."""
     w = np.asarray(widths, dtype=float)
@@ -458,27 +590,70 @@ def _mean(scores: list[dict[str, float]]) -> dict[str, float]:
 
 
 def ensemble(
-    name: str, key: str, members: list[ModelBacktest], how: str
+    name: str,
+    key: str,
+    members: list[ModelBacktest],
+    season: int,
+    shrink: float = SHRINK,
+    power: float = POWER,
 ) -> ModelBacktest:
-    """Combine members' backtest forecasts point by point (median or mean).
+    """A weighted average of the members' forecasts, tested as a model of its own.
 
-    Only the series every member was tested on are combined.
+    On each series, each fold's forecast (point and quantiles) averages the members'
+    with weights from how well each did on that series' earlier folds (see
+    :func:`inverse_error_weights`; equal weights on the first fold), so no fold is
+    weighted by its own errors. The weights from every fold are kept for the final
+    forecast. On a series some members could not be tested on (too short for
+    them), the others are combined (at least two; their weights there are 0).
     """
-    combine = np.median if how == "median" else np.mean
-    result = ModelBacktest(
-        key, name, complexity=6, conformal=True, members=[m.key for m in members]
-    )
-    for label in members[0].per_series:
-        if any(label not in m.per_series for m in members):
+    result = ModelBacktest(key, name, complexity=6, members=[m.key for m in members])
+    labels = {label for m in members for label in m.per_series}
+    for label in sorted(labels, key=str):
+        present = [label in m.per_series for m in members]
+        if sum(present) < 2:
             continue
-        first = members[0].per_series[label]
+        tested = [m.per_series[label] for m in members if label in m.per_series]
+        first = tested[0]
+        errors = np.array(
+            [
+                [
+                    point_metrics(a, f[:, 2], h, season)["mase"]
+                    for a, f, h in zip(
+                        first.actuals, t.forecasts, first.histories, strict=True
+                    )
+                ]
+                for t in tested
+            ]
+        )  # members × folds
         combined = SeriesBacktest(first.actuals, [], first.histories)
         for fold in range(len(first.forecasts)):
-            points = combine(
-                [m.per_series[label].forecasts[fold][:, 2] for m in members], axis=0
-            )
-            combined.forecasts.append(np.repeat(points[:, None], len(QUANTILES), 1))
+            weights = fold_weights(errors[:, :fold], shrink, power)
+            stack = np.stack([t.forecasts[fold] for t in tested])
+            combined.forecasts.append(np.tensordot(weights, stack, axes=1))
         result.per_series[label] = combined
+        final = iter(fold_weights(errors, shrink, power).tolist())
+        result.weights[label] = [next(final) if p else 0.0 for p in present]
     result.fit_seconds = sum(m.fit_seconds for m in members)
     result.predict_seconds = sum(m.predict_seconds for m in members)
     return result
+
+
+def fold_weights(errors: np.ndarray, shrink: float, power: float) -> np.ndarray:
+    """Members' weights from their errors on some folds (members × folds).
+
+    Without any fold yet, equal weights.
+
+    Examples
+    --------
+    >>> fold_weights(np.array([[1.0, 3.0], [2.0, 6.0]]), 0.0, 1.0).round(4).tolist()
+    [0.6667, 0.3333]
+    >>> fold_weights(np.zeros((4, 0)), 0.0, 1.0).tolist()
+    [0.25, 0.25, 0.25, 0.25]
+
+    """
+    if errors.shape[1] == 0:
+        return np.full(errors.shape[0], 1 / errors.shape[0])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(errors, axis=1)
+    return inverse_error_weights(mean.tolist(), shrink, power)

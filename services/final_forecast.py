@@ -1,7 +1,8 @@
 """The final forecast: the chosen model of each series refit on all its history.
 
 Global models are fitted once on every series long enough for them, local ones series
-by series (on every core); a combination takes the median of its members. A model that
+by series (on every core); a combination takes the weighted average of its members,
+and the ranges are stretched as the backtests said (see :class:`Plan`). A model that
 fails here leaves its series to a fallback, said in the notes. Data that is never
 negative gets no negative forecast or range.
 """
@@ -177,15 +178,19 @@ def _fit_all(
 
 def _combine(plan: Plan, forecasts: list[np.ndarray]) -> np.ndarray:
     """One (horizon × 5 quantiles) forecast from the plan's model(s)."""
+    stack = np.stack(forecasts)
     if not plan.combine:
         values = forecasts[0]
-    elif plan.widths is not None:
-        point = np.median([f[:, 2] for f in forecasts], axis=0)
+    elif plan.widths is not None:  # a plan saved before weights: the median point
+        point = np.median(stack[:, :, 2], axis=0)
         values = np.repeat(point[:, None], 5, axis=1)
-    else:  # untested: the median of the members' own quantiles
-        values = np.median(np.stack(forecasts), axis=0)
+    else:  # the weighted average of the points and quantiles (untested: equal)
+        weights = plan.weights or [1 / len(forecasts)] * len(forecasts)
+        values = np.tensordot(np.asarray(weights), stack, axes=1)
     if plan.widths is not None:
         values = backtest.widen(values, plan.widths)
+    if plan.stretch is not None:
+        values = backtest.stretch(values, plan.stretch)
     return values
 
 

@@ -368,7 +368,7 @@ def _compare(
     results = _backtest(candidates, prepared.data, prepared.setup, progress)
     for tested in results:
         backtest.score(tested, season)
-    combined = selection.combination(results, metric) if automatic else None
+    combined = selection.combination(results, metric, season) if automatic else None
     if combined is not None:
         backtest.score(combined, season)
         results.append(combined)

@@ -1,7 +1,9 @@
 """Choosing from the backtests: the best model (or combination) for each series.
 
-"Automatic" keeps the median of ETS, Theta, CES and ARIMA unless one model is far
-better; within 1% of the best, the simpler model wins. A series the chosen model cannot
+"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA, each
+weighted by how well it did on the series' backtests, unless one model is far better;
+within 1% of the best, the simpler model wins. The chosen forecast's ranges are
+stretched (or narrowed) to what its backtests showed. A series the chosen model cannot
 serve (it failed there, or the series was too short to test on) gets its own best, or
 a fallback that needs no backtests, and a note says so.
 """
@@ -33,24 +35,37 @@ FALLBACKS = ("auto_ets", "naive")
 
 @dataclass
 class Plan:
-    """How one series is forecast: one model, or the median of several.
+    """How one series is forecast: one model, or a weighted average of several.
 
     ``widths`` are the half-widths of conformal 80% and 95% intervals, step by step,
-    for models that forecast a point only; a combination without them averages its
-    members' own quantiles.
+    for models that forecast a point only. ``weights`` are a combination's weights of
+    its members (None: equal). ``stretch`` are the factors of the 80% and 95% ranges
+    learnt on the backtests (:func:`backtest.stretch_factors`; None: as they are).
+    Plans saved before weights existed (a combination with ``widths``) take the
+    median of the members' points.
     """
 
     keys: list[str]
     combine: bool = False
     widths: backtest.Widths | None = None
+    weights: list[float] | None = None
+    stretch: tuple[float, float] | None = None
 
     @classmethod
     def of(cls, chosen: ModelBacktest, label: str | None) -> Plan:
         """The plan for a series' model (or ensemble) chosen on its backtests."""
-        widths = None
-        if chosen.conformal and label in chosen.per_series:
-            widths = backtest.conformal_widths(chosen.per_series[label])
-        return cls(chosen.members or [chosen.key], bool(chosen.members), widths)
+        widths, stretch = None, None
+        tested = chosen.per_series.get(label)
+        if tested is not None and chosen.conformal:
+            widths = backtest.conformal_widths(tested)
+        elif tested is not None:
+            factors = backtest.stretch_factors(tested.forecasts, tested.actuals)
+            stretch = factors if all(map(math.isfinite, factors)) else None
+        keys, weights = chosen.members or [chosen.key], chosen.weights.get(label)
+        if weights is not None:  # the members weighted on this series
+            kept = [(k, w) for k, w in zip(keys, weights, strict=True) if w > 0]
+            keys, weights = [k for k, _ in kept], [w for _, w in kept]
+        return cls(keys, bool(chosen.members), widths, weights, stretch)
 
 
 def rank(result: ModelBacktest, metric: str) -> float:
@@ -75,16 +90,26 @@ def choose(ranked: list[ModelBacktest], metric: str) -> ModelBacktest:
     return min(close, key=lambda r: (r.complexity, rank(r, metric)))
 
 
-def combination(results: list[ModelBacktest], metric: str) -> ModelBacktest | None:
-    """The median of ETS, Theta, CES and ARIMA (or of the best three), scored."""
+def combination(
+    results: list[ModelBacktest],
+    metric: str,
+    season: int,
+    pool: list[str] = COMBINED,
+) -> ModelBacktest | None:
+    """A weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (or the best 3).
+
+    Each member weighs by its backtest MASE on the series (:func:`backtest.ensemble`).
+    A series too short for one of them (ARIMA needs 12 points) still gets the
+    average of the others.
+    """
     ok = sorted((r for r in results if r.per_series), key=lambda r: rank(r, metric))
-    members = [r for r in ok if r.key in COMBINED]
+    members = [r for r in ok if r.key in pool]
     if len(members) < 3:
         members = [r for r in ok if r.complexity > 0][:3] or ok[:3]
     if len(members) < 3:
         return None
     combined = backtest.ensemble(
-        ENSEMBLES["combination"], "combination", members, "median"
+        ENSEMBLES["combination"], "combination", members, season
     )
     return combined if combined.per_series else None
 
@@ -120,7 +145,7 @@ def overall(
                 f"{best.name} scored better than the combination in the backtests, "
                 "but the combination was kept: a single model replaces it only when "
                 f"its {METRIC_NAMES[metric]} is at least {COMBINATION_MARGIN:.0%} "
-                "lower, because the median of several models is steadier on new data."
+                "lower, because a combination of models is steadier on new data."
             )
         best = combined  # a single model must be clearly better to beat the combination
     return best

@@ -69,6 +69,17 @@ def _simple(class_name: str, **extra: Any) -> Any:
     return build
 
 
+def _dotm(_params: BaseModel, context: Context) -> Any:
+    from darts.models import StatsForecastModel
+
+    return StatsForecastModel(
+        model="DynamicOptimizedTheta",
+        model_kwargs={"season_length": context.season},
+        quantiles=QUANTILES,
+        min_train_length=SHORT,
+    )
+
+
 def _mfles(_params: BaseModel, context: Context) -> Any:
     from darts.models import AutoMFLES
 
@@ -98,6 +109,15 @@ STATISTICAL = (
         "statistical",
         "A smoothed line plus the season; strong in forecasting competitions.",
         _simple("AutoTheta"),
+        complexity=2,
+        min_history=SHORT,
+    ),
+    ModelSpec(
+        "dynamic_theta",
+        "Dynamic Optimized Theta",
+        "statistical",
+        "A Theta line whose slope and level adapt as new values come in.",
+        _dotm,
         complexity=2,
         min_history=SHORT,
     ),
