@@ -308,25 +308,27 @@ def scaled_out_available() -> bool:
 
 
 def free_redis_url() -> str | None:
-    """An empty database of the local Redis, or None when there is none to use."""
+    """An empty database of the local Redis, claimed, or None when there is none.
+
+    The claim (a key set only if absent) keeps test runs and other scripts off it.
+    """
     try:
         import redis
 
         for number in range(15, 7, -1):
-            if redis.Redis(host="127.0.0.1", port=6379, db=number).dbsize() == 0:
+            client = redis.Redis(host="127.0.0.1", port=6379, db=number)
+            if client.dbsize() == 0 and client.set("latency-bench", 1, nx=True):
                 return f"redis://127.0.0.1:6379/{number}"
     except Exception:  # noqa: BLE001 - any failure means: not available here
         return None
     return None
 
 
-def forget_jobs(url: str) -> None:
-    """Remove this app's keys (another run may share the database by then)."""
+def release_redis(url: str) -> None:
+    """Empty the claimed database (Celery leaves keys of its own behind)."""
     import redis
 
-    client = redis.Redis.from_url(url)
-    for key in client.scan_iter(match="*forecast-studio-jobs*"):
-        client.delete(key)
+    redis.Redis.from_url(url).flushdb()
 
 
 def postgres_database() -> tuple[str, str] | None:
@@ -385,7 +387,7 @@ def main() -> None:
         finally:
             shutil.rmtree(data, ignore_errors=True)
             drop_postgres_database(database[0])
-            forget_jobs(redis_url)
+            release_redis(redis_url)
     header = f"{'phase':32} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}"
     print(header + f" {'max ms':>8}  forecasts")
     for r in results:
