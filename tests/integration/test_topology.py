@@ -10,6 +10,7 @@ Skips, with the reason, when PostgreSQL or Redis is not reachable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -107,6 +108,8 @@ class Topology:
     def stop(self) -> None:
         for proc in self.processes:
             _stop(proc)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # what a killed leader left
 
 
 @pytest.fixture
