@@ -5,9 +5,10 @@ Run with ``make bench`` (or ``PYTHONPATH=. .venv/bin/python benchmarks/latency.p
 Embedded: the default deployment, as ``make run`` starts it: gunicorn (one process,
 8 threads) whose local pool runs the jobs (``JOB_WORKERS=2``), SQLite, a fresh data
 folder. Scaled out: gunicorn with ``JOB_WORKERS=0`` and ``JOB_BACKEND=celery``, two
-``flask --app app jobs worker`` processes (one job each) on Redis (127.0.0.1:6379,
-database 15) and a throwaway PostgreSQL database (127.0.0.1:5432). It runs only where
-that worker command exists; elsewhere the script says so instead of inventing numbers.
+``flask --app app jobs worker`` processes (one job each) on Redis (127.0.0.1:6379, an
+empty database among 8–15) and a throwaway PostgreSQL database (127.0.0.1:5432). It
+runs only where that worker command exists; elsewhere the script says so instead of
+inventing numbers.
 
 Each phase: 20 threads, each with its own keep-alive connection, read the API in a
 loop (the dataset list, one dataset, its preview, a job, ``/health``). "idle" reads
@@ -40,7 +41,6 @@ READERS = 20
 IDLE_S = 15.0
 BUSY_LIMIT_S = 600.0
 FORECAST = {"target": "takings_m_aud", "horizon": 8}
-REDIS_URL = "redis://127.0.0.1:6379/15"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
 
@@ -307,6 +307,30 @@ def scaled_out_available() -> bool:
     return probe.returncode == 0
 
 
+def free_redis_url() -> str | None:
+    """An empty database of the local Redis, claimed, or None when there is none.
+
+    The claim (a key set only if absent) keeps test runs and other scripts off it.
+    """
+    try:
+        import redis
+
+        for number in range(15, 7, -1):
+            client = redis.Redis(host="127.0.0.1", port=6379, db=number)
+            if client.dbsize() == 0 and client.set("latency-bench", 1, nx=True):
+                return f"redis://127.0.0.1:6379/{number}"
+    except Exception:  # noqa: BLE001 - any failure means: not available here
+        return None
+    return None
+
+
+def release_redis(url: str) -> None:
+    """Empty the claimed database (Celery leaves keys of its own behind)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def postgres_database() -> tuple[str, str] | None:
     """A throwaway PostgreSQL database (name, URL), or None when unreachable."""
     try:
@@ -345,6 +369,8 @@ def main() -> None:
             "TODO scaled out: this checkout has no `flask --app app jobs worker` "
             "(JOB_BACKEND=celery is not on main yet); run this script again once it is."
         )
+    elif (redis_url := free_redis_url()) is None:
+        notes.append("scaled out: skipped, no empty Redis database on 127.0.0.1:6379")
     elif (database := postgres_database()) is None:
         notes.append("scaled out: skipped, PostgreSQL on 127.0.0.1:5432 not reachable")
     else:
@@ -353,7 +379,7 @@ def main() -> None:
             # One job per worker; with the celery backend the web runs none itself.
             env = base_env(data) | {
                 "FORECAST_STUDIO_JOB_BACKEND": "celery",
-                "FORECAST_STUDIO_REDIS_URL": REDIS_URL,
+                "FORECAST_STUDIO_REDIS_URL": redis_url,
                 "FORECAST_STUDIO_DATABASE_URL": database[1],
                 "FORECAST_STUDIO_JOB_WORKERS": "1",
             }
@@ -361,6 +387,7 @@ def main() -> None:
         finally:
             shutil.rmtree(data, ignore_errors=True)
             drop_postgres_database(database[0])
+            release_redis(redis_url)
     header = f"{'phase':32} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}"
     print(header + f" {'max ms':>8}  forecasts")
     for r in results:

@@ -8,6 +8,7 @@ warning.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import re
 import tempfile
@@ -41,6 +42,21 @@ def _experiment(client: Any) -> str:
         return str(found.experiment_id)
     location = (config.data_dir() / "mlartifacts").as_uri()
     return str(client.create_experiment(EXPERIMENT, artifact_location=location))
+
+
+def _open_store() -> tuple[Any, str]:
+    """The MLflow client and the experiment's id, one process at a time.
+
+    MLflow creates or upgrades its store on first use, and so does the experiment:
+    two job processes doing it at once collide ("table … already exists"), so they
+    take turns on a lock file in DATA_DIR, which every web and worker process shares.
+    """
+    from mlflow.tracking import MlflowClient
+
+    with (config.data_dir() / "mlflow.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        client = MlflowClient(tracking_uri=tracking_uri())
+        return client, _experiment(client)
 
 
 def _clean(metrics: dict[str, Any]) -> dict[str, float]:
@@ -125,10 +141,8 @@ def track_comparison(
     """
     try:
         from mlflow.entities import RunTag
-        from mlflow.tracking import MlflowClient
 
-        client = MlflowClient(tracking_uri=tracking_uri())
-        experiment = _experiment(client)
+        client, experiment = _open_store()
         tags = {
             "user_id": str(user_id),
             "dataset_id": str(context.get("dataset_id")),

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 HEARTBEAT_TIMEOUT_S = 20
+CLAIM = "forecast-studio-test-run"
 # Slow enough to cancel or kill mid-run: AutoARIMA on eight series, five folds each.
 SLOW = {
     "target": "takings_m_aud",
@@ -35,16 +36,28 @@ SLOW = {
 
 
 def _free_redis_db() -> str:
-    """A Redis URL on an empty database of the local Redis (or skip)."""
+    """A Redis URL on an empty database of the local Redis, claimed (or skip).
+
+    The claim is a key set only if absent, so two runs never take the same database
+    and the scripts that look for an empty one pass it by. ``_release_redis_db``
+    empties it again: Celery leaves keys of its own behind.
+    """
     redis = pytest.importorskip("redis")
     for number in range(15, 7, -1):
         client = redis.Redis(host="127.0.0.1", port=6379, db=number)
         try:
-            if client.dbsize() == 0:
+            if client.dbsize() == 0 and client.set(CLAIM, os.getpid(), nx=True):
                 return f"redis://127.0.0.1:6379/{number}"
         except redis.exceptions.ConnectionError:
             pytest.skip("Redis is not reachable on 127.0.0.1:6379: start it (NOTES.md)")
     pytest.skip("No empty Redis database among 8–15 for this run")
+
+
+def _release_redis_db(url: str) -> None:
+    """Empty the database ``_free_redis_db`` claimed, claim included."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def _stop_this_process_pool() -> None:
@@ -97,12 +110,7 @@ def celery_backend(database: None) -> Iterator[str]:
         for key, value in saved.items():
             config.settings.set(key, value)
         celery_jobs.celery_app.cache_clear()
-        import redis
-
-        # Only this app's keys: another run may have started using the database.
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(match="*forecast-studio-jobs*"):
-            client.delete(key)
+        _release_redis_db(url)
 
 
 @pytest.fixture
