@@ -69,3 +69,18 @@ def test_a_parse_over_its_time_budget_is_stopped(tmp_path: Path) -> None:
     assert "0.001 seconds" in refused.value.message
     assert not out.exists()
     assert multiprocessing.active_children() == []  # stopped and reaped
+
+
+def test_the_child_names_its_steps_as_it_gets_there(tmp_path: Path) -> None:
+    steps: list[tuple[float, str]] = []
+    out = tmp_path / "table.parquet"
+    parse_upload(
+        SAMPLES / "air_passengers.csv",
+        ".csv",
+        None,
+        out,
+        on_progress=lambda fraction, step: steps.append((fraction, step)),
+    )
+    words = [step.split()[0] for _, step in steps]
+    assert words == ["Reading", "Recognising", "Saving"]
+    assert [fraction for fraction, _ in steps] == sorted(f for f, _ in steps)
