@@ -25,6 +25,7 @@ from services.errors import ServiceError
     progress_default=background.step(0, "Starting"),
     running=background.running(row=ids.UPLOAD_READ_PROGRESS_ROW),
     cancel=[Input(ids.UPLOAD_READ_CANCEL, "n_clicks")],
+    interval=500,  # the steps of a read of a few seconds show as they come
     prevent_initial_call=True,
 )
 def read_upload(set_progress: Any, uploaded: dict[str, Any] | None) -> tuple[Any, Any]:

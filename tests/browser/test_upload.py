@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import psutil
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -32,10 +33,29 @@ def _large_csv(folder: Path) -> Path:
     return path
 
 
-def _step_shown(dash_duo: Any) -> str:
-    """The step the reading names above its progress bar, once there is one."""
+def _step_shown(dash_duo: Any, starts: str) -> str:
+    """The step the reading names above its progress bar, once it is ``starts``…"""
     step = dash_duo.find_element("#upload-read-step-div")
-    return str(WebDriverWait(dash_duo.driver, 60).until(lambda _driver: step.text))
+    return str(
+        WebDriverWait(dash_duo.driver, 60).until(
+            lambda _driver: step.text.startswith(starts) and step.text
+        )
+    )
+
+
+def _readers() -> list[psutil.Process]:
+    """The processes reading an upload for a background callback: the read's fork
+    server and the child it forks (this process's own fork server is not one)."""
+    here = psutil.Process()
+    found = []
+    for process in here.children(recursive=True):
+        try:
+            if process.ppid() != here.pid and process.status() != "zombie":
+                if "services.parse_process" in " ".join(process.cmdline()):
+                    found.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return found
 
 
 def test_a_large_upload_shows_its_steps_and_can_be_cancelled(
@@ -50,12 +70,14 @@ def test_a_large_upload_shows_its_steps_and_can_be_cancelled(
     dash_duo.driver.find_element(By.ID, "upload-file-input").send_keys(str(large))
 
     # Sent, then read in the background: the row shows the steps, Cancel stops it.
-    dash_duo.wait_for_style_to_equal("#upload-read-progress-div", "display", "block")
-    WebDriverWait(dash_duo.driver, 60).until(
-        lambda _driver: "Reading the file" in _step_shown(dash_duo)
+    dash_duo.wait_for_style_to_equal(
+        "#upload-read-progress-div", "display", "block", timeout=60
     )
+    _step_shown(dash_duo, "Reading the file")  # the reading child's first step
+    assert _readers()
     dash_duo.find_element("#upload-read-cancel-button").click()
     dash_duo.wait_for_style_to_equal("#upload-read-progress-div", "display", "none")
+    WebDriverWait(dash_duo.driver, 30).until(lambda _driver: not _readers())
     dash_duo.wait_for_contains_text("#upload-status-div", "nothing of the file")
     pending = storage.user_dir(owner.id) / "pending"
     assert not pending.exists() or list(pending.iterdir()) == []
@@ -63,7 +85,7 @@ def test_a_large_upload_shows_its_steps_and_can_be_cancelled(
     assert "Upload a file" in dash_duo.find_element("#upload-summary-div").text
 
     # Sent again and left to finish: the table is read, nothing is left waiting.
-    upload(dash_duo, base, large, "minutes.csv")
+    upload(dash_duo, base, large, "minutes.csv", timeout=180)
     assert [d.profile.rows for d in datasets.list_datasets(owner.id)] == [ROWS]
     assert list(pending.iterdir()) == []
     assert "Read minutes.csv" in dash_duo.find_element("#upload-status-div").text
