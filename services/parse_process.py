@@ -138,9 +138,9 @@ def _answer(
         budget = limits.parse_time_limit_s or None
         deadline = None if budget is None else time.monotonic() + budget
         while True:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not receiver.poll(left):
-                return "late", None
+            left = None if deadline is None else deadline - time.monotonic()
+            if (left is not None and left <= 0) or not receiver.poll(left):
+                return "late", None  # an answer after the budget is one too late
             answer: tuple[str, Any] = receiver.recv()
             if answer[0] != "step":
                 return answer
