@@ -49,7 +49,7 @@ for module in (multiprocessing, multiprocess):
         module.set_start_method("forkserver", force=True)
 # Background callbacks start from a fork server that has imported their modules once.
 multiprocess.get_context("forkserver").set_forkserver_preload(
-    ["callbacks.export", "callbacks.cleaning"]
+    ["callbacks.export", "callbacks.cleaning", "callbacks.upload_reading"]
 )
 # A background callback's results live at most this long in the cache (seconds).
 BACKGROUND_EXPIRE_S = 3600

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from api.errors import error_response
 from api.exports import export_response, report_response
-from api.uploads import receive
+from api.uploads import keep
 from services.csv_layout import csv_layout
 
 blueprint = Blueprint("browser", __name__)
@@ -16,16 +16,13 @@ blueprint = Blueprint("browser", __name__)
 
 @blueprint.post("/files/upload")
 def upload() -> ResponseReturnValue:
-    """Receive a file from the upload page, streamed to disk (not via a callback)."""
+    """Keep a file from the upload page, streamed to disk (not via a callback), for
+    the page's background callback to read: the answer is the upload's id."""
     # A custom header cannot be sent cross-site without CORS: this stops CSRF here.
     if request.headers.get("X-Requested-With") != "forecast-studio":
         return error_response(400, "invalid_request", "Upload from the Upload page.")
-    info = receive(
-        request.files.get("file"),
-        int(current_user.id),
-        request.form.get("sheet") or None,
-    )
-    return jsonify(dataset_id=info.id, version_id=info.version_id, name=info.name), 201
+    kept = keep(request.files.get("file"), int(current_user.id))
+    return jsonify(upload_id=kept.id, name=kept.name), 202
 
 
 @blueprint.get("/files/forecasts/<forecast_id>.<fmt>")

@@ -7,17 +7,18 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from services import datasets, storage
+from services import datasets, pending_uploads, storage
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.ingest import check_suffix
+from services.pending_uploads import PendingUpload
 from services.telemetry import metrics
 
 
 def receive(
     upload: FileStorage | None, user_id: int, sheet: str | None = None
 ) -> DatasetInfo:
-    """Stream an upload to disk, then make it a dataset of the user.
+    """Stream an upload to disk, then make it a dataset of the user (the API).
 
     Raises
     ------
@@ -26,6 +27,33 @@ def receive(
     UnreadableFileError
         When the file cannot be read as a table.
     """
+    path, filename = _save(upload)
+    try:
+        return datasets.create_dataset(user_id, filename, path, sheet)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def keep(upload: FileStorage | None, user_id: int) -> PendingUpload:
+    """Stream an upload to disk and keep it in the user's folder, to be read by the
+    upload page's background callback.
+
+    Raises
+    ------
+    InvalidInputError
+        When no file was sent.
+    UnreadableFileError
+        When the file's type is not one the app reads.
+    """
+    path, filename = _save(upload)
+    try:
+        return pending_uploads.keep(user_id, filename, path)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _save(upload: FileStorage | None) -> tuple[Path, str]:
+    """The upload streamed to scratch space (after a look at its name's suffix)."""
     if upload is None or not upload.filename:
         raise InvalidInputError(
             "Send the file in the multipart field “file”.", code="invalid_request"
@@ -37,7 +65,4 @@ def receive(
         upload.save(tmp)
     path = Path(tmp.name)
     metrics.observe_upload(path.stat().st_size)
-    try:
-        return datasets.create_dataset(user_id, upload.filename, path, sheet)
-    finally:
-        path.unlink(missing_ok=True)
+    return path, upload.filename

@@ -1,5 +1,6 @@
 // Streams the chosen file to /files/upload (not through a callback, so large files
-// never travel base64-encoded in JSON), then hands the new dataset id to Dash.
+// never travel base64-encoded in JSON), where it is kept; then hands the upload's id
+// to Dash, whose background callback reads it (with its steps and Cancel).
 (function () {
   const INPUT_ID = "upload-file-input";
   const ZONE_ID = "upload-drop-zone";
@@ -33,8 +34,9 @@
     request.onload = function () {
       let body = {};
       try { body = JSON.parse(request.responseText); } catch (e) { body = {}; }
-      if (request.status === 201) {
-        status("Read " + escapeHtml(body.name) + ".", "success");
+      if (request.status === 202) {
+        const shown = document.getElementById(STATUS_ID);
+        if (shown) { shown.innerHTML = ""; }  // the reading's steps show below the zone
         window.dash_clientside.set_props(STORE_ID, { data: body });
       } else if (request.status === 401) {
         window.location.href = "/login?next=/upload";

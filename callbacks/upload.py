@@ -61,20 +61,21 @@ def start_on_latest(_path: str | None, ref: dict[str, Any] | None) -> Any:
     Output(ids.UPLOAD_SHEET, "value"),
     Output(ids.UPLOAD_SHEET_ROW, "style"),
     Output(ids.UPLOAD_STATUS, "children"),
-    Input(ids.UPLOAD_RESULT_STORE, "data"),
+    Input(ids.UPLOAD_READ_STORE, "data"),
     Input({"type": ids.UPLOAD_SAMPLE, "key": ALL}, "n_clicks"),
     Input(ids.UPLOAD_DATASET_SELECT, "value"),
     Input(ids.UPLOAD_SHEET, "value"),
     State(ids.DATASET_STORE, "data"),
 )
 def choose_dataset(
-    uploaded: dict[str, Any] | None,
+    read: dict[str, Any] | None,
     clicks: list[int | None],
     selected: str | None,
     sheet: str | None,
     ref: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
-    """Make the uploaded, sample, chosen or re-read dataset the current one."""
+    """Make the uploaded (and read), sample, chosen or re-read dataset the current
+    one."""
     user_id = int(current_user.id)
     trigger = ctx.triggered_id
     status = no_update
@@ -82,8 +83,8 @@ def choose_dataset(
         if isinstance(trigger, dict) and any(clicks):
             info: DatasetInfo | None = samples.load_sample(user_id, trigger["key"])
             status = None
-        elif trigger == ids.UPLOAD_RESULT_STORE and uploaded:
-            info = datasets.get_dataset(user_id, uploaded["dataset_id"])
+        elif trigger == ids.UPLOAD_READ_STORE and read:
+            info = datasets.get_dataset(user_id, read["dataset_id"])
         elif trigger == ids.UPLOAD_DATASET_SELECT and selected:
             info = datasets.get_dataset(user_id, selected)
             status = None

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
 from components import ids
+from components.background import progress_row
 from components.shell import page_header
 from services.samples import SAMPLES
 
@@ -118,6 +119,7 @@ def layout(**_query: str) -> html.Div:
                 "forecast: CSV, TSV, Excel (.xlsx), Parquet or JSON.",
             ),
             dcc.Store(id=ids.UPLOAD_RESULT_STORE),
+            dcc.Store(id=ids.UPLOAD_READ_STORE),
             dbc.Row(
                 [
                     dbc.Col(
@@ -141,6 +143,12 @@ def layout(**_query: str) -> html.Div:
                                 className="dropzone",
                                 role="button",
                                 tabIndex="0",
+                            ),
+                            progress_row(
+                                ids.UPLOAD_READ_PROGRESS_ROW,
+                                ids.UPLOAD_READ_PROGRESS,
+                                ids.UPLOAD_READ_STEP,
+                                ids.UPLOAD_READ_CANCEL,
                             ),
                             html.Div(id=ids.UPLOAD_STATUS, className="mt-2"),
                         ],

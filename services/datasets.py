@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,13 +36,19 @@ class DatasetInfo:
 
 
 def create_dataset(
-    user_id: int, filename: str, source: Path, sheet: str | None = None
+    user_id: int,
+    filename: str,
+    source: Path,
+    sheet: str | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+    staged: Path | None = None,
 ) -> DatasetInfo:
     """Read an uploaded file, profile it and store it as a dataset with version 1.
 
     The file is read in a child process (``services.parse_process``), within the
-    size, time and memory limits of the settings. The file at ``source`` is moved
-    into the user's folder and kept unchanged.
+    size, time and memory limits of the settings, which tells ``on_progress`` its
+    steps. The file at ``source`` is moved into the user's folder and kept unchanged.
+    The child writes the table to ``staged`` (scratch space by default) first.
 
     Raises
     ------
@@ -52,9 +59,9 @@ def create_dataset(
 
     """
     suffix = check_suffix(filename)
-    staged = _staged_path()
+    staged = staged or _staged_path()
     try:
-        parsed = parse_upload(source, suffix, sheet, staged)
+        parsed = parse_upload(source, suffix, sheet, staged, on_progress=on_progress)
         name = Path(filename).name[:255] or "upload"
         with db.session() as s:
             dataset = db.Dataset(

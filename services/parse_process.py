@@ -14,7 +14,9 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -59,6 +61,7 @@ def parse_upload(
     sheet: str | None,
     out: Path,
     limits: UploadLimits | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
 ) -> ParsedUpload:
     """Read, type and profile an upload in a child process; write its table to ``out``.
 
@@ -75,6 +78,9 @@ def parse_upload(
         reading fails.
     limits
         Sizes, time and memory; the settings' by default.
+    on_progress
+        Told the share done and the step the child is at (reading the file,
+        recognising its columns, saving the table) as it gets there.
 
     Raises
     ------
@@ -98,7 +104,7 @@ def parse_upload(
     try:
         child.start()
         sender.close()
-        message = _answer(receiver, child, limits)
+        message = _answer(receiver, child, limits, on_progress)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -115,17 +121,31 @@ def parse_upload(
     raise _error(kind, payload, limits)
 
 
-def _answer(receiver: Connection, child: Any, limits: UploadLimits) -> tuple[str, Any]:
-    """The child's answer, or why there is none (a time-out, a crash)."""
+def _answer(
+    receiver: Connection,
+    child: Any,
+    limits: UploadLimits,
+    on_progress: Callable[[float, str], None] | None,
+) -> tuple[str, Any]:
+    """The child's answer, or why there is none (a time-out, a crash).
+
+    The steps it reports on the way go to ``on_progress``.
+    """
     if not receiver.poll(STARTUP_TIMEOUT_S):
         return "late", None
     try:
         receiver.recv()  # "started": from here on the time budget runs
         budget = limits.parse_time_limit_s or None
-        if not receiver.poll(budget):
-            return "late", None
-        answer: tuple[str, Any] = receiver.recv()
-        return answer
+        deadline = None if budget is None else time.monotonic() + budget
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if (left is not None and left <= 0) or not receiver.poll(left):
+                return "late", None  # an answer after the budget is one too late
+            answer: tuple[str, Any] = receiver.recv()
+            if answer[0] != "step":
+                return answer
+            if on_progress is not None:
+                on_progress(*answer[1])
     except EOFError:  # it died without a word: a signal, or an abort in native code
         child.join()
         return "died", child.exitcode
@@ -180,9 +200,12 @@ def _read_in_child(
     pl.LazyFrame({"x": [0]}).sum().collect(engine="streaming")
     limited = _limit_address_space(limits.parse_memory_limit_mb)
     try:
+        sender.send(("step", (0.05, "Reading the file")))
         read = read_table(source, suffix, sheet, limits)
+        sender.send(("step", (0.6, "Recognising the columns and profiling them")))
         profile = profile_table(read.frame, read.notes)
         profile.sheet, profile.sheets = read.sheet, read.sheets
+        sender.send(("step", (0.9, "Saving the table")))
         read.frame.write_parquet(out, compression="lz4")
         missing = int(sum(read.frame.null_count().row(0)))
         used = resource.getrusage(resource.RUSAGE_SELF)

@@ -71,6 +71,14 @@ def report_path(user_id: int, report_id: str, fmt: str) -> Path:
     return folder / f"{_checked(report_id)}.{fmt}"
 
 
+def pending_upload_dir(user_id: int, upload_id: str) -> Path:
+    """The folder of one upload the page sent and the app has not read yet.
+
+    Not created here: whoever keeps an upload makes it.
+    """
+    return user_dir(user_id) / "pending" / _checked(upload_id)
+
+
 def uploads_tmp_dir() -> Path:
     """Scratch space for uploads being received, before they become datasets."""
     path = config.data_dir() / "tmp"

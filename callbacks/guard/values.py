@@ -38,7 +38,14 @@ class DatasetRef(_Ref):
 
 
 class UploadResult(_Ref):
-    """What ``assets/upload.js`` hands over after an upload."""
+    """What ``assets/upload.js`` hands over after an upload: the kept file's id."""
+
+    upload_id: str
+    name: str = ""
+
+
+class UploadRead(_Ref):
+    """The dataset the upload page's background read made."""
 
     dataset_id: str
 
@@ -79,6 +86,7 @@ PagePath = Annotated[str, StringConstraints(pattern=r"^/")]
 VALUES: dict[tuple[str, str], Any] = {
     (ids.DATASET_STORE, "data"): DatasetRef,
     (ids.UPLOAD_RESULT_STORE, "data"): UploadResult,
+    (ids.UPLOAD_READ_STORE, "data"): UploadRead,
     (ids.EXPLORE_JOB_STORE, "data"): AnalysisJobRef,
     (ids.EXPLORE_FULL_RESULT, "data"): AnalysisRef,
     (ids.MODELS_JOB_STORE, "data"): JobRef,

@@ -32,9 +32,12 @@ def start_and_register(dash_duo: Any, dash_app: Any) -> tuple[str, str, str]:
     return base, name, password
 
 
-def upload(dash_duo: Any, base: str, path: Path, expect: str) -> None:
-    """Send a file through the upload widget and wait for its summary."""
+def upload(
+    dash_duo: Any, base: str, path: Path, expect: str, timeout: float = 60
+) -> None:
+    """Send a file through the upload widget and wait for its summary (read in a
+    background callback: the first one waits for its fork server to start)."""
     dash_duo.driver.get(base + "/upload")
     dash_duo.wait_for_element("#upload-drop-zone")
     dash_duo.driver.find_element(By.ID, "upload-file-input").send_keys(str(path))
-    dash_duo.wait_for_contains_text("#upload-summary-div", expect, timeout=30)
+    dash_duo.wait_for_contains_text("#upload-summary-div", expect, timeout=timeout)

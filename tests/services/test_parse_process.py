@@ -68,4 +68,23 @@ def test_a_parse_over_its_time_budget_is_stopped(tmp_path: Path) -> None:
         parse_upload(SAMPLES / "air_passengers.csv", ".csv", None, out, hasty)
     assert "0.001 seconds" in refused.value.message
     assert not out.exists()
-    assert multiprocessing.active_children() == []  # stopped and reaped
+    # stopped and reaped (the job runner's workers, started by earlier requests in
+    # this test session, are not readers)
+    children = multiprocessing.active_children()
+    readers = [p for p in children if p.name == "upload-reader"]
+    assert readers == []
+
+
+def test_the_child_names_its_steps_as_it_gets_there(tmp_path: Path) -> None:
+    steps: list[tuple[float, str]] = []
+    out = tmp_path / "table.parquet"
+    parse_upload(
+        SAMPLES / "air_passengers.csv",
+        ".csv",
+        None,
+        out,
+        on_progress=lambda fraction, step: steps.append((fraction, step)),
+    )
+    words = [step.split()[0] for _, step in steps]
+    assert words == ["Reading", "Recognising", "Saving"]
+    assert [fraction for fraction, _ in steps] == sorted(f for f, _ in steps)
