@@ -1,26 +1,29 @@
 """The Excel workbook an analyst keeps working in: summary, data, backtests, chart.
 
-Written with xlsxwriter (tables through Polars): real dates and numbers with formats,
-frozen headers, filters, fitted widths, and text that never turns into a formula.
+Written with xlsxwriter (tables through Polars): real dates and numbers shown with
+Excel number formats (thousands separators, decimals fitted to the data's size,
+percentages as percentages), every table an Excel table with filters and fitted
+widths, a Summary that reads on one screen and prints on one landscape page, and text
+that never turns into a formula.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+import math
 from typing import Any
 
 import polars as pl
 from xlsxwriter import Workbook
-from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from services.reports.cells import EXPORT_COLUMNS, is_formula_like
+from services.reports import excel_chart
+from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
-from services.reports.narrative import Narrative, findings, summarise
+from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
+from services.reports.narrative import Narrative, summarise
 from services.reports.reasons import scored
 
-CHART_POINTS = 400  # history points the chart shows before the forecast
 SHEET_ROWS = 1_048_575  # rows under the header of an Excel worksheet
 OPTIONS = {
     # Text is text: no formulas, links or numbers made out of strings.
@@ -30,41 +33,86 @@ OPTIONS = {
     "nan_inf_to_errors": True,
     "default_date_format": "yyyy-mm-dd",
 }
+# The leaderboard's columns: label, and how a value is shown: text (None), in the
+# data's units, a ratio, a percentage (stored as 4.9, written as the share 0.049 that
+# Excel shows as 4.9%), a share (0.81 → 81.0%) or seconds.
 LEADERBOARD = {
-    "name": "model",
-    "mase": "MASE",
-    "smape": "sMAPE %",
-    "mape": "MAPE %",
-    "mae": "MAE",
-    "rmse": "RMSE",
-    "coverage": "80% range hit rate",
-    "msis": "MSIS",
-    "fit_seconds": "fit seconds",
-    "reason": "why it failed",
+    "name": ("model", None),
+    "mase": ("MASE", "ratio"),
+    "smape": ("sMAPE", "percent"),
+    "mape": ("MAPE", "percent"),
+    "mae": ("MAE", "unit"),
+    "rmse": ("RMSE", "unit"),
+    "coverage": ("80% range hit rate", "share"),
+    "msis": ("MSIS", "ratio"),
+    "fit_seconds": ("fit seconds", "seconds"),
+    "reason": ("why it failed", None),
 }
 
 
 def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     """The report as an ``.xlsx`` workbook.
 
-    Sheets: Summary (with a native line chart), Forecast (the export schema),
+    Sheets: Summary (key figures, a native chart of the history, the forecast and
+    its 80% and 95% ranges, and the summary in words), Forecast (the export schema),
     History (the data the model saw, its most recent rows if a sheet cannot hold it
     all), Backtest (leaderboard and errors per fold), Cleaning (the recipe's steps and
-    counts), and Chart data behind the chart.
+    counts), Series (one row per series, with several), and Chart data behind the
+    chart.
     """
     narrative = narrative or summarise(data)
     history, history_note = _recent(data.history.select("time", "series", "value"))
+    formats = _formats(data)
     buffer = io.BytesIO()
     with Workbook(buffer, OPTIONS) as book:
-        styles = _styles(book)
         summary = book.add_worksheet("Summary")
-        _table(book, "Forecast", data.points.select(EXPORT_COLUMNS), data)
-        _table(book, "History", history, data)
-        _backtest_sheet(book, data)
-        _cleaning_sheet(book, data)
-        chart_rows = _chart_data(book, data)
-        _summary_sheet(book, summary, styles, data, narrative, chart_rows, history_note)
+        _table(book, "Forecast", data.points.select(EXPORT_COLUMNS), formats)
+        _table(book, "History", history, formats)
+        _backtest_sheet(book, data, formats)
+        _cleaning_sheet(book, data, formats)
+        if data.multi:
+            _table(book, "Series", _series_table(data), formats, {"change": PERCENT})
+        frame = excel_chart.chart_frame(data)
+        _table(book, excel_chart.SHEET, frame, formats)
+        subject = f"Total of {data.target}" if data.multi else data.target
+        chart = excel_chart.native_chart(
+            book, frame, subject, formats["time"], formats["unit"]
+        )
+        summary_sheet(book, summary, formats, data, narrative, chart, history_note)
     return buffer.getvalue()
+
+
+def value_format(values: pl.Series) -> str:
+    """An Excel number format showing about three significant digits of a value.
+
+    Thousands separated; the decimals follow the size of the typical (median) value,
+    at most four.
+
+    Examples
+    --------
+    >>> value_format(pl.Series([432.5, 410.0])), value_format(pl.Series([5.31, 4.2]))
+    ('#,##0', '#,##0.00')
+
+    """
+    sizes = values.cast(pl.Float64).drop_nulls().drop_nans().abs()
+    sizes = sizes.filter(sizes.is_finite() & (sizes > 0))
+    typical = sizes.median() if sizes.len() else None
+    if not isinstance(typical, float):
+        return "#,##0.00"
+    decimals = min(4, max(0, 2 - math.floor(math.log10(typical))))
+    return COUNT + ("." + "0" * decimals if decimals else "")
+
+
+def _formats(data: ReportData) -> dict[str, str]:
+    """The workbook's formats of values (in the data's units) and of times."""
+    times = data.history["time"]
+    timed = times.dtype == pl.Datetime and bool(
+        (times.dt.truncate("1d") != times).any()
+    )
+    return {
+        "unit": value_format(data.history["value"]),
+        "time": "yyyy-mm-dd hh:mm" if timed else "yyyy-mm-dd",
+    }
 
 
 def _recent(history: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
@@ -84,53 +132,58 @@ def _recent(history: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
     )
 
 
-def _styles(book: Workbook) -> dict[str, Format]:
-    return {
-        "title": book.add_format({"bold": True, "font_size": 16}),
-        "label": book.add_format({"bold": True, "font_color": "#4a5368"}),
-        "text": book.add_format({"text_wrap": True, "valign": "top"}),
-        "safe": book.add_format({"quote_prefix": True}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd", "align": "left"}),
-        "number": book.add_format({"num_format": "#,##0.00", "align": "left"}),
-        "percent": book.add_format({"num_format": "0%", "align": "left"}),
-    }
-
-
-def _number_format(frame: pl.DataFrame, columns: list[str]) -> str:
-    """Two decimals for small values, none for large ones."""
-    sizes = [frame[c].abs().max() for c in columns if frame[c].dtype.is_numeric()]
-    biggest = max((float(s) for s in sizes if s is not None), default=0.0)  # type: ignore[arg-type]
-    return "#,##0" if biggest >= 10_000 else "#,##0.00"
-
-
 def _table(
     book: Workbook,
     name: str,
     frame: pl.DataFrame,
-    data: ReportData,
+    formats: dict[str, str],
+    columns: dict[str, str] | None = None,
     position: str = "A1",
     sheet: Worksheet | None = None,
 ) -> Worksheet:
-    """A frame as an Excel table: formats, frozen header, filter, fitted widths."""
+    """A frame as an Excel table: formats, frozen header, filter, fitted widths.
+
+    Numbers take ``columns``' format by name, else the data's (floats) or a count's
+    (integers); text is written as text, whatever it looks like.
+    """
     frame = _unsigned(frame)
-    floats = [c for c, t in frame.schema.items() if t.is_float()]
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    formats: dict[Any, Any] = {c: _number_format(frame, floats) for c in floats}
-    formats.update({c: {"quote_prefix": True} for c in text})
-    times = [c for c, t in frame.schema.items() if t == pl.Datetime]
-    formats.update({c: "yyyy-mm-dd hh:mm" for c in times})
+    shown: dict[Any, Any] = {}
+    for column, dtype in frame.schema.items():
+        if column in (columns or {}):
+            shown[column] = (columns or {})[column]
+        elif dtype.is_float():
+            shown[column] = formats["unit"]
+        elif dtype.is_integer():
+            shown[column] = COUNT
+        elif dtype == pl.String:
+            shown[column] = {"quote_prefix": True}
+        elif dtype in (pl.Date, pl.Datetime):
+            shown[column] = (
+                formats["time"] if dtype == pl.Date else _moment(frame, column)
+            )
     frame.write_excel(
         workbook=book,
         worksheet=sheet or name,
         position=position,
         table_style="Table Style Light 9",
-        column_formats=formats,
+        column_formats=shown,
+        header_format={"bold": True, "text_wrap": True, "valign": "top"},
         autofit=True,
         freeze_panes=(1, 0) if position == "A1" else None,
         autofilter=True,
         include_header=True,
     )
     return sheet or book.get_worksheet_by_name(name)
+
+
+def _moment(frame: pl.DataFrame, column: str) -> str:
+    """Dates alone when every time is midnight, else dates and times."""
+    times = frame[column]
+    return (
+        "yyyy-mm-dd hh:mm"
+        if bool((times.dt.truncate("1d") != times).any())
+        else "yyyy-mm-dd"
+    )
 
 
 def _unsigned(frame: pl.DataFrame) -> pl.DataFrame:
@@ -142,21 +195,34 @@ def _unsigned(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _backtest_sheet(book: Workbook, data: ReportData) -> None:
+def _backtest_sheet(book: Workbook, data: ReportData, formats: dict[str, str]) -> None:
     # A failed model has no score: empty cells (never 0) and the reason beside them.
     rows = [
-        {label: shown.get(key) for key, label in LEADERBOARD.items()}
+        {
+            label: share(shown.get(key)) if kind == "percent" else shown.get(key)
+            for key, (label, kind) in LEADERBOARD.items()
+        }
         for shown in map(scored, data.leaderboard)
     ]
     board = pl.DataFrame(
         rows,
         schema={
-            label: pl.String if key in ("name", "reason") else pl.Float64
-            for key, label in LEADERBOARD.items()
+            label: pl.Float64 if kind else pl.String
+            for label, kind in LEADERBOARD.values()
         },
         orient="row",
     )
-    sheet = _table(book, "Backtest", board, data)
+    shown_as = {
+        "unit": formats["unit"],
+        "ratio": "0.00",
+        "percent": PERCENT,
+        "share": PERCENT,
+        "seconds": "#,##0.0",
+    }
+    columns = {label: shown_as[kind] for label, kind in LEADERBOARD.values() if kind}
+    # Errors are smaller than the values: their decimals follow their own size.
+    columns.update(MAE=value_format(board["MAE"]), RMSE=value_format(board["RMSE"]))
+    sheet = _table(book, "Backtest", board, formats, columns)
     if data.fold_errors is None:
         return
     start = board.height + 3
@@ -172,14 +238,29 @@ def _backtest_sheet(book: Workbook, data: ReportData) -> None:
         "points",
         "mae",
         "rmse",
-        pl.col("smape").alias("smape %"),
-        pl.col("mape").alias("mape %"),
+        (pl.col("smape") / 100).alias("smape"),
+        (pl.col("mape") / 100).alias("mape"),
         "mase",
     )
-    _table(book, "Backtest", folds, data, position=f"A{start + 1}", sheet=sheet)
+    per_fold = {
+        "smape": PERCENT,
+        "mape": PERCENT,
+        "mase": "0.00",
+        "mae": value_format(folds["mae"]),
+        "rmse": value_format(folds["rmse"]),
+    }
+    _table(
+        book,
+        "Backtest",
+        folds,
+        formats,
+        per_fold,
+        position=f"A{start + 1}",
+        sheet=sheet,
+    )
 
 
-def _cleaning_sheet(book: Workbook, data: ReportData) -> None:
+def _cleaning_sheet(book: Workbook, data: ReportData, formats: dict[str, str]) -> None:
     frame = pl.DataFrame(
         [
             {
@@ -206,126 +287,11 @@ def _cleaning_sheet(book: Workbook, data: ReportData) -> None:
         },
         orient="row",
     )
-    sheet = _table(book, "Cleaning", frame, data)
+    sheet = _table(book, "Cleaning", frame, formats, {"version": "0"})
     if frame.height == 0:
         sheet.write_string(
             2, 0, "No cleaning steps: the forecast used the data as uploaded."
         )
-
-
-def _chart_data(book: Workbook, data: ReportData) -> int:
-    """History (recent part) and forecast of the charted series, side by side."""
-    history = data.series_history(None if data.multi else data.featured[0])
-    points = data.series_points(None if data.multi else data.featured[0])
-    frame = pl.concat(
-        [
-            history.tail(CHART_POINTS).select("time", pl.col("value").alias("history")),
-            points.select(
-                "time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"
-            ),
-        ],
-        how="diagonal",
-    )
-    _table(book, "Chart data", frame, data)
-    return frame.height
-
-
-def _summary_sheet(
-    book: Workbook,
-    sheet: Worksheet,
-    styles: dict[str, Format],
-    data: ReportData,
-    narrative: Narrative,
-    chart_rows: int,
-    history_note: str | None,
-) -> None:
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, 1, 70)
-    sheet.write_string(0, 0, f"Forecast of {data.target}", styles["title"])
-    row = _facts(sheet, styles, data, narrative, start=2)
-    if history_note:
-        sheet.write_string(row, 0, "History sheet", styles["label"])
-        _write(sheet, row, 1, history_note, styles)
-        row += 1
-    sheet.write_string(row + 1, 0, narrative.headline, styles["label"])
-    for offset, paragraph in enumerate([*narrative.paragraphs], start=row + 2):
-        sheet.merge_range(offset, 0, offset, 1, "", styles["text"])
-        _write(sheet, offset, 0, paragraph, styles)
-        sheet.set_row(offset, 15 * (1 + len(paragraph) // 95))
-    row = row + 3 + len(narrative.paragraphs)
-    for title, lines in (
-        ("Caveats", narrative.caveats),
-        ("What the app noticed", findings(data)),
-    ):
-        if not lines:
-            continue
-        sheet.write_string(row, 0, title, styles["label"])
-        for line in lines:
-            row += 1
-            sheet.merge_range(row, 0, row, 1, "", styles["text"])
-            _write(sheet, row, 0, line, styles)
-            sheet.set_row(row, 15 * (1 + len(line) // 95))
-        row += 2
-    sheet.insert_chart(1, 3, _chart(book, data, chart_rows))
-    if data.multi:
-        _table(
-            book,
-            "Summary",
-            _series_table(data),
-            data,
-            position=f"A{row + 1}",
-            sheet=sheet,
-        )
-    sheet.activate()
-
-
-def _facts(
-    sheet: Worksheet,
-    styles: dict[str, Format],
-    data: ReportData,
-    narrative: Narrative,
-    start: int,
-) -> int:
-    chosen = scored(data.chosen_row() or {})
-    last = data.history["time"].max()
-    facts: list[tuple[str, Any]] = [
-        ("Dataset", data.dataset_name),
-        ("Target", data.target),
-        ("Series", data.series_count),
-        ("Model", data.model_name),
-        ("Horizon", data.unit(data.horizon)),
-        ("Change", narrative.change),
-        ("Data ends", last),
-        ("Forecast to", data.points["time"].max()),
-        ("Forecast made", data.made_at.replace(tzinfo=None)),
-        ("Backtest sMAPE %", chosen.get("smape")),
-        ("Backtest MASE", chosen.get("mase")),
-        ("80% range hit rate", chosen.get("coverage")),
-        ("Reliability", narrative.reliability),
-    ]
-    for offset, (label, value) in enumerate(facts):
-        sheet.write_string(start + offset, 0, label, styles["label"])
-        if label == "80% range hit rate" and value is not None:
-            sheet.write_number(start + offset, 1, value, styles["percent"])
-        else:
-            _write(sheet, start + offset, 1, value, styles)
-    return start + len(facts)
-
-
-def _write(
-    sheet: Worksheet, row: int, col: int, value: Any, styles: dict[str, Format]
-) -> None:
-    """One cell with its real type; formula-like text stays text."""
-    if value is None:
-        sheet.write_blank(row, col, None)
-    elif isinstance(value, datetime | date):
-        sheet.write_datetime(row, col, value, styles["date"])
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, styles["number"])
-    else:
-        text = str(value)
-        style = styles["safe"] if is_formula_like(text) else styles["text"]
-        sheet.write_string(row, col, text, style)
 
 
 def _series_table(data: ReportData) -> pl.DataFrame:
@@ -335,41 +301,10 @@ def _series_table(data: ReportData) -> pl.DataFrame:
         pl.col("last_actual").alias("last value"),
         pl.col("past_mean").alias("past average"),
         pl.col("forecast_mean").alias("forecast average"),
-        pl.col("change_pct").alias("change %"),
+        (pl.col("change_pct") / 100).alias("change"),
         pl.col("end_forecast").alias("forecast at end"),
         pl.col("end_lower_80").alias("80% low"),
         pl.col("end_upper_80").alias("80% high"),
         pl.col("end_lower_95").alias("95% low"),
         pl.col("end_upper_95").alias("95% high"),
     )
-
-
-def _chart(book: Workbook, data: ReportData, rows: int) -> Any:
-    """A native line chart: history, forecast, and the 95% range as dashed lines."""
-    chart = book.add_chart({"type": "line"})
-    sheet = "'Chart data'"
-    last = rows  # the header is row 0
-    for col, name, line in (
-        (1, "History", {"color": "#1d2433", "width": 1.5}),
-        (2, "Forecast", {"color": "#2f5bea", "width": 2.25}),
-        (5, "95% range", {"color": "#9db0f5", "width": 1, "dash_type": "dash"}),
-        (6, "95% range (high)", {"color": "#9db0f5", "width": 1, "dash_type": "dash"}),
-    ):
-        chart.add_series(
-            {
-                "name": name,
-                "categories": [sheet.strip("'"), 1, 0, last, 0],
-                "values": [sheet.strip("'"), 1, col, last, col],
-                "line": line,
-                "marker": {"type": "none"},
-            }
-        )
-    subject = f"Total of {data.target}" if data.multi else data.target
-    chart.set_title({"name": f"{subject}: history and forecast", "overlay": False})
-    chart.set_x_axis(
-        {"date_axis": True, "num_format": "yyyy-mm-dd", "num_font": {"rotation": -45}}
-    )
-    chart.set_legend({"position": "bottom", "delete_series": [3]})
-    chart.show_blanks_as("gap")
-    chart.set_size({"width": 760, "height": 400})
-    return chart
