@@ -13,11 +13,13 @@ import polars as pl
 
 from services.figures import (
     ACCENT,
-    LEGEND,
     backtest_charts,
     decomposition_chart,
     forecast_chart,
     history_chart,
+    legend,
+    margin,
+    title_at_top,
 )
 from services.figures import layout as _layout
 
@@ -81,9 +83,9 @@ def before_after(points: pl.DataFrame, column: str) -> go.Figure:
         template="plotly_white",
         height=380,
         hovermode="x unified",
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        title={"text": column, "x": 0, "font": {"size": 15}},
-        legend=LEGEND,
+        margin=margin(fig, column),
+        title=title_at_top(column),
+        legend=legend(fig),
     )
     return fig
 

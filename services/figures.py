@@ -6,17 +6,77 @@ the PDF report (a service) draws them too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 
 ACCENT = "#2f5bea"
 
 HISTORY = "#1d2433"
-# Legends sit below the plot, their top under the axis labels (else they cover them).
-
-LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.15}
+# Legends never cover axis labels: a row above the plot, or, when the names would not
+# fit in a row, a column right of the plot (Plotly widens the margin for it).
+LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+LEGEND_RIGHT = {
+    "orientation": "v",
+    "x": 1.02,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "top",
+}
+LEGEND_ROW_PIXELS = 540  # a row's width on the narrowest card a page gives a chart
+# The top of a figure, in pixels: the strip of Plotly's toolbar (its buttons appear
+# at the top right of a page's chart), the title under it, then a legend row or the
+# subplots' titles, then the plot.
+TOOLBAR = 32
+TITLE = 26
+HEADER_ROW = 24
+GAP = 6
 
 MAX_HISTORY_POINTS = 2000
+
+
+def title_at_top(text: str) -> dict[str, Any]:
+    """A figure's title: top left over the plot, below the toolbar's strip."""
+    return {
+        "text": text,
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": TOOLBAR},
+        "font": {"size": 15},
+    }
+
+
+def _legend_names(fig: go.Figure) -> list[str]:
+    return [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+
+
+def _legend_in_a_row(names: list[str]) -> bool:
+    """Whether the legend's entries fit in one row (about 7 pixels a character)."""
+    return sum(40 + 7 * len(name) for name in names) <= LEGEND_ROW_PIXELS
+
+
+def legend(fig: go.Figure) -> dict[str, Any]:
+    """Where the legend of ``fig`` goes: a row above the plot, or a column beside."""
+    return LEGEND if _legend_in_a_row(_legend_names(fig)) else LEGEND_RIGHT
+
+
+def margin(fig: go.Figure, text: str, shown: bool | None = None) -> dict[str, int]:
+    """Margins with room at the top for the toolbar, the title and a legend row.
+
+    ``shown`` says whether the legend is shown (by default: with two entries or
+    more, as Plotly does).
+    """
+    names = _legend_names(fig)
+    header = (len(names) > 1 if shown is None else shown) and _legend_in_a_row(names)
+    # Subplot titles sit above their plots like a legend row.
+    header = header or any(a.yanchor == "bottom" for a in fig.layout.annotations)
+    top = TOOLBAR + (TITLE if text else 0) + (HEADER_ROW if header else 0) + GAP
+    return {"l": 50, "r": 20, "t": top, "b": 40}
 
 
 def forecast_chart(
@@ -33,6 +93,8 @@ def forecast_chart(
         history = history.filter(pl.col("series") == series)
         points = points.filter(pl.col("series") == series)
     shown = history.tail(MAX_HISTORY_POINTS)
+    joined = not shown.is_empty() and not points.is_empty()
+    points = _from_last_actual(shown, points) if joined else points
     fig = go.Figure()
     for lower, upper, name, opacity in (
         ("lower_95", "upper_95", "95% range", 0.12),
@@ -66,20 +128,35 @@ def forecast_chart(
             name="Forecast",
             mode="lines+markers",
             line={"color": ACCENT, "width": 2.2},
-            marker={"size": 4},
+            # No forecast marker on the last actual point the line starts from.
+            marker={
+                "size": [0 if i == 0 and joined else 4 for i in range(points.height)]
+            },
         )
     )
     if shown.height < history.height:
         title = f"{title} (last {shown.height:,} of {history.height:,} points shown)"
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
+        title=title_at_top(title),
         template="plotly_white",
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        legend=LEGEND,
+        margin=margin(fig, title),
+        legend=legend(fig),
         hovermode="x unified",
         height=430,
     )
     return fig
+
+
+def _from_last_actual(history: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """The forecast points after the last actual value, as a point of their own.
+
+    Its forecast and bounds all equal the actual value, so the forecast line and its
+    ranges start where the history ends: no gap between them.
+    """
+    columns = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    last = history.sort("time").tail(1)
+    joint = last.select("time", *(pl.col("value").alias(c) for c in columns[1:]))
+    return pl.concat([joint, points.select(columns)], how="vertical_relaxed")
 
 
 def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
@@ -99,10 +176,10 @@ def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
         template="plotly_white",
         height=340,
         hovermode="x unified",
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        title={"text": target, "x": 0, "font": {"size": 15}},
+        margin=margin(fig, target, points["series"].null_count() < points.height),
+        title=title_at_top(target),
         showlegend=points["series"].null_count() < points.height,
-        legend=LEGEND,
+        legend=legend(fig),
     )
     return fig
 
@@ -112,9 +189,9 @@ def layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
         height=height,
-        margin={"l": 50, "r": 20, "t": 45, "b": 40},
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        legend=LEGEND,
+        margin=margin(fig, title),
+        title=title_at_top(title),
+        legend=legend(fig),
     )
     return fig
 

@@ -15,12 +15,16 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+import plotly.graph_objects as go
 from kaleido import Kaleido
+
+from services.figures import TOOLBAR
 
 log = logging.getLogger(__name__)
 
 TABS = 2  # charts drawn at once
 DEADLINE_S = 60.0  # for all the charts of one report
+PAPER_TOP = 8  # pixels above a drawn chart's title
 
 
 def _quietly(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -61,7 +65,7 @@ class _Drawer:
         drawings = await asyncio.gather(
             *(
                 self._kaleido.calc_fig(
-                    fig,
+                    on_paper(fig),
                     opts={
                         "format": "svg",
                         "width": fig.layout.width,
@@ -97,6 +101,15 @@ class _Drawer:
             closing.result(timeout)
         except Exception as exc:  # a browser that will not close is left to the OS
             log.warning("The chart browser did not close cleanly (%r)", exc)
+
+
+def on_paper(fig: Any) -> Any:
+    """A copy of ``fig`` for paper: no toolbar, so no strip kept free for it on top."""
+    drawn = go.Figure(fig)
+    top = drawn.layout.margin.t
+    if top is not None and drawn.layout.title.pad.t == TOOLBAR:
+        drawn.update_layout(margin_t=top - TOOLBAR + PAPER_TOP, title_pad_t=PAPER_TOP)
+    return drawn
 
 
 _drawer = _Drawer()

@@ -44,12 +44,13 @@ def _vector(fig: go.Figure) -> go.Figure:
 
 
 def _sized(fig: go.Figure, height: int) -> go.Figure:
+    """``fig`` at the paper's width (the top margin stays the builder's)."""
     fig.update_layout(
         font={"family": FONT, "size": 11, "color": "#1d2433"},
         title_font_size=13,
         width=WIDTH,
         height=height,
-        margin={"l": 55, "r": 15, "t": 40, "b": 40},
+        margin={"l": 55, "r": 15, "b": 40},
     )
     return fig
 
@@ -100,7 +101,8 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
     )
     fig.update_layout(
         template="plotly_white",
-        title={"text": "Model comparison", "x": 0},
+        title=figures.title_at_top("Model comparison"),
+        margin=figures.margin(fig, "Model comparison", shown=False),
         showlegend=False,
     )
     return _sized(fig, max(170, 22 * len(rows) + 90))

@@ -1,0 +1,129 @@
+"""The shared figure builders: the forecast starts at the last actual, titles sit
+below the toolbar, and legends sit outside the plot, never over the axis labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from services.figures import (
+    HEADER_ROW,
+    TITLE,
+    TOOLBAR,
+    forecast_chart,
+    history_chart,
+)
+from services.reports.charts import PAPER_TOP, on_paper
+from tests.services.reports.conftest import build
+
+
+def _months(count: int, start: int = 2020) -> list[dt.date]:
+    return [dt.date(start + i // 12, 1 + i % 12, 1) for i in range(count)]
+
+
+@pytest.fixture
+def history() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "series": [None] * 24,
+            "time": _months(24),
+            "value": [float(i) for i in range(24)],
+        },
+        schema_overrides={"series": pl.String},
+    )
+
+
+@pytest.fixture
+def points() -> pl.DataFrame:
+    forecast = [30.0, 31.0, 32.0]
+    return pl.DataFrame(
+        {
+            "series": [None] * 3,
+            "time": _months(3, 2022),
+            "forecast": forecast,
+            "lower_80": [f - 2 for f in forecast],
+            "upper_80": [f + 2 for f in forecast],
+            "lower_95": [f - 4 for f in forecast],
+            "upper_95": [f + 4 for f in forecast],
+        },
+        schema_overrides={"series": pl.String},
+    )
+
+
+def _trace(fig: go.Figure, name: str) -> go.Scatter:
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_the_forecast_line_and_its_ranges_start_at_the_last_actual(
+    history: pl.DataFrame, points: pl.DataFrame
+) -> None:
+    fig = forecast_chart(history, points, "sales")
+    actual, forecast = _trace(fig, "History"), _trace(fig, "Forecast")
+    assert forecast.x[0] == actual.x[-1] == dt.date(2021, 12, 1)
+    assert forecast.y[0] == actual.y[-1] == 23.0
+    assert list(forecast.y[1:]) == [30.0, 31.0, 32.0]
+    assert forecast.marker.size[0] == 0  # no forecast marker on an actual value
+    for name in ("80% range", "95% range"):
+        band = _trace(fig, name)  # upper bounds forwards, lower bounds back
+        assert band.x[0] == band.x[-1] == dt.date(2021, 12, 1)
+        assert band.y[0] == band.y[-1] == 23.0
+
+
+def test_a_forecast_without_history_is_drawn_as_it_is(points: pl.DataFrame) -> None:
+    empty = pl.DataFrame(
+        schema={"series": pl.String, "time": pl.Date, "value": pl.Float64}
+    )
+    forecast = _trace(forecast_chart(empty, points, "sales"), "Forecast")
+    assert list(forecast.y) == [30.0, 31.0, 32.0]
+
+
+def test_the_forecast_of_one_of_several_series_starts_at_its_own_last_actual() -> None:
+    data = build(["North", "South"])
+    fig = forecast_chart(data.history, data.points, "sales", series="South")
+    south = data.history.filter(pl.col("series") == "South").sort("time")
+    forecast = _trace(fig, "Forecast")
+    assert forecast.x[0] == south["time"][-1] and forecast.y[0] == south["value"][-1]
+
+
+def test_the_title_sits_below_the_toolbar_and_the_legend_above_the_plot(
+    history: pl.DataFrame, points: pl.DataFrame
+) -> None:
+    fig = forecast_chart(history, points, "sales: a long title " * 5)
+    title = fig.layout.title
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
+    assert title.pad.t >= TOOLBAR and title.xanchor == "left"
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.yanchor == "bottom" and legend.y >= 1
+    # Room for the toolbar, the title and the legend row over the plot.
+    assert fig.layout.margin.t >= TOOLBAR + TITLE + HEADER_ROW
+
+
+def test_many_or_long_names_go_in_a_column_beside_the_plot() -> None:
+    data = build([f"store number {i}" for i in range(9)])
+    fig = history_chart(data.history, "sales")
+    legend = fig.layout.legend
+    assert legend.orientation == "v" and legend.x >= 1 and legend.xanchor == "left"
+    assert fig.layout.margin.t < TOOLBAR + TITLE + HEADER_ROW  # no legend row on top
+    few = history_chart(build(["a", "b"]).history, "sales")
+    assert few.layout.legend.orientation == "h" and few.layout.legend.y >= 1
+
+
+def test_one_series_has_no_legend_and_no_room_kept_for_one(
+    history: pl.DataFrame,
+) -> None:
+    fig = history_chart(history, "sales")
+    assert fig.layout.showlegend is False
+    assert fig.layout.margin.t == TOOLBAR + TITLE + 6
+
+
+def test_on_paper_the_title_moves_up_into_the_toolbars_strip(
+    history: pl.DataFrame, points: pl.DataFrame
+) -> None:
+    fig = forecast_chart(history, points, "sales")
+    drawn = on_paper(fig)
+    assert drawn.layout.title.pad.t == PAPER_TOP
+    assert drawn.layout.margin.t == fig.layout.margin.t - TOOLBAR + PAPER_TOP
+    assert fig.layout.title.pad.t == TOOLBAR  # the page's figure is left as it was
