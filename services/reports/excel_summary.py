@@ -162,7 +162,7 @@ def _facts(data: ReportData, narrative: Narrative) -> list[tuple[str, Any, str]]
 
 
 def _last(frame: pl.DataFrame, column: str) -> float | None:
-    values = frame[column].drop_nulls()
+    values = frame.sort("time")[column].drop_nulls().drop_nans()
     return float(values[-1]) if values.len() else None
 
 

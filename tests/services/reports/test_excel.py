@@ -319,3 +319,18 @@ def test_the_charted_forecast_starts_at_the_last_actual(
         ).alias("below"),
     )
     assert bands.to_series(0).all() and bands.to_series(1).all()
+
+
+def test_hourly_data_shows_its_hours(single: ReportData) -> None:
+    hour = pl.duration(hours=13)
+    single.history = single.history.with_columns(
+        pl.col("time").cast(pl.Datetime) + hour
+    )
+    single.points = single.points.with_columns(pl.col("time").cast(pl.Datetime) + hour)
+    book = openpyxl.load_workbook(io.BytesIO(workbook(single)))
+    assert book["Forecast"]["A2"].number_format == "yyyy-mm-dd hh:mm"
+    assert book["Forecast"]["A2"].value == dt.datetime(2024, 1, 1, 13)
+    assert book["Chart data"]["A2"].number_format == "yyyy-mm-dd hh:mm"
+    facts = {r[0].value: r[1] for r in book["Summary"].iter_rows(min_row=3, max_row=20)}
+    assert facts["Data ends"].number_format == "yyyy-mm-dd hh:mm"
+    assert facts["Data ends"].value == dt.datetime(2023, 12, 1, 13)
