@@ -105,13 +105,9 @@ def value_format(values: pl.Series) -> str:
 
 def _formats(data: ReportData) -> dict[str, str]:
     """The workbook's formats of values (in the data's units) and of times."""
-    times = data.history["time"]
-    timed = times.dtype == pl.Datetime and bool(
-        (times.dt.truncate("1d") != times).any()
-    )
     return {
         "unit": value_format(data.history["value"]),
-        "time": "yyyy-mm-dd hh:mm" if timed else "yyyy-mm-dd",
+        "time": _time_format(data.history["time"]),
     }
 
 
@@ -158,9 +154,7 @@ def _table(
         elif dtype == pl.String:
             shown[column] = {"quote_prefix": True}
         elif dtype in (pl.Date, pl.Datetime):
-            shown[column] = (
-                formats["time"] if dtype == pl.Date else _moment(frame, column)
-            )
+            shown[column] = _time_format(frame[column])
     frame.write_excel(
         workbook=book,
         worksheet=sheet or name,
@@ -176,14 +170,12 @@ def _table(
     return sheet or book.get_worksheet_by_name(name)
 
 
-def _moment(frame: pl.DataFrame, column: str) -> str:
+def _time_format(times: pl.Series) -> str:
     """Dates alone when every time is midnight, else dates and times."""
-    times = frame[column]
-    return (
-        "yyyy-mm-dd hh:mm"
-        if bool((times.dt.truncate("1d") != times).any())
-        else "yyyy-mm-dd"
+    timed = times.dtype == pl.Datetime and bool(
+        (times.dt.truncate("1d") != times).any()
     )
+    return "yyyy-mm-dd hh:mm" if timed else "yyyy-mm-dd"
 
 
 def _unsigned(frame: pl.DataFrame) -> pl.DataFrame:
