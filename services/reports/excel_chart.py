@@ -116,6 +116,7 @@ def native_chart(
             "num_format": time_format,
             "num_font": {"rotation": -45},
             "position_axis": "on_tick",
+            "label_position": "low",  # under the plot, also when values go below 0
         }
     )
     bands.set_y_axis({"num_format": value_format, "major_gridlines": {"visible": True}})
