@@ -6,8 +6,6 @@ the PDF report (a service) draws them too.
 
 from __future__ import annotations
 
-from typing import Any
-
 import plotly.graph_objects as go
 import polars as pl
 
@@ -36,7 +34,7 @@ GAP = 6
 MAX_HISTORY_POINTS = 2000
 
 
-def title_at_top(text: str) -> dict[str, Any]:
+def title_at_top(text: str) -> dict[str, object]:
     """A figure's title: top left over the plot, below the toolbar's strip."""
     return {
         "text": text,
@@ -60,7 +58,7 @@ def _legend_in_a_row(names: list[str]) -> bool:
     return sum(40 + 7 * len(name) for name in names) <= LEGEND_ROW_PIXELS
 
 
-def legend(fig: go.Figure) -> dict[str, Any]:
+def legend(fig: go.Figure) -> dict[str, object]:
     """Where the legend of ``fig`` goes: a row above the plot, or a column beside."""
     return LEGEND if _legend_in_a_row(_legend_names(fig)) else LEGEND_RIGHT
 
