@@ -1,0 +1,484 @@
+"""New data for an existing dataset: add next month's rows, or replace the history.
+
+The file is read as an upload is (in a child process, within the same limits). Its
+columns must be the dataset's. The grown table becomes a new immutable version read
+from a file; when the current version was made by cleaning, the same recipe is
+replayed on the grown table and that result becomes current. Earlier versions stay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+import polars as pl
+
+from services import db, storage
+from services.cleaning import Change, apply_recipe, parse_recipe
+from services.datasets import add_version, owned_dataset
+from services.errors import InvalidInputError
+from services.ingest import check_suffix
+from services.parse_process import parse_upload
+from services.profiling import Profile, profile_table
+from services.versions import FILE_OPS, layout_of
+
+AddMode = Literal["append", "replace"]
+ADD_MODES: tuple[str, ...] = get_args(AddMode)
+# The share of the progress the reading child reports; the rest is merging and replay.
+READING_SHARE = 0.7
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The grown table and how it differs from the old one, in (series, time) points.
+
+    ``rows_removed`` counts the old points the new file no longer holds (``replace``
+    only; always 0 for ``append``).
+    """
+
+    frame: pl.DataFrame
+    rows_added: int
+    values_revised: int
+    rows_removed: int
+
+
+@dataclass(frozen=True)
+class AddedData:
+    """What adding a file did: the new current version and the counts to show.
+
+    ``raw_version_id`` is the grown table as read; ``version_id`` is the current
+    version, the recipe's replay when ``recipe_replayed`` (else the same id).
+    ``changes`` are what the replayed steps did, as a cleaning version stores them.
+    ``rows_removed`` is ``None`` in ``append`` mode.
+    """
+
+    dataset_id: str
+    mode: AddMode
+    version_id: str
+    raw_version_id: str
+    rows_added: int
+    values_revised: int
+    rows_removed: int | None
+    recipe_replayed: bool
+    changes: list[dict[str, Any]]
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class _Lineage:
+    """The current version's raw ancestor and the cleaning recipes made from it."""
+
+    dataset: db.Dataset
+    raw_id: str
+    recipes: list[list[Any]]  # oldest first, one per cleaning version
+
+
+def add_data(
+    user_id: int,
+    dataset_id: str,
+    filename: str,
+    source: Path,
+    mode: str = "append",
+    sheet: str | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+) -> AddedData:
+    """Add a file of newer data to one of the user's datasets.
+
+    With ``append``, points (series and time) the dataset lacks are added and points
+    it has take the file's values; ``values_revised`` counts those whose values
+    changed. With ``replace``, the file is the whole history. The grown table is
+    kept as a version whose parent is the current version's raw ancestor; the file
+    at ``source`` is moved next to the dataset's first upload and kept unchanged.
+    Nothing is stored when anything fails.
+
+    Parameters
+    ----------
+    mode
+        ``append`` (the default) or ``replace``.
+    sheet
+        For a workbook, the sheet to read (the first holding a table otherwise).
+    on_progress
+        Told the share done and the step reached.
+
+    Raises
+    ------
+    NotFoundError
+        When the dataset does not exist or is someone else's.
+    InvalidInputError
+        For an unknown mode, columns that differ from the dataset's
+        (``columns_mismatch``, naming both sides), a column whose values are of
+        another kind, a dataset without a time column, or a recipe that no longer
+        applies (``recipe_failed``).
+    UnreadableFileError, FileTooLargeError
+        As for an upload.
+
+    Examples
+    --------
+    >>> added = add_data(user.id, dataset.id, "sales-march.csv", path)  # doctest: +SKIP
+    >>> added.rows_added, added.values_revised, added.recipe_replayed  # doctest: +SKIP
+    (3, 1, True)
+
+    """
+    if mode not in ADD_MODES:
+        raise InvalidInputError(
+            f"“{mode}” is not a way to add data: use “append” (add newer rows, the "
+            "default) or “replace” (the file becomes the whole history).",
+            code="invalid_mode",
+        )
+    suffix = check_suffix(filename)
+    lineage = _lineage(user_id, dataset_id)
+    old = pl.read_parquet(storage.version_path(user_id, dataset_id, lineage.raw_id))
+    staged = storage.uploads_tmp_dir() / f"{db.new_id()}.parquet"
+    try:
+        parsed = parse_upload(
+            source, suffix, sheet, staged, on_progress=_scaled(on_progress)
+        )
+        new = pl.read_parquet(staged)
+    finally:
+        staged.unlink(missing_ok=True)
+    _report(on_progress, READING_SHARE, "Adding the rows to the dataset")
+    check_columns(old.columns, new.columns)
+    layout = layout_of(lineage.dataset, old)
+    if layout.time_column is None:
+        raise InvalidInputError(
+            "The dataset has no time column, so the new rows cannot be matched to "
+            "the old ones. Choose its time column on the Columns page first.",
+            code="no_time_column",
+        )
+    old, new = align_types(old, new, layout.time_column)
+    if new.height == 0:
+        raise InvalidInputError(
+            "The file holds no rows. Choose a file with the newer data.",
+            code="invalid_request",
+        )
+    merged = merge_rows(
+        old, new, [*layout.series_columns, layout.time_column], mode == "replace"
+    )
+    _report(on_progress, 0.85, "Replaying the cleaning recipe")
+    replayed = _replay(lineage, merged.frame) if lineage.recipes else None
+    read = parsed.profile
+    profile = profile_table(merged.frame, read.read_notes)
+    profile.sheet, profile.sheets = read.sheet, read.sheets
+    name = Path(filename).name[:255] or "upload"
+    entry = {
+        "op": mode,
+        "file": name,
+        "suffix": suffix,
+        "sheet": read.sheet,
+        "rows_added": merged.rows_added,
+        "values_revised": merged.values_revised,
+        "rows_removed": merged.rows_removed if mode == "replace" else None,
+    }
+    described = Change(
+        step=1,
+        op=mode,
+        description=_describe(mode, name, merged),
+        rows_added=merged.rows_added,
+        rows_removed=merged.rows_removed,
+    )
+    raw_id = db.new_id()
+    written = [
+        storage.added_raw_path(user_id, dataset_id, raw_id, suffix),
+        storage.version_path(user_id, dataset_id, raw_id),
+    ]
+    try:
+        with db.session() as s:
+            dataset = owned_dataset(s, user_id, dataset_id)
+            add_version(
+                s,
+                dataset,
+                merged.frame,
+                profile,
+                user_id,
+                recipe=[entry],
+                parent=lineage.raw_id,
+                changes=[dataclasses.asdict(described)],
+                version_id=raw_id,
+            )
+            current = raw_id
+            if replayed is not None:
+                cleaned, steps, changes = replayed
+                version = add_version(
+                    s,
+                    dataset,
+                    cleaned,
+                    profile_table(cleaned),
+                    user_id,
+                    recipe=steps,
+                    parent=raw_id,
+                    changes=changes,
+                )
+                current = version.id
+                written.append(storage.version_path(user_id, dataset_id, current))
+            shutil.move(source, written[0])
+            written[0].chmod(0o440)
+            s.flush()
+            result = AddedData(
+                dataset_id=dataset.id,
+                mode=cast(AddMode, mode),  # checked against ADD_MODES above
+                version_id=current,
+                raw_version_id=raw_id,
+                rows_added=merged.rows_added,
+                values_revised=merged.values_revised,
+                rows_removed=merged.rows_removed if mode == "replace" else None,
+                recipe_replayed=replayed is not None,
+                changes=replayed[2] if replayed is not None else [],
+                profile=Profile.model_validate(dataset.profile),
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    _report(on_progress, 1.0, "Done")
+    return result
+
+
+def _lineage(user_id: int, dataset_id: str) -> _Lineage:
+    """Walk from the current version up to the version read from a file."""
+    with db.session() as s:
+        dataset = owned_dataset(s, user_id, dataset_id)
+        version = s.get_one(db.DatasetVersion, dataset.current_version_id)
+        recipes: list[list[Any]] = []
+        while version.parent_id is not None and not _read_from_file(version):
+            recipes.insert(0, list(version.recipe or []))
+            version = s.get_one(db.DatasetVersion, version.parent_id)
+        return _Lineage(dataset, version.id, recipes)
+
+
+def _read_from_file(version: db.DatasetVersion) -> bool:
+    recipe = version.recipe or []
+    return not recipe or recipe[0].get("op") in FILE_OPS
+
+
+def _replay(
+    lineage: _Lineage, frame: pl.DataFrame
+) -> tuple[pl.DataFrame, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Apply each cleaning recipe of the lineage in turn, as each was first applied.
+
+    Each recipe sees the layout of the table it applies to, as ``create_version``
+    gave it. The answer is the cleaned table, all steps in order and what each did
+    (numbered across the recipes).
+    """
+    steps: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for recipe in lineage.recipes:
+        parsed = parse_recipe(recipe)
+        try:
+            frame, done = apply_recipe(frame, parsed, layout_of(lineage.dataset, frame))
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                "The new data was not added: the cleaning recipe of the current "
+                f"version does not apply to it any more. {exc.message} Make the "
+                "version as uploaded current and add the data again, then clean it.",
+                code="recipe_failed",
+            ) from exc
+        offset = len(steps)
+        steps += [step.model_dump() for step in parsed]
+        changes += [
+            dataclasses.asdict(dataclasses.replace(c, step=c.step + offset))
+            for c in done
+        ]
+    return frame, steps, changes
+
+
+def check_columns(expected: list[str], found: list[str]) -> None:
+    """Refuse a table whose columns are not the dataset's (order does not matter).
+
+    Raises
+    ------
+    InvalidInputError
+        ``columns_mismatch``, naming the missing and the unexpected columns.
+
+    """
+    missing = [c for c in expected if c not in found]
+    unexpected = [c for c in found if c not in expected]
+    if not missing and not unexpected:
+        return
+    parts = []
+    if missing:
+        parts.append(f"It lacks {_names(missing)}.")
+    if unexpected:
+        parts.append(f"It has {_names(unexpected)}, which the dataset does not.")
+    raise InvalidInputError(
+        "The file's columns are not the dataset's, so nothing was added. "
+        + " ".join(parts)
+        + " Use a file with the same column headings as the first upload.",
+        code="columns_mismatch",
+    )
+
+
+def _names(columns: list[str]) -> str:
+    quoted = [f"“{c}”" for c in columns]
+    return (
+        quoted[0]
+        if len(quoted) == 1
+        else ", ".join(quoted[:-1]) + " and " + (quoted[-1])
+    )
+
+
+def align_types(
+    old: pl.DataFrame, new: pl.DataFrame, time_column: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Give both tables the same column order and types, the new in the old's order.
+
+    Whole numbers and decimals meet as decimals, dates and date-times as
+    date-times, an empty column takes the other side's type, and text that reads
+    as the other side's type is converted.
+
+    Raises
+    ------
+    InvalidInputError
+        ``column_types_mismatch`` for a column holding another kind of values (text
+        where the dataset has numbers, or times that are not dates).
+
+    """
+    new = new.select(old.columns)
+    old_columns, new_columns = [], []
+    for name in old.columns:
+        a, b = old[name], new[name]
+        if a.dtype != b.dtype:
+            a, b = _common(a, b, name == time_column)
+        old_columns.append(a)
+        new_columns.append(b)
+    return pl.DataFrame(old_columns), pl.DataFrame(new_columns)
+
+
+def _common(a: pl.Series, b: pl.Series, is_time: bool) -> tuple[pl.Series, pl.Series]:
+    """Two columns of one name with one type, or the error that says why not."""
+    common = _common_type(a, b, is_time)
+    if common is None:
+        raise InvalidInputError(
+            f"The column “{a.name}” holds {_kind(b.dtype)} in the file but "
+            f"{_kind(a.dtype)} in the dataset, so nothing was added. Correct the file "
+            "and send it again.",
+            code="column_types_mismatch",
+        )
+    return a.cast(common), b.cast(common)
+
+
+def _common_type(a: pl.Series, b: pl.Series, is_time: bool) -> Any:
+    """The type both columns can take without losing values, if there is one."""
+    if b.dtype == pl.Null or a.dtype == pl.Null:
+        return b.dtype if a.dtype == pl.Null else a.dtype
+    try:
+        if pl.String in (a.dtype, b.dtype):
+            # Text on one side must read as the other side's type, all of it.
+            text, other = (a, b) if a.dtype == pl.String else (b, a)
+            text.cast(other.dtype)
+            return other.dtype
+        both = pl.concat([a.to_frame(), b.to_frame()], how="vertical_relaxed")
+    except pl.exceptions.PolarsError:
+        return None
+    common = both.schema[a.name]
+    if common == pl.String or (is_time and not common.is_temporal()):
+        return None
+    return common
+
+
+def _kind(dtype: pl.DataType) -> str:
+    if dtype.is_numeric():
+        return "numbers"
+    if dtype.is_temporal():
+        return "dates"
+    if dtype == pl.Boolean:
+        return "yes/no values"
+    return "text"
+
+
+def merge_rows(
+    old: pl.DataFrame, new: pl.DataFrame, keys: list[str], replace: bool = False
+) -> Merged:
+    """Merge a table of newer rows into an old one with the same columns and types.
+
+    ``keys`` name a point: the series columns and the time column, last. A point in
+    both takes the new rows (all of them, when a file repeats a point); with
+    ``replace`` the new table is the whole history. Missing keys match each other.
+    Rows stay in the old table's order (by time, or by series then time) when it
+    had one; otherwise the new rows follow the old.
+
+    Examples
+    --------
+    >>> old = pl.DataFrame({"t": [1, 2], "v": [10, 20]})
+    >>> merged = merge_rows(old, pl.DataFrame({"t": [2, 3], "v": [21, 30]}), ["t"])
+    >>> merged.frame["v"].to_list(), merged.rows_added, merged.values_revised
+    ([10, 21, 30], 1, 1)
+
+    """
+    old_keys = old.select(keys).unique()
+    new_keys = new.select(keys).unique()
+    added = new_keys.join(old_keys, on=keys, how="anti", nulls_equal=True).height
+    removed = old_keys.join(new_keys, on=keys, how="anti", nulls_equal=True).height
+    if replace:
+        frame = new
+    else:
+        kept = old.join(new_keys, on=keys, how="anti", nulls_equal=True)
+        frame = _ordered_like(old, pl.concat([kept, new]), keys)
+    return Merged(frame, added, _revised(old, new, keys), removed if replace else 0)
+
+
+def _revised(old: pl.DataFrame, new: pl.DataFrame, keys: list[str]) -> int:
+    """How many points in both tables have other values in the new one.
+
+    A missing value and a value differ; two missing values do not. Where a table
+    repeats a point, its last row counts.
+    """
+    values = [c for c in new.columns if c not in keys]
+    if not values:
+        return 0
+    suffix = "\x00new"
+    both = old.unique(keys, keep="last", maintain_order=True).join(
+        new.unique(keys, keep="last", maintain_order=True),
+        on=keys,
+        how="inner",
+        nulls_equal=True,
+        suffix=suffix,
+    )
+    changed = pl.any_horizontal(
+        [pl.col(c).ne_missing(pl.col(c + suffix)) for c in values]
+    )
+    return both.filter(changed).height
+
+
+def _ordered_like(
+    old: pl.DataFrame, frame: pl.DataFrame, keys: list[str]
+) -> pl.DataFrame:
+    """``frame`` in the order ``old`` had: by time, or by series then time."""
+    time = keys[-1]
+    for order in ([time], keys):
+        ordered = old.sort(order, maintain_order=True, nulls_last=True)
+        if ordered.equals(old):
+            return frame.sort(order, maintain_order=True, nulls_last=True)
+    return frame
+
+
+def _describe(mode: str, name: str, merged: Merged) -> str:
+    """What adding the file did, in one sentence for the version's lineage."""
+    rows = f"{merged.rows_added:,} new row{'s' if merged.rows_added != 1 else ''}"
+    revised = merged.values_revised
+    said = f"{revised:,} revised" if revised else "none revised"
+    if mode == "replace":
+        return (
+            f"History replaced by “{name}”: {rows}, {said}, "
+            f"{merged.rows_removed:,} removed"
+        )
+    return f"Data added from “{name}”: {rows}, {said}"
+
+
+def _scaled(
+    on_progress: Callable[[float, str], None] | None,
+) -> Callable[[float, str], None] | None:
+    if on_progress is None:
+        return None
+    report = on_progress
+    return lambda share, step: report(share * READING_SHARE, step)
+
+
+def _report(
+    on_progress: Callable[[float, str], None] | None, share: float, step: str
+) -> None:
+    if on_progress is not None:
+        on_progress(share, step)
