@@ -23,7 +23,7 @@ from services.datasets import add_version, owned_dataset
 from services.errors import InvalidInputError
 from services.ingest import check_suffix
 from services.merging import Merged, align_types, check_columns, merge_rows
-from services.parse_process import parse_upload
+from services.parse_process import ParsedUpload, parse_upload
 from services.profiling import Profile, profile_table
 from services.versions import FILE_OPS, layout_of
 
@@ -62,6 +62,27 @@ class _Lineage:
     dataset: db.Dataset
     raw_id: str
     recipes: list[list[Any]]  # oldest first, one per cleaning version
+
+
+@dataclass(frozen=True)
+class _RawVersion:
+    """The grown table as read, to be stored as a version under ``id``."""
+
+    id: str
+    frame: pl.DataFrame
+    profile: Profile
+    recipe: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    suffix: str
+
+
+@dataclass(frozen=True)
+class _Replayed:
+    """The cleaning recipes replayed on the grown table: steps and what they did."""
+
+    frame: pl.DataFrame
+    steps: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
 
 
 def add_data(
@@ -119,15 +140,51 @@ def add_data(
     suffix = check_suffix(filename)
     lineage = _lineage(user_id, dataset_id)
     old = pl.read_parquet(storage.version_path(user_id, dataset_id, lineage.raw_id))
+    parsed, new = _read(source, suffix, sheet, on_progress)
+    _report(on_progress, READING_SHARE, "Adding the rows to the dataset")
+    merged = _merge(lineage, old, new, replace=mode == "replace")
+    _report(on_progress, 0.85, "Replaying the cleaning recipe")
+    replayed = _replay(lineage, merged.frame) if lineage.recipes else None
+    raw = _raw_version(filename, suffix, mode, parsed.profile, merged)
+    current, profile = _store(
+        user_id, dataset_id, lineage.raw_id, raw, replayed, source
+    )
+    _report(on_progress, 1.0, "Done")
+    return AddedData(
+        dataset_id=dataset_id,
+        mode=cast(AddMode, mode),  # checked against ADD_MODES above
+        version_id=current,
+        raw_version_id=raw.id,
+        rows_added=merged.rows_added,
+        values_revised=merged.values_revised,
+        rows_removed=merged.rows_removed if mode == "replace" else None,
+        recipe_replayed=replayed is not None,
+        changes=replayed.changes if replayed is not None else [],
+        profile=profile,
+    )
+
+
+def _read(
+    source: Path,
+    suffix: str,
+    sheet: str | None,
+    on_progress: Callable[[float, str], None] | None,
+) -> tuple[ParsedUpload, pl.DataFrame]:
+    """The file read as an upload is, in a child process; no scratch file stays."""
     staged = storage.uploads_tmp_dir() / f"{db.new_id()}.parquet"
     try:
         parsed = parse_upload(
             source, suffix, sheet, staged, on_progress=_scaled(on_progress)
         )
-        new = pl.read_parquet(staged)
+        return parsed, pl.read_parquet(staged)
     finally:
         staged.unlink(missing_ok=True)
-    _report(on_progress, READING_SHARE, "Adding the rows to the dataset")
+
+
+def _merge(
+    lineage: _Lineage, old: pl.DataFrame, new: pl.DataFrame, replace: bool
+) -> Merged:
+    """The new rows merged into the raw table, matched by series and time."""
     check_columns(old.columns, new.columns)
     layout = layout_of(lineage.dataset, old)
     if layout.time_column is None:
@@ -136,21 +193,24 @@ def add_data(
             "the old ones. Choose its time column on the Columns page first.",
             code="no_time_column",
         )
-    old, new = align_types(old, new, layout.time_column)
     if new.height == 0:
         raise InvalidInputError(
             "The file holds no rows. Choose a file with the newer data.",
             code="invalid_request",
         )
-    merged = merge_rows(
-        old, new, [*layout.series_columns, layout.time_column], mode == "replace"
-    )
-    _report(on_progress, 0.85, "Replaying the cleaning recipe")
-    replayed = _replay(lineage, merged.frame) if lineage.recipes else None
-    read = parsed.profile
+    old, new = align_types(old, new, layout.time_column)
+    keys = [*layout.series_columns, layout.time_column]
+    return merge_rows(old, new, keys, replace)
+
+
+def _raw_version(
+    filename: str, suffix: str, mode: str, read: Profile, merged: Merged
+) -> _RawVersion:
+    """The grown table as a version: its profile, recipe entry and description."""
     profile = profile_table(merged.frame, read.read_notes)
     profile.sheet, profile.sheets = read.sheet, read.sheets
     name = Path(filename).name[:255] or "upload"
+    removed = merged.rows_removed if mode == "replace" else None
     entry = {
         "op": mode,
         "file": name,
@@ -158,7 +218,7 @@ def add_data(
         "sheet": read.sheet,
         "rows_added": merged.rows_added,
         "values_revised": merged.values_revised,
-        "rows_removed": merged.rows_removed if mode == "replace" else None,
+        "rows_removed": removed,
     }
     described = Change(
         step=1,
@@ -167,10 +227,31 @@ def add_data(
         rows_added=merged.rows_added,
         rows_removed=merged.rows_removed,
     )
-    raw_id = db.new_id()
+    return _RawVersion(
+        db.new_id(),
+        merged.frame,
+        profile,
+        [entry],
+        [dataclasses.asdict(described)],
+        suffix,
+    )
+
+
+def _store(
+    user_id: int,
+    dataset_id: str,
+    parent_id: str,
+    raw: _RawVersion,
+    replayed: _Replayed | None,
+    source: Path,
+) -> tuple[str, Profile]:
+    """Keep the file and the new versions; the current version's id and profile.
+
+    All of it or nothing: files written before a failure are removed again.
+    """
     written = [
-        storage.added_raw_path(user_id, dataset_id, raw_id, suffix),
-        storage.version_path(user_id, dataset_id, raw_id),
+        storage.added_raw_path(user_id, dataset_id, raw.id, raw.suffix),
+        storage.version_path(user_id, dataset_id, raw.id),
     ]
     try:
         with db.session() as s:
@@ -178,50 +259,35 @@ def add_data(
             add_version(
                 s,
                 dataset,
-                merged.frame,
-                profile,
+                raw.frame,
+                raw.profile,
                 user_id,
-                recipe=[entry],
-                parent=lineage.raw_id,
-                changes=[dataclasses.asdict(described)],
-                version_id=raw_id,
+                recipe=raw.recipe,
+                parent=parent_id,
+                changes=raw.changes,
+                version_id=raw.id,
             )
-            current = raw_id
+            current = raw.id
             if replayed is not None:
-                cleaned, steps, changes = replayed
-                version = add_version(
+                current = add_version(
                     s,
                     dataset,
-                    cleaned,
-                    profile_table(cleaned),
+                    replayed.frame,
+                    profile_table(replayed.frame),
                     user_id,
-                    recipe=steps,
-                    parent=raw_id,
-                    changes=changes,
-                )
-                current = version.id
+                    recipe=replayed.steps,
+                    parent=raw.id,
+                    changes=replayed.changes,
+                ).id
                 written.append(storage.version_path(user_id, dataset_id, current))
             shutil.move(source, written[0])
             written[0].chmod(0o440)
-            s.flush()
-            result = AddedData(
-                dataset_id=dataset.id,
-                mode=cast(AddMode, mode),  # checked against ADD_MODES above
-                version_id=current,
-                raw_version_id=raw_id,
-                rows_added=merged.rows_added,
-                values_revised=merged.values_revised,
-                rows_removed=merged.rows_removed if mode == "replace" else None,
-                recipe_replayed=replayed is not None,
-                changes=replayed[2] if replayed is not None else [],
-                profile=Profile.model_validate(dataset.profile),
-            )
+            profile = Profile.model_validate(dataset.profile)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    _report(on_progress, 1.0, "Done")
-    return result
+    return current, profile
 
 
 def _lineage(user_id: int, dataset_id: str) -> _Lineage:
@@ -241,9 +307,7 @@ def _read_from_file(version: db.DatasetVersion) -> bool:
     return not recipe or recipe[0].get("op") in FILE_OPS
 
 
-def _replay(
-    lineage: _Lineage, frame: pl.DataFrame
-) -> tuple[pl.DataFrame, list[dict[str, Any]], list[dict[str, Any]]]:
+def _replay(lineage: _Lineage, frame: pl.DataFrame) -> _Replayed:
     """Apply each cleaning recipe of the lineage in turn, as each was first applied.
 
     Each recipe sees the layout of the table it applies to, as ``create_version``
@@ -269,7 +333,7 @@ def _replay(
             dataclasses.asdict(dataclasses.replace(c, step=c.step + offset))
             for c in done
         ]
-    return frame, steps, changes
+    return _Replayed(frame, steps, changes)
 
 
 def _describe(mode: str, name: str, merged: Merged) -> str:

@@ -240,3 +240,39 @@ def test_month_end_sales_of_several_stores(make_account: Any, tmp_path: Path) ->
     assert grown["Filiale"].is_sorted() and grown.equals(
         grown.sort("Filiale", "Datum", maintain_order=True)
     )
+
+
+def test_a_failure_while_storing_leaves_nothing_behind(
+    make_account: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = make_account().id
+    info = _dataset(owner, tmp_path, GAPS[:61])
+    cleaned = versions.create_version(owner, info.id, None, STEPS)
+    before = (_files(owner, info.id), len(versions.list_versions(owner, info.id)))
+    source = _file(tmp_path, "b.csv", GAPS[:1] + GAPS[61:])
+
+    def full_disk(*_args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    # The file is kept last, after both versions were written: they go again.
+    monkeypatch.setattr("services.appending.shutil.move", full_disk)
+    with pytest.raises(OSError):
+        add_data(owner, info.id, "b.csv", source)
+    after = (_files(owner, info.id), len(versions.list_versions(owner, info.id)))
+    assert after == before and source.exists()
+    assert datasets.get_dataset(owner, info.id).version_id == cleaned.id
+
+
+def test_progress_is_told_in_order_up_to_done(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    info = _dataset(owner, tmp_path, GAPS[:61])
+    versions.create_version(owner, info.id, None, STEPS)
+    told: list[tuple[float, str]] = []
+    source = _file(tmp_path, "b.csv", GAPS[:1] + GAPS[61:])
+    add_data(owner, info.id, "b.csv", source, on_progress=lambda *p: told.append(p))
+    shares = [share for share, _step in told]
+    assert shares == sorted(shares) and told[-1] == (1.0, "Done")
+    assert "Replaying the cleaning recipe" in [step for _share, step in told]
+    assert any(step == "Reading the file" for _share, step in told)
