@@ -189,8 +189,9 @@ def _merge(
     layout = layout_of(lineage.dataset, old)
     if layout.time_column is None:
         raise InvalidInputError(
-            "The dataset has no time column, so the new rows cannot be matched to "
-            "the old ones. Choose its time column on the Columns page first.",
+            "The dataset, as its file was read, has no column of dates, so the new "
+            "rows cannot be matched to the old ones by date. Choose its time column "
+            "on the Columns page, or upload the file as a new dataset.",
             code="no_time_column",
         )
     if new.height == 0:

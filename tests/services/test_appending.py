@@ -276,3 +276,16 @@ def test_progress_is_told_in_order_up_to_done(
     assert shares == sorted(shares) and told[-1] == (1.0, "Done")
     assert "Replaying the cleaning recipe" in [step for _share, step in told]
     assert any(step == "Reading the file" for _share, step in told)
+
+
+def test_a_table_without_dates_cannot_be_matched(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    lines = ["product,amount", *[f"p{i},{i * 3}" for i in range(20)]]
+    info = _dataset(owner, tmp_path, lines)
+    source = _file(tmp_path, "more.csv", ["product,amount", "p20,60"])
+    with pytest.raises(InvalidInputError) as refused:
+        add_data(owner, info.id, "more.csv", source)
+    assert refused.value.code == "no_time_column"
+    assert len(versions.list_versions(owner, info.id)) == 1
