@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import errors, versions  # noqa: F401  (versions adds its routes)
+from api import adding, errors, versions  # noqa: F401  (they add their routes)
 from api.browser import blueprint as browser_blueprint
 from api.routes import blueprint as api_blueprint
 

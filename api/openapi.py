@@ -10,6 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
+from services.appending import ADD_MODES
 from services.forecast_request import ForecastRequest
 from services.preview import PAGE_COLUMNS
 
@@ -67,6 +68,15 @@ ROUTES: list[
         schemas.VersionRequest,
         (201, schemas.VersionOut),
         [401, 404, 422],
+    ),
+    (
+        "post",
+        "/api/v1/datasets/{dataset_id}/data",
+        "Add newer data from a file (multipart `file`, optional `mode` append or "
+        "replace, `sheet`); a cleaning recipe of the current version is replayed",
+        None,
+        (201, schemas.AddedDataOut),
+        [401, 404, 413, 415, 422],
     ),
     (
         "get",
@@ -306,6 +316,24 @@ REQUIRED_QUERY: dict[str, set[str]] = {
     "/api/v1/datasets/{dataset_id}/versions/{version_id}/compare": {"with", "column"},
     "/api/v1/datasets/{dataset_id}/outliers": {"column"},
 }
+# Operations that take a file: the fields of their multipart bodies.
+UPLOAD_FIELDS: dict[str, Any] = {
+    "file": {"type": "string", "format": "binary"},
+    "sheet": {"type": "string", "description": "For a workbook: the sheet to read"},
+}
+MULTIPART: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/v1/datasets"): UPLOAD_FIELDS,
+    ("post", "/api/v1/datasets/{dataset_id}/data"): {
+        **UPLOAD_FIELDS,
+        "mode": {
+            "type": "string",
+            "enum": list(ADD_MODES),
+            "default": "append",
+            "description": "append: add newer rows, revising the points the file "
+            "repeats; replace: the file becomes the whole history",
+        },
+    },
+}
 # Operations that take no body as an empty one.
 OPTIONAL_BODY = {"/api/v1/datasets/{dataset_id}/analysis/jobs"}
 INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
@@ -358,7 +386,7 @@ def document() -> dict[str, Any]:
                     }
                 },
             }
-        elif path == "/api/v1/datasets" and method == "post":
+        elif (method, path) in MULTIPART:
             operation["requestBody"] = {
                 "required": True,
                 "content": {
@@ -366,10 +394,7 @@ def document() -> dict[str, Any]:
                         "schema": {
                             "type": "object",
                             "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary"},
-                                "sheet": {"type": "string"},
-                            },
+                            "properties": MULTIPART[method, path],
                         }
                     }
                 },

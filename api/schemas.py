@@ -134,6 +134,31 @@ class VersionOut(VersionSummary):
     profile: DatasetOut
 
 
+class AddedDataOut(BaseModel):
+    """Newer data added to a dataset: its new current version and what changed."""
+
+    dataset_id: str
+    mode: Literal["append", "replace"]
+    version_id: str = Field(description="The dataset's new current version")
+    raw_version_id: str = Field(
+        description="The grown table as read (the same as version_id unless a "
+        "cleaning recipe was replayed on it)"
+    )
+    rows_added: int = Field(description="Points (series and time) that are new")
+    values_revised: int = Field(
+        description="Points the dataset had whose values the file changes"
+    )
+    rows_removed: int | None = Field(
+        description="With mode replace, the points the file no longer holds; null "
+        "with append"
+    )
+    recipe_replayed: bool
+    changes: list[dict[str, Any]] = Field(
+        description="What each step of the replayed recipe did (empty when none was)"
+    )
+    profile: DatasetOut
+
+
 class ComparisonPoint(BaseModel):
     """One time of one series in both versions."""
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from services import datasets, pending_uploads, storage
+from services import appending, datasets, pending_uploads, storage
+from services.appending import AddedData
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.ingest import check_suffix
@@ -30,6 +31,29 @@ def receive(
     path, filename = _save(upload)
     try:
         return datasets.create_dataset(user_id, filename, path, sheet)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def receive_more(
+    upload: FileStorage | None,
+    user_id: int,
+    dataset_id: str,
+    mode: str,
+    sheet: str | None = None,
+) -> AddedData:
+    """Stream an upload to disk, then add it to one of the user's datasets (the API).
+
+    Raises
+    ------
+    InvalidInputError
+        When no file was sent, or it does not fit the dataset.
+    NotFoundError
+        When the dataset is not the user's.
+    """
+    path, filename = _save(upload)
+    try:
+        return appending.add_data(user_id, dataset_id, filename, path, mode, sheet)
     finally:
         path.unlink(missing_ok=True)
 

@@ -123,13 +123,15 @@ def add_version(
     recipe: list[Any],
     parent: str | None = None,
     changes: list[Any] | None = None,
+    version_id: str | None = None,
 ) -> db.DatasetVersion:
     """Store ``frame`` as the dataset's next version and make it current.
 
     The version is written as read-only Parquet; the dataset's profile follows, with
-    the user's column choices applied.
+    the user's column choices applied. ``version_id`` is a new id by default (a
+    caller that names other files after the version issues it first).
     """
-    version_id = db.new_id()
+    version_id = version_id or db.new_id()
     path = storage.version_path(user_id, dataset.id, version_id)
     frame.write_parquet(path, compression="lz4")
     counts = (frame.height, int(sum(frame.null_count().row(0))))

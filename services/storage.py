@@ -38,6 +38,12 @@ def raw_path(user_id: int, dataset_id: str, suffix: str) -> Path:
     return dataset_dir(user_id, dataset_id) / f"raw{suffix}"
 
 
+def added_raw_path(user_id: int, dataset_id: str, version_id: str, suffix: str) -> Path:
+    """The immutable file of newer data added to a dataset as version ``version_id``."""
+    original = raw_path(user_id, dataset_id, suffix)
+    return original.with_name(f"raw-{_checked(version_id)}{suffix}")
+
+
 def version_path(user_id: int, dataset_id: str, version_id: str) -> Path:
     """The Parquet file of one dataset version."""
     return dataset_dir(user_id, dataset_id) / f"{_checked(version_id)}.parquet"

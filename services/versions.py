@@ -28,6 +28,10 @@ from services.errors import InvalidInputError, NotFoundError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod, detect
 from services.profiling import ColumnsConfig, Profile, profile_table
 
+# The ops of versions read from a file (an upload, another sheet, newer data added),
+# not made by cleaning: their recipes are never offered to replay.
+FILE_OPS = frozenset({"read", "append", "replace"})
+
 
 @dataclass(frozen=True)
 class VersionInfo:
@@ -143,7 +147,7 @@ def earlier_recipes(user_id: int, limit: int = 20) -> list[tuple[str, list[Any]]
                 list(recipe),
             )
             for name, number, recipe in rows
-            if recipe and recipe[0]["op"] != "read"
+            if recipe and recipe[0]["op"] not in FILE_OPS
         ]
 
 
