@@ -77,6 +77,8 @@ def parse_style(value: str | None) -> NumberStyle:
     ('POINT_COMMA', 'COMMA_POINT', 'COMMA_POINT')
 
     """
+    if value is None:
+        return DEFAULT_STYLE
     try:
         return NumberStyle(value)
     except ValueError:
@@ -98,11 +100,14 @@ def decimals_for(value: float, significant: int = SIGNIFICANT) -> int:
     return max(0, significant - 1 - math.floor(math.log10(size)))
 
 
+_SWAP = str.maketrans(",.", ".,")
+
+
 def _localise(text: str, style: NumberStyle) -> str:
     """Python's ``1,234.5`` written in ``style``."""
     if style is NumberStyle.COMMA_POINT:
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(_SWAP)
 
 
 def _fixed(value: float, decimals: int, trim: bool) -> str:

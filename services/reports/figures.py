@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from services import figures
+from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.reports.content import ReportData
 from services.reports.reasons import scored
 
@@ -78,7 +79,8 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
             y=[escape(str(r["name"])) for r in rows],
             orientation="h",
             marker_color=[CHOSEN if r["model"] == data.model else OTHERS for r in rows],
-            text=["" if r["mase"] is None else f"{r['mase']:.2f}" for r in rows],
+            # Written by Plotly, with the figure's separators.
+            texttemplate=["" if r["mase"] is None else "%{x:.2f}" for r in rows],
             textposition="outside",
         )
     )
@@ -111,8 +113,13 @@ def _short(text: str, limit: int = REASON_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def report_figures(data: ReportData) -> dict[str, go.Figure]:
-    """Every figure the PDF report shows, by the name its template uses."""
+def report_figures(
+    data: ReportData, style: NumberStyle = DEFAULT_STYLE
+) -> dict[str, go.Figure]:
+    """Every figure the PDF report shows, by the name its template uses.
+
+    Their numbers are written in ``style``.
+    """
     main = None if data.multi else data.featured[0]
     shown: dict[str, go.Figure] = {"forecast": forecast_figure(data, main)}
     if data.multi:
@@ -149,4 +156,4 @@ def report_figures(data: ReportData) -> dict[str, go.Figure]:
         folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
         shown["backtest"] = _sized(folds, 250)
         shown["steps"] = _sized(steps, 190)
-    return shown
+    return {name: figures.for_people(fig, style) for name, fig in shown.items()}
