@@ -232,7 +232,9 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
         ]
     )
     charts = [forecast_figure(data, None if data.multi else data.featured[0])]
-    charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
+    charts.append(
+        model_comparison_chart(data, style) if data.leaderboard else go.Figure()
+    )
     for chart in charts:
         for_people(chart, style).update_layout(width=None, autosize=True)
     count = forecasts.series_count(user_id, forecast_id)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from services import figures
-from services.numbers import DEFAULT_STYLE, NumberStyle
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
 from services.reports.content import ReportData
 from services.reports.reasons import scored
 
@@ -66,7 +66,9 @@ def forecast_figure(
     return _sized(fig, height)
 
 
-def model_comparison_chart(data: ReportData) -> go.Figure:
+def model_comparison_chart(
+    data: ReportData, style: NumberStyle = DEFAULT_STYLE
+) -> go.Figure:
     """Each model's backtest MASE as a bar; the chosen model stands out.
 
     A model without a score (it failed, or could not be tested) has no bar: "—" and
@@ -79,8 +81,10 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
             y=[escape(str(r["name"])) for r in rows],
             orientation="h",
             marker_color=[CHOSEN if r["model"] == data.model else OTHERS for r in rows],
-            # Written by Plotly, with the figure's separators.
-            texttemplate=["" if r["mase"] is None else "%{x:.2f}" for r in rows],
+            text=[
+                "" if r["mase"] is None else format_number(r["mase"], style, digits=2)
+                for r in rows
+            ],
             textposition="outside",
         )
     )
@@ -149,7 +153,7 @@ def report_figures(
             520,
         )
     if data.leaderboard:
-        shown["models"] = model_comparison_chart(data)
+        shown["models"] = model_comparison_chart(data, style)
     if data.backtests is not None and data.backtests.height:
         largest = data.featured[0]
         name = data.model_name + (f" on {largest}" if data.multi else "")
