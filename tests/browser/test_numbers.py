@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.helpers import start_and_register, upload
 
@@ -39,15 +41,30 @@ def _text(dash_duo: Any, element_id: str) -> str:
     )
 
 
+def _cells(dash_duo: Any) -> str:
+    """The features table's cells, one after another with a space between."""
+    return str(
+        dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+            ".map(cell => cell.textContent).join(' ')",
+            f"#{FEATURES} td",
+        )
+    )
+
+
 def _explore(dash_duo: Any, base: str, thousands: str) -> tuple[str, str]:
     """Open Explore; wait for the features table in that thousands style."""
     dash_duo.driver.get(base + "/explore")
     dash_duo.wait_for_contains_text("#explore-headline", "", timeout=60)
     pattern = re.compile(rf"\b6\d{re.escape(thousands)}\d{{3}}\b")
-    dash_duo.wait_until(
-        lambda: pattern.search(_text(dash_duo, FEATURES)) is not None, timeout=60
-    )
-    return _text(dash_duo, FEATURES), _text(dash_duo, "react-entry-point")
+    try:
+        WebDriverWait(dash_duo.driver, 60).until(
+            lambda _driver: pattern.search(_cells(dash_duo))
+        )
+    except TimeoutException as late:
+        shown = _text(dash_duo, "react-entry-point")
+        raise AssertionError(f"No 6x{thousands}xxx on Explore: {shown}") from late
+    return _cells(dash_duo), _text(dash_duo, "react-entry-point")
 
 
 def test_sixty_thousand_without_scientific_notation_in_both_formats(
@@ -64,9 +81,8 @@ def test_sixty_thousand_without_scientific_notation_in_both_formats(
 
     dash_duo.driver.get(base + "/settings")
     choice = dash_duo.wait_for_element("#settings-number-format-radio")
-    dash_duo.wait_until(
-        lambda: choice.find_elements(By.CSS_SELECTOR, "input:checked") != [],
-        timeout=30,
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda _driver: choice.find_elements(By.CSS_SELECTOR, "input:checked")
     )
     label = choice.find_element(By.XPATH, ".//label[contains(., '1.234,5')]")
     dash_duo.driver.execute_script(
