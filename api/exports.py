@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Response, send_file
 
-from services import forecasts, jobs, storage
+from services import forecasts, jobs, storage, users
 from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ConflictError, NotFoundError
 from services.reports import exports as reports
@@ -31,6 +31,9 @@ def export_response(
 ) -> Response:
     """A download of a forecast, named after its target (a CSV in ``layout``).
 
+    A PDF writes its numbers in the user's number format; the CSV stays in
+    ``layout`` (plain ``,`` and ``.`` unless asked otherwise).
+
     Raises
     ------
     ConflictError
@@ -48,7 +51,8 @@ def export_response(
             f'{{"format": "{fmt}"}} and download it from the job when it is done.',
             code="report_too_large",
         )
-    data = reports.render(user_id, forecast_id, fmt, layout=layout)
+    style = users.number_style(user_id)
+    data = reports.render(user_id, forecast_id, fmt, layout=layout, style=style)
     return _attachment(data, user_id, forecast_id, fmt)
 
 

@@ -302,7 +302,8 @@ def export_forecast(forecast_id: str) -> ResponseReturnValue:
 def export_job(forecast_id: str) -> ResponseReturnValue:
     """Make the workbook or PDF report as a job (for forecasts of many series)."""
     body = schemas.ReportRequest.model_validate(request.get_json(silent=True) or {})
-    job = submit_report(_user_id(), forecast_id, body.format)
+    user_id = _user_id()
+    job = submit_report(user_id, forecast_id, body.format, users.number_style(user_id))
     return _json(schemas.JobAccepted(job_id=job.id), 202)
 
 

@@ -15,7 +15,7 @@ from callbacks.upload import current_dataset
 from components import ids
 from components.cleaning import build_step, describe_step, param_controls
 from components.summaries import dataset_line, no_dataset_alert
-from services import versions
+from services import users, versions
 from services.cleaning import parse_recipe
 from services.errors import ServiceError
 
@@ -46,7 +46,9 @@ def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any, Any]:
         for c in info.profile.columns
         if c.dtype.startswith(("Int", "Float", "UInt"))
     ]
-    text = dataset_line(info, version=True)
+    text = dataset_line(
+        info, version=True, style=users.number_style(int(current_user.id))
+    )
     return param_controls(op, numeric, columns), text, preview
 
 

@@ -13,9 +13,10 @@ from callbacks.upload import current_dataset
 from components import ids
 from components.summaries import dataset_line, no_dataset_alert
 from components.tables import value_kind
-from services import datasets
+from services import datasets, users
 from services.datasets import DatasetInfo
 from services.errors import ServiceError
+from services.numbers import format_number
 from services.profiling import ROLES
 
 ROLE_HELP = {
@@ -32,6 +33,7 @@ ROLE_HELP = {
 
 def _roles_table(info: DatasetInfo) -> Any:
     options = [{"label": f"{r} — {ROLE_HELP[r]}", "value": r} for r in ROLES]
+    style = users.number_style(int(current_user.id))
     rows = [
         html.Tr(
             [
@@ -50,7 +52,7 @@ def _roles_table(info: DatasetInfo) -> Any:
                     className="small text-secondary",
                 ),
                 html.Td(value_kind(c.dtype), className="text-secondary", title=c.dtype),
-                html.Td(f"{c.missing:,}"),
+                html.Td(format_number(c.missing, style)),
                 html.Td(", ".join(c.examples), className="small text-secondary"),
             ]
         )
@@ -75,7 +77,7 @@ def _choices(info: DatasetInfo) -> tuple[Any, ...]:
     keys = [
         c.name for c in p.columns if c.role in ("categorical", "identifier", "text")
     ]
-    text = dataset_line(info)
+    text = dataset_line(info, style=users.number_style(int(current_user.id)))
     return (
         text,
         times,

@@ -14,8 +14,10 @@ from callbacks.upload import current_dataset
 from components import figures, ids
 from components.glossary import term
 from components.summaries import dataset_line, no_dataset_alert
-from services import analysis, datasets, features, jobs
+from services import analysis, datasets, features, jobs, users
 from services.errors import ServiceError
+from services.figures import for_people
+from services.numbers import NumberStyle, format_number
 
 EMPTY = go.Figure()
 HIDE = {"display": "none"}
@@ -40,7 +42,7 @@ def choose_series(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         frame = datasets.open_version(int(current_user.id), info.id)
         label = frame.select(*p.series_id_columns).unique(maintain_order=True)
         names = [" / ".join(str(v) for v in row) for row in label.iter_rows()]
-    text = dataset_line(info)
+    text = dataset_line(info, style=users.number_style(int(current_user.id)))
     return (text, p.target_candidates, p.target, names, names[0] if names else None)
 
 
@@ -81,6 +83,7 @@ def show_analysis(
     if info is None or not target:
         raise PreventUpdate
     user_id = int(current_user.id)
+    style = users.number_style(user_id)
     try:
         wanted = {"dataset_id": info.id, "target": target, "series": series}
         if (
@@ -110,8 +113,10 @@ def show_analysis(
                 html.Div(result.summary, className="headline", id="explore-headline"),
                 html.Div(
                     [
-                        _strength("Trend", "trend", result.trend_strength),
-                        _strength("Pattern", "seasonality", result.seasonal_strength),
+                        _strength("Trend", "trend", result.trend_strength, style),
+                        _strength(
+                            "Pattern", "seasonality", result.seasonal_strength, style
+                        ),
                     ],
                     className="d-flex gap-3 mt-2",
                 ),
@@ -154,12 +159,12 @@ def show_analysis(
     )
     return (
         headline,
-        decomposition,
-        _verdict(result),
+        for_people(decomposition, style),
+        _verdict(result, style),
         suggestion,
-        acf,
-        seasonal,
-        boxes,
+        for_people(acf, style),
+        for_people(seasonal, style),
+        for_people(boxes, style),
         periods,
         button,
         suggestion == "none",
@@ -167,8 +172,10 @@ def show_analysis(
     )
 
 
-def _strength(label: str, key: str, value: float | None) -> html.Div:
-    shown = "—" if value is None else f"{value:.2f}"
+def _strength(
+    label: str, key: str, value: float | None, style: NumberStyle
+) -> html.Div:
+    shown = format_number(value, style, digits=2)
     return html.Div(
         [
             term(label, key),
@@ -180,7 +187,7 @@ def _strength(label: str, key: str, value: float | None) -> html.Div:
     )
 
 
-def _verdict(result: analysis.Analysis) -> Any:
+def _verdict(result: analysis.Analysis, style: NumberStyle) -> Any:
     if result.stationarity is None:
         return html.P("Too short for the tests.", className="text-secondary")
     rows = (
@@ -193,13 +200,13 @@ def _verdict(result: analysis.Analysis) -> Any:
                 [
                     f"Tested {words}: ",
                     term("ADF", "adf", id_prefix=f"explore-{prefix}adf"),
-                    f" {adf.statistic:.2f} (",
+                    f" {format_number(adf.statistic, style, digits=2)} (",
                     term("p-value", "pvalue", id_prefix=f"explore-{prefix}adf-p"),
-                    f" {adf.pvalue:.3f}), ",
+                    f" {format_number(adf.pvalue, style, digits=3)}), ",
                     term("KPSS", "kpss", id_prefix=f"explore-{prefix}kpss"),
-                    f" {kpss.statistic:.2f} (",
+                    f" {format_number(kpss.statistic, style, digits=2)} (",
                     term("p-value", "pvalue", id_prefix=f"explore-{prefix}kpss-p"),
-                    f" {kpss.pvalue:.3f})",
+                    f" {format_number(kpss.pvalue, style, digits=3)})",
                 ]
             )
             for words, adf, kpss, prefix in rows
@@ -275,15 +282,24 @@ def show_features(
     except ServiceError as exc:
         return EMPTY, dbc.Alert(exc.message, color="warning")
     preview = table.tail(8)
+    style = users.number_style(int(current_user.id))
+    measured = [
+        c == "value" or c.startswith(("lag_", "rolling_")) for c in preview.columns
+    ]
     rows = [
         html.Tr(
-            [html.Td(str(v) if not isinstance(v, float) else f"{v:,.4g}") for v in row]
+            [
+                html.Td(
+                    format_number(v, style) if m or isinstance(v, float) else str(v)
+                )
+                for v, m in zip(row, measured, strict=True)
+            ]
         )
         for row in preview.iter_rows()
     ]
     head = html.Thead(html.Tr([html.Th(c) for c in preview.columns]))
     return (
-        figures.correlation_bars(features.correlations(table)),
+        for_people(figures.correlation_bars(features.correlations(table)), style),
         dbc.Table(
             [head, html.Tbody(rows)], size="sm", responsive=True, className="small mb-0"
         ),

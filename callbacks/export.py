@@ -16,9 +16,10 @@ from callbacks import background
 from callbacks.upload import current_dataset
 from components import ids
 from components.summaries import dataset_line, no_dataset_alert
-from services import csv_layout, forecasts
+from services import csv_layout, forecasts, users
 from services.csv_layout import PLAIN, CsvLayout
 from services.errors import ConflictError, ServiceError
+from services.figures import for_people
 from services.jobs import JobInfo
 from services.reports import branding, content, exports, narrative
 from services.reports.figures import forecast_figure, model_comparison_chart
@@ -37,18 +38,21 @@ def _links(
     forecast_id: str, prefix: str = "", large: bool = False, layout: CsvLayout = PLAIN
 ) -> list[Any]:
     """Download buttons; a large forecast's workbook and PDF are prepared instead.
-    A CSV in the upload's own layout comes next to the plain one."""
+    When the upload was not a plain CSV, a CSV in its own layout comes first (the
+    primary button), and the plain one next to it."""
     files = [(fmt, fmt, icon, exports.NAMES[fmt], "") for fmt, icon in ICONS.items()]
     if not layout.plain:
         files.insert(
-            1, ("csv-layout", "csv", ICONS["csv"], layout.label, f"?{layout.query}")
+            0, ("csv-layout", "csv", ICONS["csv"], _as_upload(layout), layout.query)
         )
+        files[1] = ("csv", "csv", ICONS["csv"], "CSV (plain: , and .)", "")
     links: list[Any] = [
         dbc.Button(
             [html.I(className=f"bi {icon} me-1"), label],
-            href=f"/files/forecasts/{forecast_id}.{fmt}{query}",
+            href=f"/files/forecasts/{forecast_id}.{fmt}"
+            + (f"?{query}" if query else ""),
             external_link=True,
-            color="outline-primary",
+            color="primary" if name == "csv-layout" else "outline-primary",
             size="sm",
             className="me-2",
             **({"id": f"{prefix}{name}-link"} if prefix else {}),
@@ -64,6 +68,12 @@ def _links(
             )
         )
     return links
+
+
+def _as_upload(layout: CsvLayout) -> str:
+    """The label of a CSV in the upload's layout: ``CSV (as your upload: ; and ,)``."""
+    separator = "tabs" if layout.separator == "\t" else layout.separator
+    return f"CSV (as your upload: {separator} and {layout.decimal})"
 
 
 def _prepare(forecast_id: str, count: int, layout: CsvLayout) -> list[Any]:
@@ -140,7 +150,8 @@ def list_runs(path: str | None, ref: dict[str, Any] | None) -> tuple[Any, ...]:
     if dataset is None:
         return no_dataset_alert(), None, [], None
     items = forecasts.list_forecasts(user_id, dataset_id=dataset.id)
-    line = dataset_line(dataset, change=True)
+    style = users.number_style(user_id)
+    line = dataset_line(dataset, change=True, style=style)
     if not items:
         empty = dbc.Alert(
             ["No forecasts of this dataset yet. ", html.A("Make one", href="/models")],
@@ -205,7 +216,8 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
         layout = csv_layout.upload_layout(user_id, dataset_id)
     except ServiceError as exc:
         return None, dbc.Alert(exc.message, color="warning"), *nothing[2:]
-    text = narrative.summarise(data)
+    style = users.number_style(user_id)
+    text = narrative.summarise(data, style)
     preview = html.Div(
         [
             html.H4(text.headline, id="export-headline"),
@@ -220,9 +232,11 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
         ]
     )
     charts = [forecast_figure(data, None if data.multi else data.featured[0])]
-    charts.append(model_comparison_chart(data) if data.leaderboard else go.Figure())
+    charts.append(
+        model_comparison_chart(data, style) if data.leaderboard else go.Figure()
+    )
     for chart in charts:
-        chart.update_layout(width=None, autosize=True)
+        for_people(chart, style).update_layout(width=None, autosize=True)
     count = forecasts.series_count(user_id, forecast_id)
     large = count > exports.inline_limit()
     if large:
@@ -262,6 +276,7 @@ def make_file(
             forecast_id,
             fmt,
             lambda fraction, message: set_progress(background.step(fraction, message)),
+            style=users.number_style(user_id),
         )
         name = forecasts.file_name(forecasts.get_forecast(user_id, forecast_id), fmt)
     except ServiceError as exc:
@@ -294,7 +309,9 @@ def show_report_jobs(
     refused = None
     if isinstance(asked, dict) and ctx.triggered[0]["value"]:
         try:
-            exports.submit_report(user_id, forecast_id, asked["format"])
+            exports.submit_report(
+                user_id, forecast_id, asked["format"], users.number_style(user_id)
+            )
         except ServiceError as exc:
             refused = dbc.Alert(exc.message, color="warning")
     made = exports.report_jobs(user_id, forecast_id, SHOWN_REPORT_JOBS)

@@ -19,8 +19,9 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, forecast_request, forecasts, jobs, quickstart
+from services import datasets, forecast_request, forecasts, jobs, quickstart, users
 from services.errors import NotFoundError, ServiceError
+from services.figures import for_people
 from services.models import CATALOG
 from services.reports import content, exports, narrative
 
@@ -56,6 +57,7 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         if transform not in (None, "none")
         else None,
         change=True,
+        style=users.number_style(int(current_user.id)),
     )
     horizon = quickstart.default_horizon(p)
     target = quickstart.default_target(p)
@@ -384,10 +386,13 @@ def draw_forecast(
         forecasts.history(user_id, info), points, title, series
     )
     # The same headline as the report's (Export page, workbook, PDF).
-    summary = narrative.summarise(content.collect(user_id, info.id, decompose=False))
-    scores = scores_table(info, series, summary)
+    style = users.number_style(user_id)
+    data = content.collect(user_id, info.id, decompose=False)
+    summary = narrative.summarise(data, style)
+    scores = scores_table(info, series, summary, style)
+    chart = for_people(chart, style)
     backtests = forecasts.forecast_backtests(user_id, info.id)
     if backtests is None or backtests.height == 0:
         return chart, go.Figure(), go.Figure(), scores
     folds, steps = figures.backtest_charts(backtests, series, info.model_name)
-    return chart, folds, steps, scores
+    return chart, for_people(folds, style), for_people(steps, style), scores

@@ -1,4 +1,4 @@
-"""Settings page: password change; users, registration and System for administrators."""
+"""Settings page: password, number format; users, registration and System for admins."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from components import ids
-from components.settings import system_view
+from components.settings import number_example, system_view
 from services import system, users
 from services.errors import ServiceError
+from services.numbers import parse_style
 
 
 @callback(Output(ids.NAV_USER, "children"), Input(ids.URL, "pathname"))
@@ -43,6 +44,41 @@ def change_password(
         "Your password has been changed, and every session has ended, this one too. "
         "Sign in again with the new password.",
         color="success",
+    )
+
+
+@callback(
+    Output(ids.SETTINGS_NUMBER_FORMAT, "value"),
+    Output(ids.SETTINGS_NUMBER_EXAMPLE, "children"),
+    Input(ids.URL, "pathname"),
+)
+def show_number_format(_path: str | None) -> tuple[str, str]:
+    """The signed-in user's number format, with an example."""
+    style = users.number_style(int(current_user.id))
+    return style.value, number_example(style)
+
+
+@callback(
+    Output(ids.SETTINGS_NUMBER_ALERT, "children"),
+    Output(ids.SETTINGS_NUMBER_EXAMPLE, "children", allow_duplicate=True),
+    Input(ids.SETTINGS_NUMBER_FORMAT, "value"),
+    prevent_initial_call=True,
+)
+def save_number_format(value: str | None) -> tuple[Any, str]:
+    """Save a new number format as soon as it is chosen, and say so."""
+    chosen = parse_style(value)
+    user_id = int(current_user.id)
+    if value != chosen.value or chosen is users.number_style(user_id):
+        raise PreventUpdate  # filled in from the saved choice, or not a format
+    users.set_number_style(user_id, chosen)
+    return (
+        dbc.Alert(
+            f"Saved. Numbers are now written as {chosen.value}.",
+            color="success",
+            className="mb-0",
+            id="settings-number-format-saved",
+        ),
+        number_example(chosen),
     )
 
 

@@ -13,9 +13,11 @@ from flask_login import current_user
 
 from components import figures, ids
 from components.summaries import dataset_summary
-from services import datasets, preview, samples
+from services import datasets, preview, samples, users
 from services.datasets import DatasetInfo
 from services.errors import NotFoundError, ServiceError
+from services.figures import for_people
+from services.numbers import format_number
 
 HIDDEN = {"display": "none"}
 
@@ -140,10 +142,12 @@ def summarise(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         )
     chart = preview.target_for_chart(user_id, info.id)
     columns = [c.name for c in info.profile.columns]
+    style = users.number_style(user_id)
+    summary = dataset_summary(info, style)
     if chart is None:
-        return dataset_summary(info), {}, columns, go.Figure(), HIDDEN, None
+        return summary, {}, columns, go.Figure(), HIDDEN, None
     figure = figures.history_chart(chart.points, info.profile.target or "")
-    return dataset_summary(info), {}, columns, figure, {}, chart.note
+    return summary, {}, columns, for_people(figure, style), {}, chart.note
 
 
 @callback(
@@ -193,11 +197,13 @@ def page_rows(
         "tail": "from the bottom",
         "sample": "of a random sample",
     }[kind]
+    style = users.number_style(user_id)
     info_text = (
-        f"Rows {first:,}–{first + shown.height - 1:,} {what}, of "
-        f"{rows.matched_rows:,}"
+        f"Rows {format_number(first, style)}–"
+        f"{format_number(first + shown.height - 1, style)} {what}, of "
+        f"{format_number(rows.matched_rows, style)}"
         + (" matching" if filters else "")
-        + f" ({rows.total_rows:,} in all)."
+        + f" ({format_number(rows.total_rows, style)} in all)."
         if shown.height
         else "No rows match."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -12,8 +13,10 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import figures, ids
-from services import versions
+from services import users, versions
 from services.errors import ServiceError
+from services.figures import for_people
+from services.numbers import format_number
 
 # The statistics of a column before and after a change, in plain words.
 STAT_LABELS = {
@@ -43,12 +46,16 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     if info is None:
         return None, [], None, [], None, [], None
     lineage = versions.list_versions(user_id, info.id)
+    style = users.number_style(user_id)
     rows = [
         html.Tr(
             [
                 html.Td(f"Version {v.number}"),
                 html.Td(f"{v.created_at:%Y-%m-%d %H:%M}"),
-                html.Td(f"{v.rows:,} rows · {v.missing or 0:,} missing"),
+                html.Td(
+                    f"{format_number(v.rows, style)} rows · "
+                    f"{format_number(v.missing or 0, style)} missing"
+                ),
                 html.Td(
                     "; ".join(c["description"] for c in v.changes) or "as uploaded",
                     className="small",
@@ -139,14 +146,16 @@ def compare(
             series = touched[0] if touched.len() else names[0]
         points = points.filter(points["series"] == series)
     counts = result.counts
+    style = users.number_style(int(current_user.id))
+    number = partial(format_number, style=style)
     facts = html.P(
         [
-            html.Strong(f"{counts['filled']} filled"),
+            html.Strong(f"{number(counts['filled'])} filled"),
             " · ",
-            html.Strong(f"{counts['changed']} changed"),
+            html.Strong(f"{number(counts['changed'])} changed"),
             " · ",
-            html.Strong(f"{counts['removed']} removed"),
-            f" · rows {counts['rows_before']:,} → {counts['rows_after']:,}",
+            html.Strong(f"{number(counts['removed'])} removed"),
+            f" · rows {number(counts['rows_before'])} → {number(counts['rows_after'])}",
         ],
         className="mb-2",
         id="cleaning-counts-text",
@@ -164,21 +173,19 @@ def compare(
             html.Tr(
                 [
                     html.Td(name.capitalize()),
-                    *[
-                        html.Td(
-                            "—"
-                            if result.stats[name][k] is None
-                            else f"{result.stats[name][k]:,.4g}"
-                        )
-                        for k in STAT_LABELS
-                    ],
+                    *[html.Td(number(result.stats[name][k])) for k in STAT_LABELS],
                 ]
             )
             for name in ("before", "after")
         ]
     )
     return (
-        figures.before_after(points, column if not names else f"{column} · {series}"),
+        for_people(
+            figures.before_after(
+                points, column if not names else f"{column} · {series}"
+            ),
+            style,
+        ),
         [
             facts,
             dbc.Table([head, body], size="sm", className="w-auto mb-0"),

@@ -185,3 +185,6 @@ SETTINGS_TOKEN_REVOKE = "settings-token-revoke-button"  # pattern: {"type", "tok
 SETTINGS_SYSTEM = "settings-system-div"
 SETTINGS_SYSTEM_BODY = "settings-system-body-div"
 SETTINGS_TOKEN_COPY = "settings-token-copy-clipboard"
+SETTINGS_NUMBER_FORMAT = "settings-number-format-radio"
+SETTINGS_NUMBER_EXAMPLE = "settings-number-format-example-div"
+SETTINGS_NUMBER_ALERT = "settings-number-format-alert-div"

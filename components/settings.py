@@ -1,4 +1,4 @@
-"""The Settings page's parts: password, API tokens, administration and System."""
+"""The Settings page's parts: password, number format, API tokens, admin and System."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from components import ids
 from components.sessions import sign_out_someone
+from services.numbers import NumberStyle, format_number, format_percent
 from services.system import SystemStatus
 from services.users import PASSWORD_RULE, TokenInfo
 
@@ -46,6 +47,34 @@ def password_card() -> dbc.Card:
             className="mt-2",
         ),
         html.Div(id=ids.SETTINGS_PASSWORD_ALERT, className="mt-3"),
+    )
+
+
+def number_format_card() -> dbc.Card:
+    """How numbers are written to you; a callback marks your choice and saves it."""
+    return _card(
+        html.H5("Number format"),
+        html.P(
+            "How the pages and your PDF reports write numbers. Downloads for "
+            "spreadsheets keep numbers as numbers.",
+            className="small text-secondary",
+        ),
+        dbc.RadioItems(
+            id=ids.SETTINGS_NUMBER_FORMAT,
+            options=[
+                {"label": style.label, "value": style.value} for style in NumberStyle
+            ],
+        ),
+        html.Div(id=ids.SETTINGS_NUMBER_EXAMPLE, className="small mt-2"),
+        html.Div(id=ids.SETTINGS_NUMBER_ALERT, className="mt-3"),
+    )
+
+
+def number_example(style: NumberStyle) -> str:
+    """What numbers look like in ``style``: a large one, a small one, a percentage."""
+    return (
+        f"For example: {format_number(1234567.8, style, digits=1)} · "
+        f"{format_number(0.25, style)} · {format_percent(8.5, style)}"
     )
 
 

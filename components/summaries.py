@@ -13,6 +13,7 @@ from services import calendars
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
 from services.jobs import JobInfo
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
 from services.reports.narrative import COVERAGE_LOW, Narrative, number, percent
 from services.reports.reasons import scored
 
@@ -70,12 +71,12 @@ def frequency_words(info: DatasetInfo) -> str:
     return calendars.describe(f)
 
 
-def dataset_summary(info: DatasetInfo) -> html.Div:
+def dataset_summary(info: DatasetInfo, style: NumberStyle = DEFAULT_STYLE) -> html.Div:
     """What the app recognised: facts, findings and the columns."""
     p = info.profile
     facts = dbc.Row(
         [
-            _fact("Rows", f"{p.rows:,}"),
+            _fact("Rows", format_number(p.rows, style)),
             _fact("Time column", p.time_column or "none found"),
             _fact("Frequency", frequency_words(info)),
             _fact("From – to", f"{p.start} – {p.end}" if p.start else "—"),
@@ -98,7 +99,11 @@ def dataset_summary(info: DatasetInfo) -> html.Div:
         )
     named = p.target_candidates[:SHOWN_TARGETS]
     more = len(p.target_candidates) - len(named)
-    targets = ", ".join(named) + (f" and {more:,} more" if more > 0 else "") or "none"
+    targets = (
+        ", ".join(named)
+        + (f" and {format_number(more, style)} more" if more > 0 else "")
+        or "none"
+    )
     series = (
         f" · {p.series_count} series, one per {' / '.join(p.series_id_columns)}"
         if p.series_id_columns
@@ -139,7 +144,8 @@ def dataset_summary(info: DatasetInfo) -> html.Div:
             if findings
             else None,
             dbc.Card(
-                [dbc.CardHeader("Columns"), columns_table(p)], className="shadow-sm"
+                [dbc.CardHeader("Columns"), columns_table(p, style)],
+                className="shadow-sm",
             ),
         ]
     )
@@ -189,15 +195,19 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
 
 
-def _seconds(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} s"
+def _seconds(value: float | None, style: NumberStyle = DEFAULT_STYLE) -> str:
+    return "—" if value is None else f"{format_number(value, style, digits=1)} s"
 
 
 def dataset_line(
-    info: DatasetInfo, *below: Any, version: bool = False, change: bool = False
+    info: DatasetInfo,
+    *below: Any,
+    version: bool = False,
+    change: bool = False,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> html.Div:
     """The page's dataset: its name, (version,) rows, and any notes below it."""
-    counts = f" · {info.profile.rows:,} rows"
+    counts = f" · {format_number(info.profile.rows, style)} rows"
     if version:
         counts = f" · version {info.version_number}" + counts
     return html.Div(
@@ -213,7 +223,9 @@ def dataset_line(
     )
 
 
-def _narrow_range(board: list[dict[str, Any]], model: str) -> Any:
+def _narrow_range(
+    board: list[dict[str, Any]], model: str, style: NumberStyle = DEFAULT_STYLE
+) -> Any:
     """A warning when the chosen model's 80% range missed far too often."""
     chosen = scored(next((row for row in board if row["model"] == model), {}))
     hit = chosen.get("coverage")
@@ -221,7 +233,8 @@ def _narrow_range(board: list[dict[str, Any]], model: str) -> Any:
         return None
     return dbc.Alert(
         "In the backtests the chosen model's 80% range caught only "
-        f"{percent(100 * hit)} of the actual values: read its range as too narrow, "
+        f"{percent(100 * hit, style=style)} of the actual values: read its range as "
+        "too narrow, "
         "and expect more surprises than it suggests.",
         color="warning",
         className="small py-2",
@@ -246,7 +259,10 @@ def forecast_summary(summary: Narrative) -> html.Div:
 
 
 def scores_table(
-    info: ForecastInfo, series: str | None = None, summary: Narrative | None = None
+    info: ForecastInfo,
+    series: str | None = None,
+    summary: Narrative | None = None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> html.Div:
     """The leaderboard of the backtests (over all series, or for one), the chosen
     model marked, each row usable; a failed model shows "—" and its reason.
@@ -280,11 +296,15 @@ def scores_table(
             html.Tr(
                 [
                     html.Td(row["name"]),
-                    html.Td(number(row["mase"])),
-                    html.Td(percent(row["smape"])),
-                    html.Td(percent(None if coverage is None else 100 * coverage)),
-                    html.Td(number(row["msis"])),
-                    html.Td(_seconds(seconds.get(row["model"]))),
+                    html.Td(number(row["mase"], style)),
+                    html.Td(percent(row["smape"], style=style)),
+                    html.Td(
+                        percent(
+                            None if coverage is None else 100 * coverage, style=style
+                        )
+                    ),
+                    html.Td(number(row["msis"], style)),
+                    html.Td(_seconds(seconds.get(row["model"]), style)),
                     html.Td(row["reason"] or "", className="small text-danger"),
                     html.Td(use),
                 ],
@@ -332,7 +352,7 @@ def scores_table(
                 "should hit about 80% of the actual values.",
                 className="small text-secondary",
             ),
-            _narrow_range(board, info.model),
+            _narrow_range(board, info.model, style),
             html.Ul(notes, className="small text-secondary") if notes else None,
         ]
     )

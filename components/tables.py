@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
 from services.profiling import Profile
 
 ROLE_COLORS = {
@@ -39,7 +40,7 @@ def value_kind(dtype: str) -> str:
 SHOWN_COLUMNS = 200
 
 
-def columns_table(profile: Profile) -> dbc.Table:
+def columns_table(profile: Profile, style: NumberStyle = DEFAULT_STYLE) -> dbc.Table:
     """Each column with the role the app recognised and its missing values."""
     rows = [
         html.Tr(
@@ -53,7 +54,7 @@ def columns_table(profile: Profile) -> dbc.Table:
                     )
                 ),
                 html.Td(value_kind(c.dtype), className="text-secondary", title=c.dtype),
-                html.Td(f"{c.missing:,}"),
+                html.Td(format_number(c.missing, style)),
                 html.Td(", ".join(c.examples), className="text-secondary small"),
             ]
         )
@@ -64,7 +65,8 @@ def columns_table(profile: Profile) -> dbc.Table:
         rows.append(
             html.Tr(
                 html.Td(
-                    f"… and {hidden:,} more columns (the Columns page lists them all).",
+                    f"… and {format_number(hidden, style)} more columns "
+                    "(the Columns page lists them all).",
                     colSpan=5,
                     className="text-secondary",
                 )

@@ -5,7 +5,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.settings import admin_card, password_card, system_section, tokens_card
+from components.settings import (
+    admin_card,
+    number_format_card,
+    password_card,
+    system_section,
+    tokens_card,
+)
 from components.shell import page_header
 
 dash.register_page(
@@ -22,6 +28,7 @@ def layout(**_query: str) -> html.Div:
                 [dbc.Col(password_card(), md=6), dbc.Col(tokens_card(), md=6)],
                 className="g-4",
             ),
+            dbc.Row([dbc.Col(number_format_card(), md=6)], className="g-4"),
             # Empty, and taking no room, for everyone but administrators.
             dbc.Row(
                 [dbc.Col(admin_card(), md=5), dbc.Col(system_section(), md=7)],

@@ -80,6 +80,10 @@ class User(Base):
     failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Stamped into every session cookie; raising it ends all of the user's sessions.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How numbers are written to this user: a services.numbers.NumberStyle value.
+    number_format: Mapped[str] = mapped_column(
+        String(16), default="1,234.5", server_default="1,234.5"
+    )
 
 
 class ApiToken(Base):

@@ -6,8 +6,12 @@ the PDF report (a service) draws them too.
 
 from __future__ import annotations
 
+from numbers import Real
+
 import plotly.graph_objects as go
 import polars as pl
+
+from services.numbers import DEFAULT_STYLE, NumberStyle, axis_format, plotly_separators
 
 ACCENT = "#2f5bea"
 
@@ -269,3 +273,32 @@ def backtest_charts(
         ),
         layout(steps, "Average error by step ahead", 340),
     )
+
+
+def for_people(fig: go.Figure, style: NumberStyle = DEFAULT_STYLE) -> go.Figure:
+    """Numbers on ``fig`` written in ``style``.
+
+    Separators by the style, whole tick labels (``60,000``, never ``60k`` or
+    ``6e+04``) and hover labels with decimals by the size of each axis's values.
+    """
+    if not fig.data:
+        return fig  # nothing to write (and shared empty figures stay untouched)
+    fig.update_layout(separators=plotly_separators(style))
+    values: dict[str, list[object]] = {}
+    for trace in fig.data:
+        for letter in ("x", "y"):
+            shown = getattr(trace, letter, None)
+            if shown is None or not len(shown):
+                continue
+            axis = getattr(trace, f"{letter}axis", None) or letter
+            values.setdefault(axis, []).extend(shown)
+    for axis, numbers in values.items():
+        if not any(_numeric(v) for v in numbers[:50]):
+            continue  # times or names
+        key = axis[0] + "axis" + axis[1:]
+        fig.layout[key].update(axis_format(numbers))
+    return fig
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)

@@ -1,4 +1,4 @@
-"""Accounts, passwords, API tokens and the settings an administrator can change."""
+"""Accounts, passwords, API tokens, number formats and what an admin can change."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from services.errors import (
     NotFoundError,
     ServiceError,
 )
+from services.numbers import NumberStyle, parse_style
 
 MIN_PASSWORD_LENGTH = 8
 # Shown under every new-password field before anyone types, and when one is too short.
@@ -221,6 +222,51 @@ def change_password(user_id: int, old_password: str, new_password: str) -> None:
         user.password_hash = generate_password_hash(new_password)
         # A password change ends every session, in case one of them was stolen.
         user.session_version = db.User.session_version + 1
+
+
+def number_style(user_id: int) -> NumberStyle:
+    """How numbers are written to this user (the default for an unknown user).
+
+    Examples
+    --------
+    A new account writes ``1,234.5``; after ``set_number_style(user_id,
+    NumberStyle.POINT_COMMA)`` its pages and reports write ``1.234,5``.
+
+    """
+    with db.session() as s:
+        stored = s.scalar(select(db.User.number_format).where(db.User.id == user_id))
+    return parse_style(stored)
+
+
+def set_number_style(user_id: int, style: NumberStyle | str) -> NumberStyle:
+    """Save how numbers are written to this user; returns the style saved.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``style`` is not one of :class:`~services.numbers.NumberStyle`.
+    NotFoundError
+        When there is no such user.
+
+    """
+    try:
+        chosen = NumberStyle(style)
+    except ValueError:
+        raise InvalidInputError(
+            "Choose one of the number formats: "
+            + " or ".join(s.value for s in NumberStyle)
+            + ".",
+            code="invalid_request",
+        ) from None
+    with db.session() as s:
+        saved = s.execute(
+            update(db.User)
+            .where(db.User.id == user_id)
+            .values(number_format=chosen.value)
+        )
+        if not saved.rowcount:  # type: ignore[attr-defined]
+            raise NotFoundError("There is no such user.")
+    return chosen
 
 
 def list_accounts() -> list[Account]:

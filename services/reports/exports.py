@@ -15,6 +15,7 @@ from services import forecasts, jobs, storage
 from services.csv_layout import PLAIN, CsvLayout
 from services.errors import InvalidInputError, NotFoundError
 from services.jobs import JobInfo
+from services.numbers import DEFAULT_STYLE, NumberStyle, parse_style
 from services.reports import branding, cells, content, excel, pdf
 from services.reports.figures import report_figures
 
@@ -64,8 +65,12 @@ def render(
     fmt: str,
     progress: Progress | None = None,
     layout: CsvLayout = PLAIN,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> bytes:
     """One of the user's forecasts as a CSV (in ``layout``), a workbook or a PDF.
+
+    The PDF writes its numbers in ``style``; the CSV and the workbook keep numbers
+    as numbers.
 
     Raises
     ------
@@ -88,17 +93,22 @@ def render(
     if fmt == "xlsx":
         say(0.4, "Writing the workbook")
         return excel.workbook(data)
-    style = branding.get_branding(user_id)
+    brand = branding.get_branding(user_id)
     return pdf.render_pdf(
         data,
-        report_figures(data),
-        style,
+        report_figures(data, style),
+        brand,
         progress=lambda fraction, message: say(0.3 + 0.65 * fraction, message),
+        style=style,
     ).pdf
 
 
-def submit_report(user_id: int, forecast_id: str, fmt: str) -> JobInfo:
+def submit_report(
+    user_id: int, forecast_id: str, fmt: str, style: NumberStyle = DEFAULT_STYLE
+) -> JobInfo:
     """Queue a job that makes the workbook or PDF report of one of the user's forecasts.
+
+    A PDF writes its numbers in ``style``, kept with the job.
 
     Raises
     ------
@@ -110,13 +120,24 @@ def submit_report(user_id: int, forecast_id: str, fmt: str) -> JobInfo:
     """
     checked_format(fmt, REPORTS)
     info = forecasts.get_forecast(user_id, forecast_id)
-    return jobs.submit(user_id, "report", {"forecast_id": info.id, "format": fmt})
+    return jobs.submit(
+        user_id,
+        "report",
+        {"forecast_id": info.id, "format": fmt, "number_format": style.value},
+    )
 
 
 def run_report_job(context: JobContext) -> str:
     """The ``report`` job: make the file and keep it under the job's id."""
     fmt = context.params["format"]
-    data = render(context.user_id, context.params["forecast_id"], fmt, context.progress)
+    style = parse_style(context.params.get("number_format"))
+    data = render(
+        context.user_id,
+        context.params["forecast_id"],
+        fmt,
+        context.progress,
+        style=style,
+    )
     context.progress(0.97, "Saving the file")
     path = storage.report_path(context.user_id, context.job_id, fmt)
     partial = path.with_suffix(".partial")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from services import figures
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
 from services.reports.content import ReportData
 from services.reports.reasons import scored
 
@@ -66,7 +67,9 @@ def forecast_figure(
     return _sized(fig, height)
 
 
-def model_comparison_chart(data: ReportData) -> go.Figure:
+def model_comparison_chart(
+    data: ReportData, style: NumberStyle = DEFAULT_STYLE
+) -> go.Figure:
     """Each model's backtest MASE as a bar; the chosen model stands out.
 
     A model without a score (it failed, or could not be tested) has no bar: "—" and
@@ -79,7 +82,10 @@ def model_comparison_chart(data: ReportData) -> go.Figure:
             y=[escape(str(r["name"])) for r in rows],
             orientation="h",
             marker_color=[CHOSEN if r["model"] == data.model else OTHERS for r in rows],
-            text=["" if r["mase"] is None else f"{r['mase']:.2f}" for r in rows],
+            text=[
+                "" if r["mase"] is None else format_number(r["mase"], style, digits=2)
+                for r in rows
+            ],
             textposition="outside",
         )
     )
@@ -113,8 +119,13 @@ def _short(text: str, limit: int = REASON_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def report_figures(data: ReportData) -> dict[str, go.Figure]:
-    """Every figure the PDF report shows, by the name its template uses."""
+def report_figures(
+    data: ReportData, style: NumberStyle = DEFAULT_STYLE
+) -> dict[str, go.Figure]:
+    """Every figure the PDF report shows, by the name its template uses.
+
+    Their numbers are written in ``style``.
+    """
     main = None if data.multi else data.featured[0]
     shown: dict[str, go.Figure] = {"forecast": forecast_figure(data, main)}
     if data.multi:
@@ -144,11 +155,11 @@ def report_figures(data: ReportData) -> dict[str, go.Figure]:
             520,
         )
     if data.leaderboard:
-        shown["models"] = model_comparison_chart(data)
+        shown["models"] = model_comparison_chart(data, style)
     if data.backtests is not None and data.backtests.height:
         largest = data.featured[0]
         name = data.model_name + (f" on {largest}" if data.multi else "")
         folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
         shown["backtest"] = _sized(folds, 250)
         shown["steps"] = _sized(steps, 190)
-    return shown
+    return {name: figures.for_people(fig, style) for name, fig in shown.items()}

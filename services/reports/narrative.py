@@ -17,6 +17,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from services.numbers import (
+    DEFAULT_STYLE,
+    NumberStyle,
+    format_number,
+    format_percent,
+)
 from services.reports.change import LEVEL_BAND_PCT, Change, measure
 from services.reports.content import CleaningStep, ReportData
 from services.reports.reasons import score
@@ -48,33 +54,25 @@ class Narrative:
     trend_note: str | None = None
 
 
-def number(value: float | None) -> str:
+def number(value: float | None, style: NumberStyle = DEFAULT_STYLE) -> str:
     """A number for people: thousands separators, about three significant digits.
 
     Examples
     --------
     >>> number(1234567.8), number(12.345), number(0.012345), number(None)
     ('1,234,568', '12.3', '0.0123', '—')
+    >>> number(60780.2, NumberStyle.POINT_COMMA)
+    '60.780'
 
     """
-    if value is None or not math.isfinite(value):
-        return "—"
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 100:
-        return f"{value:.0f}"
-    if size >= 1:
-        return f"{value:.3g}" if size < 10 else f"{value:.1f}"
-    return f"{value:.3g}"
+    return format_number(value, style)
 
 
-def percent(value: float | None, signed: bool = False) -> str:
+def percent(
+    value: float | None, signed: bool = False, style: NumberStyle = DEFAULT_STYLE
+) -> str:
     """A percentage with one decimal below 10 (``+8.1%``), none above."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    digits = 1 if abs(value) < 10 else 0
-    return f"{value:{'+' if signed else ''}.{digits}f}%"
+    return format_percent(value, style, signed=signed)
 
 
 def when(value: Any, unit: str | None) -> str:
@@ -101,15 +99,15 @@ def direction(change_pct: float | None) -> str:
     return "stay about level"
 
 
-def change_words(change: Change) -> str:
+def change_words(change: Change, style: NumberStyle = DEFAULT_STYLE) -> str:
     """What is compared and by how much.
 
     For example ``next 12 months vs the last 12 months: +4.8%``.
     """
-    return f"{change.compared}: {percent(change.pct, signed=True)}"
+    return f"{change.compared}: {percent(change.pct, signed=True, style=style)}"
 
 
-def summarise(data: ReportData) -> Narrative:
+def summarise(data: ReportData, style: NumberStyle = DEFAULT_STYLE) -> Narrative:
     """Write the executive summary of a report.
 
     Examples
@@ -128,33 +126,34 @@ def summarise(data: ReportData) -> Narrative:
         else f"“{data.target}”"
     )
     pct, mean, past = change.pct, change.forecast_mean, change.past_mean
-    trend_note = _trend_note(data, change)
+    trend_note = _trend_note(data, change, style)
     paragraphs = [
         f"Over the {change.future} (to {when(end['time'], unit)}), {data.model_name} "
-        f"forecasts an average of {number(mean)}, "
+        f"forecasts an average of {number(mean, style)}, "
         + (
-            f"{percent(abs(pct))} {'above' if pct >= 0 else 'below'} the average of "
-            f"{change.past} ({number(past)})."
+            f"{percent(abs(pct), style=style)} {'above' if pct >= 0 else 'below'} "
+            f"the average of {change.past} ({number(past, style)})."
             if pct is not None
-            else f"against {number(past)} over {change.past}."
+            else f"against {number(past, style)} over {change.past}."
         ),
         *([trend_note] if trend_note else []),
-        f"At the end of the horizon the forecast is {number(end['forecast'])}. The "
-        f"actual value should fall between {number(end['lower_80'])} and "
-        f"{number(end['upper_80'])} four times out of five (the 80% range), and "
-        f"between {number(end['lower_95'])} and {number(end['upper_95'])} nineteen "
-        "times out of twenty (the 95% range).",
+        "At the end of the horizon the forecast is "
+        f"{number(end['forecast'], style)}. The actual value should fall between "
+        f"{number(end['lower_80'], style)} and {number(end['upper_80'], style)} "
+        "four times out of five (the 80% range), and between "
+        f"{number(end['lower_95'], style)} and {number(end['upper_95'], style)} "
+        "nineteen times out of twenty (the 95% range).",
     ]
     if data.multi:
-        paragraphs.append(_many_series(data, change))
-    reliability, sentence = _reliability(data)
+        paragraphs.append(_many_series(data, change, style))
+    reliability, sentence = _reliability(data, style)
     paragraphs.append(sentence)
     return Narrative(
-        _headline(data, subject, change),
+        _headline(data, subject, change, style),
         paragraphs,
         reliability,
-        _caveats(data),
-        change_words(change),
+        _caveats(data, style),
+        change_words(change, style),
         trend_note,
     )
 
@@ -168,12 +167,14 @@ def _does(data: ReportData, change: Change) -> str:
     return f"{data.model_name} forecasts about the same level"
 
 
-def _headline(data: ReportData, subject: str, change: Change) -> str:
-    compared = change_words(change)
+def _headline(
+    data: ReportData, subject: str, change: Change, style: NumberStyle
+) -> str:
+    compared = change_words(change, style)
     if change.pct is None:
         return (
-            f"{subject} is forecast to average {number(change.forecast_mean)} over the "
-            f"{change.future} ({change.compared}: no change can be measured)."
+            f"{subject} is forecast to average {number(change.forecast_mean, style)} "
+            f"over the {change.future} ({change.compared}: no change can be measured)."
         )
     if change.trend is not None:
         return (
@@ -186,7 +187,7 @@ def _headline(data: ReportData, subject: str, change: Change) -> str:
     return f"{subject} is expected to {way} ({compared})."
 
 
-def _trend_note(data: ReportData, change: Change) -> str | None:
+def _trend_note(data: ReportData, change: Change, style: NumberStyle) -> str | None:
     """Why a forecast shows no change while the history has a strong trend."""
     trend = change.trend
     if trend is None:
@@ -194,13 +195,13 @@ def _trend_note(data: ReportData, change: Change) -> str | None:
     more = "higher" if trend.direction == "upward" else "lower"
     return (
         f"{_does(data, change)}, although the history has a strong {trend.direction} "
-        f"trend (trend strength {trend.strength:.2f}, as Explore measures it). "
-        f"{_why_chosen(data)} If the trend goes on, the actual values will be {more} "
-        "than this forecast."
+        f"trend (trend strength {format_number(trend.strength, style, digits=2)}, "
+        f"as Explore measures it). {_why_chosen(data, style)} If the trend goes on, "
+        f"the actual values will be {more} than this forecast."
     )
 
 
-def _why_chosen(data: ReportData) -> str:
+def _why_chosen(data: ReportData, style: NumberStyle) -> str:
     """Whether the backtests favoured the chosen model, with its score."""
     chosen = data.chosen_row()
     mine = score(chosen, "mase") if chosen else None
@@ -212,17 +213,17 @@ def _why_chosen(data: ReportData) -> str:
     if best is chosen or mine <= lowest:
         return (
             "The backtests favoured it: it had the smallest error of the "
-            f"{len(scored)} models scored (MASE {number(mine)})."
+            f"{len(scored)} models scored (MASE {number(mine, style)})."
         )
     if mine <= lowest * (1 + TIE_PCT / 100):
         return (
-            f"The backtests favoured it: its error (MASE {number(mine)}) was within "
-            f"{TIE_PCT:g}% of the smallest of the {len(scored)} models scored, and "
-            "it is the simpler model."
+            f"The backtests favoured it: its error (MASE {number(mine, style)}) was "
+            f"within {TIE_PCT:g}% of the smallest of the {len(scored)} models scored, "
+            "and it is the simpler model."
         )
     return (
         f"The backtests did not favour it: {best['name']} had a smaller error (MASE "
-        f"{number(lowest)} against {number(mine)})."
+        f"{number(lowest, style)} against {number(mine, style)})."
     )
 
 
@@ -249,7 +250,7 @@ def findings(data: ReportData) -> list[str]:
     return lines or [NO_ISSUES]
 
 
-def _many_series(data: ReportData, change: Change) -> str:
+def _many_series(data: ReportData, change: Change, style: NumberStyle) -> str:
     values = data.summary["change_pct"].to_list()
     ways = [direction(v) for v in values if v is not None]
     rise, fall = ways.count("rise"), ways.count("fall")
@@ -264,12 +265,12 @@ def _many_series(data: ReportData, change: Change) -> str:
         f"to rise, {fall} to fall and {level} to stay about level"
         + (f"; {unknown} have too little history to compare" if unknown else "")
         + f". The largest are {largest}. The most uncertain is {uncertain['series']}: "
-        f"its 95% range at the end spans {percent(uncertain['width_pct'])} of its "
-        "forecast."
+        "its 95% range at the end spans "
+        f"{percent(uncertain['width_pct'], style=style)} of its forecast."
     )
 
 
-def _reliability(data: ReportData) -> tuple[str, str]:
+def _reliability(data: ReportData, style: NumberStyle) -> tuple[str, str]:
     """A one-word verdict and the sentence that backs it with backtest numbers."""
     row = data.chosen_row()
     folds = (
@@ -289,13 +290,13 @@ def _reliability(data: ReportData) -> tuple[str, str]:
     )
     text = (
         f"Tested on {folds} earlier stretch{'es' if folds > 1 else ''} of the history "
-        f"it had not seen, its forecasts were off by {percent(smape)} on average "
-        "(sMAPE)"
+        "it had not seen, its forecasts were off by "
+        f"{percent(smape, style=style)} on average (sMAPE)"
     )
     if coverage is not None:
         text += (
-            f", and {percent(100 * coverage)} of the actual values fell inside its 80% "
-            "range"
+            f", and {percent(100 * coverage, style=style)} of the actual values fell "
+            "inside its 80% range"
         )
     text += "."
     naive = next(
@@ -305,8 +306,9 @@ def _reliability(data: ReportData) -> tuple[str, str]:
     if naive_mase and mase is not None and row is not naive:
         gain = 100 * (1 - mase / naive_mase)
         text += (
-            f" That is {percent(abs(gain))} {'less' if gain >= 0 else 'more'} error "
-            "than simply repeating the last season."
+            f" That is {percent(abs(gain), style=style)} "
+            f"{'less' if gain >= 0 else 'more'} error than simply repeating the last "
+            "season."
         )
     weak = (mase is not None and mase >= 1) or (
         coverage is not None and coverage < COVERAGE_LOW
@@ -326,7 +328,7 @@ def _reliability(data: ReportData) -> tuple[str, str]:
     return verdict, f"{words[verdict]} {text}"
 
 
-def _caveats(data: ReportData) -> list[str]:
+def _caveats(data: ReportData, style: NumberStyle) -> list[str]:
     caveats = []
     shortest = int(data.summary["history_points"].min() or 0)  # type: ignore[arg-type]
     if shortest < max(3 * data.horizon, 2 * data.season if data.season > 1 else 0):
@@ -337,16 +339,18 @@ def _caveats(data: ReportData) -> list[str]:
     shift = _recent_shift(data)
     if shift is not None:
         caveats.append(
-            f"Recent change: the latest backtest missed by {shift:.1f} times the "
-            "error of the earlier ones, so the series may have changed recently and "
-            "the forecast may lag behind it."
+            "Recent change: the latest backtest missed by "
+            f"{format_number(shift, style, digits=1)} times the error of the earlier "
+            "ones, so the series may have changed recently and the forecast may lag "
+            "behind it."
         )
     row = data.chosen_row()
     coverage = score(row, "coverage") if row else None
     if coverage is not None and coverage < COVERAGE_LOW:
         caveats.append(
             "The ranges were too narrow in the backtests: only "
-            f"{percent(100 * coverage)} of the actual values fell inside the 80% range."
+            f"{percent(100 * coverage, style=style)} of the actual values fell inside "
+            "the 80% range."
         )
     treated = sum(s.clipped for s in data.cleaning if s.op == "outliers") + sum(
         s.filled for s in data.cleaning if s.op == "outliers"

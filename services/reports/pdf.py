@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import polars as pl
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.reports import narrative as words
 from services.reports.branding import Branding
 from services.reports.change import STRONG_TREND, stretches
@@ -36,7 +38,21 @@ TABLE_ROWS = 40  # longer forecast tables show their start and end
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
 )
-_environment.filters.update(number=words.number, percent=words.percent)
+
+
+@pass_context
+def _number(context: Context, value: float | None) -> str:
+    """The ``number`` filter, in the style the report is rendered with."""
+    return words.number(value, context.get("style", DEFAULT_STYLE))
+
+
+@pass_context
+def _percent(context: Context, value: float | None, signed: bool = False) -> str:
+    """The ``percent`` filter, in the style the report is rendered with."""
+    return words.percent(value, signed, context.get("style", DEFAULT_STYLE))
+
+
+_environment.filters.update(number=_number, percent=_percent)
 
 
 class ReportFetcher(URLFetcher):  # type: ignore[misc]
@@ -87,8 +103,12 @@ def render_html(
     charts: Mapping[str, str],
     branding: Branding,
     chart_error: str | None = None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> str:
-    """The report's HTML (``charts`` maps figure names to their ``report:`` URLs)."""
+    """The report's HTML (``charts`` maps figure names to their ``report:`` URLs).
+
+    Its numbers are written in ``style``.
+    """
     unit = data.frequency.unit if data.frequency else None
     main = None if data.multi else data.featured[0]
     featured = set(data.featured)
@@ -98,6 +118,7 @@ def render_html(
     chosen = data.chosen_row()
     return _environment.get_template("report.html").render(
         data=data,
+        style=style,
         leaderboard=[scored(row) for row in data.leaderboard],
         chosen_smape=score(chosen, "smape") if chosen else None,
         noticed=findings(data),
@@ -130,6 +151,7 @@ def render_pdf(
     branding: Branding | None = None,
     narrative: Narrative | None = None,
     progress: Callable[[float, str], None] | None = None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> RenderedReport:
     """The PDF report of a forecast.
 
@@ -140,10 +162,13 @@ def render_pdf(
         vector SVG. If the chart browser cannot run, the report says so and goes on.
     progress
         Told each stage (a fraction of this function's work and a sentence).
+    style
+        How its numbers are written (the figures are drawn in it by
+        :func:`~services.reports.figures.report_figures`).
 
     """
     branding = branding or Branding()
-    narrative = narrative or summarise(data)
+    narrative = narrative or summarise(data, style)
     say = progress or (lambda _fraction, _message: None)
     say(0.0, "Drawing the charts")
     chart_error = None
@@ -156,7 +181,7 @@ def render_pdf(
     if branding.logo and branding.logo_type:
         resources["logo"] = (branding.logo, branding.logo_type)
     charts = {name: f"report:chart-{name}" for name in svgs}
-    html = render_html(data, narrative, charts, branding, chart_error)
+    html = render_html(data, narrative, charts, branding, chart_error, style)
     say(0.4, "Laying out the pages")
     fetcher = ReportFetcher(resources)
     pdf = HTML(

@@ -130,10 +130,15 @@ def test_a_european_upload_is_offered_its_own_csv_layout(
     dash_duo.driver.get(base + "/export")
     dash_duo.wait_for_contains_text("#export-headline", "Umsatz", timeout=30)
     plain = dash_duo.find_element("#export-download-csv-link")
-    assert plain.text == "CSV"
+    assert plain.text == "CSV (plain: , and .)"
     assert plain.get_attribute("href").endswith(f"/files/forecasts/{forecast_id}.csv")
     excel = dash_duo.find_element("#export-download-csv-layout-link")
-    assert excel.text == "CSV for Excel with ; and decimal comma"
+    assert excel.text == "CSV (as your upload: ; and ,)"
+    # The upload's layout comes first, as the primary download.
+    links = dash_duo.find_element("#export-downloads-div").find_elements(
+        By.TAG_NAME, "a"
+    )
+    assert links[0].get_attribute("id") == "export-download-csv-layout-link"
     href = excel.get_attribute("href")
     assert href.endswith(f"/files/forecasts/{forecast_id}.csv?sep=%3B&decimal=%2C")
     answer = dash_duo.driver.execute_script(

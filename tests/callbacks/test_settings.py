@@ -173,3 +173,25 @@ def test_tokens_are_made_listed_and_revoked_by_their_owner_only(
     answer = _press_revoke(dash_app, browser, made.id).get_data(as_text=True)
     assert "revoked" in answer and "no API tokens" in answer
     assert api.get("/api/v1/datasets", headers=bearer).status_code == 401
+
+
+def test_the_number_format_is_shown_and_saved_at_once(
+    logged_in: Any, make_account: Any, dash_app: Any
+) -> None:
+    from callbacks import settings as page
+
+    account, other = make_account(), make_account()
+    with logged_in(account):
+        value, example = page.show_number_format("/settings")
+        assert value == "1,234.5" and "1,234,567.8" in example and "8.5%" in example
+        with pytest.raises(PreventUpdate):  # the saved choice, filled in: no message
+            page.save_number_format("1,234.5")
+        with pytest.raises(PreventUpdate):
+            page.save_number_format("1 234,5")
+        alert, example = page.save_number_format("1.234,5")
+        assert (
+            "1.234,5" in str(alert) and "1.234.567,8" in example and "8,5%" in example
+        )
+        assert page.show_number_format("/settings")[0] == "1.234,5"
+    assert users.number_style(account.id).value == "1.234,5"
+    assert users.number_style(other.id).value == "1,234.5"

@@ -1,5 +1,6 @@
 """The shared figure builders: the forecast starts at the last actual, titles sit
-below the toolbar, and legends sit outside the plot, never over the axis labels."""
+below the toolbar, legends sit outside the plot, never over the axis labels, and
+numbers read in the reader's format (separators, whole ticks, hover decimals)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 import pytest
+from plotly.subplots import make_subplots
 
 from services.figures import (
     HEADER_ROW,
     TITLE,
     TOOLBAR,
+    for_people,
     forecast_chart,
     history_chart,
 )
+from services.numbers import NumberStyle
 from services.reports.charts import PAPER_TOP, on_paper
 from tests.services.reports.conftest import build
 
@@ -127,3 +131,30 @@ def test_on_paper_the_title_moves_up_into_the_toolbars_strip(
     assert drawn.layout.title.pad.t == PAPER_TOP
     assert drawn.layout.margin.t == fig.layout.margin.t - TOOLBAR + PAPER_TOP
     assert fig.layout.title.pad.t == TOOLBAR  # the page's figure is left as it was
+
+
+def test_a_sixty_thousand_chart_reads_in_the_user_s_style() -> None:
+    times = [dt.date(2024, month, 1) for month in range(1, 13)]
+    values = [60_000 + 150.25 * month for month in range(12)]
+    fig = for_people(go.Figure(go.Scatter(x=times, y=values)), NumberStyle.POINT_COMMA)
+    assert fig.layout.separators == ",."
+    assert fig.layout.yaxis.exponentformat == "none"  # 60.000, never 60k or 6e+04
+    assert fig.layout.yaxis.separatethousands is True
+    assert fig.layout.yaxis.hoverformat == ",.0f"
+    assert fig.layout.xaxis.hoverformat is None  # dates keep their own format
+
+
+def test_each_axis_gets_decimals_for_its_own_values() -> None:
+    fig = make_subplots(rows=2, cols=1)
+    fig.add_trace(go.Scatter(x=[1, 2, 3], y=[55_000.5, 60_000.5, 65_000.5]), 1, 1)
+    fig.add_trace(go.Scatter(x=[1, 2, 3], y=[0.012, -0.034, 0.05]), 2, 1)
+    for_people(fig)
+    assert fig.layout.separators == ".,"
+    assert fig.layout.yaxis.hoverformat == ",.0f"
+    assert fig.layout.yaxis2.hoverformat == ",.4~f"  # 0.012, 0.05
+    assert fig.layout.xaxis.hoverformat == ",.2~f"  # whole numbers lose the zeros
+
+
+def test_an_empty_figure_is_left_alone() -> None:
+    empty = go.Figure()
+    assert for_people(empty, NumberStyle.POINT_COMMA).layout.separators is None

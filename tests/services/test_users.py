@@ -12,6 +12,7 @@ import pytest
 import config
 from services import db, users
 from services.errors import ConflictError, InvalidInputError, NotFoundError
+from services.numbers import NumberStyle
 
 
 def test_passwords_are_hashed_and_checked(make_account: Any) -> None:
@@ -153,6 +154,22 @@ def test_users_list_and_revoke_their_own_tokens_only(make_account: Any) -> None:
             users.issue_token(owner.id, name)
     with pytest.raises(NotFoundError):
         users.issue_token(999_999_999, "nobody's")
+
+
+def test_each_user_keeps_their_own_number_format(make_account: Any) -> None:
+    one, other = make_account(), make_account()
+    assert users.number_style(one.id) is NumberStyle.COMMA_POINT  # the default
+    assert users.set_number_style(one.id, "1.234,5") is NumberStyle.POINT_COMMA
+    assert users.number_style(one.id) is NumberStyle.POINT_COMMA
+    assert users.number_style(other.id) is NumberStyle.COMMA_POINT
+    users.set_number_style(one.id, NumberStyle.COMMA_POINT)
+    assert users.number_style(one.id) is NumberStyle.COMMA_POINT
+    with pytest.raises(InvalidInputError, match="number formats"):
+        users.set_number_style(one.id, "1 234,5")
+    assert users.number_style(one.id) is NumberStyle.COMMA_POINT
+    with pytest.raises(NotFoundError):
+        users.set_number_style(999_999_999, "1.234,5")
+    assert users.number_style(999_999_999) is NumberStyle.COMMA_POINT
 
 
 def test_registration_can_be_closed_and_opened(database: None) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 
+import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from services.numbers import NumberStyle
 from services.reports.branding import Branding
 from services.reports.charts import to_svg
-from services.reports.content import ReportData
+from services.reports.content import ReportData, assemble
 from services.reports.figures import report_figures
-from services.reports.narrative import NO_ISSUES, number, summarise
+from services.reports.narrative import NO_ISSUES, number, percent, summarise
 from services.reports.pdf import TEMPLATES, RenderedReport, ReportFetcher, render_pdf
 from services.reports.reasons import FALLBACK
 from tests.services.reports.conftest import (
@@ -199,3 +202,34 @@ def test_no_issues_is_said_only_of_untouched_data(
     assert NO_ISSUES not in cleaned
     assert "Cleaning: Clipped 3 unusual values." in cleaned
     assert NO_ISSUES in " ".join(_text(naive_report[1]).split())
+
+
+def test_numbers_are_written_in_the_reader_s_style() -> None:
+    """Values around 60,000 read ``60.780`` and ``2,5%`` for a 1.234,5 reader."""
+    base = build([None])
+    big = pl.col("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
+    data = assemble(
+        replace(
+            base,
+            history=base.history.with_columns(pl.col("value") * 400),
+            points=base.points.with_columns(big * 400),
+            backtests=base.backtests.with_columns(pl.col("actual", "forecast") * 400)
+            if base.backtests is not None
+            else None,
+        )
+    )
+    style = NumberStyle.POINT_COMMA
+    report = render_pdf(data, report_figures(data, style), style=style)
+    text = _text(report)
+    assert summarise(data, style).headline in text.replace("\n", " ")
+    for row in data.points.iter_rows(named=True):
+        line = " ".join(
+            number(row[k], style)
+            for k in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
+        )
+        assert "." in line and f"{row['time'].strftime('%b %Y')} {line}" in text
+    assert "e+" not in text
+    chosen = next(r for r in data.leaderboard if r["model"] == data.model)
+    assert percent(chosen["smape"], style=style) in text and "," in percent(
+        chosen["smape"], style=style
+    )
