@@ -8,7 +8,7 @@ months of “sales” by linear interpolation", never ``impute`` or ``regularize
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -189,7 +189,7 @@ def _count(number: int, frequency: Frequency | None, noun: str = "value") -> str
 
 
 def _calendar(frequency: Frequency | None) -> str:
-    """ "a regular monthly calendar", "a regular calendar of every 15 minutes"."""
+    """The calendar in words: "a regular monthly calendar"."""
     if frequency is None:
         return "a regular calendar at the data's own frequency"
     if frequency.step == 1:
@@ -349,7 +349,8 @@ def _rename(
     return f"{verb} “{step.get('column', '')}” to “{step.get('to', '')}”"
 
 
-_WRITERS: dict[str, Any] = {
+_Writer = Callable[[Mapping[str, Any], dict[str, Any] | None, Frequency | None], str]
+_WRITERS: dict[str, _Writer] = {
     "impute": _impute,
     "regularize": _regularize,
     "deduplicate": _deduplicate,
