@@ -13,6 +13,7 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import figures, ids
 from services import versions
+from services.cleaning_words import describe_changes
 from services.errors import ServiceError
 
 # The statistics of a column before and after a change, in plain words.
@@ -43,6 +44,7 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     if info is None:
         return None, [], None, [], None, [], None
     lineage = versions.list_versions(user_id, info.id)
+    by_id = {v.id: v for v in lineage}
     rows = [
         html.Tr(
             [
@@ -50,7 +52,9 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
                 html.Td(f"{v.created_at:%Y-%m-%d %H:%M}"),
                 html.Td(f"{v.rows:,} rows · {v.missing or 0:,} missing"),
                 html.Td(
-                    "; ".join(c["description"] for c in v.changes) or "as uploaded",
+                    " ".join(_words(v, by_id)) or "As uploaded.",
+                    # The step's own record (the dates it inserted…) on hover.
+                    title="\n".join(c["description"] for c in v.changes) or None,
                     className="small",
                 ),
                 html.Td(
@@ -81,6 +85,13 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         numeric,
         column,
     )
+
+
+def _words(version: versions.VersionInfo, by_id: dict[str, Any]) -> list[str]:
+    """What each step of the version did, counted on its parent's frequency."""
+    parent = by_id.get(version.parent or "", version)
+    frequency = parent.profile.frequency
+    return describe_changes(version.recipe, version.changes, frequency)
 
 
 @callback(

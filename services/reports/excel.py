@@ -184,7 +184,7 @@ def _cleaning_sheet(book: Workbook, data: ReportData) -> None:
         [
             {
                 "version": s.version,
-                "step": s.op,
+                "step": s.title,
                 "what it did": s.description,
                 "filled": s.filled,
                 "clipped": s.clipped,

@@ -19,6 +19,10 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.wait_for_contains_text("#cleaning-params-div", "Fill the inserted dates")
     dash_duo.find_element("#cleaning-add-button").click()
     dash_duo.wait_for_contains_text("#cleaning-recipe-div", "1. Insert missing dates")
+    # Each step says in a sentence what it will do, not its code.
+    dash_duo.wait_for_contains_text(
+        "#cleaning-recipe-div", "Put the data on a regular calendar"
+    )
 
     dash_duo.select_dcc_dropdown("#cleaning-op-dropdown", value="Treat unusual values")
     dash_duo.wait_for_contains_text("#cleaning-params-div", "Unusual means")
@@ -38,6 +42,13 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.find_element("#cleaning-apply-button").click()
     dash_duo.wait_for_contains_text("#cleaning-alert-div", "Version 2 made", timeout=30)
     dash_duo.wait_for_contains_text("#cleaning-counts-text", "3 filled")
+    # What the steps did, counted, in the alert and in the list of versions.
+    alert = dash_duo.find_element("#cleaning-alert-div").text
+    assert "Put the data on a regular daily calendar (3 days added" in alert
+    assert "Capped 1 unusual “sales” value" in alert
+    versions_text = dash_duo.find_element("#cleaning-versions-div").text
+    assert "Capped 1 unusual “sales” value" in versions_text
+    assert "regularize" not in versions_text and "outliers" not in versions_text
     assert "1 changed" in dash_duo.find_element("#cleaning-counts-text").text
     dash_duo.wait_for_element("#cleaning-compare-graph .main-svg")
     assert "current" in dash_duo.find_element("#cleaning-versions-div").text
