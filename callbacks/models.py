@@ -19,7 +19,7 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, forecast_request, forecasts, jobs, quickstart
+from services import datasets, features, forecast_request, forecasts, jobs, quickstart
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
 from services.reports import content, exports, narrative
@@ -59,8 +59,14 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     )
     horizon = quickstart.default_horizon(p)
     target = quickstart.default_target(p)
+    # A flag a cleaning step made ("sales_outlier") reads as words; the technical
+    # name shows on hover.
     drivers = [
-        c.name
+        {
+            "label": features.label(c.name, p.frequency, user_column=True),
+            "value": c.name,
+            "title": c.name,
+        }
         for c in p.columns
         if c.role in ("numeric", "boolean")
         and c.name not in (p.time_column, *p.series_id_columns)
