@@ -58,10 +58,8 @@ def test_explore_switch_method_and_use_the_suggested_transform(
     dash_duo.wait_for_text_to_equal(
         "#explore-use-transform-button", "Forecast with log by default"
     )
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center'})", button
-    )
-    button.click()
+    # From the keyboard too: the charts below may still be redrawing and shifting.
+    button.send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#explore-alert-div", "will use log")
 
     dash_duo.driver.get(base + "/models")
