@@ -134,7 +134,7 @@ def show_recipe(recipe: list[dict[str, Any]]) -> tuple[Any, bool]:
                     [
                         f"{i + 1}. ",
                         html.Strong(OPS.get(step["op"], step["op"])),
-                        html.Br(),
+                        ": ",
                         html.Span(describe_step(step), className="small"),
                     ],
                     className="me-2",

@@ -39,7 +39,11 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.find_element("#cleaning-add-button").click()
     dash_duo.wait_for_contains_text("#cleaning-recipe-div", "2. Treat unusual values")
 
-    dash_duo.find_element("#cleaning-apply-button").click()
+    apply = dash_duo.find_element("#cleaning-apply-button")
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", apply
+    )
+    apply.click()
     dash_duo.wait_for_contains_text("#cleaning-alert-div", "Version 2 made", timeout=30)
     dash_duo.wait_for_contains_text("#cleaning-counts-text", "3 filled")
     # What the steps did, counted, in the alert and in the list of versions.
