@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import figures, ids
+from components.labels import column_options
 from components.model_form import params_forms, read_params
 from components.summaries import (
     dataset_line,
@@ -19,7 +20,7 @@ from components.summaries import (
     runs_table,
     scores_table,
 )
-from services import datasets, features, forecast_request, forecasts, jobs, quickstart
+from services import datasets, forecast_request, forecasts, jobs, quickstart
 from services.errors import NotFoundError, ServiceError
 from services.models import CATALOG
 from services.reports import content, exports, narrative
@@ -59,18 +60,16 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     )
     horizon = quickstart.default_horizon(p)
     target = quickstart.default_target(p)
-    # A flag a cleaning step made ("sales_outlier") reads as words; the technical
-    # name shows on hover.
-    drivers = [
-        {
-            "label": features.label(c.name, p.frequency, user_column=True),
-            "value": c.name,
-            "title": c.name,
-        }
-        for c in p.columns
-        if c.role in ("numeric", "boolean")
-        and c.name not in (p.time_column, *p.series_id_columns)
-    ]
+    # A flag a cleaning step made ("sales_outlier") reads as words.
+    drivers = column_options(
+        [
+            c.name
+            for c in p.columns
+            if c.role in ("numeric", "boolean")
+            and c.name not in (p.time_column, *p.series_id_columns)
+        ],
+        p.frequency,
+    )
     return (
         text,
         p.target_candidates,

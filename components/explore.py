@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 from dash import html
 
@@ -63,6 +61,6 @@ def feature_header(
 
 def feature_labels(
     table: pl.DataFrame, frequency: Frequency | None, target: str
-) -> dict[str, Any]:
+) -> dict[str, str]:
     """Each feature column's label, for the correlation chart."""
     return {name: features.label(name, frequency, target) for name in table.columns}
