@@ -207,7 +207,7 @@ def _impute(
 ) -> str:
     column, method = step.get("column", ""), step.get("method", "linear")
     gap = step.get("max_gap")
-    only = f" (gaps of up to {_count(gap, freq, 'point')} only)" if gap else ""
+    only = f" (gaps of up to {_count(int(gap), freq, 'point')} only)" if gap else ""
     if method == "drop":
         if counts is None:
             return f"remove the rows without a “{column}” value"
@@ -275,11 +275,12 @@ def _outliers(
     column, action = step.get("column", ""), step.get("action", "flag")
     unusual = DETECTORS.get(step.get("method", "iqr"), "")
     if counts is None:
-        verb = {
-            "flag": "mark",
-            "clip": "cap",
-            "interpolate": "replace by linear interpolation",
-        }[action]
+        if action == "interpolate":
+            return (
+                f"replace the unusual “{column}” values by linear interpolation "
+                f"({unusual})"
+            )
+        verb = "cap" if action == "clip" else "mark"
         return f"{verb} the unusual “{column}” values ({unusual})"
     found = counts.get("flagged", 0)
     if not found:

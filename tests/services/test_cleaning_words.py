@@ -271,3 +271,15 @@ def test_a_change_without_its_step_keeps_its_stored_words() -> None:
 def test_date_layouts_read_as_words() -> None:
     assert date_layout("%d.%m.%y") == "day.month.two-digit year"
     assert date_layout("%b %Y") == "month name year"
+
+
+def test_a_planned_replacement_reads_in_order() -> None:
+    step = {"op": "outliers", "column": "sales", "method": "hampel"}
+    assert describe({**step, "action": "interpolate"}) == (
+        "Replace the unusual “sales” values by linear interpolation (far from their "
+        "neighbours)."
+    )
+    assert describe({**step, "action": "flag"}).startswith("Mark the unusual")
+    gap = {"op": "impute", "column": "sales", "max_gap": 2.0}
+    words = describe(gap, {"filled": 1}, MONTHLY)
+    assert words.endswith("(gaps of up to 2 months only).")
