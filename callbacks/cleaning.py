@@ -13,10 +13,11 @@ from flask_login import current_user
 from callbacks import background
 from callbacks.upload import current_dataset
 from components import ids
-from components.cleaning import build_step, describe_step, param_controls
+from components.cleaning import OPS, build_step, describe_step, param_controls
 from components.summaries import dataset_line, no_dataset_alert
 from services import users, versions
 from services.cleaning import parse_recipe
+from services.cleaning_words import describe_changes
 from services.errors import ServiceError
 
 PARAM = {"type": ids.CLEANING_PARAM, "name": ALL}
@@ -131,7 +132,15 @@ def show_recipe(recipe: list[dict[str, Any]]) -> tuple[Any, bool]:
     items = [
         dbc.ListGroupItem(
             [
-                html.Span(f"{i + 1}. {describe_step(step)}", className="me-2"),
+                html.Span(
+                    [
+                        f"{i + 1}. ",
+                        html.Strong(OPS.get(step["op"], step["op"])),
+                        ": ",
+                        html.Span(describe_step(step), className="small"),
+                    ],
+                    className="me-2",
+                ),
                 dbc.Button(
                     html.I(className="bi bi-x-lg"),
                     id={"type": ids.CLEANING_REMOVE, "index": i},
@@ -168,12 +177,11 @@ def apply(
         made = versions.create_version(int(current_user.id), info.id, None, recipe)
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger"), no_update
+    words = describe_changes(made.recipe, made.changes, info.profile.frequency)
     done = dbc.Alert(
         [
             html.Strong(f"Version {made.number} made. "),
-            html.Ul(
-                [html.Li(c["description"]) for c in made.changes], className="mb-0"
-            ),
+            html.Ul([html.Li(sentence) for sentence in words], className="mb-0"),
         ],
         color="success",
     )

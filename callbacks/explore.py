@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from callbacks.upload import current_dataset
-from components import figures, ids
+from components import explore, figures, ids
 from components.glossary import term
 from components.summaries import dataset_line, no_dataset_alert
 from services import analysis, datasets, features, jobs, users
@@ -107,28 +107,12 @@ def show_analysis(
     except ServiceError as exc:
         alert = dbc.Alert(exc.message, color="warning")
         return alert, EMPTY, None, None, EMPTY, EMPTY, EMPTY, [], "—", True, HIDE
-    headline = dbc.Card(
-        dbc.CardBody(
-            [
-                html.Div(result.summary, className="headline", id="explore-headline"),
-                html.Div(
-                    [
-                        _strength("Trend", "trend", result.trend_strength, style),
-                        _strength(
-                            "Pattern", "seasonality", result.seasonal_strength, style
-                        ),
-                    ],
-                    className="d-flex gap-3 mt-2",
-                ),
-                html.Ul(
-                    [html.Li(n) for n in result.notes],
-                    className="small text-secondary mb-0 mt-2",
-                )
-                if result.notes
-                else None,
-            ]
-        ),
-        className="shadow-sm mb-3",
+    strengths = html.Div(
+        [
+            _strength("Trend", "trend", result.trend_strength, style),
+            _strength("Pattern", "seasonality", result.seasonal_strength, style),
+        ],
+        className="d-flex gap-3 mb-2",
     )
     d = result.decomposition
     parts = (
@@ -158,9 +142,9 @@ def show_analysis(
         else "No transform needed"
     )
     return (
-        headline,
+        explore.verdict(result),
         for_people(decomposition, style),
-        _verdict(result, style),
+        html.Div([strengths, _verdict(result, style)]),
         suggestion,
         for_people(acf, style),
         for_people(seasonal, style),
@@ -219,7 +203,6 @@ def _verdict(result: analysis.Analysis, style: NumberStyle) -> Any:
             html.H5(
                 result.stationarity.replace("-", " ").capitalize(), id="explore-verdict"
             ),
-            html.P(result.explanation),
             numbers,
         ]
     )
@@ -297,9 +280,12 @@ def show_features(
         )
         for row in preview.iter_rows()
     ]
-    head = html.Thead(html.Tr([html.Th(c) for c in preview.columns]))
+    head = explore.feature_header(preview.columns, frequency, target)
+    labels = explore.feature_labels(table, frequency, target)
     return (
-        for_people(figures.correlation_bars(features.correlations(table)), style),
+        for_people(
+            figures.correlation_bars(features.correlations(table), labels), style
+        ),
         dbc.Table(
             [head, html.Tbody(rows)], size="sm", responsive=True, className="small mb-0"
         ),

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from callbacks.upload import current_dataset
 from components import figures, ids
+from components.labels import column_options
 from components.model_form import params_forms, read_params
 from components.summaries import (
     dataset_line,
@@ -61,12 +62,16 @@ def show_choices(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     )
     horizon = quickstart.default_horizon(p)
     target = quickstart.default_target(p)
-    drivers = [
-        c.name
-        for c in p.columns
-        if c.role in ("numeric", "boolean")
-        and c.name not in (p.time_column, *p.series_id_columns)
-    ]
+    # A flag a cleaning step made ("sales_outlier") reads as words.
+    drivers = column_options(
+        [
+            c.name
+            for c in p.columns
+            if c.role in ("numeric", "boolean")
+            and c.name not in (p.time_column, *p.series_id_columns)
+        ],
+        p.frequency,
+    )
     return (
         text,
         p.target_candidates,

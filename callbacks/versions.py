@@ -14,6 +14,7 @@ from flask_login import current_user
 from callbacks.upload import current_dataset
 from components import figures, ids
 from services import users, versions
+from services.cleaning_words import describe_changes
 from services.errors import ServiceError
 from services.figures import for_people
 from services.numbers import format_number
@@ -47,6 +48,7 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         return None, [], None, [], None, [], None
     lineage = versions.list_versions(user_id, info.id)
     style = users.number_style(user_id)
+    by_id = {v.id: v for v in lineage}
     rows = [
         html.Tr(
             [
@@ -57,7 +59,9 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
                     f"{format_number(v.missing or 0, style)} missing"
                 ),
                 html.Td(
-                    "; ".join(c["description"] for c in v.changes) or "as uploaded",
+                    " ".join(_words(v, by_id)) or "As uploaded.",
+                    # The step's own record (the dates it inserted…) on hover.
+                    title="\n".join(c["description"] for c in v.changes) or None,
                     className="small",
                 ),
                 html.Td(
@@ -88,6 +92,13 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
         numeric,
         column,
     )
+
+
+def _words(version: versions.VersionInfo, by_id: dict[str, Any]) -> list[str]:
+    """What each step of the version did, counted on its parent's frequency."""
+    parent = by_id.get(version.parent or "", version)
+    frequency = parent.profile.frequency
+    return describe_changes(version.recipe, version.changes, frequency)
 
 
 @callback(

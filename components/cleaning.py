@@ -8,17 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from services.cleaning_words import STEP_TITLES, describe
 
-OPS = {
-    "impute": "Fill missing values",
-    "regularize": "Insert missing dates",
-    "deduplicate": "Merge repeated dates",
-    "outliers": "Treat unusual values",
-    "resample": "Change the frequency",
-    "cast": "Change a column's type",
-    "parse_dates": "Read a column as dates",
-    "rename": "Rename a column",
-}
+# The kinds of step, in the order the page offers them, named as the reports name them.
+OPS = {op: title for op, title in STEP_TITLES.items() if op != "read"}
 FILLS = {
     "linear": "a straight line between neighbours",
     "time": "a line by time",
@@ -154,31 +147,5 @@ def build_step(op: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe_step(step: dict[str, Any]) -> str:
-    """A recipe step in plain words."""
-    op = step["op"]
-    column = f"“{step['column']}”: " if "column" in step else ""
-    detail = {
-        "impute": lambda: (
-            f"fill with {FILLS.get(step.get('method', 'linear'))}"
-            + (f", gaps up to {step['max_gap']}" if step.get("max_gap") else "")
-        ),
-        "regularize": lambda: (
-            f"insert missing dates, fill with "
-            f"{FILLS.get(step.get('fill') or '', 'nothing')}"
-        ),
-        "deduplicate": lambda: (
-            f"merge repeated dates, keep {step.get('keep', 'first')}"
-        ),
-        "outliers": lambda: (
-            f"values {DETECTORS[step.get('method', 'iqr')]}: "
-            f"{ACTIONS[step.get('action', 'flag')]}"
-        ),
-        "resample": lambda: (
-            f"make {FREQUENCIES.get(step['frequency']['unit'], '')}, "
-            f"{step.get('agg', 'sum')}"
-        ),
-        "cast": lambda: f"make {step['to']}",
-        "parse_dates": lambda: f"read as dates ({step['format']})",
-        "rename": lambda: f"rename to “{step['to']}”",
-    }[op]()
-    return f"{OPS[op]} — {column}{detail}"
+    """A recipe step, before it is applied, in plain words."""
+    return describe(step)

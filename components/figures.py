@@ -169,13 +169,21 @@ def seasonal_chart(
     )
 
 
-def correlation_bars(pairs: list[tuple[str, float]]) -> go.Figure:
-    """Each feature's correlation with the target."""
+def correlation_bars(
+    pairs: list[tuple[str, float]], labels: dict[str, str] | None = None
+) -> go.Figure:
+    """Each feature's correlation with the target, under its label.
+
+    The technical name (``lag_12``) shows on hover next to the label.
+    """
     shown = pairs[:20]
+    labels = labels or {}
     fig = go.Figure(
         go.Bar(
             x=[v for _, v in shown],
-            y=[n for n, _ in shown],
+            y=[labels.get(n, n) for n, _ in shown],
+            customdata=[n for n, _ in shown],
+            hovertemplate="%{y} (%{customdata}): %{x:.2f}<extra></extra>",
             orientation="h",
             marker_color=ACCENT,
         )

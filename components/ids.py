@@ -90,6 +90,8 @@ EXPLORE_FULL_STATUS = "explore-full-status-div"
 EXPLORE_JOB_STORE = "explore-job-store"
 EXPLORE_FULL_RESULT = "explore-full-result-store"
 EXPLORE_POLL = "explore-poll-interval"
+EXPLORE_DETAILS = "explore-details"
+EXPLORE_MEANING = "explore-meaning-text"
 
 # Columns
 COLUMNS_DATASET_TEXT = "columns-dataset-div"

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.explore import details_summary
 from components.glossary import term
 from components.shell import page_header
 from services.features import COUNTRIES
@@ -38,7 +39,7 @@ def _control(
 
 
 def layout(**_query: str) -> html.Div:
-    """Controls, the headline, decomposition, stationarity, ACF, seasons, features."""
+    """Controls, the plain verdict, the charts, then the details for analysts."""
     return html.Div(
         [
             page_header("Explore", "Understand the series before choosing a model."),
@@ -85,52 +86,26 @@ def layout(**_query: str) -> html.Div:
             dcc.Store(id=ids.EXPLORE_JOB_STORE),
             dcc.Store(id=ids.EXPLORE_FULL_RESULT),
             dcc.Interval(id=ids.EXPLORE_POLL, interval=1000, disabled=True),
-            dcc.Loading(html.Div(id=ids.EXPLORE_SUMMARY)),
-            dcc.Store(id=ids.EXPLORE_SUGGESTION_STORE),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.Card(
-                            dcc.Graph(
-                                id=ids.EXPLORE_DECOMPOSITION,
-                                config={"displaylogo": False},
-                            ),
-                            className="shadow-sm",
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(
-                                    ["Is it ", term("stationary", "stationary"), "?"]
-                                ),
-                                dbc.CardBody(
-                                    [
-                                        html.Div(id=ids.EXPLORE_STATIONARITY),
-                                        dbc.Button(
-                                            "No transform needed",
-                                            id=ids.EXPLORE_USE_TRANSFORM,
-                                            color="primary",
-                                            size="sm",
-                                            disabled=True,
-                                        ),
-                                        html.Div(id=ids.EXPLORE_ALERT),
-                                    ]
-                                ),
-                            ],
-                            className="shadow-sm",
-                        ),
-                        lg=4,
-                    ),
-                ],
-                className="g-3 mb-3",
-            ),
             dbc.Card(
-                [
-                    dbc.CardHeader([term("ACF", "acf"), " and ", term("PACF", "pacf")]),
-                    dcc.Graph(id=ids.EXPLORE_ACF, config={"displaylogo": False}),
-                ],
+                dbc.CardBody(
+                    [
+                        dcc.Loading(html.Div(id=ids.EXPLORE_SUMMARY)),
+                        dbc.Button(
+                            "No transform needed",
+                            id=ids.EXPLORE_USE_TRANSFORM,
+                            color="primary",
+                            size="sm",
+                            disabled=True,
+                            className="mt-2",
+                        ),
+                        html.Div(id=ids.EXPLORE_ALERT),
+                    ]
+                ),
+                className="shadow-sm mb-3",
+            ),
+            dcc.Store(id=ids.EXPLORE_SUGGESTION_STORE),
+            dbc.Card(
+                dcc.Graph(id=ids.EXPLORE_DECOMPOSITION, config={"displaylogo": False}),
                 className="shadow-sm mb-3",
             ),
             dbc.Row(
@@ -184,11 +159,44 @@ def layout(**_query: str) -> html.Div:
                                 ]
                             ),
                             dcc.Loading(dcc.Graph(id=ids.EXPLORE_FEATURES_GRAPH)),
-                            html.Div(id=ids.EXPLORE_FEATURES_TABLE),
                         ]
                     ),
                 ],
+                className="shadow-sm mb-3",
+            ),
+            _details(),
+        ]
+    )
+
+
+def _details() -> html.Details:
+    """Tests, autocorrelation and feature values: closed until an analyst opens it."""
+    return html.Details(
+        [
+            details_summary(),
+            dbc.Card(
+                [
+                    dbc.CardHeader(["Is it ", term("stationary", "stationary"), "?"]),
+                    dbc.CardBody(html.Div(id=ids.EXPLORE_STATIONARITY)),
+                ],
+                className="shadow-sm my-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader([term("ACF", "acf"), " and ", term("PACF", "pacf")]),
+                    dcc.Graph(id=ids.EXPLORE_ACF, config={"displaylogo": False}),
+                ],
+                className="shadow-sm mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader("Feature values, the most recent points"),
+                    dbc.CardBody(html.Div(id=ids.EXPLORE_FEATURES_TABLE)),
+                ],
                 className="shadow-sm",
             ),
-        ]
+        ],
+        id=ids.EXPLORE_DETAILS,
+        open=False,
+        className="mb-3",
     )

@@ -637,6 +637,18 @@ VERDICTS = {
     "level is steady; look at the chart and compare models.",
 }
 
+# What each suggested transform means for the models, in words.
+SUGGESTIONS = {
+    "log": "Suggested for the models: a log transform, since the swings grow with "
+    "the level (forecasts come back in your units).",
+    "box-cox": "Suggested for the models: a Box-Cox transform, to even out swings "
+    "that change with the level (forecasts come back in your units).",
+    "differencing": "Suggested for the models: differencing, working on the change "
+    "from one period to the next.",
+    "seasonal differencing": "Suggested for the models: seasonal differencing, "
+    "working on the change from the same period a season earlier.",
+}
+
 
 def _degree(value: float | None) -> str:
     if value is None:
@@ -692,7 +704,7 @@ def describe(result: Analysis) -> tuple[str, str]:
         parts.append(f"{_degree(result.trend_strength)} {direction} trend")
     explanation = VERDICTS.get(result.stationarity or "", "")
     if result.suggested_transform != "none":
-        explanation += f" Suggested for the models: {result.suggested_transform}."
+        explanation += " " + SUGGESTIONS[result.suggested_transform]
     return ", ".join(parts) + ".", explanation.strip()
 
 

@@ -154,6 +154,7 @@ class Change:
     flagged: int = 0
     rows_removed: int = 0
     rows_added: int = 0
+    unreadable: int = 0  # values a type change or a date format could not read
 
 
 def parse_recipe(steps: Any) -> list[Any]:
@@ -696,6 +697,7 @@ def _cast(
         "cast",
         f"Made “{step.column}” {step.to}"
         + (f"; {lost} values could not be converted and are missing." if lost else "."),
+        unreadable=max(0, lost),
     )
 
 
@@ -718,6 +720,7 @@ def _parse_dates(
         "parse_dates",
         f"Read “{step.column}” as dates "
         f"({step.format})" + (f"; {lost} did not match." if lost else "."),
+        unreadable=max(0, lost),
     )
 
 

@@ -9,6 +9,7 @@ and a week, month or quarter counts the public holidays it holds.
 
 from __future__ import annotations
 
+import re
 from typing import get_args
 
 import holidays
@@ -173,3 +174,95 @@ def correlations(features: pl.DataFrame) -> list[tuple[str, float]]:
         if pair is not None and pair == pair:  # not NaN (constant columns)
             out.append((name, float(pair)))
     return sorted(out, key=lambda item: -abs(item[1]))
+
+
+# The technical names build_features makes (and "<column>_…" forms of them).
+_LAG = re.compile(r"^(?:(?P<column>.+)_)?lag_(?P<steps>\d+)$")
+_ROLLING = re.compile(
+    r"^(?:(?P<column>.+)_)?rolling_(?P<stat>mean|std|min|max)_(?P<steps>\d+)$"
+)
+_OUTLIER = re.compile(r"^(?P<column>.+)_outlier$")
+ROLLING_WORDS = {"mean": "average", "std": "spread", "min": "low", "max": "high"}
+CALENDAR_WORDS = {
+    "time": "date",
+    "day_of_week": "day of the week",
+    "month": "month of year",
+    "quarter": "quarter of year",
+    "week_of_year": "week of year",
+    "hour": "hour of day",
+    "minute": "minute of the hour",
+    "holiday": "public holiday",
+}
+_UNIT_NAMES = {"business_day": "business day"}
+
+
+def _span(steps: int, frequency: Frequency | None) -> tuple[str, str]:
+    """``steps`` in the frequency's words: ("12 months", "12-month")."""
+    if frequency is None:
+        return f"{steps} step{'' if steps == 1 else 's'}", f"{steps}-step"
+    name = _UNIT_NAMES.get(frequency.unit, frequency.unit)
+    count = steps * frequency.step
+    return (
+        f"{count:,} {name}{'' if count == 1 else 's'}",
+        f"{count:,}-{name.replace(' ', '-')}",
+    )
+
+
+def label(
+    technical_name: str,
+    frequency: Frequency | None,
+    target: str | None = None,
+    user_column: bool = False,
+) -> str:
+    """A feature or column name as a person reads it.
+
+    Parameters
+    ----------
+    technical_name
+        A name :func:`build_features` makes (``lag_12``, ``rolling_std_12``,
+        ``month``…), a ``<column>_lag_12`` form of one, or a cleaning step's
+        ``<column>_outlier`` flag; any other name is returned as it is.
+    frequency
+        The data's frequency, to say steps as months, days…; ``None``: "steps".
+    target
+        The forecast column, named in lags and rolling statistics of the value.
+    user_column
+        A column of the user's table: its own name is kept even when it reads like
+        a calendar feature (a column "month" stays "month").
+
+    Examples
+    --------
+    >>> monthly = Frequency(unit="month", step=1)
+    >>> label("sales_lag_12", monthly)
+    'sales 12 months earlier'
+    >>> label("lag_1", monthly, target="passengers")
+    'passengers 1 month earlier'
+    >>> label("rolling_std_12", monthly)
+    '12-month rolling spread'
+    >>> label("month", monthly), label("holidays", monthly)
+    ('month of year', 'public holidays in the month')
+    >>> label("rolling_mean_4", Frequency(unit="minute", step=15), target="load")
+    '60-minute rolling average of load'
+    >>> label("lag_2", None), label("store", monthly)
+    ('the value 2 steps earlier', 'store')
+
+    """
+    name = technical_name
+    if found := _LAG.match(name):
+        column = found["column"] or target or "the value"
+        return f"{column} {_span(int(found['steps']), frequency)[0]} earlier"
+    if found := _ROLLING.match(name):
+        column = found["column"] or target
+        words = f"{_span(int(found['steps']), frequency)[1]} rolling "
+        words += ROLLING_WORDS[found["stat"]]
+        return f"{words} of {column}" if column else words
+    if found := _OUTLIER.match(name):
+        return f"{found['column']} marked unusual"
+    if user_column:
+        return name
+    if name == "value":
+        return target or "the value"
+    if name == "holidays":
+        period = _UNIT_NAMES.get(frequency.unit, frequency.unit) if frequency else ""
+        return f"public holidays in the {period or 'period'}"
+    return CALENDAR_WORDS.get(name, name)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from services import analysis, datasets, forecasts, versions
+from services import analysis, cleaning_words, datasets, forecasts, versions
 from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
@@ -34,9 +34,18 @@ UNIT_WORDS = {
 
 @dataclass(frozen=True)
 class CleaningStep(Change):
-    """One repair step of the recipe behind the data: what it did, in which version."""
+    """One repair step of the recipe behind the data: what it did, in which version.
+
+    ``description`` is the sentence :func:`services.cleaning_words.describe` makes
+    from the step and its counts; ``title`` names the kind of step in words.
+    """
 
     version: int = 0
+
+    @property
+    def title(self) -> str:
+        """The kind of step in words: "Fill missing values" for ``impute``."""
+        return cleaning_words.title(self.op)
 
 
 @dataclass
@@ -224,15 +233,19 @@ def _chain(lineage: dict[str, Any], version_id: str) -> list[Any]:
 
 
 def _cleaning(chain: list[Any]) -> list[CleaningStep]:
-    """The repair steps from the upload to the version, oldest first."""
+    """The repair steps from the upload to the version, oldest first, in words."""
     known = {f.name for f in fields(Change)}
-    return [
-        CleaningStep(
-            version=version.number, **{k: v for k, v in change.items() if k in known}
+    steps = []
+    for parent, version in zip([None, *chain], chain, strict=False):
+        frequency = (parent or version).profile.frequency
+        words = cleaning_words.describe_changes(
+            version.recipe, version.changes, frequency
         )
-        for version in chain
-        for change in version.changes
-    ]
+        for change, sentence in zip(version.changes, words, strict=True):
+            kept = {k: v for k, v in change.items() if k in known}
+            kept["description"] = sentence
+            steps.append(CleaningStep(version=version.number, **kept))
+    return steps
 
 
 def _summary(

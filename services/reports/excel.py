@@ -257,7 +257,7 @@ def _cleaning_sheet(book: Workbook, data: ReportData, formats: dict[str, str]) -
         [
             {
                 "version": s.version,
-                "step": s.op,
+                "step": s.title,
                 "what it did": s.description,
                 "filled": s.filled,
                 "clipped": s.clipped,

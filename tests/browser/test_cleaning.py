@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from selenium.webdriver.common.keys import Keys
+
 from tests.browser.helpers import start_and_register, upload
 from tests.conftest import TEST_DATA
 
@@ -19,6 +21,10 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.wait_for_contains_text("#cleaning-params-div", "Fill the inserted dates")
     dash_duo.find_element("#cleaning-add-button").click()
     dash_duo.wait_for_contains_text("#cleaning-recipe-div", "1. Insert missing dates")
+    # Each step says in a sentence what it will do, not its code.
+    dash_duo.wait_for_contains_text(
+        "#cleaning-recipe-div", "Put the data on a regular calendar"
+    )
 
     dash_duo.select_dcc_dropdown("#cleaning-op-dropdown", value="Treat unusual values")
     dash_duo.wait_for_contains_text("#cleaning-params-div", "Unusual means")
@@ -35,9 +41,18 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     dash_duo.find_element("#cleaning-add-button").click()
     dash_duo.wait_for_contains_text("#cleaning-recipe-div", "2. Treat unusual values")
 
-    dash_duo.find_element("#cleaning-apply-button").click()
+    # The longer recipe puts the button at the window's edge; the keyboard needs
+    # no position on the screen.
+    dash_duo.find_element("#cleaning-apply-button").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#cleaning-alert-div", "Version 2 made", timeout=30)
     dash_duo.wait_for_contains_text("#cleaning-counts-text", "3 filled")
+    # What the steps did, counted, in the alert and in the list of versions.
+    alert = dash_duo.find_element("#cleaning-alert-div").text
+    assert "Put the data on a regular daily calendar (3 days added" in alert
+    assert "Capped 1 unusual “sales” value" in alert
+    versions_text = dash_duo.find_element("#cleaning-versions-div").text
+    assert "Capped 1 unusual “sales” value" in versions_text
+    assert "regularize" not in versions_text and "outliers" not in versions_text
     assert "1 changed" in dash_duo.find_element("#cleaning-counts-text").text
     dash_duo.wait_for_element("#cleaning-compare-graph .main-svg")
     assert "current" in dash_duo.find_element("#cleaning-versions-div").text

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
+from services import versions
+from services.reports import content
 from services.reports.content import ReportData, assemble, comparison_lag
+from tests.conftest import TEST_DATA, make_dataset
 
 
 def test_comparison_lag_uses_whole_seasons() -> None:
@@ -32,3 +37,32 @@ def test_each_series_is_compared_with_the_same_months_a_year_earlier(
         assert row["change_pct"] == pytest.approx(
             100 * (row["forecast_mean"] / row["past_mean"] - 1)
         )
+
+
+def test_cleaning_steps_are_told_in_words_from_the_versions(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    info = make_dataset(owner, TEST_DATA / "messy" / "gaps.csv", tmp_path)
+    first = versions.create_version(
+        owner, info.id, None, [{"op": "regularize", "fill": "linear"}]
+    )
+    versions.create_version(
+        owner,
+        info.id,
+        None,
+        [{"op": "outliers", "column": "sales", "method": "iqr", "action": "clip"}],
+    )
+    chain = versions.list_versions(owner, info.id)
+    steps = content._cleaning(chain)
+    added = first.changes[0]["rows_added"]
+    assert [(s.version, s.title) for s in steps] == [
+        (2, "Insert missing dates"),
+        (3, "Treat unusual values"),
+    ]
+    assert steps[0].description == (  # gaps.csv is daily, with days missing
+        f"Put the data on a regular daily calendar ({added} days added and filled "
+        "by linear interpolation)."
+    )
+    assert steps[1].description.startswith("Found no unusual “sales” value")
+    assert steps[1].op == "outliers"  # the code stays for the narrative's counts

@@ -96,7 +96,7 @@ def test_backtest_and_cleaning_sheets(
     cleaning = book["Cleaning"]
     assert [c.value for c in cleaning[2]] == [
         2,
-        "outliers",
+        "Treat unusual values",
         "Clipped 3 unusual values.",
         0,
         3,
