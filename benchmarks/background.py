@@ -9,15 +9,11 @@ service call made directly. Run with ``make bench`` (or
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 SERIES, DAYS, REPEATS = 100, 10_000, 3
 
@@ -44,72 +40,34 @@ def _table(path: Path) -> None:
     ).write_csv(path)
 
 
-def _body(key: str, ref: dict[str, str]) -> dict[str, Any]:
-    from components import ids
-
-    param = {"name": "column", "type": ids.CLEANING_PARAM}
-    return {
-        "output": key,
-        "outputs": {"id": ids.CLEANING_ALERT, "property": key.split(".", 1)[1]},
-        "inputs": [
-            {"id": ids.CLEANING_PREVIEW_OUTLIERS, "property": "n_clicks", "value": 1}
-        ],
-        "state": [
-            [{"id": param, "property": "value", "value": "sales"}],
-            [{"id": param, "property": "id", "value": param}],
-            {"id": ids.CLEANING_OP, "property": "value", "value": "outliers"},
-            {"id": ids.DATASET_STORE, "property": "data", "value": ref},
-        ],
-        "changedPropIds": [f"{ids.CLEANING_PREVIEW_OUTLIERS}.n_clicks"],
-    }
-
-
 def main() -> None:
     """Print the medians as a Markdown table."""
     os.environ["FORECAST_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="fs-bench-bg-")
     import app as app_module
-    from components import ids
     from services import datasets, users, versions
+    from tests.auth.helpers import sign_in
+    from tests.callbacks import background_requests as renderer
 
     folder = Path(tempfile.mkdtemp())
     _table(folder / "stores.csv")
     account = users.create_user("bench-background", "bench password")
     client = app_module.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token
-    form = {"username": account.username, "password": "bench password"}
-    client.post("/login", data={"csrf_token": token.group(1), **form})
-    page = client.get("/cleaning").get_data(as_text=True)
-    config = re.search(r'<script id="_dash-config"[^>]*>(.*?)</script>', page, re.S)
-    assert config
-    end_id = json.loads(config.group(1))["end_id"]
+    assert sign_in(client, account.username, "bench password").status_code == 302
+    end_id = renderer.end_id(client)
     client.get("/_dash-layout")
     info = datasets.create_dataset(account.id, "stores.csv", folder / "stores.csv")
     ref = {"dataset_id": info.id, "version_id": info.version_id or ""}
-    key = next(
-        k for k in app_module.app.callback_map if k.startswith(ids.CLEANING_ALERT + ".")
-    )
-    body = _body(key, ref)
+    body = renderer.preview_body(app_module.app, ref)
     direct, background = [], []
     for _ in range(REPEATS):
         started = time.monotonic()
         versions.find_outliers(account.id, info.id, "sales", "iqr")
         direct.append(time.monotonic() - started)
         started = time.monotonic()
-        query = {"endId": end_id}
-        handles = client.post("/_dash-update-component", json=body, query_string=query)
-        query.update(handles.get_json())
-        query.pop("cancel", None), query.pop("progressDefault", None)
-        while True:
-            answer = client.post(
-                "/_dash-update-component", json=body, query_string=query
-            )
-            if answer.status_code == 204 or "response" in (answer.get_json() or {}):
-                break
-            time.sleep(0.1)
+        handles = renderer.start(client, end_id, body)
+        answer = renderer.result(client, end_id, body, handles, every_s=0.1)
         background.append(time.monotonic() - started)
-        assert "would be treated" in answer.get_data(as_text=True)
+        assert "would be treated" in answer
     print(f"{info.profile.rows:,} rows, median of {REPEATS}:\n")
     print("| path | seconds |\n|---|---|")
     alone = statistics.median(direct)
@@ -121,4 +79,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

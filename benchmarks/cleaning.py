@@ -7,10 +7,8 @@ runs in its own process so its peak memory (max RSS) is its own; median of three
 from __future__ import annotations
 
 import json
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.children import run_child
+
 SERIES, DAYS, REPEATS = 100, 10_000, 3
 RECIPE = [
     {"op": "deduplicate", "keep": "first"},
@@ -127,15 +126,7 @@ def main() -> None:
         for mode in ("direct", "app"):
             runs = []
             for _ in range(REPEATS):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", mode, str(path)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    cwd=ROOT,
-                    env={**os.environ, "PYTHONPATH": str(ROOT)},
-                )
-                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                runs.append(run_child(__file__, mode, str(path)))
             results[mode] = {
                 "seconds": statistics.median(r["seconds"] for r in runs),
                 "peak_mb": max(r["peak_mb"] for r in runs),

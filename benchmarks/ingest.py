@@ -13,11 +13,12 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.children import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000_000
@@ -111,20 +112,7 @@ def main() -> None:
             runs = []
             for repeat in range(REPEATS):
                 data = Path(folder) / f"data-{mode}-{repeat}"
-                env = {
-                    **os.environ,
-                    "FORECAST_STUDIO_DATA_DIR": str(data),
-                    "PYTHONPATH": str(ROOT),
-                }
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", mode, str(path)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    cwd=ROOT,
-                )
-                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                runs.append(run_child(__file__, mode, str(path), data_dir=data))
             results[mode] = {
                 "seconds": statistics.median(r["seconds"] for r in runs),
                 "cpu": statistics.median(r["cpu"] for r in runs),

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests.integration import processes
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="jobs-bench-"))
 os.environ["FORECAST_STUDIO_DATA_DIR"] = str(SCRATCH)
 os.environ["FORECAST_STUDIO_JOB_BACKEND"] = "celery"
 os.environ["FORECAST_STUDIO_FORECAST_PROCESSES"] = "1"
-
-import redis  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FORECASTS = 8
@@ -37,24 +35,10 @@ REQUEST = {
 }
 
 
-def free_redis_url() -> str:
-    """An empty database of the local Redis, claimed (a key set only if absent)."""
-    for number in range(15, 7, -1):
-        client = redis.Redis(host="127.0.0.1", port=6379, db=number)
-        if client.dbsize() == 0 and client.set("jobs-bench", 1, nx=True):
-            return f"redis://127.0.0.1:6379/{number}"
-    raise SystemExit("No empty Redis database among 8–15")
-
-
 def start_worker() -> subprocess.Popen[bytes]:
     """``flask --app app jobs worker`` running one job at a time."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
-        cwd=ROOT,
-        env=os.environ | {"FORECAST_STUDIO_JOB_WORKERS": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    return processes.start(
+        processes.WORKER, os.environ, subprocess.DEVNULL, JOB_WORKERS=1
     )
 
 
@@ -83,7 +67,9 @@ def run_all(owner: int, dataset_id: str, count: int) -> float:
 
 def main() -> None:
     """Measure one worker, then two, and print a Markdown table."""
-    url = free_redis_url()
+    url = processes.claim_redis_db("jobs-bench")
+    if url is None:
+        raise SystemExit("No empty Redis database among 8–15")
     os.environ["FORECAST_STUDIO_REDIS_URL"] = url
     from services import datasets, db, users
 
@@ -103,10 +89,8 @@ def main() -> None:
             rows.append((count, seconds, FORECASTS / seconds * 60))
     finally:
         for worker in workers:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
-        # Ours alone (claimed): Celery leaves keys of its own behind.
-        redis.Redis.from_url(url).flushdb()
+            processes.stop(worker, 60)
+        processes.release_redis_db(url)  # ours alone (claimed)
     print(f"{FORECASTS} forecasts, load average {os.getloadavg()[0]:.1f} at the end")
     print("| workers | seconds | forecasts per minute |\n|---|---|---|")
     for count, seconds, per_minute in rows:

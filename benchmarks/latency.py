@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,19 +34,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests import databases
+from tests.integration import processes
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "australian_accommodation.csv"
 READERS = 20
 IDLE_S = 15.0
 BUSY_LIMIT_S = 600.0
 FORECAST = {"target": "takings_m_aud", "horizon": 8}
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Api:
@@ -167,22 +162,6 @@ def summary(
     }
 
 
-def wait_ready(port: int, processes: list[subprocess.Popen[bytes]]) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            raise RuntimeError("a server process exited while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/ready")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("the app did not become ready")
-
-
 def run(variant: str, env: dict[str, str], workers: int) -> list[dict[str, Any]]:
     """Start the topology, measure both phases, stop it."""
     data = Path(env["FORECAST_STUDIO_DATA_DIR"])
@@ -207,18 +186,13 @@ def run(variant: str, env: dict[str, str], workers: int) -> list[dict[str, Any]]
         capture_output=True,
         text=True,
     ).stdout.strip()
-    log = (data / "server.log").open("wb")
-    commands = [[sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]]
-    commands[0].append("app:server")
-    commands += [
-        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"]
-        for _ in range(workers)
-    ]
-    processes = [
-        subprocess.Popen(c, env=env, cwd=ROOT, stdout=log, stderr=log) for c in commands
+    log = data / "server.log"
+    servers = [
+        processes.start(command, env, log)
+        for command in [processes.WEB] + [processes.WORKER] * workers
     ]
     try:
-        wait_ready(port, processes)
+        processes.wait_ready(port, servers, 180)
         api = Api(port, token)
         dataset = api.upload(SAMPLE)
         paths = [
@@ -272,14 +246,8 @@ def run(variant: str, env: dict[str, str], workers: int) -> list[dict[str, Any]]
         results.append(result)
         return results
     finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            try:
-                p.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        log.close()
+        for server in servers:
+            processes.stop(server, 60)
 
 
 def base_env(data: Path) -> dict[str, str]:
@@ -291,7 +259,7 @@ def base_env(data: Path) -> dict[str, str]:
     return env | {
         "PYTHONPATH": str(ROOT),
         "FORECAST_STUDIO_DATA_DIR": str(data),
-        "FORECAST_STUDIO_PORT": str(free_port()),
+        "FORECAST_STUDIO_PORT": str(processes.free_port()),
         "FORECAST_STUDIO_LOG_LEVEL": "WARNING",
     }
 
@@ -308,51 +276,19 @@ def scaled_out_available() -> bool:
 
 
 def free_redis_url() -> str | None:
-    """An empty database of the local Redis, claimed, or None when there is none.
-
-    The claim (a key set only if absent) keeps test runs and other scripts off it.
-    """
+    """An empty database of the local Redis, claimed, or None when there is none."""
     try:
-        import redis
-
-        for number in range(15, 7, -1):
-            client = redis.Redis(host="127.0.0.1", port=6379, db=number)
-            if client.dbsize() == 0 and client.set("latency-bench", 1, nx=True):
-                return f"redis://127.0.0.1:6379/{number}"
-    except Exception:  # noqa: BLE001 - any failure means: not available here
-        return None
-    return None
-
-
-def release_redis(url: str) -> None:
-    """Empty the claimed database (Celery leaves keys of its own behind)."""
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
-def postgres_database() -> tuple[str, str] | None:
-    """A throwaway PostgreSQL database (name, URL), or None when unreachable."""
-    try:
-        import psycopg
-
-        name = f"bench_latency_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(
-            "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
-        ) as connection:
-            connection.execute(f"CREATE DATABASE {name}")
-        return name, POSTGRES + name
+        return processes.claim_redis_db("latency-bench")
     except Exception:  # noqa: BLE001 - any failure means: not available here
         return None
 
 
-def drop_postgres_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
-    ) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def postgres_database() -> str | None:
+    """The URL of a throwaway PostgreSQL database, or None when unreachable."""
+    try:
+        return databases.create_database(databases.postgresql_server())
+    except Exception:  # noqa: BLE001 - any failure means: not available here
+        return None
 
 
 def main() -> None:
@@ -380,14 +316,14 @@ def main() -> None:
             env = base_env(data) | {
                 "FORECAST_STUDIO_JOB_BACKEND": "celery",
                 "FORECAST_STUDIO_REDIS_URL": redis_url,
-                "FORECAST_STUDIO_DATABASE_URL": database[1],
+                "FORECAST_STUDIO_DATABASE_URL": database,
                 "FORECAST_STUDIO_JOB_WORKERS": "1",
             }
             results += run("scaled out", env, workers=2)
         finally:
             shutil.rmtree(data, ignore_errors=True)
-            drop_postgres_database(database[0])
-            release_redis(redis_url)
+            databases.drop_database(database)
+            processes.release_redis_db(redis_url)
     header = f"{'phase':32} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}"
     print(header + f" {'max ms':>8}  forecasts")
     for r in results:

@@ -15,13 +15,14 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 from typing import Any
+
+from benchmarks.children import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -410,20 +411,9 @@ def main() -> None:
 
 def run(case: str, folder: Path) -> dict[str, Any]:
     """One case in its own process and data folder."""
-    env = {
-        **os.environ,
-        "FORECAST_STUDIO_DATA_DIR": str(folder / f"data-{case}"),
-        "PYTHONPATH": str(ROOT),
-    }
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", case, str(folder)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
+    result: dict[str, Any] = run_child(
+        __file__, case, str(folder), data_dir=folder / f"data-{case}"
     )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -56,21 +56,35 @@ def origin(job_id: str) -> dict[str, str]:
         return {k: str(params[k]) for k in ORIGIN_KEYS if params.get(k)}
 
 
-def _stale(job: db.Job) -> bool:
-    """Whether a running job's worker has been silent for longer than the timeout."""
+def last_beat(job: db.Job) -> datetime:
+    """The job's last sign of life: its heartbeat, else its start, else its submission.
+
+    Times read back without a zone (SQLite) are UTC, as ``db.utcnow`` wrote them.
+    """
+    beat = job.heartbeat_at or job.started_at or job.created_at
+    return beat if beat.tzinfo is not None else beat.replace(tzinfo=UTC)
+
+
+def stale(job: db.Job, timeout_s: float) -> bool:
+    """Whether a running job's worker has been silent for longer than ``timeout_s``.
+
+    Parameters
+    ----------
+    job
+        The job's record.
+    timeout_s
+        Seconds of silence (no heartbeat, no progress) after which the worker is
+        taken for dead: the ``JOB_HEARTBEAT_TIMEOUT_S`` setting, or a runner's own.
+
+    """
     if job.status != "running":
         return False
-    beat = job.heartbeat_at or job.started_at or job.created_at
-    now = db.utcnow()
-    if beat.tzinfo is None:
-        beat = beat.replace(tzinfo=now.tzinfo)
-    timeout = float(config.settings.JOB_HEARTBEAT_TIMEOUT_S)
-    return now - beat > timedelta(seconds=timeout)
+    return db.utcnow() - last_beat(job) > timedelta(seconds=timeout_s)
 
 
 def _notice_stale(s: Any, job: db.Job) -> None:
     """A reader ends a job whose worker died, even when no runner is left to sweep."""
-    if _stale(job):
+    if stale(job, float(config.settings.JOB_HEARTBEAT_TIMEOUT_S)):
         s.execute(
             update(db.Job)
             .where(

@@ -19,7 +19,7 @@ import threading
 import time
 import traceback
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -110,19 +110,14 @@ def recover_interrupted(
     process was recorded. A job run elsewhere is interrupted when its heartbeat is
     older than ``heartbeat_timeout_s``.
     """
-    now = db.utcnow()
     count = 0
     for job in jobs.running_jobs():
-        beat = job.heartbeat_at or job.started_at or job.created_at
-        if beat.tzinfo is None:
-            beat = beat.replace(tzinfo=now.tzinfo)
-        stale = now - beat > timedelta(seconds=heartbeat_timeout_s)
         gone = job.worker_host == host and (
             at_start
             if job.worker_pid is None
-            else not worker_alive(job.worker_pid, beat)
+            else not worker_alive(job.worker_pid, jobs.last_beat(job))
         )
-        if stale or gone:
+        if jobs.stale(job, heartbeat_timeout_s) or gone:
             jobs.finish(job.id, "interrupted", INTERRUPTED, error=INTERRUPTED)
             count += 1
     return count

@@ -4,16 +4,28 @@ Kaleido drives a headless Chromium. Starting it costs seconds, so one browser (w
 two tabs, drawing two charts at once) lives in a background event loop for the whole
 process. Every drawing has a deadline: a browser that fails or hangs is closed and a
 fresh one starts at the next report, so a stuck browser never holds a request.
+
+Something outside may end the loop's thread: Dash's test server stops by raising
+``SystemExit`` in every thread started while it ran, which ends the loop (and the
+browser's own threads) the next time it wakes. The drawer notices within a fraction of
+a second, ends that browser's processes itself, and draws with a fresh one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
+import contextlib
+import inspect
 import logging
+import os
+import signal
+import subprocess
 import threading
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections.abc import Coroutine, Mapping
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 from kaleido import Kaleido
@@ -25,6 +37,13 @@ log = logging.getLogger(__name__)
 TABS = 2  # charts drawn at once
 DEADLINE_S = 60.0  # for all the charts of one report
 PAPER_TOP = 8  # pixels above a drawn chart's title
+CHECK_S = 0.2  # how often a wait checks that the loop's thread still runs
+
+T = TypeVar("T")
+
+
+class _LoopEnded(Exception):
+    """The loop's thread has ended: nothing scheduled on it will ever finish."""
 
 
 def _quietly(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -39,23 +58,75 @@ def _quietly(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
     )
 
 
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the loop until it is stopped, or until its thread is ended from outside."""
+    with contextlib.suppress(SystemExit):  # ended quietly, as Python ends threads
+        loop.run_forever()
+
+
+def _discard(coroutine: Coroutine[Any, Any, Any]) -> None:
+    """Close a coroutine an ended loop never started (no "never awaited" warning)."""
+    if inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED:
+        coroutine.close()
+
+
 class _Drawer:
     """The process's chart browser and the event loop it runs in."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # one report's batch at a time
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._kaleido: Any = None
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
             loop = asyncio.new_event_loop()
             loop.set_exception_handler(_quietly)
-            threading.Thread(
-                target=loop.run_forever, name="report-charts", daemon=True
-            ).start()
+            self._thread = threading.Thread(
+                target=_serve, args=(loop,), name="report-charts", daemon=True
+            )
+            self._thread.start()
             self._loop = loop
         return self._loop
+
+    def _result(self, future: concurrent.futures.Future[T], timeout: float) -> T:
+        """The future's result within ``timeout`` seconds.
+
+        Raises ``_LoopEnded`` as soon as the loop's thread is gone, ``TimeoutError``
+        at the deadline.
+        """
+        deadline = time.monotonic() + timeout
+        while not future.done():
+            if self._thread is None or not self._thread.is_alive():
+                raise _LoopEnded
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            concurrent.futures.wait([future], timeout=min(CHECK_S, left))
+        return future.result()
+
+    def _abandon(self, timeout: float) -> None:
+        """Forget a loop whose thread has ended; end its browser's processes directly.
+
+        Kaleido's browser runs in a process group of its own (a small wrapper and
+        Chromium); SIGTERM lets the wrapper close Chromium before it exits.
+        """
+        browser, self._kaleido, loop = self._kaleido, None, self._loop
+        self._loop = self._thread = None
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # its selector and wake-up pipe
+                loop.close()
+        process: subprocess.Popen[bytes] | None = getattr(browser, "subprocess", None)
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     async def _draw(self, figures: Mapping[str, Any]) -> dict[str, bytes]:
         if self._kaleido is None:
@@ -84,21 +155,43 @@ class _Drawer:
 
     def draw(self, figures: Mapping[str, Any], deadline: float) -> dict[str, bytes]:
         with self._lock:
-            loop = self._running_loop()
-            future = asyncio.run_coroutine_threadsafe(self._draw(figures), loop)
+            ends = time.monotonic() + deadline
             try:
-                return future.result(deadline)
-            except BaseException:
-                future.cancel()
-                self.close(timeout=10)
-                raise
+                return self._attempt(figures, ends)
+            except _LoopEnded:
+                log.info("The chart browser's thread was ended; starting a fresh one")
+                self._abandon(timeout=10)
+            try:
+                return self._attempt(figures, ends)
+            except _LoopEnded:
+                self._abandon(timeout=10)
+                raise TimeoutError("The chart browser's thread ended again") from None
+
+    def _attempt(self, figures: Mapping[str, Any], ends: float) -> dict[str, bytes]:
+        """One drawing on the loop (started if need be), due by ``ends``."""
+        loop = self._running_loop()
+        drawing = self._draw(figures)
+        future = asyncio.run_coroutine_threadsafe(drawing, loop)
+        try:
+            return self._result(future, ends - time.monotonic())
+        except _LoopEnded:
+            _discard(drawing)
+            raise
+        except BaseException:
+            future.cancel()
+            self.close(timeout=10)
+            raise
 
     def close(self, timeout: float = 10) -> None:
         if self._loop is None:
             return
-        closing = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+        closing = self._close()
+        future = asyncio.run_coroutine_threadsafe(closing, self._loop)
         try:
-            closing.result(timeout)
+            self._result(future, timeout)
+        except _LoopEnded:  # nothing can close it politely any more
+            _discard(closing)
+            self._abandon(timeout)
         except Exception as exc:  # a browser that will not close is left to the OS
             log.warning("The chart browser did not close cleanly (%r)", exc)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from components import ids
 from services import datasets, storage
-from tests.callbacks.test_background import _end_id, _result, _start
+from tests.callbacks import background_requests as renderer
 from tests.callbacks.test_guard import sign_in
 from tests.conftest import SAMPLES
 
@@ -51,19 +51,21 @@ def test_the_file_is_kept_for_its_owner_and_read_once(
     assert datasets.list_datasets(a.id) == []  # kept, not read yet
 
     # B sends A's upload id to the read: the read runs as B and finds nothing.
-    end_b = _end_id(client_b)
+    end_b = renderer.end_id(client_b)
     body = _read_body(dash_app, uploaded)
-    text = _result(client_b, end_b, body, _start(client_b, end_b, body))
+    text = renderer.result(client_b, end_b, body, renderer.start(client_b, end_b, body))
     assert "no longer waiting" in text and datasets.list_datasets(b.id) == []
 
     # A's read makes the dataset, once; the kept file is gone.
-    end_a = _end_id(client_a)
-    text = _result(client_a, end_a, body, _start(client_a, end_a, body))
+    end_a = renderer.end_id(client_a)
+    text = renderer.result(client_a, end_a, body, renderer.start(client_a, end_a, body))
     assert "Read air_passengers.csv" in text, text
     (made,) = datasets.list_datasets(a.id)
     assert json.loads(text)[ids.UPLOAD_READ_STORE]["data"] == {"dataset_id": made.id}
     assert not storage.pending_upload_dir(a.id, uploaded["upload_id"]).exists()
-    again = _result(client_a, end_a, body, _start(client_a, end_a, body))
+    again = renderer.result(
+        client_a, end_a, body, renderer.start(client_a, end_a, body)
+    )
     assert "no longer waiting" in again and len(datasets.list_datasets(a.id)) == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from auth import PUBLIC_ENDPOINTS
-from tests.auth.helpers import meta_token, sign_in
+from tests.auth.helpers import form_token, meta_token, sign_in
 from tests.conftest import SAMPLES, ApiClient
 
 SAMPLE_ARGS = {
@@ -143,14 +143,12 @@ def test_next_only_redirects_within_the_app(
 
 
 def test_register_then_sign_out(client: Any) -> None:
-    page = client.get("/register").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token
+    token = form_token(client.get("/register").get_data(as_text=True))
     response = client.post(
         "/register",
         data={
-            "csrf_token": token.group(1),
-            "username": "newcomer-" + token.group(1)[:8],
+            "csrf_token": token,
+            "username": "newcomer-" + token[:8],
             "password": "newcomer password",
             "confirm": "newcomer password",
         },

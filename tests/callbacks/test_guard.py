@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 
 from components import ids
+from tests.auth import helpers as auth_helpers
 from tests.conftest import SAMPLES, make_dataset
 
 UPDATE = "/_dash-update-component"
@@ -21,18 +21,8 @@ CLICKS = ("n_clicks", "n_intervals", "submit_n_clicks")
 
 
 def sign_in(client: Any, account: Any, password: str) -> None:
-    """Sign in through the real form, CSRF token included."""
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token, page
-    answer = client.post(
-        "/login",
-        data={
-            "csrf_token": token.group(1),
-            "username": account.username,
-            "password": password,
-        },
-    )
+    """Sign in through the real form, CSRF token included; it must succeed."""
+    answer = auth_helpers.sign_in(client, account.username, password)
     assert answer.status_code == 302
 
 

@@ -19,45 +19,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import SAMPLES, make_dataset
+from tests.integration import processes
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 HEARTBEAT_TIMEOUT_S = 20
-CLAIM = "forecast-studio-test-run"
-# Slow enough to cancel or kill mid-run: AutoARIMA on eight series, five folds each.
-SLOW = {
-    "target": "takings_m_aud",
-    "horizon": 4,
-    "models": ["auto_arima"],
-    "folds": 5,
-    "series_id": ["state"],
-}
-
-
-def _free_redis_db() -> str:
-    """A Redis URL on an empty database of the local Redis, claimed (or skip).
-
-    The claim is a key set only if absent, so two runs never take the same database
-    and the scripts that look for an empty one pass it by. ``_release_redis_db``
-    empties it again: Celery leaves keys of its own behind.
-    """
-    redis = pytest.importorskip("redis")
-    for number in range(15, 7, -1):
-        client = redis.Redis(host="127.0.0.1", port=6379, db=number)
-        try:
-            if client.dbsize() == 0 and client.set(CLAIM, os.getpid(), nx=True):
-                return f"redis://127.0.0.1:6379/{number}"
-        except redis.exceptions.ConnectionError:
-            pytest.skip("Redis is not reachable on 127.0.0.1:6379: start it (NOTES.md)")
-    pytest.skip("No empty Redis database among 8–15 for this run")
-
-
-def _release_redis_db(url: str) -> None:
-    """Empty the database ``_free_redis_db`` claimed, claim included."""
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
+# A quick forecast: one naive model on the air passengers.
+QUICK = {"target": "passengers", "horizon": 3, "models": ["naive"]}
 
 
 def _stop_this_process_pool() -> None:
@@ -69,48 +37,25 @@ def _stop_this_process_pool() -> None:
             runner.stop(terminate=False)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _worker(**settings: Any) -> subprocess.Popen[bytes]:
-    """``flask --app app jobs worker`` with these settings, in its own group."""
-    env = os.environ | {f"FORECAST_STUDIO_{k}": str(v) for k, v in settings.items()}
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group, to kill it whole
-    )
-
-
 @pytest.fixture
-def celery_backend(database: None) -> Iterator[str]:
+def celery_backend(database: None, redis_url: str) -> Iterator[str]:
     """This process submits to Celery on a Redis database of its own."""
     import config
     from services import celery_jobs
 
-    url = _free_redis_db()
     _stop_this_process_pool()
     saved = {k: config.settings.get(k) for k in ("JOB_BACKEND", "REDIS_URL")}
     saved["JOB_HEARTBEAT_TIMEOUT_S"] = config.settings.JOB_HEARTBEAT_TIMEOUT_S
     config.settings.set("JOB_BACKEND", "celery")
-    config.settings.set("REDIS_URL", url)
+    config.settings.set("REDIS_URL", redis_url)
     config.settings.set("JOB_HEARTBEAT_TIMEOUT_S", HEARTBEAT_TIMEOUT_S)
     celery_jobs.celery_app.cache_clear()
     try:
-        yield url
+        yield redis_url
     finally:
         for key, value in saved.items():
             config.settings.set(key, value)
         celery_jobs.celery_app.cache_clear()
-        _release_redis_db(url)
 
 
 @pytest.fixture
@@ -121,7 +66,9 @@ def start_worker(
     started: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
-        proc = _worker(
+        proc = processes.start(
+            processes.WORKER,
+            os.environ,
             JOB_BACKEND="celery",
             REDIS_URL=celery_backend,
             JOB_HEARTBEAT_TIMEOUT_S=HEARTBEAT_TIMEOUT_S,
@@ -131,7 +78,7 @@ def start_worker(
 
     yield start
     for proc in started:
-        _stop(proc)
+        processes.stop(proc)
 
 
 def _submit(owner: int, tmp_path: Path, sample: str, **wanted: Any) -> str:
@@ -159,7 +106,7 @@ def _wait(
 
 
 def _running(job: Any) -> bool:
-    return job.status == "running" and job.progress > 0.1 or job.ended
+    return bool(job.status == "running" and job.progress > 0.1 or job.ended)
 
 
 def test_a_forecast_runs_on_a_celery_worker(
@@ -189,7 +136,7 @@ def test_a_cancelled_job_stops(
     from services import jobs
 
     owner = make_account().id
-    job_id = _submit(owner, tmp_path, "australian_accommodation.csv", **SLOW)
+    job_id = _submit(owner, tmp_path, "australian_accommodation.csv", **processes.SLOW)
     start_worker()
     running = _wait(owner, job_id, _running)
     assert running.status == "running", running
@@ -205,14 +152,7 @@ def test_a_job_is_not_run_twice(
     from services import jobs, runner
 
     owner = make_account().id
-    job_id = _submit(
-        owner,
-        tmp_path,
-        "air_passengers.csv",
-        target="passengers",
-        horizon=3,
-        models=["naive"],
-    )
+    job_id = _submit(owner, tmp_path, "air_passengers.csv", **QUICK)
     assert runner.run_job(job_id) is True
     first = jobs.get_job(owner, job_id)
     assert first.status == "succeeded", first
@@ -230,7 +170,7 @@ def test_a_killed_worker_leaves_its_job_interrupted(
     """SIGKILL of the worker (its job's process notices), or of everything (a lost
     host: the job's record, read after the heartbeat timeout, says so)."""
     owner = make_account().id
-    job_id = _submit(owner, tmp_path, "australian_accommodation.csv", **SLOW)
+    job_id = _submit(owner, tmp_path, "australian_accommodation.csv", **processes.SLOW)
     worker = start_worker()
     _wait(owner, job_id, _running)
     if whole_group:
@@ -249,17 +189,12 @@ def test_a_separate_local_worker_runs_the_jobs(
     """JOB_BACKEND=local with the web's JOB_WORKERS=0: the worker command runs them."""
     _stop_this_process_pool()
     owner = make_account().id
-    job_id = _submit(
-        owner,
-        tmp_path,
-        "air_passengers.csv",
-        target="passengers",
-        horizon=3,
-        models=["naive"],
+    job_id = _submit(owner, tmp_path, "air_passengers.csv", **QUICK)
+    worker = processes.start(
+        processes.WORKER, os.environ, JOB_BACKEND="local", JOB_WORKERS=1
     )
-    worker = _worker(JOB_BACKEND="local", JOB_WORKERS=1)
     try:
         done = _wait(owner, job_id, lambda j: j.ended)
     finally:
-        _stop(worker)
+        processes.stop(worker)
     assert done.status == "succeeded", done

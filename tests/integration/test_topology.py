@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,11 +24,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.integration.test_job_workers import _free_redis_db, _release_redis_db, _stop
+from tests.integration import processes
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 # The runner beats every 5 s (runner.HEARTBEAT_S); a dead worker's job is seen after:
 HEARTBEAT_TIMEOUT_S = 15
 # Generous: a loaded 2-core machine starts a process in tens of seconds.
@@ -40,24 +38,9 @@ SMALL = {
     "models": ["naive", "seasonal_naive", "auto_ets"],
     "folds": 2,
 }
-# The one job killed mid-run: long enough (AutoARIMA on eight series, one process) to be
-# still running when its worker is killed.
-SLOW = {
-    "target": "takings_m_aud",
-    "horizon": 4,
-    "models": ["auto_arima"],
-    "folds": 5,
-    "series_id": ["state"],
-}
 PASSWORD = "correct horse battery"
 # The process a running job is in (its worker's, until the job's own process starts).
 RUNNING_PID = "SELECT worker_pid FROM jobs WHERE id = :id AND status = 'running'"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Topology:
@@ -70,33 +53,21 @@ class Topology:
     def start(
         self, name: str, command: list[str], **settings: Any
     ) -> subprocess.Popen[bytes]:
-        env = self.env | {f"FORECAST_STUDIO_{k}": str(v) for k, v in settings.items()}
-        log = (self.logs / f"{name}.log").open("ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,  # its own process group, to stop it whole
-        )
-        log.close()
+        proc = processes.start(command, self.env, self.logs / f"{name}.log", **settings)
         self.processes.append(proc)
         return proc
 
     def web(self, port: int) -> subprocess.Popen[bytes]:
-        command = ["gunicorn", "-c", "gunicorn.conf.py", "app:server"]
-        return self.start(f"web-{port}", command, PORT=port, JOB_WORKERS=0)
+        return self.start(f"web-{port}", processes.WEB, PORT=port, JOB_WORKERS=0)
 
     def worker(self, name: str) -> subprocess.Popen[bytes]:
-        command = ["flask", "--app", "app", "jobs", "worker"]
-        return self.start(name, command, JOB_WORKERS=2)
+        return self.start(name, processes.WORKER, JOB_WORKERS=2)
 
     def run(self, code: str) -> str:
         """Run Python code with the deployment's settings; its standard output."""
         done = subprocess.run(
             [sys.executable, "-c", code],
-            cwd=ROOT,
+            cwd=processes.ROOT,
             env=self.env,
             capture_output=True,
             text=True,
@@ -107,28 +78,27 @@ class Topology:
 
     def stop(self) -> None:
         for proc in self.processes:
-            _stop(proc)
+            processes.stop(proc)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # what a killed leader left
 
 
 @pytest.fixture
 def topology(
-    postgresql_database: str, tmp_path: Path
+    postgresql_database: str, redis_url: str, tmp_path: Path
 ) -> Iterator[tuple[Topology, str]]:
     """Settings for the processes: PostgreSQL, a Redis database of their own, Celery."""
-    url = _free_redis_db()
     data = tmp_path / "data"
     data.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORECAST_STUDIO_")}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env |= {
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(processes.ROOT),
         "FORECAST_STUDIO_ENV": "testing",
         "FORECAST_STUDIO_DATA_DIR": str(data),
         "FORECAST_STUDIO_DATABASE_URL": postgresql_database,
         "FORECAST_STUDIO_JOB_BACKEND": "celery",
-        "FORECAST_STUDIO_REDIS_URL": url,
+        "FORECAST_STUDIO_REDIS_URL": redis_url,
         "FORECAST_STUDIO_JOB_HEARTBEAT_TIMEOUT_S": str(HEARTBEAT_TIMEOUT_S),
         "FORECAST_STUDIO_FORECAST_PROCESSES": "1",
         "FORECAST_STUDIO_WEB_PROCESSES": "1",
@@ -138,7 +108,6 @@ def topology(
         yield deployment, postgresql_database
     finally:
         deployment.stop()
-        _release_redis_db(url)
 
 
 class User:
@@ -164,21 +133,6 @@ class User:
             answer = self.post(port, "/datasets", files={"file": (sample, handle)})
         assert answer.status_code == 201, answer.text
         return str(answer.json()["id"])
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
-    import requests
-
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"the web process on {port} exited"
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/ready", timeout=60).ok:
-                return
-        except requests.RequestException:  # not listening yet, or still loading
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"the web process on {port} never became ready")
 
 
 def _wait_for(what: str, check: Callable[[], bool]) -> None:
@@ -207,12 +161,12 @@ def test_two_webs_two_workers_three_users(
     from sqlalchemy import create_engine, text
 
     deployment, database_url = topology
-    ports = [_free_port(), _free_port()]
+    ports = [processes.free_port(), processes.free_port()]
     # Both web processes start at once on the empty database (the migration is locked).
     webs = [deployment.web(port) for port in ports]
     workers = [deployment.worker("worker-a"), deployment.worker("worker-b")]
     for port, web in zip(ports, webs, strict=True):
-        _wait_ready(port, web)
+        processes.wait_ready(port, [web], WAIT_S)
     # An administrator first (the first account is one), then three plain users.
     tokens = deployment.run(
         "from services import users\n"
@@ -228,7 +182,7 @@ def test_two_webs_two_workers_three_users(
     slow_dataset = people[0].upload(ports[1], "australian_accommodation.csv")
 
     # Ten forecasts at once: three users, both web processes; the first is the slow one.
-    wanted = [(0, slow_dataset, SLOW)] + [
+    wanted = [(0, slow_dataset, processes.SLOW)] + [
         (i % 3, datasets[i % 3], SMALL) for i in range(9)
     ]
 
@@ -276,9 +230,9 @@ def test_two_webs_two_workers_three_users(
     killed.wait()
 
     # Restart one web process while the jobs go on: SIGTERM, then start it again.
-    _stop(webs[1])
+    processes.stop(webs[1])
     webs[1] = deployment.web(ports[1])
-    _wait_ready(ports[1], webs[1])
+    processes.wait_ready(ports[1], [webs[1]], WAIT_S)
 
     def all_ended() -> bool:
         return all(
