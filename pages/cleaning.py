@@ -7,7 +7,7 @@ from dash import dcc, html
 from components import ids
 from components.background import progress_row
 from components.cleaning import OPS
-from components.shell import page_header
+from components.shell import next_step, page_header
 
 dash.register_page(
     __name__, path="/cleaning", name="Cleaning", title="Cleaning", order=3
@@ -153,5 +153,6 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="mt-4 text-end",
             ),
+            next_step("/explore", "Next: explore"),
         ]
     )

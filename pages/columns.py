@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
-from components.shell import page_header
+from components.shell import next_step, page_header
 
 dash.register_page(__name__, path="/columns", name="Columns", title="Columns", order=2)
 
@@ -68,5 +68,6 @@ def layout(**_query: str) -> html.Div:
                 disabled=True,
             ),
             html.Div(id=ids.COLUMNS_ALERT, className="mt-3"),
+            next_step("/cleaning", "Next: clean"),
         ]
     )

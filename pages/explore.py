@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from components import ids
 from components.glossary import term
-from components.shell import page_header
+from components.shell import next_step, page_header
 from services.features import COUNTRIES
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore", order=4)
@@ -190,5 +190,6 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="shadow-sm",
             ),
+            next_step("/models", "Next: forecast"),
         ]
     )

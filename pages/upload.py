@@ -6,7 +6,7 @@ from dash import dash_table, dcc, html
 
 from components import ids
 from components.background import progress_row
-from components.shell import page_header
+from components.shell import next_step, page_header
 from services.samples import SAMPLES
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload", order=1)
@@ -109,6 +109,52 @@ def _data_card() -> dbc.Card:
     )
 
 
+def _forecast_row() -> html.Div:
+    """Once a table is read: forecast it at once, or look at it step by step."""
+    later = [
+        ("/columns", "Check the columns"),
+        ("/cleaning", "Clean it"),
+        ("/explore", "Explore it"),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Button(
+                        [
+                            html.I(
+                                className="bi bi-graph-up-arrow me-2",
+                                **{"aria-hidden": "true"},
+                            ),
+                            "Forecast this",
+                        ],
+                        id=ids.UPLOAD_FORECAST_BUTTON,
+                        color="primary",
+                        size="lg",
+                        className="me-3",
+                    ),
+                    html.Span("or first:", className="text-secondary me-1"),
+                    *[
+                        dbc.Button(text, href=href, color="link", className="px-2")
+                        for href, text in later
+                    ],
+                ],
+                className="d-flex flex-wrap align-items-center",
+            ),
+            html.Div(
+                "The app forecasts the column it recognised with the models it "
+                "picks, as far ahead as suits the data (a year of months, two "
+                "weeks of days); change either later on the Forecast page.",
+                className="small text-secondary mt-1",
+            ),
+            html.Div(id=ids.UPLOAD_FORECAST_ALERT, className="mt-2"),
+        ],
+        id=ids.UPLOAD_FORECAST_ROW,
+        className="my-3",
+        style={"display": "none"},
+    )
+
+
 def layout(**_query: str) -> html.Div:
     """Drop zone, samples, the user's datasets and what the chosen one holds."""
     return html.Div(
@@ -195,6 +241,8 @@ def layout(**_query: str) -> html.Div:
                 className="mb-4",
             ),
             dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
+            _forecast_row(),
             _data_card(),
+            next_step("/columns", "Next: check columns"),
         ]
     )

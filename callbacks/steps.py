@@ -1,0 +1,57 @@
+"""The step bar: a check mark on each step done for the current dataset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from components import ids
+from components.shell import STEPS, done_mark, step_key
+from services import steps
+from services.errors import NotFoundError
+
+# How many explored datasets a browser session remembers.
+REMEMBERED = 50
+
+
+@callback(
+    Output(ids.EXPLORED_STORE, "data"),
+    Input(ids.URL, "pathname"),
+    Input(ids.DATASET_STORE, "data"),
+    State(ids.EXPLORED_STORE, "data"),
+)
+def remember_explored(
+    path: str | None, ref: dict[str, Any] | None, explored: list[str] | None
+) -> list[str]:
+    """A visit to Explore with a dataset counts as exploring it, in this session."""
+    if path != "/explore" or not ref or not ref.get("dataset_id"):
+        raise PreventUpdate
+    known = list(explored or [])
+    if ref["dataset_id"] in known:
+        raise PreventUpdate
+    return [*known, str(ref["dataset_id"])][-REMEMBERED:]
+
+
+@callback(
+    Output({"type": ids.NAV_STEP_DONE, "step": ALL}, "children"),
+    Input(ids.URL, "pathname"),
+    Input(ids.DATASET_STORE, "data"),
+    Input(ids.EXPLORED_STORE, "data"),
+)
+def mark_done_steps(
+    _path: str | None, ref: dict[str, Any] | None, explored: list[str] | None
+) -> list[Any]:
+    """Mark the steps done for the current dataset (none without one)."""
+    done: set[str] = set()
+    if ref and ref.get("dataset_id") and current_user.is_authenticated:
+        try:
+            done = set(steps.done_steps(int(current_user.id), ref["dataset_id"]))
+        except NotFoundError:  # gone, or another account's: nothing is done
+            done = set()
+        else:
+            if ref["dataset_id"] in (explored or []):
+                done.add("explore")
+    return [done_mark() if step_key(path) in done else None for path, *_rest in STEPS]
