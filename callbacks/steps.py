@@ -16,6 +16,35 @@ from services.errors import NotFoundError
 # How many explored datasets a browser session remembers.
 REMEMBERED = 50
 
+# What a page shows when it has done a step without changing the dataset: a forecast
+# shown, column choices saved, a full analysis or a report made.
+STEP_SIGNS = (
+    (ids.MODELS_FORECAST_STORE, "data"),
+    (ids.COLUMNS_ALERT, "children"),
+    (ids.EXPLORE_FULL_RESULT, "data"),
+    (ids.EXPORT_REPORT_JOBS, "children"),
+)
+
+
+def _bump_on(component: str, prop: str) -> None:
+    """Mark the steps again when ``component.prop`` changes (one callback each: the
+    component lives on one page only)."""
+
+    def bump(_sign: Any, count: int | None) -> int:
+        return (count or 0) + 1
+
+    bump.__name__ = f"bump_on_{component.replace('-', '_')}"
+    callback(
+        Output(ids.STEPS_CHANGED_STORE, "data", allow_duplicate=True),
+        Input(component, prop),
+        State(ids.STEPS_CHANGED_STORE, "data"),
+        prevent_initial_call=True,
+    )(bump)
+
+
+for _component, _prop in STEP_SIGNS:
+    _bump_on(_component, _prop)
+
 
 @callback(
     Output(ids.EXPLORED_STORE, "data"),
@@ -40,9 +69,13 @@ def remember_explored(
     Input(ids.URL, "pathname"),
     Input(ids.DATASET_STORE, "data"),
     Input(ids.EXPLORED_STORE, "data"),
+    Input(ids.STEPS_CHANGED_STORE, "data"),
 )
 def mark_done_steps(
-    _path: str | None, ref: dict[str, Any] | None, explored: list[str] | None
+    _path: str | None,
+    ref: dict[str, Any] | None,
+    explored: list[str] | None,
+    _changed: int | None = None,
 ) -> list[Any]:
     """Mark the steps done for the current dataset (none without one)."""
     done: set[str] = set()

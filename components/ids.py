@@ -6,6 +6,7 @@ DATASET_STORE = "shell-dataset-store"
 NAV_USER = "shell-user-text"
 NAV_STEP_DONE = "shell-step-done-span"  # pattern: {"type": NAV_STEP_DONE, "step": key}
 EXPLORED_STORE = "shell-explored-store"  # datasets explored in this browser session
+STEPS_CHANGED_STORE = "shell-steps-changed-store"  # bumped when a page did a step
 
 # Home
 HOME_START = "home-start-div"

@@ -115,6 +115,7 @@ def shell(page: object) -> html.Div:
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.DATASET_STORE, storage_type="session"),
             dcc.Store(id=ids.EXPLORED_STORE, storage_type="session"),
+            dcc.Store(id=ids.STEPS_CHANGED_STORE, data=0),
             navbar(),
             dbc.Container(page, fluid="lg", className="py-4 page"),
         ]

@@ -86,7 +86,8 @@ def _compare_card() -> dbc.Card:
         return dbc.Col(
             [
                 dbc.Label(label, html_for=id_, className="small mb-0"),
-                dcc.Dropdown(id=id_, clearable=False),
+                # (an empty dropdown shows its placeholder: screen readers need a name)
+                dcc.Dropdown(id=id_, clearable=False, placeholder="None"),
             ],
             md=3,
         )

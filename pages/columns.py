@@ -14,7 +14,13 @@ def _choice(label: str, id_: str, help_text: str, multi: bool = False) -> dbc.Co
     return dbc.Col(
         [
             dbc.Label(label, html_for=id_),
-            dcc.Dropdown(id=id_, multi=multi, clearable=multi),
+            # (an empty dropdown shows its placeholder: screen readers need a name)
+            dcc.Dropdown(
+                id=id_,
+                multi=multi,
+                clearable=multi,
+                placeholder="None" if multi else "Choose a column",
+            ),
             dbc.FormText(help_text),
         ],
         md=4,

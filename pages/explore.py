@@ -170,6 +170,7 @@ def layout(**_query: str) -> html.Div:
                                         [
                                             dbc.Label(
                                                 "Rolling windows (points)",
+                                                html_for=ids.EXPLORE_WINDOWS,
                                                 className="small mb-0",
                                             ),
                                             dbc.Input(

@@ -73,11 +73,18 @@ def _data_card() -> dbc.Card:
                                 md=3,
                             ),
                             dbc.Col(
-                                dbc.Input(
-                                    id=ids.UPLOAD_FILTER_TEXT,
-                                    placeholder="contains…",
-                                    debounce=True,
-                                ),
+                                [
+                                    dbc.Label(
+                                        "Rows whose value contains",
+                                        html_for=ids.UPLOAD_FILTER_TEXT,
+                                        className="visually-hidden",
+                                    ),
+                                    dbc.Input(
+                                        id=ids.UPLOAD_FILTER_TEXT,
+                                        placeholder="contains…",
+                                        debounce=True,
+                                    ),
+                                ],
                                 md=4,
                             ),
                         ],
