@@ -21,7 +21,7 @@ def sign_out_someone() -> html.Div:
             dbc.Label(
                 "Account",
                 html_for=ids.SETTINGS_SESSIONS_USER,
-                className="visually-hidden",
+                className="sr-label",
             ),
             dbc.InputGroup(
                 [

@@ -77,7 +77,7 @@ def _data_card() -> dbc.Card:
                                     dbc.Label(
                                         "Rows whose value contains",
                                         html_for=ids.UPLOAD_FILTER_TEXT,
-                                        className="visually-hidden",
+                                        className="sr-label",
                                     ),
                                     dbc.Input(
                                         id=ids.UPLOAD_FILTER_TEXT,
