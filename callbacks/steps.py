@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback
+from dash import ALL, Input, Output, State, callback, ctx
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from components import ids
-from components.shell import STEPS, done_mark, step_key
+from components.shell import done_mark
 from services import steps
 from services.errors import NotFoundError
 
@@ -78,13 +78,22 @@ def mark_done_steps(
     _changed: int | None = None,
 ) -> list[Any]:
     """Mark the steps done for the current dataset (none without one)."""
-    done: set[str] = set()
-    if ref and ref.get("dataset_id") and current_user.is_authenticated:
-        try:
-            done = set(steps.done_steps(int(current_user.id), ref["dataset_id"]))
-        except NotFoundError:  # gone, or another account's: nothing is done
-            done = set()
-        else:
-            if ref["dataset_id"] in (explored or []):
-                done.add("explore")
-    return [done_mark() if step_key(path) in done else None for path, *_rest in STEPS]
+    done = done_for(ref, explored)
+    # One answer per step mark the page has (the shell's bar has one per step).
+    return [
+        done_mark() if output["id"].get("step") in done else None
+        for output in ctx.outputs_list
+    ]
+
+
+def done_for(ref: dict[str, Any] | None, explored: list[str] | None) -> set[str]:
+    """The steps done for the session's dataset, if it is the signed-in user's."""
+    if not (ref and ref.get("dataset_id") and current_user.is_authenticated):
+        return set()
+    try:
+        done = set(steps.done_steps(int(current_user.id), ref["dataset_id"]))
+    except NotFoundError:  # gone, or another account's: nothing is done
+        return set()
+    if ref["dataset_id"] in (explored or []):
+        done.add("explore")
+    return done
