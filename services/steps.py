@@ -65,7 +65,7 @@ def done_steps(user_id: int, dataset_id: str) -> frozenset[str]:
     analyses = list_jobs(user_id, limit=50, kinds=("analysis",), dataset_id=dataset_id)
     if any(job.status == "succeeded" for job in analyses):
         done.add("explore")
-    if forecast_ids and _reported(user_id, set(forecast_ids)):
+    if forecast_ids and _reported(user_id, forecast_ids):
         done.add("export")
     return frozenset(done)
 
@@ -78,14 +78,17 @@ def _is_cleaning(recipe: list[object] | None) -> bool:
     )
 
 
-def _reported(user_id: int, forecast_ids: set[str]) -> bool:
+def _reported(user_id: int, forecast_ids: list[str]) -> bool:
     """Whether a report job of one of these forecasts succeeded."""
     with db.session() as s:
-        rows = s.scalars(
-            select(db.Job.params).where(
+        found = s.scalars(
+            select(db.Job.id)
+            .where(
                 db.Job.user_id == user_id,
                 db.Job.kind == "report",
                 db.Job.status == "succeeded",
+                db.Job.params["forecast_id"].as_string().in_(forecast_ids),
             )
-        )
-        return any((params or {}).get("forecast_id") in forecast_ids for params in rows)
+            .limit(1)
+        ).first()
+        return found is not None
