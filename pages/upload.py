@@ -149,15 +149,16 @@ def _forecast_row() -> html.Div:
                 className="d-flex flex-wrap align-items-center",
             ),
             html.Div(
-                "The app forecasts the column it recognised with the models it "
-                "picks, as far ahead as suits the data (a year of months, two "
-                "weeks of days); change either later on the Forecast page.",
+                "The app forecasts the column it recognised (see below) with the "
+                "models it picks, as far ahead as suits the data (a year of "
+                "months, two weeks of days); change either later on the Forecast "
+                "page.",
                 className="small text-secondary mt-1",
             ),
             html.Div(id=ids.UPLOAD_FORECAST_ALERT, className="mt-2"),
         ],
         id=ids.UPLOAD_FORECAST_ROW,
-        className="my-3",
+        className="mb-4",
         style={"display": "none"},
     )
 
@@ -247,8 +248,9 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="mb-4",
             ),
-            dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
+            # Seen without scrolling once a table is read; what was recognised follows.
             _forecast_row(),
+            dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
             _data_card(),
             next_step("/columns", "Next: check columns"),
         ]
