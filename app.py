@@ -174,6 +174,8 @@ def build_app() -> dash.Dash:
         enable_mcp=False,
         background_callback_manager=manager,
     )
+    # Screen readers pick their voice by the page's language.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     _import_callbacks()
     app.layout = shell(dash.page_container)
     # Dash finishes its set-up on the first request, and a second thread's request

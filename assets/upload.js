@@ -58,6 +58,10 @@
       el.id = INPUT_ID;
       el.accept = ".csv,.tsv,.txt,.xlsx,.parquet,.json";
       el.className = "visually-hidden";
+      // The drop zone is the way in, by mouse and by keyboard: the hidden field is
+      // named for screen readers and left out of the Tab order.
+      el.setAttribute("aria-label", "Choose a file to upload");
+      el.tabIndex = -1;
       el.addEventListener("change", function () { send(el.files[0]); el.value = ""; });
       document.body.appendChild(el);
     }

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from components import figures, ids
 from components.summaries import dataset_summary
-from services import datasets, preview, samples, users
+from services import datasets, preview, quickstart, samples, users
 from services.datasets import DatasetInfo
 from services.errors import NotFoundError, ServiceError
 from services.figures import for_people
@@ -215,3 +215,38 @@ def page_rows(
         page or 0,
         info_text,
     )
+
+
+@callback(
+    Output(ids.UPLOAD_FORECAST_ROW, "style"),
+    Output(ids.UPLOAD_FORECAST_ALERT, "children", allow_duplicate=True),
+    Input(ids.DATASET_STORE, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def offer_forecast(ref: dict[str, Any] | None) -> tuple[Any, Any]:
+    """Once a table is read, offer its automatic forecast in one click."""
+    shown = current_dataset(int(current_user.id), ref) is not None
+    return ({} if shown else HIDDEN), None
+
+
+@callback(
+    Output(ids.URL, "href", allow_duplicate=True),
+    Output(ids.UPLOAD_FORECAST_ALERT, "children", allow_duplicate=True),
+    Input(ids.UPLOAD_FORECAST_BUTTON, "n_clicks"),
+    State(ids.DATASET_STORE, "data"),
+    # A second click while the first is handled would start a second forecast.
+    running=[(Output(ids.UPLOAD_FORECAST_BUTTON, "disabled"), True, False)],
+    prevent_initial_call=True,
+)
+def forecast_this(clicks: int | None, ref: dict[str, Any] | None) -> tuple[Any, Any]:
+    """Start the automatic forecast of the current dataset and go to Models, where
+    the run's progress and then its chart show (as Home's sample button does)."""
+    user_id = int(current_user.id)
+    info = current_dataset(user_id, ref)
+    if not clicks or info is None:
+        raise PreventUpdate
+    try:
+        quickstart.forecast_automatically(user_id, info)
+    except ServiceError as exc:
+        return no_update, dbc.Alert(exc.message, color="danger")
+    return "/models", None

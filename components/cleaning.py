@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -128,9 +129,12 @@ def param_controls(op: str, numeric: list[str], columns: list[str]) -> list[Any]
             )
         else:
             control = dbc.Input(id=id_, type=choices, size="sm")
+        # The label names its field for screen readers: by the id the page gives it.
+        for_ = json.dumps(id_, sort_keys=True, separators=(",", ":"))
         controls.append(
             html.Div(
-                [dbc.Label(label, className="small mb-0"), control], className="mb-2"
+                [dbc.Label(label, html_for=for_, className="small mb-0"), control],
+                className="mb-2",
             )
         )
     return controls

@@ -4,6 +4,9 @@
 URL = "shell-url-location"
 DATASET_STORE = "shell-dataset-store"
 NAV_USER = "shell-user-text"
+NAV_STEP_DONE = "shell-step-done-span"  # pattern: {"type": NAV_STEP_DONE, "step": key}
+EXPLORED_STORE = "shell-explored-store"  # datasets explored in this browser session
+STEPS_CHANGED_STORE = "shell-steps-changed-store"  # bumped when a page did a step
 
 # Home
 HOME_START = "home-start-div"
@@ -33,6 +36,9 @@ UPLOAD_FILTER_COLUMN = "upload-filter-column-dropdown"
 UPLOAD_FILTER_TEXT = "upload-filter-text-input"
 UPLOAD_TABLE = "upload-rows-table"
 UPLOAD_TABLE_INFO = "upload-rows-info-div"
+UPLOAD_FORECAST_ROW = "upload-forecast-div"  # shown once a dataset is read
+UPLOAD_FORECAST_BUTTON = "upload-forecast-button"
+UPLOAD_FORECAST_ALERT = "upload-forecast-alert-div"
 
 # Cleaning
 CLEANING_DATASET_TEXT = "cleaning-dataset-div"

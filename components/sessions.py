@@ -18,6 +18,11 @@ def sign_out_someone() -> html.Div:
                 "Their API tokens keep working.",
                 className="small text-secondary mb-2",
             ),
+            dbc.Label(
+                "Account",
+                html_for=ids.SETTINGS_SESSIONS_USER,
+                className="sr-label",
+            ),
             dbc.InputGroup(
                 [
                     dbc.Select(id=ids.SETTINGS_SESSIONS_USER, placeholder="Choose"),

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from components import ids
 
-# (path, label, icon, built yet?)
+# (path, label, icon, built yet?); a step's key (services.steps.STEPS) is its path
 STEPS = [
     ("/upload", "Upload", "bi-cloud-arrow-up", True),
     ("/columns", "Columns", "bi-layout-three-columns", True),
@@ -16,6 +16,22 @@ STEPS = [
     ("/models", "Models", "bi-cpu", True),
     ("/export", "Export", "bi-box-arrow-up-right", True),
 ]
+
+
+def step_key(path: str) -> str:
+    """The key of the step at ``path``: ``"/models"`` -> ``"models"``."""
+    return path.strip("/")
+
+
+def done_mark() -> list[html.Span | html.I]:
+    """What a finished step shows: a check mark, and "done" for screen readers."""
+    return [
+        html.I(
+            className="bi bi-check-circle-fill ms-1 step-done",
+            **{"aria-hidden": "true"},
+        ),
+        html.Span(" (done)", className="visually-hidden"),
+    ]
 
 
 def navbar() -> dbc.Navbar:
@@ -42,6 +58,10 @@ def navbar() -> dbc.Navbar:
                         html.I(className=f"bi {icon} me-1"),
                         label,
                         *badge,
+                        # a check mark once the step is done for the current dataset
+                        html.Span(
+                            id={"type": ids.NAV_STEP_DONE, "step": step_key(path)}
+                        ),
                     ],
                     href=path,
                     active="exact",
@@ -94,6 +114,8 @@ def shell(page: object) -> html.Div:
         [
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.DATASET_STORE, storage_type="session"),
+            dcc.Store(id=ids.EXPLORED_STORE, storage_type="session"),
+            dcc.Store(id=ids.STEPS_CHANGED_STORE, data=0),
             navbar(),
             dbc.Container(page, fluid="lg", className="py-4 page"),
         ]
@@ -107,6 +129,21 @@ def page_header(title: str, lead: str) -> html.Div:
             html.H2(title, className="mb-1"),
             html.P(lead, className="text-secondary mb-4"),
         ]
+    )
+
+
+def next_step(href: str, label: str) -> html.Div:
+    """The button that ends a page: where to go next, e.g. "Next: clean"."""
+    return html.Div(
+        dbc.Button(
+            [
+                label,
+                html.I(className="bi bi-arrow-right ms-2", **{"aria-hidden": "true"}),
+            ],
+            href=href,
+            color="primary",
+        ),
+        className="next-step d-flex justify-content-end mt-4 pt-3 border-top",
     )
 
 

@@ -111,24 +111,8 @@ def dataset_summary(info: DatasetInfo, style: NumberStyle = DEFAULT_STYLE) -> ht
     )
     return html.Div(
         [
-            html.Div(
-                [
-                    html.H4(info.name, className="mb-0 me-3"),
-                    dbc.Button(
-                        "Check columns",
-                        href="/columns",
-                        color="outline-secondary",
-                        className="me-2",
-                    ),
-                    dbc.Button(
-                        ["Forecast it ", html.I(className="bi bi-arrow-right")],
-                        href="/models",
-                        color="primary",
-                        id="upload-next-button",
-                    ),
-                ],
-                className="d-flex align-items-center flex-wrap gap-1 mb-3",
-            ),
+            # (what to do with it follows the summary: "Forecast this", or a look first)
+            html.H4(info.name, className="mb-3"),
             facts,
             html.P(
                 [html.Strong("Numbers you can forecast: "), targets, series],

@@ -7,7 +7,7 @@ from dash import dcc, html
 from components import ids
 from components.background import progress_row
 from components.cleaning import OPS
-from components.shell import page_header
+from components.shell import next_step, page_header
 
 dash.register_page(
     __name__, path="/cleaning", name="Cleaning", title="Cleaning", order=3
@@ -86,7 +86,8 @@ def _compare_card() -> dbc.Card:
         return dbc.Col(
             [
                 dbc.Label(label, html_for=id_, className="small mb-0"),
-                dcc.Dropdown(id=id_, clearable=False),
+                # (an empty dropdown shows its placeholder: screen readers need a name)
+                dcc.Dropdown(id=id_, clearable=False, placeholder="None"),
             ],
             md=3,
         )
@@ -153,5 +154,6 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="mt-4 text-end",
             ),
+            next_step("/explore", "Next: explore"),
         ]
     )

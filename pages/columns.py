@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
-from components.shell import page_header
+from components.shell import next_step, page_header
 
 dash.register_page(__name__, path="/columns", name="Columns", title="Columns", order=2)
 
@@ -14,7 +14,13 @@ def _choice(label: str, id_: str, help_text: str, multi: bool = False) -> dbc.Co
     return dbc.Col(
         [
             dbc.Label(label, html_for=id_),
-            dcc.Dropdown(id=id_, multi=multi, clearable=multi),
+            # (an empty dropdown shows its placeholder: screen readers need a name)
+            dcc.Dropdown(
+                id=id_,
+                multi=multi,
+                clearable=multi,
+                placeholder="None" if multi else "Choose a column",
+            ),
             dbc.FormText(help_text),
         ],
         md=4,
@@ -68,5 +74,6 @@ def layout(**_query: str) -> html.Div:
                 disabled=True,
             ),
             html.Div(id=ids.COLUMNS_ALERT, className="mt-3"),
+            next_step("/cleaning", "Next: clean"),
         ]
     )

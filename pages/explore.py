@@ -7,7 +7,7 @@ from dash import dcc, html
 from components import ids
 from components.explore import details_summary
 from components.glossary import term
-from components.shell import page_header
+from components.shell import next_step, page_header
 from services.features import COUNTRIES
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore", order=4)
@@ -145,6 +145,7 @@ def layout(**_query: str) -> html.Div:
                                         [
                                             dbc.Label(
                                                 "Rolling windows (points)",
+                                                html_for=ids.EXPLORE_WINDOWS,
                                                 className="small mb-0",
                                             ),
                                             dbc.Input(
@@ -165,6 +166,7 @@ def layout(**_query: str) -> html.Div:
                 className="shadow-sm mb-3",
             ),
             _details(),
+            next_step("/models", "Next: forecast"),
         ]
     )
 

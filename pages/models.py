@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
-from components.shell import page_header
+from components.shell import next_step, page_header
 from services.models import CATALOG, ModelSpec
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
@@ -281,5 +281,6 @@ def layout(**_query: str) -> html.Div:
             result,
             html.H5("Recent runs on this dataset", className="mt-4"),
             html.Div(id=ids.MODELS_RUNS),
+            next_step("/export", "Next: export"),
         ]
     )

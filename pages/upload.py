@@ -6,7 +6,7 @@ from dash import dash_table, dcc, html
 
 from components import ids
 from components.background import progress_row
-from components.shell import page_header
+from components.shell import next_step, page_header
 from services.samples import SAMPLES
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload", order=1)
@@ -73,11 +73,18 @@ def _data_card() -> dbc.Card:
                                 md=3,
                             ),
                             dbc.Col(
-                                dbc.Input(
-                                    id=ids.UPLOAD_FILTER_TEXT,
-                                    placeholder="contains…",
-                                    debounce=True,
-                                ),
+                                [
+                                    dbc.Label(
+                                        "Rows whose value contains",
+                                        html_for=ids.UPLOAD_FILTER_TEXT,
+                                        className="sr-label",
+                                    ),
+                                    dbc.Input(
+                                        id=ids.UPLOAD_FILTER_TEXT,
+                                        placeholder="contains…",
+                                        debounce=True,
+                                    ),
+                                ],
                                 md=4,
                             ),
                         ],
@@ -105,6 +112,53 @@ def _data_card() -> dbc.Card:
         ],
         id=ids.UPLOAD_DATA_CARD,
         className="shadow-sm mt-3",
+        style={"display": "none"},
+    )
+
+
+def _forecast_row() -> html.Div:
+    """Once a table is read: forecast it at once, or look at it step by step."""
+    later = [
+        ("/columns", "Check the columns"),
+        ("/cleaning", "Clean it"),
+        ("/explore", "Explore it"),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Button(
+                        [
+                            html.I(
+                                className="bi bi-graph-up-arrow me-2",
+                                **{"aria-hidden": "true"},
+                            ),
+                            "Forecast this",
+                        ],
+                        id=ids.UPLOAD_FORECAST_BUTTON,
+                        color="primary",
+                        size="lg",
+                        className="me-3",
+                    ),
+                    html.Span("or first:", className="text-secondary me-1"),
+                    *[
+                        dbc.Button(text, href=href, color="link", className="px-2")
+                        for href, text in later
+                    ],
+                ],
+                className="d-flex flex-wrap align-items-center",
+            ),
+            html.Div(
+                "The app forecasts the column it recognised (see below) with the "
+                "models it picks, as far ahead as suits the data (a year of "
+                "months, two weeks of days); change either later on the Forecast "
+                "page.",
+                className="small text-secondary mt-1",
+            ),
+            html.Div(id=ids.UPLOAD_FORECAST_ALERT, className="mt-2"),
+        ],
+        id=ids.UPLOAD_FORECAST_ROW,
+        className="mb-4",
         style={"display": "none"},
     )
 
@@ -194,7 +248,10 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="mb-4",
             ),
+            # Seen without scrolling once a table is read; what was recognised follows.
+            _forecast_row(),
             dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
             _data_card(),
+            next_step("/columns", "Next: check columns"),
         ]
     )

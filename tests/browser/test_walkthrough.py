@@ -23,7 +23,7 @@ def test_register_upload_forecast_download(dash_duo: Any, dash_app: Any) -> None
     upload(dash_duo, base, SAMPLES / "air_passengers.csv", "passengers")
     dash_duo.wait_for_contains_text("#upload-summary-div", "monthly")
 
-    dash_duo.find_element("#upload-next-button").click()
+    dash_duo.find_element(".step-link[href='/models']").click()  # the step bar
     dash_duo.wait_for_contains_text("#models-dataset-div", "air_passengers.csv")
     fill(dash_duo, "#models-horizon-input", "12")
     dash_duo.find_element("#models-run-button").click()

@@ -1,0 +1,128 @@
+"""Every page passes axe-core with no serious or critical violation, with data loaded.
+
+One browser session walks them all (browser tests are slow): the sign-in and
+registration pages, Home, then a sample loaded on Upload and forecast with its
+"Forecast this" button, then Models with the forecast, Columns, Cleaning, Explore,
+Export and Settings. On the way it checks what a person relies on: every page ends
+with its next step, and the step bar marks the steps done.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+
+from components.shell import STEPS
+from tests.browser.helpers import fill
+
+BLOCKING = ("serious", "critical")
+
+# (path, an element that shows the page's content has arrived, text it holds,
+#  the page's next step or None)
+PAGES = [
+    ("/columns", "#columns-dataset-div", "air_passengers", "Next: clean"),
+    ("/cleaning", "#cleaning-dataset-div", "air_passengers", "Next: explore"),
+    ("/explore", "#explore-headline", "yearly", "Next: forecast"),
+    ("/export", "#export-dataset-div", "air_passengers", None),
+    ("/settings", "h2", "Settings", None),
+    ("/", ".hero", "forecast", None),
+]
+
+
+def _check(dash_duo: Any, where: str, found: list[str]) -> None:
+    """Run axe-core on the page as it is; note its serious and critical findings."""
+    axe = Axe(dash_duo.driver)
+    axe.inject()
+    results = axe.run()
+    found.extend(
+        f"- {where}: {v['impact']} {v['id']}: {v['help']} — "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+        if v.get("impact") in BLOCKING
+    )
+
+
+def _settled(dash_duo: Any) -> None:
+    """Wait until Dash has no callback in flight (no fixed sleep)."""
+    dash_duo.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=60)
+
+
+def _done_steps(dash_duo: Any) -> set[str]:
+    """The steps the step bar marks done, read as a screen reader does."""
+    said = [
+        link.get_attribute("textContent")
+        for link in dash_duo.find_elements(".step-link")
+    ]
+    return {
+        label
+        for text in said
+        for _path, label, *_rest in STEPS
+        if label in text and "(done)" in text
+    }
+
+
+@pytest.mark.timeout(1200)
+def test_every_page_passes_axe_with_a_dataset_and_a_forecast(
+    dash_duo: Any, dash_app: Any
+) -> None:
+    found: list[str] = []  # every page is checked; the findings are reported at the end
+    dash_duo.start_server(dash_app, navigate=False)
+    dash_duo.driver.set_window_size(1400, 1000)
+    base = dash_duo.server.url
+    dash_duo.driver.get(base + "/login")
+    dash_duo.wait_for_element("#register-link")
+    _check(dash_duo, "the sign-in page", found)
+    dash_duo.find_element("#register-link").click()
+    dash_duo.wait_for_element("#register-submit")
+    _check(dash_duo, "the registration page", found)
+    name, password = f"axe-{uuid.uuid4().hex[:8]}", "accessible password"
+    fill(dash_duo, "#username", name)
+    fill(dash_duo, "#password", password)
+    fill(dash_duo, "#confirm", password)
+    dash_duo.find_element("#register-submit").click()
+    dash_duo.wait_for_element("#home-start-div button", timeout=30)
+    _settled(dash_duo)
+    _check(dash_duo, "Home, for a new user", found)
+
+    # Upload: a sample, what was recognised, and "Forecast this".
+    dash_duo.driver.get(base + "/upload")
+    dash_duo.wait_for_element("#upload-drop-zone")
+    dash_duo.driver.find_element(
+        By.CSS_SELECTOR, "[id*='air_passengers'][id*='upload-sample-button']"
+    ).click()
+    dash_duo.wait_for_contains_text("#upload-summary-div", "passengers", timeout=60)
+    dash_duo.wait_for_element("#upload-forecast-button")
+    dash_duo.wait_for_contains_text(".next-step", "Next: check columns")
+    _settled(dash_duo)
+    assert _done_steps(dash_duo) == {"Upload"}
+    _check(dash_duo, "Upload, with a sample loaded", found)
+    button = dash_duo.find_element("#upload-forecast-button")
+    # (clicked by script: the page may still shift while its chart is drawn)
+    dash_duo.driver.execute_script("arguments[0].click()", button)
+
+    # Models: the run's progress, then its chart; the step bar marks it done.
+    dash_duo.wait_for_contains_text("#models-dataset-div", "air_passengers.csv", 60)
+    assert dash_duo.driver.current_url == base + "/models"
+    dash_duo.wait_for_contains_text("#models-status-div", "Forecast ready", 900)
+    dash_duo.wait_for_element("#models-forecast-graph .main-svg", timeout=60)
+    dash_duo.wait_for_contains_text(".next-step", "Next: export")
+    _settled(dash_duo)
+    assert _done_steps(dash_duo) == {"Upload", "Models"}
+    _check(dash_duo, "Models, with a forecast", found)
+
+    for path, ready, text, next_step in PAGES:
+        dash_duo.driver.get(base + path)
+        dash_duo.wait_for_contains_text(ready, text, timeout=60)
+        if next_step:
+            dash_duo.wait_for_contains_text(".next-step", next_step)
+        _settled(dash_duo)
+        _check(dash_duo, path, found)
+    assert _done_steps(dash_duo) == {"Upload", "Explore", "Models"}
+    assert not found, "axe-core found serious or critical problems:\n" + "\n".join(
+        found
+    )
+    assert dash_duo.get_logs() == []
