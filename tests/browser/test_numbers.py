@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser.helpers import start_and_register, upload
 
 FEATURES = "explore-features-div"
-SUMMARY = "explore-summary-div"
+STRENGTHS = "explore-stationarity-div"  # in "Details for analysts"
 
 
 def _series(folder: Path) -> Path:
@@ -77,7 +77,7 @@ def test_sixty_thousand_without_scientific_notation_in_both_formats(
     assert re.search(r"\b6\d,\d{3}\b", features)  # 60,123: thousands by commas
     assert not re.search(r"\d{5}", features)  # never 60123 without a separator
     assert "e+" not in page and "e+" not in features
-    assert re.search(r"\b[01]\.\d\d\b", _text(dash_duo, SUMMARY))  # strengths: 0.87
+    assert re.search(r"\b[01]\.\d\d\b", _text(dash_duo, STRENGTHS))  # strengths: 0.87
 
     dash_duo.driver.get(base + "/settings")
     choice = dash_duo.wait_for_element("#settings-number-format-radio")
@@ -97,6 +97,6 @@ def test_sixty_thousand_without_scientific_notation_in_both_formats(
     assert re.search(r"\b6\d\.\d{3}\b", features)  # 60.123: thousands by points
     assert not re.search(r"\b6\d,\d{3}\b", features)
     assert "e+" not in page and "e+" not in features
-    summary = _text(dash_duo, SUMMARY)
+    summary = _text(dash_duo, STRENGTHS)
     assert re.search(r"\b[01],\d\d\b", summary)  # strengths: 0,87
     assert dash_duo.get_logs() == []
