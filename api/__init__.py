@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import errors, versions  # noqa: F401  (versions adds its routes)
+from api import (  # noqa: F401  (versions and forecast_lifecycle add their routes)
+    errors,
+    forecast_lifecycle,
+    versions,
+)
 from api.browser import blueprint as browser_blueprint
 from api.routes import blueprint as api_blueprint
 
