@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 
 from api import schemas
 from api.routes import _json, _json_body, _user_id, blueprint, get_forecast
-from services import refresh
+from services import refresh, users
 from services.accuracy import Accuracy, Scores, accuracy
 from services.errors import ServiceError
 
@@ -57,17 +57,19 @@ def update_forecast(forecast_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/forecasts/<forecast_id>/accuracy")
 def forecast_accuracy(forecast_id: str) -> ResponseReturnValue:
-    """The forecast against the actuals the dataset now holds, with a verdict."""
-    return _json(accuracy_out(accuracy(_user_id(), forecast_id)))
+    """The forecast against the actuals the dataset now holds, with a verdict (its
+    numbers written in the user's number format)."""
+    style = users.number_style(_user_id())
+    return _json(accuracy_out(accuracy(_user_id(), forecast_id, style)))
 
 
 @blueprint.get("/forecasts/<forecast_id>/history")
 def forecast_history(forecast_id: str) -> ResponseReturnValue:
     """The forecasts it refreshed and the refreshes made from it, oldest first."""
-    entries = []
+    entries, style = [], users.number_style(_user_id())
     for entry in refresh.refresh_history(_user_id(), forecast_id):
         try:
-            measured: Accuracy | None = accuracy(_user_id(), entry.id)
+            measured: Accuracy | None = accuracy(_user_id(), entry.id, style)
         except ServiceError:  # its columns are gone from the data now
             measured = None
         entries.append(

@@ -31,7 +31,7 @@ from services import calendars, datasets, forecasts
 from services.errors import InvalidInputError
 from services.forecasts import ForecastInfo
 from services.metrics import interval_metrics, point_metrics
-from services.numbers import format_number, format_percent
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number, format_percent
 
 # The realised MASE is "clearly above" the backtests' beyond this many times theirs:
 # a forecast's error on a few new values varies about that much around its backtests'
@@ -151,6 +151,7 @@ def measure(
     made_from: pl.DataFrame,
     season: int,
     backtest_mase: float | None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> Accuracy:
     """Score forecast points against actuals; the pure part of :func:`accuracy`.
 
@@ -167,6 +168,8 @@ def measure(
         The season length of the data's frequency (1 for none).
     backtest_mase
         The backtests' MASE of the model that made the forecast, for the verdict.
+    style
+        How the verdict writes numbers.
 
     Examples
     --------
@@ -221,12 +224,14 @@ def measure(
         overall,
         series,
         joined,
-        verdict(overall, backtest_mase),
+        verdict(overall, backtest_mase, style),
         backtest_mase,
     )
 
 
-def verdict(overall: Scores, backtest_mase: float | None) -> Verdict:
+def verdict(
+    overall: Scores, backtest_mase: float | None, style: NumberStyle = DEFAULT_STYLE
+) -> Verdict:
     """The verdict on the scores, by the thresholds in the module's docstring.
 
     Examples
@@ -246,9 +251,9 @@ def verdict(overall: Scores, backtest_mase: float | None) -> Verdict:
         )
     values = "value" if n == 1 else "values"
     inside = round((overall.coverage_80 or 0.0) * n)
+    share = format_percent(100 * inside / n, style)
     coverage = (
-        f"{inside} of the {n} actual {values} ({format_percent(100 * inside / n)}) "
-        "fell inside the 80% range"
+        f"{inside} of the {n} actual {values} ({share}) fell inside the 80% range"
     )
     realised, expected = overall.mase, backtest_mase
     ratio = (
@@ -262,19 +267,20 @@ def verdict(overall: Scores, backtest_mase: float | None) -> Verdict:
     )
     errors = (
         f"its scaled error (MASE) on the {n} actual {values} known so far is "
-        f"{format_number(realised, digits=2)}, against "
-        f"{format_number(expected, digits=2)} in the backtests"
+        f"{format_number(realised, style, digits=2)}, against "
+        f"{format_number(expected, style, digits=2)} in the backtests"
     )
     if too_wide or too_few_inside:
         reasons = []
         if too_wide:
             reasons.append(
-                f"{errors}: more than {format_number(WORSE_MASE_RATIO)} times as large"
+                f"{errors}: more than {format_number(WORSE_MASE_RATIO, style)} times "
+                "as large"
             )
         if too_few_inside:
             reasons.append(
                 f"only {coverage}, far below 80% (the limit is "
-                f"{format_percent(100 * COVERAGE_80_FLOOR)} once "
+                f"{format_percent(100 * COVERAGE_80_FLOOR, style)} once "
                 f"{COVERAGE_MIN_POINTS} values are known)"
             )
         return Verdict(
@@ -298,7 +304,8 @@ def verdict(overall: Scores, backtest_mase: float | None) -> Verdict:
     return Verdict(
         "as_expected",
         f"The forecast did about as well as its backtests promised: {errors} "
-        f"(worse means more than {format_number(WORSE_MASE_RATIO)} times as large, "
+        f"(worse means more than {format_number(WORSE_MASE_RATIO, style)} times as "
+        "large, "
         f"better less than two thirds); {coverage}.",
     )
 
@@ -326,8 +333,12 @@ def backtest_mase(info: ForecastInfo) -> float | None:
     return _mean(list(best))
 
 
-def accuracy(user_id: int, forecast_id: str) -> Accuracy:
+def accuracy(
+    user_id: int, forecast_id: str, style: NumberStyle = DEFAULT_STYLE
+) -> Accuracy:
     """The forecast against the actuals the dataset's current version holds.
+
+    ``style`` is how the verdict writes numbers (the user's number format).
 
     Raises
     ------
@@ -355,4 +366,6 @@ def accuracy(user_id: int, forecast_id: str) -> Accuracy:
             code="unknown_column",
         ) from None
     season = calendars.season_length(info.frequency) if info.frequency else 1
-    return measure(info.id, points, actuals, made_from, season, backtest_mase(info))
+    return measure(
+        info.id, points, actuals, made_from, season, backtest_mase(info), style
+    )

@@ -16,6 +16,7 @@ from services.accuracy import (
     measure,
     verdict,
 )
+from services.numbers import NumberStyle
 
 MONTHS = [dt.date(2026, m, 1) for m in range(1, 8)]
 # Four months of history per series, then three forecast steps.
@@ -94,6 +95,8 @@ def test_errors_per_series_and_overall_match_the_hand_computed_values() -> None:
     assert result.verdict.code == "as_expected"  # 0.675 against 0.6
     assert "0.68" in result.verdict.message and "0.60" in result.verdict.message
     assert "4 of the 6 actual values" in result.verdict.message
+    german = measure("f", _points(), NOW, MADE_FROM, 1, 0.6, NumberStyle.POINT_COMMA)
+    assert "0,68" in german.verdict.message and "0,60" in german.verdict.message
 
 
 def test_mase_is_scaled_by_the_seasonal_naive_error_of_the_history() -> None:
