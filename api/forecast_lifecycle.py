@@ -21,7 +21,9 @@ def accuracy_out(result: Accuracy) -> schemas.AccuracyOut:
         forecast_id=result.forecast_id,
         overall=_scores(result.overall),
         series=[
-            schemas.SeriesAccuracy(series=s.series, **s.scores.__dict__)
+            schemas.SeriesAccuracy(
+                series=s.series, backtest_mase=s.backtest_mase, **s.scores.__dict__
+            )
             for s in result.series
         ],
         points=[

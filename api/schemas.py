@@ -396,6 +396,9 @@ class SeriesAccuracy(BaseModel):
     bias: float | None = None
     coverage_80: float | None = Field(None, ge=0, le=1)
     coverage_95: float | None = Field(None, ge=0, le=1)
+    backtest_mase: float | None = Field(
+        None, description="The backtests' MASE of the model that forecast it."
+    )
 
 
 class AccuracyPoint(BaseModel):
@@ -432,7 +435,9 @@ class AccuracyOut(BaseModel):
     points: list[AccuracyPoint]
     verdict: VerdictOut
     backtest_mase: float | None = Field(
-        None, description="The backtests' MASE the verdict compares with."
+        None,
+        description="The backtests' MASE the verdict compares with: their mean over "
+        "the series that have actual values.",
     )
 
 

@@ -21,6 +21,7 @@ made the forecast, and checks how many actual values fell inside the 80% range:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -81,6 +82,8 @@ class SeriesScores:
 
     series: str | None
     scores: Scores
+    # The backtests' MASE of the model that made this series' forecast, if known.
+    backtest_mase: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ class Accuracy:
 
     ``points`` has every forecast step (:data:`POINT_COLUMNS`), ``actual`` null where
     the data has no value yet. ``overall`` pools the steps of every series, except
-    ``mase``: the mean of the series' MASE, as in the leaderboard.
+    ``mase``: the mean of the series' MASE, as in the leaderboard. ``backtest_mase``
+    is what the verdict compared that with.
     """
 
     forecast_id: str
@@ -152,6 +156,7 @@ def measure(
     season: int,
     backtest_mase: float | None,
     style: NumberStyle = DEFAULT_STYLE,
+    series_backtest_mase: Mapping[str | None, float] | None = None,
 ) -> Accuracy:
     """Score forecast points against actuals; the pure part of :func:`accuracy`.
 
@@ -170,6 +175,10 @@ def measure(
         The backtests' MASE of the model that made the forecast, for the verdict.
     style
         How the verdict writes numbers.
+    series_backtest_mase
+        The backtests' MASE per series, when known: the verdict then compares with
+        their mean over the series that have actual values, so a forecast whose
+        actuals have come in for some series only is judged against those.
 
     Examples
     --------
@@ -198,6 +207,7 @@ def measure(
         .select(POINT_COLUMNS)
         .sort("series", "time", nulls_last=False)
     )
+    by_series = dict(series_backtest_mase or {})
     series: list[SeriesScores] = []
     for part in joined.partition_by("series", maintain_order=True):
         label = part["series"][0]
@@ -212,20 +222,23 @@ def measure(
             .astype(float)
         )
         scores = _scores(part.drop_nulls("actual"), history, season)
-        series.append(SeriesScores(label, scores))
+        series.append(SeriesScores(label, scores, by_series.get(label)))
     with_actual = joined.drop_nulls("actual")
     pooled = _scores(with_actual, np.array([]), season)
     overall = replace(
         pooled,
         mase=_mean([s.scores.mase for s in series if s.scores.n]),
     )
+    expected = _mean([s.backtest_mase for s in series if s.scores.n])
+    if expected is None:
+        expected = backtest_mase
     return Accuracy(
         forecast_id,
         overall,
         series,
         joined,
-        verdict(overall, backtest_mase, style),
-        backtest_mase,
+        verdict(overall, expected, style),
+        expected,
     )
 
 
@@ -310,27 +323,39 @@ def verdict(
     )
 
 
-def backtest_mase(info: ForecastInfo) -> float | None:
-    """The backtests' MASE of the model that made the forecast.
+def _mase(row: dict[str, Any] | None) -> float | None:
+    value = (row or {}).get("mase")
+    return float(value) if isinstance(value, int | float) else None
 
-    Its leaderboard row; for a forecast with a model per series, the mean over series
-    of each series' best row (the leaderboard's order is the forecast's metric).
+
+def backtest_mase(info: ForecastInfo) -> tuple[float | None, dict[str | None, float]]:
+    """The backtests' MASE of the model that made the forecast: overall, per series.
+
+    Its leaderboard rows (overall and on each series); for a forecast with a model
+    per series, each series' best row (the leaderboard's order is the forecast's
+    metric), and overall their mean.
     """
     metrics: dict[str, Any] = info.metrics
-    row = next(
-        (r for r in metrics.get("leaderboard") or [] if r.get("model") == info.model),
-        None,
-    )
-    if row is not None:
-        value = row.get("mase")
-        return float(value) if isinstance(value, int | float) else None
     boards: dict[str, list[dict[str, Any]]] = metrics.get("series_leaderboards") or {}
-    best = [
-        float(board[0]["mase"])
-        for board in boards.values()
-        if board and isinstance(board[0].get("mase"), int | float)
-    ]
-    return _mean(list(best))
+    by_series: dict[str | None, float] = {}
+    for label, board in boards.items():
+        row = next((r for r in board if r.get("model") == info.model), None)
+        value = _mase(row if row is not None or not board else board[0])
+        if value is not None:
+            by_series[label] = value
+    overall = _mase(
+        next(
+            (
+                r
+                for r in metrics.get("leaderboard") or []
+                if r.get("model") == info.model
+            ),
+            None,
+        )
+    )
+    if overall is None:
+        overall = _mean(list(by_series.values()))
+    return overall, by_series
 
 
 def accuracy(
@@ -366,6 +391,7 @@ def accuracy(
             code="unknown_column",
         ) from None
     season = calendars.season_length(info.frequency) if info.frequency else 1
+    overall, by_series = backtest_mase(info)
     return measure(
-        info.id, points, actuals, made_from, season, backtest_mase(info), style
+        info.id, points, actuals, made_from, season, overall, style, by_series
     )

@@ -135,6 +135,10 @@ def test_refresh_keeps_the_setup_and_tracks_how_the_last_forecast_did(
         "better_than_backtests",
     )
     assert measured["verdict"]["message"]
+    # Each store's own model (per_series) scored in its backtests: their mean.
+    expected = [s["backtest_mase"] for s in measured["series"]]
+    assert all(isinstance(e, float) and e > 0 for e in expected)
+    assert measured["backtest_mase"] == pytest.approx(sum(expected) / 2)
 
     for asked in (old_id, new_id):
         history = api.get(f"/api/v1/forecasts/{asked}/history").get_json()

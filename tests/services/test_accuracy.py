@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 import pytest
@@ -13,9 +14,11 @@ from services.accuracy import (
     COVERAGE_MIN_POINTS,
     WORSE_MASE_RATIO,
     Scores,
+    backtest_mase,
     measure,
     verdict,
 )
+from services.forecasts import ForecastInfo
 from services.numbers import NumberStyle
 
 MONTHS = [dt.date(2026, m, 1) for m in range(1, 8)]
@@ -183,3 +186,52 @@ def test_without_backtests_only_the_range_is_judged() -> None:
     result = measure("f", _points(), NOW, MADE_FROM, 1, None)
     assert result.verdict.code == "as_expected"
     assert "no scaled error" in result.verdict.message
+
+
+def test_the_verdict_compares_the_series_that_have_actuals() -> None:
+    now = pl.concat([MADE_FROM, _table({"A": ACTUAL["A"]}, MONTHS[4:])])
+    per_series = {"A": 0.2, "B": 2.0}
+    result = measure(
+        "f", _points(), now, MADE_FROM, 1, 1.1, series_backtest_mase=per_series
+    )
+    assert [s.backtest_mase for s in result.series] == [0.2, 2.0]
+    assert result.backtest_mase == 0.2  # only A has actuals: 0.6 against 0.2
+    assert result.verdict.code == "worse_than_backtests"
+    overall_only = measure("f", _points(), now, MADE_FROM, 1, 1.1)
+    assert overall_only.backtest_mase == 1.1
+    assert overall_only.verdict.code == "better_than_backtests"
+
+
+def _info(model: str, metrics: dict[str, Any]) -> ForecastInfo:
+    return ForecastInfo(
+        "f",
+        "d",
+        "v",
+        "sales",
+        3,
+        model,
+        model,
+        "month",
+        ["store"],
+        metrics,
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+
+
+def test_the_backtests_mase_is_the_forecasting_models() -> None:
+    metrics = {
+        "leaderboard": [
+            {"model": "auto_ets", "mase": 0.5},
+            {"model": "naive", "mase": 0.9},
+        ],
+        "series_leaderboards": {
+            "A": [{"model": "auto_ets", "mase": 0.4}, {"model": "naive", "mase": 0.8}],
+            "B": [{"model": "naive", "mase": 0.7}, {"model": "auto_ets", "mase": 0.6}],
+        },
+    }
+    assert backtest_mase(_info("naive", metrics)) == (0.9, {"A": 0.8, "B": 0.7})
+    # A model per series: each series' best row, and their mean.
+    overall, by_series = backtest_mase(_info("per_series", metrics))
+    assert by_series == {"A": 0.4, "B": 0.7} and overall == pytest.approx(0.55)
+    failed = {"leaderboard": [{"model": "naive", "mase": None, "error": "x"}]}
+    assert backtest_mase(_info("naive", failed)) == (None, {})
