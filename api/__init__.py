@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import adding, errors, versions  # noqa: F401  (they add their routes)
+from api import (  # noqa: F401  (they add their routes)
+    adding,
+    errors,
+    forecast_lifecycle,
+    versions,
+)
 from api.browser import blueprint as browser_blueprint
 from api.routes import blueprint as api_blueprint
 

@@ -37,6 +37,7 @@ def add_data(dataset_id: str) -> ResponseReturnValue:
             recipe_replayed=added.recipe_replayed,
             changes=added.changes,
             profile=dataset_out(datasets.get_dataset(_user_id(), dataset_id)),
+            refresh_job_ids=added.refresh_job_ids,
         ),
         201,
     )

@@ -185,6 +185,43 @@ ROUTES: list[
         [401, 404, 422],
     ),
     (
+        "patch",
+        "/api/v1/forecasts/{forecast_id}",
+        "Turn automatic refreshes on or off (`auto_refresh`), set or remove the "
+        "`note`; answers the forecast (`level` 80 or 95)",
+        schemas.ForecastUpdate,
+        (200, schemas.ForecastOut),
+        [401, 404, 422],
+    ),
+    (
+        "post",
+        "/api/v1/forecasts/{forecast_id}/refresh",
+        "Queue the same forecast (target, horizon, series, models, transform, "
+        "drivers, folds) on the dataset's current version; the new forecast's "
+        "`previous_id` is this one",
+        None,
+        (202, schemas.JobAccepted),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/history",
+        "The forecast's refresh history, oldest first, each with its errors "
+        "against the data now",
+        None,
+        (200, schemas.ForecastHistoryOut),
+        [401, 404],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/accuracy",
+        "The forecast against the actuals the dataset's current version holds: "
+        "errors overall and per series, the points, and a verdict",
+        None,
+        (200, schemas.AccuracyOut),
+        [401, 404, 422],
+    ),
+    (
         "get",
         "/api/v1/forecasts/{forecast_id}/export",
         "Download a forecast (`format` csv, xlsx or the pdf report; a CSV's `sep` "

@@ -262,6 +262,9 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
             ],
             mlflow_run_id=info.metrics.get("mlflow_run_id"),
             notes=list(info.metrics.get("notes") or []),
+            previous_id=info.previous_id,
+            auto_refresh=info.auto_refresh,
+            note=info.note,
         )
     )
 

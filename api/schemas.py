@@ -13,6 +13,7 @@ from pydantic import (
 
 from services.preview import PAGE_COLUMNS
 from services.profiling import ColumnProfile, DataIssue, Frequency, Role
+from services.refresh import NOTE_MAX_CHARS
 
 
 class ErrorBody(BaseModel):
@@ -157,6 +158,9 @@ class AddedDataOut(BaseModel):
         description="What each step of the replayed recipe did (empty when none was)"
     )
     profile: DatasetOut
+    refresh_job_ids: list[str] = Field(
+        description="Jobs refreshing the dataset's forecasts that have auto_refresh on"
+    )
 
 
 class ComparisonPoint(BaseModel):
@@ -359,9 +363,132 @@ class ForecastOut(BaseModel):
     notes: list[str] = Field(
         [], description="What the user should know: filled gaps, drivers, warnings."
     )
+    previous_id: str | None = Field(
+        None, description="The forecast this one refreshes (same setup, newer data)."
+    )
+    auto_refresh: bool = Field(
+        False, description="Refreshed whenever new data is added to its dataset."
+    )
+    note: str | None = Field(None, description="The owner's note.")
 
 
 class Health(BaseModel):
     """The service is up."""
 
     status: Literal["ok"]
+
+
+class ForecastUpdate(BaseModel):
+    """What to change on a forecast: a field left out stays as it is."""
+
+    model_config = REQUEST
+    auto_refresh: bool | None = Field(
+        None,
+        description="Refresh the forecast whenever new data is added to its dataset "
+        "(null leaves it as it is).",
+    )
+    note: str | None = Field(
+        None,
+        max_length=NOTE_MAX_CHARS,
+        description=f"A short note (at most {NOTE_MAX_CHARS} characters); null or an "
+        "empty one removes it.",
+    )
+
+
+class AccuracyScores(BaseModel):
+    """Errors over the forecast steps that have an actual value (null: undefined)."""
+
+    n: int = Field(ge=0, description="Forecast steps with an actual value.")
+    mae: float | None = None
+    mase: float | None = Field(
+        None,
+        description="Scaled by the in-sample seasonal naive error of the history "
+        "the forecast was made from; overall, the mean over series.",
+    )
+    smape: float | None = Field(None, description="From 0 to 200.")
+    bias: float | None = Field(
+        None, description="Mean of forecast minus actual (above 0: too high)."
+    )
+    coverage_80: float | None = Field(None, ge=0, le=1)
+    coverage_95: float | None = Field(None, ge=0, le=1)
+
+
+class SeriesAccuracy(BaseModel):
+    """One series' errors (``series`` is null for a single series)."""
+
+    series: str | None
+    n: int = Field(ge=0)
+    mae: float | None = None
+    mase: float | None = None
+    smape: float | None = None
+    bias: float | None = None
+    coverage_80: float | None = Field(None, ge=0, le=1)
+    coverage_95: float | None = Field(None, ge=0, le=1)
+    backtest_mase: float | None = Field(
+        None, description="The backtests' MASE of the model that forecast it."
+    )
+
+
+class AccuracyPoint(BaseModel):
+    """One forecast step next to its actual value (null while there is none)."""
+
+    series: str | None
+    time: str
+    forecast: float
+    actual: float | None
+    lower_80: float
+    upper_80: float
+    lower_95: float
+    upper_95: float
+
+
+class VerdictOut(BaseModel):
+    """How the forecast did, in a code and a sentence."""
+
+    code: Literal[
+        "no_actuals_yet",
+        "as_expected",
+        "worse_than_backtests",
+        "better_than_backtests",
+    ]
+    message: str
+
+
+class AccuracyOut(BaseModel):
+    """A forecast against the actuals the dataset's current version holds."""
+
+    forecast_id: str
+    overall: AccuracyScores
+    series: list[SeriesAccuracy]
+    points: list[AccuracyPoint]
+    verdict: VerdictOut
+    backtest_mase: float | None = Field(
+        None,
+        description="The backtests' MASE the verdict compares with: their mean over "
+        "the series that have actual values.",
+    )
+
+
+class HistoryEntryOut(BaseModel):
+    """One forecast of a refresh history, with how it did against the data now."""
+
+    id: str
+    previous_id: str | None = Field(description="The forecast it refreshed.")
+    version_id: str = Field(description="The dataset version it was made from.")
+    model: str
+    model_name: str
+    created_at: datetime
+    auto_refresh: bool
+    note: str | None
+    current: bool = Field(description="Whether it is the forecast asked about.")
+    accuracy: AccuracyScores | None = Field(
+        None, description="Its overall errors (null when they cannot be measured)."
+    )
+    verdict: VerdictOut | None = None
+
+
+class ForecastHistoryOut(BaseModel):
+    """A forecast's refresh history, oldest first."""
+
+    forecast_id: str
+    forecasts: list[HistoryEntryOut]

@@ -11,13 +11,13 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 import polars as pl
 
-from services import db, storage
+from services import db, refresh, storage
 from services.cleaning import Change, apply_recipe, parse_recipe
 from services.datasets import add_version, owned_dataset
 from services.errors import InvalidInputError
@@ -40,7 +40,8 @@ class AddedData:
     ``raw_version_id`` is the grown table as read; ``version_id`` is the current
     version, the recipe's replay when ``recipe_replayed`` (else the same id).
     ``changes`` are what the replayed steps did, as a cleaning version stores them.
-    ``rows_removed`` is ``None`` in ``append`` mode.
+    ``rows_removed`` is ``None`` in ``append`` mode. ``refresh_job_ids`` are the
+    refresh jobs of the dataset's forecasts set to refresh when data is added.
     """
 
     dataset_id: str
@@ -53,6 +54,7 @@ class AddedData:
     recipe_replayed: bool
     changes: list[dict[str, Any]]
     profile: Profile
+    refresh_job_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ def add_data(
     current, profile = _store(
         user_id, dataset_id, lineage.raw_id, raw, replayed, source
     )
+    refreshes = refresh.refresh_after_new_data(user_id, dataset_id)
     _report(on_progress, 1.0, "Done")
     return AddedData(
         dataset_id=dataset_id,
@@ -161,6 +164,7 @@ def add_data(
         recipe_replayed=replayed is not None,
         changes=replayed.changes if replayed is not None else [],
         profile=profile,
+        refresh_job_ids=[job.id for job in refreshes],
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -178,6 +179,14 @@ class Forecast(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The forecast this one refreshes (same setup, newer data), if any.
+    previous_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Refresh it whenever new data is added to its dataset.
+    auto_refresh: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # The owner's short note ("includes the March promotion").
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 _engines: dict[str, Engine] = {}

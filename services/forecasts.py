@@ -43,6 +43,10 @@ class ForecastInfo:
     request: dict[str, Any] = field(default_factory=dict)
     # The frequency the forecast was made at.
     frequency: Frequency | None = None
+    # The forecast this one refreshes; whether new data refreshes it; the owner's note.
+    previous_id: str | None = None
+    auto_refresh: bool = False
+    note: str | None = None
 
 
 def submit_forecast(user_id: int, dataset_id: str, request: ForecastRequest) -> JobInfo:
@@ -60,9 +64,19 @@ def submit_forecast(user_id: int, dataset_id: str, request: ForecastRequest) -> 
     return jobs.submit(user_id, "forecast", resolved.model_dump(mode="json"))
 
 
+# A job parameter beside the request: the forecast a refresh replaces.
+REFRESHES = "refreshes"
+
+
 def run_forecast_job(context: JobContext) -> str:
-    """The ``forecast`` job: forecast a dataset version and store the result."""
-    request = ForecastRequest.model_validate(context.params)
+    """The ``forecast`` job: forecast a dataset version and store the result.
+
+    A refresh (``services.refresh``) also names the forecast it replaces: the new
+    forecast records it as ``previous_id`` and keeps its ``auto_refresh``.
+    """
+    params = dict(context.params)
+    previous_id = params.pop(REFRESHES, None)
+    request = ForecastRequest.model_validate(params)
     user_id = context.user_id
     if request.dataset_id is None or request.version is None or not request.time_column:
         raise InvalidInputError("This run's request was never checked; start it again.")
@@ -118,9 +132,14 @@ def run_forecast_job(context: JobContext) -> str:
         recipe=result.recipe,
     )
     with db.session() as s:
+        previous = s.get(db.Forecast, previous_id) if previous_id else None
+        if previous is not None and previous.user_id != user_id:
+            previous = None
         s.add(
             db.Forecast(
                 id=forecast_id,
+                previous_id=previous.id if previous else None,
+                auto_refresh=previous.auto_refresh if previous else False,
                 user_id=user_id,
                 dataset_id=info.id,
                 version_id=version_id,
@@ -183,6 +202,9 @@ def _info(row: db.Forecast) -> ForecastInfo:
         row.created_at,
         dict(spec.get("request") or {}),
         Frequency(**spec["frequency"]) if spec.get("frequency") else None,
+        row.previous_id,
+        bool(row.auto_refresh),
+        row.note,
     )
 
 

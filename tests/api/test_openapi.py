@@ -41,6 +41,7 @@ GENERATED_IDS = {
     ("GET", "/api/v1/forecasts/{forecast_id}/export"),
     ("POST", "/api/v1/forecasts/{forecast_id}/export/jobs"),
     ("POST", "/api/v1/datasets/{dataset_id}/forecasts"),
+    ("POST", "/api/v1/forecasts/{forecast_id}/refresh"),
     ("POST", "/api/v1/datasets/{dataset_id}/analysis/jobs"),
     ("POST", "/api/v1/datasets"),
 }
