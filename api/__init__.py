@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import errors, versions  # noqa: F401  (versions adds its routes)
+from api import errors, shares, versions  # noqa: F401  (these add their routes)
 from api.browser import blueprint as browser_blueprint
 from api.routes import blueprint as api_blueprint
+from api.share_page import blueprint as share_blueprint
 
 
 def init_api(server: Flask) -> None:
-    """Register the API, the browser's file routes, /health and the error handlers."""
+    """Register the API, the browser's file routes, shared pages, /health and the
+    error handlers."""
     server.register_blueprint(api_blueprint)
     server.register_blueprint(browser_blueprint)
+    server.register_blueprint(share_blueprint)
     errors.install(server)
 
     @server.get("/health")

@@ -56,6 +56,7 @@ CODES = [
     "no_model_fits",
     "report_too_large",
     "report_not_ready",
+    "invalid_expiry",
     "internal_error",
 ]
 
