@@ -43,6 +43,7 @@ GENERATED_IDS = {
     ("POST", "/api/v1/datasets/{dataset_id}/forecasts"),
     ("POST", "/api/v1/datasets/{dataset_id}/analysis/jobs"),
     ("POST", "/api/v1/datasets"),
+    ("DELETE", "/api/v1/shares/{share_id}"),
 }
 
 
