@@ -4,7 +4,10 @@
   var config = {
     responsive: true,
     displaylogo: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
   };
   document.querySelectorAll("[data-figure]").forEach(function (holder) {
     var source = document.getElementById(holder.getAttribute("data-figure"));
