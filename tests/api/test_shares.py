@@ -117,6 +117,7 @@ def test_anyone_with_the_link_reads_the_page_and_the_three_downloads(
     # Everything the page loads or links to is a shared-page route: none into the
     # app, no Dash.
     targets = re.findall(r'(?:href|src|action)="([^"]*)"', html)
+    targets.remove("data:,")  # an empty icon: the browser asks the app for none
     routes = server.url_map.bind("localhost")
     for target in targets:
         assert target.startswith("/s/"), target
@@ -310,3 +311,36 @@ def test_shared_pages_are_rate_limited_per_address_and_the_api_is_not(
     api.client.environ_base["REMOTE_ADDR"] = browser.environ_base["REMOTE_ADDR"]
     for _ in range(5):
         assert api.get(f"/api/v1/forecasts/{forecast_id}/shares").status_code == 200
+
+
+@pytest.fixture
+def large_reports() -> Iterator[None]:
+    """Every forecast counts as too large for a workbook made within a request."""
+    before = config.settings.get("REPORT_INLINE_MAX_SERIES")
+    config.settings.set("REPORT_INLINE_MAX_SERIES", 0)
+    yield
+    config.settings.set("REPORT_INLINE_MAX_SERIES", before)
+
+
+def test_a_large_forecast_offers_the_files_its_owner_prepared(
+    server: Any, owner: tuple[ApiClient, str], large_reports: None
+) -> None:
+    api, forecast_id = owner
+    url = _share(api, forecast_id)["url"]
+    browser = _anonymous(server)
+    page = browser.get(url).text
+    assert f'href="{url}/forecast.csv"' in page
+    assert "forecast.xlsx" not in page and "forecast.pdf" not in page
+    assert "once its owner has prepared them" in page
+    assert browser.get(f"{url}/forecast.xlsx").status_code == 404
+    assert browser.get(f"{url}/forecast.csv").status_code == 200
+
+    job = api.post(
+        f"/api/v1/forecasts/{forecast_id}/export/jobs", json={"format": "xlsx"}
+    ).get_json()
+    assert api.wait_for_job(job["job_id"])["status"] == "succeeded"
+    page = browser.get(url).text
+    assert f'href="{url}/forecast.xlsx"' in page and "forecast.pdf" not in page
+    shared = browser.get(f"{url}/forecast.xlsx")
+    assert shared.status_code == 200
+    assert shared.data == api.get(f"/api/v1/jobs/{job['job_id']}/file").data
