@@ -255,6 +255,31 @@ ROUTES: list[
         (200, list[schemas.CatalogEntry]),
         [401],
     ),
+    (
+        "post",
+        "/api/v1/forecasts/{forecast_id}/shares",
+        "Make a read-only link to a forecast, to open with no login at its `url` "
+        "(`expires_in_days` 1 to 365, default 30; the body may be left out)",
+        schemas.ShareRequest,
+        (201, schemas.ShareCreated),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/shares",
+        "A forecast's read-only links with their views",
+        None,
+        (200, schemas.ShareList),
+        [401, 404],
+    ),
+    (
+        "delete",
+        "/api/v1/shares/{share_id}",
+        "Revoke a read-only link: it answers 404 at once",
+        None,
+        (204, "empty"),
+        [401, 404],
+    ),
     ("get", "/health", "Liveness, without sign-in", None, (200, schemas.Health), []),
 ]
 
@@ -372,7 +397,10 @@ MULTIPART: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 # Operations that take no body as an empty one.
-OPTIONAL_BODY = {"/api/v1/datasets/{dataset_id}/analysis/jobs"}
+OPTIONAL_BODY = {
+    "/api/v1/datasets/{dataset_id}/analysis/jobs",
+    "/api/v1/forecasts/{forecast_id}/shares",
+}
 INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
 
 

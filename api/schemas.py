@@ -492,3 +492,39 @@ class ForecastHistoryOut(BaseModel):
 
     forecast_id: str
     forecasts: list[HistoryEntryOut]
+
+
+class ShareRequest(BaseModel):
+    """A read-only link to make (the body may be left out: 30 days)."""
+
+    model_config = REQUEST
+    expires_in_days: int = Field(
+        30, ge=1, le=365, description="How many days the link works (1 to 365)."
+    )
+
+
+class ShareCreated(BaseModel):
+    """A link just made. ``url`` holds its token: it is shown only this once."""
+
+    id: str
+    url: str = Field(description="The link's path, /s/<token>, to open with no login")
+    expires_at: datetime
+
+
+class ShareOut(BaseModel):
+    """A link as its owner sees it (without its token, which is not kept)."""
+
+    id: str
+    forecast_id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    status: Literal["active", "expired", "revoked"]
+    views: int = Field(description="How many times the shared page was opened")
+    last_viewed_at: datetime | None
+
+
+class ShareList(BaseModel):
+    """A forecast's links, newest first, revoked and expired ones too."""
+
+    shares: list[ShareOut]

@@ -19,6 +19,9 @@ from services import users
 # Endpoints anyone may reach: health and readiness, the sign-in pages and their own
 # stylesheet, and sign-out (which checks its CSRF token, and must work for an
 # already-ended session). /metrics checks its own bearer tokens (api/operations.py).
+# Shared read-only pages (/s/<token>), their downloads and their few assets are the
+# one deliberate opening onto users' data: each checks its token itself
+# (services/shares.py), and they are rate-limited per address (api/share_page.py).
 PUBLIC_ENDPOINTS = {
     "health",
     "ready",
@@ -27,6 +30,9 @@ PUBLIC_ENDPOINTS = {
     "auth.register",
     "auth.logout",
     "auth.static",
+    "share.page",
+    "share.download",
+    "share.asset",
 }
 
 

@@ -1,9 +1,11 @@
-"""Rate limits on sign-in and registration, per client address (Flask-Limiter).
+"""Rate limits per client address (Flask-Limiter): sign-in, registration, share pages.
 
 The per-account count lives in the database (``services.users.authenticate``); this
-limits what one address may try across accounts. Counts are kept in memory per web
-process, or in Redis, shared by every process, when ``REDIS_URL`` is set. Nothing else
-is limited: the API and Dash's callbacks have no default limit.
+limits what one address may try across accounts, and how often one address may open
+shared read-only pages (``/s/<token>``, their downloads and their assets), which need
+no sign-in. Counts are kept in memory per web process, or in Redis, shared by every
+process, when ``REDIS_URL`` is set. Nothing else is limited: the API and Dash's
+callbacks have no default limit.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ def login_limit() -> str:
 def register_limit() -> str:
     """Accounts one address may try to create."""
     return str(config.settings.REGISTER_RATE_LIMIT)
+
+
+def share_limit() -> str:
+    """Requests one address may make to shared pages, their files and assets."""
+    return str(config.settings.SHARE_RATE_LIMIT)
 
 
 def storage_uri() -> str:

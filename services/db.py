@@ -189,6 +189,27 @@ class Forecast(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Share(Base):
+    """A read-only link to one forecast, for people without an account.
+
+    The link's token is never kept: only its SHA-256 hash. Deleting the forecast
+    deletes its links (``ON DELETE CASCADE``).
+    """
+
+    __tablename__ = "shares"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    forecast_id: Mapped[str] = mapped_column(
+        ForeignKey("forecasts.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    views: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 

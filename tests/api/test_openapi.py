@@ -74,6 +74,7 @@ def seeded(server: Any) -> Seeded:
     analysis = api.post(f"{base}/analysis/jobs", json={}).get_json()
     analysed = api.wait_for_job(analysis["job_id"])
     assert analysed["status"] == "succeeded", analysed
+    share = api.post(f"/api/v1/forecasts/{done['forecast_id']}/shares").get_json()
     return Seeded(
         api.headers,
         {
@@ -82,6 +83,7 @@ def seeded(server: Any) -> Seeded:
             "forecast_id": done["forecast_id"],
             "job_id": done["id"],
             "analysis_id": analysed["analysis_id"],
+            "share_id": share["id"],
         },
     )
 
