@@ -67,9 +67,14 @@ def add_upload(
 ) -> tuple[Any, Any]:
     """Add the file the page just sent to the current dataset (read in a child
     process, as an upload); its new current version becomes the page's."""
-    if not uploaded or not ref:
+    if not uploaded:
         raise PreventUpdate
     user_id = background.user_id()  # never current_user: there is no request here
+    if not ref:  # the card shows only with a dataset; a stale page keeps nothing
+        pending_uploads.discard(user_id, uploaded["upload_id"])
+        return no_update, dbc.Alert(
+            "Choose the dataset to add the data to first.", color="warning"
+        )
     set_progress(background.step(0.02, f"Reading {uploaded.get('name') or 'the file'}"))
     try:
         added = pending_uploads.add(

@@ -68,7 +68,7 @@ def _add_body(
     }
 
 
-def _add(client: Any, dash_app: Any, name: str, ref: dict[str, Any]) -> Any:
+def _add(client: Any, dash_app: Any, name: str, ref: dict[str, Any] | None) -> Any:
     """Send the file and run the background add to its answer (the outputs)."""
     body = _add_body(dash_app, _send(client, name), ref, "append")
     end_id = renderer.end_id(client)
@@ -116,6 +116,17 @@ def test_other_columns_are_refused_by_name_and_nothing_changes(
     assert "Traceback" not in said and "Error" not in said
     assert datasets.get_dataset(account.id, info.id).version_id == info.version_id
     assert len(versions.list_versions(account.id, info.id)) == 2
+
+
+def test_without_a_current_dataset_the_file_is_not_kept(
+    dash_app: Any, owner: tuple[Any, Any, Any]
+) -> None:
+    client, account, _info = owner
+    answer = _add(client, dash_app, "newer.csv", None)
+    said = json.dumps(answer[ids.UPLOAD_ADD_STATUS]["children"], ensure_ascii=False)
+    assert "Choose the dataset" in said and ids.DATASET_STORE not in answer
+    pending = storage.user_dir(account.id) / "pending"
+    assert not pending.exists() or not any(pending.iterdir())
 
 
 def test_cancel_forgets_the_kept_file(
