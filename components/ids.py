@@ -39,6 +39,16 @@ UPLOAD_TABLE_INFO = "upload-rows-info-div"
 UPLOAD_FORECAST_ROW = "upload-forecast-div"  # shown once a dataset is read
 UPLOAD_FORECAST_BUTTON = "upload-forecast-button"
 UPLOAD_FORECAST_ALERT = "upload-forecast-alert-div"
+UPLOAD_ADD_CARD = "upload-add-div"  # newer data for the current dataset
+UPLOAD_ADD_TITLE = "upload-add-title-div"
+UPLOAD_ADD_MODE = "upload-add-mode-radio"
+UPLOAD_ADD_DROPZONE = "upload-add-drop-zone"  # read by assets/upload.js
+UPLOAD_ADD_STORE = "upload-add-store"  # written by assets/upload.js
+UPLOAD_ADD_PROGRESS_ROW = "upload-add-progress-div"
+UPLOAD_ADD_PROGRESS = "upload-add-progress"
+UPLOAD_ADD_STEP = "upload-add-step-div"
+UPLOAD_ADD_CANCEL = "upload-add-cancel-button"
+UPLOAD_ADD_STATUS = "upload-add-status-div"  # written by assets/upload.js too
 
 # Cleaning
 CLEANING_DATASET_TEXT = "cleaning-dataset-div"

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
 from components import ids
+from components.adding import add_data_card
 from components.background import progress_row
 from components.shell import next_step, page_header
 from services.samples import SAMPLES
@@ -251,6 +252,7 @@ def layout(**_query: str) -> html.Div:
             # Seen without scrolling once a table is read; what was recognised follows.
             _forecast_row(),
             dcc.Loading(html.Div(id=ids.UPLOAD_SUMMARY), type="dot"),
+            add_data_card(),
             _data_card(),
             next_step("/columns", "Next: check columns"),
         ]

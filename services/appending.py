@@ -24,7 +24,7 @@ from services.errors import InvalidInputError
 from services.ingest import check_suffix
 from services.merging import Merged, align_types, check_columns, merge_rows
 from services.parse_process import ParsedUpload, parse_upload
-from services.profiling import Profile, profile_table
+from services.profiling import Frequency, Profile, profile_table
 from services.versions import FILE_OPS, layout_of
 
 AddMode = Literal["append", "replace"]
@@ -39,7 +39,10 @@ class AddedData:
 
     ``raw_version_id`` is the grown table as read; ``version_id`` is the current
     version, the recipe's replay when ``recipe_replayed`` (else the same id).
-    ``changes`` are what the replayed steps did, as a cleaning version stores them.
+    ``changes`` are what the replayed steps did, as a cleaning version stores them;
+    ``steps`` are those steps, in the order the changes number them, and
+    ``frequency`` is that of the grown table the steps started from (together they
+    let :func:`services.cleaning_words.describe_changes` say what each did).
     ``rows_removed`` is ``None`` in ``append`` mode. ``refresh_job_ids`` are the
     refresh jobs of the dataset's forecasts set to refresh when data is added.
     """
@@ -54,6 +57,8 @@ class AddedData:
     recipe_replayed: bool
     changes: list[dict[str, Any]]
     profile: Profile
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    frequency: Frequency | None = None
     refresh_job_ids: list[str] = field(default_factory=list)
 
 
@@ -164,6 +169,8 @@ def add_data(
         recipe_replayed=replayed is not None,
         changes=replayed.changes if replayed is not None else [],
         profile=profile,
+        steps=replayed.steps if replayed is not None else [],
+        frequency=raw.profile.frequency,
         refresh_job_ids=[job.id for job in refreshes],
     )
 

@@ -1,10 +1,10 @@
 """Uploads the page has sent and the app has not read yet.
 
 The upload page sends a file to be kept, under an id the server issues, in the user's
-own folder; a background callback then reads it into a dataset, with its steps shown
-and a Cancel. The id is looked up only in the folder of the user who asks, so another
-user's id is simply not found. Reading or discarding an upload removes it, whatever
-the outcome.
+own folder; a background callback then reads it into a dataset (or adds it to one as
+newer data), with its steps shown and a Cancel. The id is looked up only in the
+folder of the user who asks, so another user's id is simply not found. Reading,
+adding or discarding an upload removes it, whatever the outcome.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import datasets, db, storage
+from services import appending, datasets, db, storage
+from services.appending import AddedData
 from services.datasets import DatasetInfo
 from services.errors import NotFoundError
 from services.ingest import check_suffix
@@ -75,13 +76,7 @@ def read(
         As :func:`services.datasets.create_dataset`.
 
     """
-    folder = _folder(user_id, upload_id)
-    try:
-        name = (folder / _NAME).read_text(encoding="utf-8")
-        source = next(folder.glob("raw.*"))
-    except (OSError, StopIteration):
-        shutil.rmtree(folder, ignore_errors=True)
-        raise _gone() from None
+    folder, name, source = _kept(user_id, upload_id)
     try:
         return datasets.create_dataset(
             user_id,
@@ -94,12 +89,63 @@ def read(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def add(
+    user_id: int,
+    upload_id: str,
+    dataset_id: str,
+    mode: str = "append",
+    on_progress: Callable[[float, str], None] | None = None,
+) -> AddedData:
+    """Add a kept upload to one of the user's datasets, as newer data.
+
+    The file is read and merged as :func:`services.appending.add_data` does, in
+    ``mode`` ``append`` or ``replace``; ``on_progress`` is told the steps. The upload
+    is removed afterwards, added or not.
+
+    Raises
+    ------
+    NotFoundError
+        When the user has no such upload, or no such dataset.
+    InvalidInputError
+        When the file's columns are not the dataset's (``columns_mismatch``), or
+        as :func:`services.appending.add_data` says.
+    UnreadableFileError, FileTooLargeError
+        As for an upload.
+
+    Examples
+    --------
+    >>> kept = keep(user_id, "sales-march.csv", received)  # doctest: +SKIP
+    >>> add(user_id, kept.id, dataset.id).rows_added  # doctest: +SKIP
+    3
+
+    """
+    folder, name, source = _kept(user_id, upload_id)
+    try:
+        return appending.add_data(
+            user_id, dataset_id, name, source, mode, on_progress=on_progress
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def discard(user_id: int, upload_id: str) -> None:
     """Remove a kept upload of the user (after Cancel); no such upload is no error."""
     try:
         shutil.rmtree(_folder(user_id, upload_id), ignore_errors=True)
     except NotFoundError:
         pass
+
+
+def _kept(user_id: int, upload_id: str) -> tuple[Path, str, Path]:
+    """The upload's folder, the file's name as the user had it, and the file."""
+    folder = _folder(user_id, upload_id)
+    try:
+        name = (folder / _NAME).read_text(encoding="utf-8")
+        source = next(folder.glob("raw.*"))
+    except (OSError, StopIteration):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise _gone() from None
+    return folder, name, source
 
 
 def _folder(user_id: int, upload_id: str) -> Path:

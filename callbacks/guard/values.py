@@ -86,6 +86,7 @@ PagePath = Annotated[str, StringConstraints(pattern=r"^/")]
 VALUES: dict[tuple[str, str], Any] = {
     (ids.DATASET_STORE, "data"): DatasetRef,
     (ids.UPLOAD_RESULT_STORE, "data"): UploadResult,
+    (ids.UPLOAD_ADD_STORE, "data"): UploadResult,
     (ids.UPLOAD_READ_STORE, "data"): UploadRead,
     (ids.EXPLORE_JOB_STORE, "data"): AnalysisJobRef,
     (ids.EXPLORE_FULL_RESULT, "data"): AnalysisRef,

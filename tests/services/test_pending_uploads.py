@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 
 from services import datasets, pending_uploads, storage
-from services.errors import FileTooLargeError, NotFoundError, UnreadableFileError
-from tests.conftest import SAMPLES
+from services.errors import (
+    FileTooLargeError,
+    InvalidInputError,
+    NotFoundError,
+    UnreadableFileError,
+)
+from tests.conftest import SAMPLES, TEST_DATA
 from tests.services.hostile_workbooks import whole_sheet_workbook
 
 
@@ -78,4 +83,48 @@ def test_a_discarded_or_refused_upload_leaves_nothing(
 
     with pytest.raises(UnreadableFileError):
         pending_uploads.keep(owner, "notes.docx", _received(tmp_path, source))
+    assert _pending(owner) == []
+
+
+ADDING = TEST_DATA / "adding"
+
+
+def test_a_kept_upload_adds_newer_data_to_a_dataset_once(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner, other = make_account().id, make_account().id
+    info = datasets.create_dataset(
+        owner, "history.csv", _received(tmp_path, ADDING / "history.csv")
+    )
+    kept = pending_uploads.keep(
+        owner, "newer.csv", _received(tmp_path, ADDING / "newer.csv")
+    )
+    with pytest.raises(NotFoundError):  # another user's upload id is not found
+        pending_uploads.add(other, kept.id, info.id)
+    steps: list[str] = []
+    added = pending_uploads.add(
+        owner, kept.id, info.id, on_progress=lambda _f, step: steps.append(step)
+    )
+    assert (added.rows_added, added.values_revised) == (3, 1)
+    assert datasets.get_dataset(owner, info.id).profile.rows == 21
+    assert steps[-1] == "Done" and _pending(owner) == []
+    with pytest.raises(NotFoundError):  # gone once added
+        pending_uploads.add(owner, kept.id, info.id)
+
+
+def test_an_upload_with_other_columns_changes_nothing_and_is_gone(
+    make_account: Any, tmp_path: Path
+) -> None:
+    owner = make_account().id
+    info = datasets.create_dataset(
+        owner, "history.csv", _received(tmp_path, ADDING / "history.csv")
+    )
+    kept = pending_uploads.keep(
+        owner, "other.csv", _received(tmp_path, ADDING / "other_columns.csv")
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        pending_uploads.add(owner, kept.id, info.id)
+    assert raised.value.code == "columns_mismatch"
+    assert "sales" in raised.value.message and "revenue" in raised.value.message
+    assert datasets.get_dataset(owner, info.id).version_id == info.version_id
     assert _pending(owner) == []
