@@ -1,5 +1,6 @@
-// Names for the controls of third-party widgets that their Dash props cannot name,
-// so that screen readers say what they do (checked by tests/browser/test_accessibility.py).
+// Names for the controls of third-party widgets that their Dash props cannot name, so
+// that screen readers say what they do, and a fix for Dash's dropdowns' focus order
+// (checked by tests/browser/test_accessibility.py with axe-core 4).
 (function () {
   // [selector, accessible name]
   const NAMES = [
@@ -11,7 +12,29 @@
     [".previous-next-container input.current-page", "Page number"],
     // dcc.Upload's hidden file field (its zone is the visible control)
     ["#export-logo-upload input[type=file]", "Choose a logo"],
+    // dbc.Progress draws a role="progressbar" its props cannot name (its label is not
+    // a name for a progress bar); the id sits on the bar's frame
+    ["#models-progress-bar > .progress-bar", "Forecast progress"],
+    ["#upload-read-progress > .progress-bar", "Reading the file"],
+    ["#cleaning-preview-progress > .progress-bar", "Preparing the preview"],
+    ["#export-make-progress > .progress-bar", "Making the download"],
+    // any other (the Export page's report job): a plain name rather than none
+    [".progress-bar[role=progressbar]:not([aria-label])", "Progress"],
   ];
+
+  // dcc.Dropdown (Dash 4) reaches its button through a hidden, aria-hidden input placed
+  // before it: the button has tabindex -1 and Tab lands on the input, which hands the
+  // focus on. Screen readers are told of a field that is not there, and axe-core reports
+  // a focusable element inside aria-hidden. The button becomes the tab stop itself, and
+  // the hidden input leaves the focus order (inert, since the dropdown's own blur
+  // handler puts the input's tabindex back to 0).
+  function dropdowns() {
+    for (const input of document.querySelectorAll(".dash-dropdown-focus-target")) {
+      if (!input.inert) { input.inert = true; }
+      const button = input.nextElementSibling;
+      if (button && button.tagName === "BUTTON" && button.tabIndex !== 0) { button.tabIndex = 0; }
+    }
+  }
 
   function name() {
     for (const [selector, label] of NAMES) {
@@ -21,6 +44,7 @@
         if (el.type === "file" && el.hasAttribute("autocomplete")) { el.removeAttribute("autocomplete"); }
       }
     }
+    dropdowns();
   }
 
   let pending = false;
