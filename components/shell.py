@@ -162,12 +162,12 @@ def not_built(
             page_header(title, "This step is not built yet."),
             dbc.Alert(
                 [
-                    html.H5(
+                    html.H2(
                         [
                             html.I(className="bi bi-cone-striped me-2"),
                             "Coming in a later release",
                         ],
-                        className="alert-heading",
+                        className="h5 alert-heading",
                     ),
                     html.P("When it is ready, this page will let you:"),
                     html.Ul([html.Li(item) for item in what]),

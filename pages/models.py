@@ -279,7 +279,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=ids.MODELS_ALERT),
             progress,
             result,
-            html.H5("Recent runs on this dataset", className="mt-4"),
+            html.H2("Recent runs on this dataset", className="h5 mt-4"),
             html.Div(id=ids.MODELS_RUNS),
             next_step("/export", "Next: export"),
         ]
