@@ -9,6 +9,8 @@ step, and the step bar marks the steps done.
 
 axe-core is the current 4.x script kept in tests/browser/axe (axe-selenium-python 2.x
 ships one from 2018), run with the WCAG 2.0 and 2.1 A/AA rules and axe's best practices.
+Dash's dropdowns get their focus order from assets/a11y.js: one of them is worked with
+Tab, Enter and Escape on the way.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ from components.shell import STEPS
 from tests.browser.helpers import fill
 
 BLOCKING = ("serious", "critical")
+# Lesser findings kept at zero all the same, once fixed: the page's structure as a
+# screen reader moves through it (one main landmark, one h1, headings in order) and
+# table headers that name their column.
+KEPT = (
+    "landmark-one-main",
+    "page-has-heading-one",
+    "heading-order",
+    "empty-table-header",
+)
 AXE_SCRIPT = Path(__file__).parent / "axe" / "axe.min.js"
 AXE_OPTIONS = {
     "runOnly": {
@@ -49,7 +60,8 @@ PAGES = [
 
 
 def _check(dash_duo: Any, where: str, found: list[str]) -> None:
-    """Run axe-core on the page as it is; note its serious and critical findings."""
+    """Run axe-core on the page as it is; note its serious and critical findings
+    and those of the KEPT rules."""
     axe = Axe(dash_duo.driver, script_url=str(AXE_SCRIPT))
     axe.inject()
     results = axe.run(options=json.dumps(AXE_OPTIONS))
@@ -58,7 +70,7 @@ def _check(dash_duo: Any, where: str, found: list[str]) -> None:
         f"- {where}: {v['impact']} {v['id']}: {v['help']} — "
         + "; ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in results["violations"]
-        if v.get("impact") in BLOCKING
+        if v.get("impact") in BLOCKING or v["id"] in KEPT
     )
 
 
@@ -179,7 +191,5 @@ def test_every_page_passes_axe_with_a_dataset_and_a_forecast(
     _settled(dash_duo)
     _check(dash_duo, "Settings, as an administrator", found)
 
-    assert not found, "axe-core found serious or critical problems:\n" + "\n".join(
-        found
-    )
+    assert not found, "axe-core found problems:\n" + "\n".join(found)
     assert dash_duo.get_logs() == []
