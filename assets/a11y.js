@@ -22,17 +22,47 @@
     [".progress-bar[role=progressbar]:not([aria-label])", "Progress"],
   ];
 
-  // dcc.Dropdown (Dash 4) reaches its button through a hidden, aria-hidden input placed
-  // before it: the button has tabindex -1 and Tab lands on the input, which hands the
-  // focus on. Screen readers are told of a field that is not there, and axe-core reports
-  // a focusable element inside aria-hidden. The button becomes the tab stop itself, and
-  // the hidden input leaves the focus order (inert, since the dropdown's own blur
-  // handler puts the input's tabindex back to 0).
+  // dcc.Dropdown (Dash 4), made whole for the keyboard and screen readers:
+  // - It reaches its button through a hidden, aria-hidden input placed before it (the
+  //   button has tabindex -1; Tab lands on the input, which hands the focus on), so
+  //   screen readers are told of a field that is not there. The button becomes the tab
+  //   stop itself, and the hidden input leaves the focus order (inert, since the
+  //   dropdown's own blur handler puts the input's tabindex back to 0).
+  // - Its button is named by its value alone: the field's label goes first, so that a
+  //   screen reader says "Target passengers", not just "passengers".
+  // - Its open list is a listbox of role="option" labels, each holding the radio or
+  //   checkbox that the arrow keys move to; an option's content is presentational, so
+  //   the focused control falls out of what screen readers see. Those two roles go,
+  //   leaving plain radios or checkboxes with their labels (checked = chosen), in a
+  //   popup named after the field.
+  let labelCount = 0;
+
+  function fieldLabel(button) {
+    return button && button.labels && button.labels.length ? button.labels[0] : null;
+  }
+
   function dropdowns() {
     for (const input of document.querySelectorAll(".dash-dropdown-focus-target")) {
       if (!input.inert) { input.inert = true; }
       const button = input.nextElementSibling;
-      if (button && button.tagName === "BUTTON" && button.tabIndex !== 0) { button.tabIndex = 0; }
+      if (!button || button.tagName !== "BUTTON") { continue; }
+      if (button.tabIndex !== 0) { button.tabIndex = 0; }
+      if (button.getAttribute("aria-haspopup") !== "dialog") { button.setAttribute("aria-haspopup", "dialog"); }
+      const label = fieldLabel(button);
+      if (label) {
+        if (!label.id) { label.id = "a11y-field-label-" + (++labelCount); }
+        const names = (button.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+        if (names[0] !== label.id) {
+          button.setAttribute("aria-labelledby", [label.id, ...names.filter((n) => n !== label.id)].join(" "));
+        }
+      }
+    }
+    for (const popup of document.querySelectorAll(".dash-dropdown-content[role=dialog]")) {
+      const label = fieldLabel(document.querySelector('button[aria-controls="' + CSS.escape(popup.id) + '"]'));
+      const name = label ? "Choices for " + label.textContent.trim() : "Choices";
+      if (popup.getAttribute("aria-label") !== name) { popup.setAttribute("aria-label", name); }
+      for (const el of popup.querySelectorAll("[role=listbox], [role=option]")) { el.removeAttribute("role"); }
+      for (const el of popup.querySelectorAll("[aria-selected]")) { el.removeAttribute("aria-selected"); }
     }
   }
 
@@ -52,6 +82,12 @@
     if (pending) { return; }
     pending = true;
     window.requestAnimationFrame(function () { pending = false; name(); });
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    // the dropdown puts these back on its options as the choice changes
+    attributes: true,
+    attributeFilter: ["role", "aria-selected"],
+  });
   document.addEventListener("DOMContentLoaded", name);
 })();

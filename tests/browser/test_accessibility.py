@@ -79,6 +79,15 @@ def _settled(dash_duo: Any) -> None:
     dash_duo.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=60)
 
 
+def _open(dash_duo: Any, control: str, opened: str) -> None:
+    """Open a closed part of the page (so that axe-core sees it) and let it settle."""
+    dash_duo.driver.execute_script(
+        "arguments[0].click()", dash_duo.find_element(control)
+    )
+    dash_duo.wait_for_element(opened)
+    _settled(dash_duo)
+
+
 def _done_steps(dash_duo: Any) -> set[str]:
     """The steps the step bar marks done, read as a screen reader does."""
     said = [
@@ -93,9 +102,13 @@ def _done_steps(dash_duo: Any) -> set[str]:
     }
 
 
-def _dropdown_by_keyboard(dash_duo: Any, url: str, dropdown_id: str) -> None:
+def _dropdown_by_keyboard(
+    dash_duo: Any, url: str, dropdown_id: str, label: str, choice: str, found: list[str]
+) -> None:
     """Tab reaches a dropdown's button itself (not Dash's hidden stand-in, see
-    assets/a11y.js); Enter opens its options, Escape closes them on the button."""
+    assets/a11y.js), named by its label and then its value; Enter opens its choices
+    (checked by axe-core too), the arrow keys and Enter pick one, with the focus back
+    on the button."""
     driver = dash_duo.driver
     driver.get(url)
     dash_duo.wait_for_element(f"#{dropdown_id}", timeout=60)
@@ -104,8 +117,11 @@ def _dropdown_by_keyboard(dash_duo: Any, url: str, dropdown_id: str) -> None:
     def focused() -> Any:
         return driver.switch_to.active_element
 
+    def press(key: str) -> None:
+        ActionChains(driver).send_keys(key).perform()
+
     for _ in range(80):
-        ActionChains(driver).send_keys(Keys.TAB).perform()
+        press(Keys.TAB)
         assert "dash-dropdown-focus-target" not in (
             focused().get_attribute("class") or ""
         )
@@ -113,10 +129,20 @@ def _dropdown_by_keyboard(dash_duo: Any, url: str, dropdown_id: str) -> None:
             break
     else:
         raise AssertionError(f"Tab never reached #{dropdown_id}")
-    assert focused().tag_name == "button"
-    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    button = focused()
+    assert button.tag_name == "button"
+    names = button.get_attribute("aria-labelledby").split()
+    assert label in dash_duo.find_element(f"#{names[0]}").text, names
+    press(Keys.ENTER)
     dash_duo.wait_for_element(".dash-dropdown-options")
-    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    _check(dash_duo, f"{url}, #{dropdown_id} open", found)
+    for _ in range(10):
+        press(Keys.ARROW_DOWN)
+        if focused().get_attribute("value") == choice:
+            break
+    else:
+        raise AssertionError(f"the arrow keys never reached {choice!r}")
+    press(Keys.ENTER)
     dash_duo.wait_for_no_elements(".dash-dropdown-options")
     assert focused().get_attribute("id") == dropdown_id
 
@@ -169,6 +195,8 @@ def test_every_page_passes_axe_with_a_dataset_and_a_forecast(
     _settled(dash_duo)
     assert _done_steps(dash_duo) == {"Upload", "Models"}
     _check(dash_duo, "Models, with a forecast", found)
+    _open(dash_duo, ".accordion-button", ".accordion-collapse.show")
+    _check(dash_duo, "Models, its more options open", found)
 
     for path, ready, text, next_step in PAGES:
         dash_duo.driver.get(base + path)
@@ -177,8 +205,19 @@ def test_every_page_passes_axe_with_a_dataset_and_a_forecast(
             dash_duo.wait_for_contains_text(".next-step", next_step)
         _settled(dash_duo)
         _check(dash_duo, path, found)
+        if path == "/explore":
+            _open(dash_duo, "details > summary", "details[open]")
+            _check(dash_duo, "/explore, its details for analysts open", found)
     assert _done_steps(dash_duo) == {"Upload", "Explore", "Models"}
-    _dropdown_by_keyboard(dash_duo, base + "/explore", "explore-target-dropdown")
+    _dropdown_by_keyboard(
+        dash_duo,
+        base + "/explore",
+        "explore-method-dropdown",
+        "Method",
+        "additive",
+        found,
+    )
+    dash_duo.wait_for_text_to_equal("#explore-method-dropdown", "Classical, additive")
 
     # Settings as an administrator: the users card and the System section.
     admin = make_admin("admin's password")
