@@ -1,6 +1,7 @@
 // Names for the controls of third-party widgets that their Dash props cannot name, so
-// that screen readers say what they do, and a fix for Dash's dropdowns' focus order
-// (checked by tests/browser/test_accessibility.py with axe-core 4).
+// that screen readers say what they do, and fixes for Dash's dropdowns (focus order,
+// names, the open list's roles); checked by tests/browser/test_accessibility.py with
+// axe-core 4.
 (function () {
   // [selector, accessible name]
   const NAMES = [

@@ -2,15 +2,16 @@
 
 One browser session walks them all (browser tests are slow): the sign-in and
 registration pages, Home, then a sample loaded on Upload and forecast with its
-"Forecast this" button, then Models with the forecast, Columns, Cleaning, Explore,
-Export and Settings, and last Settings again as an administrator, with its System
-section. On the way it checks what a person relies on: every page ends with its next
-step, and the step bar marks the steps done.
+"Forecast this" button, then Models with the forecast (and its More options open),
+Columns, Cleaning, Explore (and its details for analysts open), Export and Settings,
+then a dropdown open on Explore, and last Settings again as an administrator, with its
+System section. On the way it checks what a person relies on: every page ends with its
+next step, the step bar marks the steps done, and a dropdown is worked with the
+keyboard alone.
 
 axe-core is the current 4.x script kept in tests/browser/axe (axe-selenium-python 2.x
 ships one from 2018), run with the WCAG 2.0 and 2.1 A/AA rules and axe's best practices.
-Dash's dropdowns get their focus order from assets/a11y.js: one of them is worked with
-Tab, Enter and Escape on the way.
+What Dash's and Bootstrap's widgets cannot say through their props, assets/a11y.js adds.
 """
 
 from __future__ import annotations
