@@ -60,7 +60,11 @@ def _roles_table(info: DatasetInfo) -> Any:
     ]
     head = html.Thead(
         html.Tr(
-            [html.Th(h) for h in ("Column", "Role", "", "Type", "Missing", "Examples")]
+            # an empty header names nothing: a plain cell instead
+            [
+                html.Th(h) if h else html.Td()
+                for h in ("Column", "Role", "", "Type", "Missing", "Examples")
+            ]
         )
     )
     return dbc.Table(

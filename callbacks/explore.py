@@ -200,8 +200,10 @@ def _verdict(result: analysis.Analysis, style: NumberStyle) -> Any:
     )
     return html.Div(
         [
-            html.H5(
-                result.stationarity.replace("-", " ").capitalize(), id="explore-verdict"
+            html.H2(
+                result.stationarity.replace("-", " ").capitalize(),
+                id="explore-verdict",
+                className="h5",
             ),
             numbers,
         ]

@@ -220,7 +220,7 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     text = narrative.summarise(data, style)
     preview = html.Div(
         [
-            html.H4(text.headline, id="export-headline"),
+            html.H2(text.headline, id="export-headline", className="h4"),
             *[html.P(p) for p in text.paragraphs],
             dbc.Alert(
                 [html.Strong("Caveats"), html.Ul([html.Li(c) for c in text.caveats])],

@@ -174,7 +174,7 @@ def compare(
     head = html.Thead(
         html.Tr(
             [
-                html.Th(""),
+                html.Td(),  # the corner above the row labels heads nothing
                 *[html.Th(label) for label in STAT_LABELS.values()],
             ]
         )

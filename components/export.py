@@ -72,7 +72,7 @@ def branding_card() -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H5("Report branding"),
+                html.H2("Report branding", className="h5"),
                 html.P(
                     "Shown on the PDF's cover and headings. Kept for your next report.",
                     className="text-secondary small",

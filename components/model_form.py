@@ -59,7 +59,7 @@ def params_forms(keys: list[str] | None) -> list[Any]:
                 dbc.Card(
                     dbc.CardBody(
                         [
-                            html.H6(f"{spec.name} settings", className="mb-2"),
+                            html.H2(f"{spec.name} settings", className="h6 mb-2"),
                             dbc.Row(
                                 [_field(key, n, p) for n, p in props.items()],
                                 className="g-2",

@@ -12,7 +12,7 @@ def sign_out_someone() -> html.Div:
     """Administrators' control: choose an account and end all its sessions."""
     return html.Div(
         [
-            html.H6("Sign someone out", className="mt-4"),
+            html.H3("Sign someone out", className="h6 mt-4"),
             html.P(
                 "Ends every session of the account, in every browser. "
                 "Their API tokens keep working.",

@@ -32,7 +32,7 @@ def _password(label: str, id_: str, autocomplete: str, hint: str = "") -> html.D
 def password_card() -> dbc.Card:
     """Change your own password."""
     return _card(
-        html.H5("Change password"),
+        html.H2("Change password", className="h5"),
         _password("Current password", ids.SETTINGS_OLD_PASSWORD, "current-password"),
         _password(
             "New password", ids.SETTINGS_NEW_PASSWORD, "new-password", PASSWORD_RULE
@@ -53,7 +53,7 @@ def password_card() -> dbc.Card:
 def number_format_card() -> dbc.Card:
     """How numbers are written to you; a callback marks your choice and saves it."""
     return _card(
-        html.H5("Number format"),
+        html.H2("Number format", className="h5"),
         html.P(
             "How the pages and your PDF reports write numbers. Downloads for "
             "spreadsheets keep numbers as numbers.",
@@ -81,7 +81,7 @@ def number_example(style: NumberStyle) -> str:
 def tokens_card() -> dbc.Card:
     """Your API tokens: make one, see them, revoke them."""
     return _card(
-        html.H5("API tokens"),
+        html.H2("API tokens", className="h5"),
         html.P(
             "A token lets a program or script use Forecast Studio as you, through the "
             "API (Authorization: Bearer <token>). Revoke one you no longer use.",
@@ -156,7 +156,12 @@ def tokens_table(tokens: list[TokenInfo]) -> html.Div | dbc.Table:
         for t in tokens
     ]
     head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Name", "Created", "Last used", "")])
+        html.Tr(
+            [
+                html.Th(h) if h else html.Td()  # an empty header names nothing
+                for h in ("Name", "Created", "Last used", "")
+            ]
+        )
     )
     return dbc.Table([head, html.Tbody(rows)], size="sm", className="mb-0")
 
@@ -165,13 +170,13 @@ def admin_card() -> html.Div:
     """Users and registration (hidden until a callback finds an administrator)."""
     return html.Div(
         _card(
-            html.H5("Administration"),
+            html.H2("Administration", className="h5"),
             dbc.Switch(
                 id=ids.SETTINGS_REGISTRATION,
                 label="Anyone may create an account",
                 value=True,
             ),
-            html.H6("Users", className="mt-3"),
+            html.H3("Users", className="h6 mt-3"),
             html.Div(id=ids.SETTINGS_USERS),
             sign_out_someone(),
         ),
@@ -184,7 +189,7 @@ def system_section() -> html.Div:
     """The System section's frame; a callback fills it for administrators only."""
     return html.Div(
         _card(
-            html.H5("System"),
+            html.H2("System", className="h5"),
             html.P(
                 "How this installation is set up. Only administrators see this.",
                 className="small text-secondary",
@@ -203,7 +208,7 @@ def _models(status: SystemStatus) -> list[object]:
         for m in status.missing
     ]
     return [
-        html.H6("Models"),
+        html.H3("Models", className="h6"),
         html.P(f"Set up: {', '.join(ready) or 'none'}.", className="small"),
         html.Div(
             [html.P("Not set up yet:", className="mb-1"), html.Ul(missing)],
@@ -229,7 +234,7 @@ def _tracking(status: SystemStatus) -> list[object]:
         "this store and set it to show a link here."
     )
     return [
-        html.H6("Experiments (MLflow)", className="mt-3"),
+        html.H3("Experiments (MLflow)", className="h6 mt-3"),
         html.P(
             ["Tracking store: ", html.Code(status.tracking_uri)], className="small mb-1"
         ),
@@ -263,7 +268,7 @@ def _workers(status: SystemStatus) -> list[object]:
         )
     )
     return [
-        html.H6("Job workers", className="mt-3"),
+        html.H3("Job workers", className="h6 mt-3"),
         html.P(
             f"Backend: {status.job_backend} (JOB_BACKEND). Workers per web "
             f"process: {status.job_workers} (JOB_WORKERS). Jobs now: "

@@ -93,7 +93,12 @@ def navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    [html.Span("▲", className="brand-mark"), " Forecast Studio"],
+                    [
+                        html.Span(
+                            "▲", className="brand-mark", **{"aria-hidden": "true"}
+                        ),
+                        " Forecast Studio",
+                    ],
                     href="/",
                 ),
                 dbc.Nav(steps, className="steps me-auto", navbar=True),
@@ -117,16 +122,17 @@ def shell(page: object) -> html.Div:
             dcc.Store(id=ids.EXPLORED_STORE, storage_type="session"),
             dcc.Store(id=ids.STEPS_CHANGED_STORE, data=0),
             navbar(),
-            dbc.Container(page, fluid="lg", className="py-4 page"),
+            # the page is the document's main landmark, after the navigation bar
+            dbc.Container(page, fluid="lg", className="py-4 page", tag="main"),
         ]
     )
 
 
 def page_header(title: str, lead: str) -> html.Div:
-    """A page's title and one sentence on what it is for."""
+    """A page's title (the page's one first-level heading) and what it is for."""
     return html.Div(
         [
-            html.H2(title, className="mb-1"),
+            html.H1(title, className="page-title h2 mb-1"),
             html.P(lead, className="text-secondary mb-4"),
         ]
     )
@@ -156,12 +162,12 @@ def not_built(
             page_header(title, "This step is not built yet."),
             dbc.Alert(
                 [
-                    html.H5(
+                    html.H2(
                         [
                             html.I(className="bi bi-cone-striped me-2"),
                             "Coming in a later release",
                         ],
-                        className="alert-heading",
+                        className="h5 alert-heading",
                     ),
                     html.P("When it is ready, this page will let you:"),
                     html.Ul([html.Li(item) for item in what]),

@@ -112,7 +112,7 @@ def dataset_summary(info: DatasetInfo, style: NumberStyle = DEFAULT_STYLE) -> ht
     return html.Div(
         [
             # (what to do with it follows the summary: "Forecast this", or a look first)
-            html.H4(info.name, className="mb-3"),
+            html.H2(info.name, className="h4 mb-3"),
             facts,
             html.P(
                 [html.Strong("Numbers you can forecast: "), targets, series],
@@ -171,7 +171,7 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
     head = html.Thead(
         html.Tr(
             [
-                html.Th(h)
+                html.Th(h) if h else html.Td()  # an empty header names nothing
                 for h in ("Started", "Dataset", "Target", "Horizon", "Status", "")
             ]
         )
@@ -232,7 +232,9 @@ def forecast_summary(summary: Narrative) -> html.Div:
     Export page, the workbook and the PDF)."""
     return html.Div(
         [
-            html.H5(summary.headline, className="mb-1", id="models-summary-headline"),
+            html.H2(
+                summary.headline, className="h5 mb-1", id="models-summary-headline"
+            ),
             html.P(summary.trend_note, className="small mb-0", id="models-trend-note")
             if summary.trend_note
             else None,
@@ -298,7 +300,7 @@ def scores_table(
     head = html.Thead(
         html.Tr(
             [
-                html.Th(h)
+                html.Th(h) if h else html.Td()  # an empty header names nothing
                 for h in (
                     "Model",
                     "MASE",
@@ -316,11 +318,11 @@ def scores_table(
     return html.Div(
         [
             forecast_summary(summary) if summary else None,
-            html.H6(
+            html.H2(
                 "How the models did on backtests"
                 + (f" of {series}" if series in boards else "")
                 + ": each model forecast stretches of the history it had not seen",
-                className="mt-3",
+                className="h6 mt-3",
             ),
             dbc.Table(
                 [head, html.Tbody(rows)],

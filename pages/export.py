@@ -25,7 +25,7 @@ def layout(**_query: str) -> html.Div:
                 [dbc.Col(preview_card(), lg=8), dbc.Col(branding_card(), lg=4)],
                 className="g-4",
             ),
-            html.H5("Forecasts of this dataset", className="mt-4"),
+            html.H2("Forecasts of this dataset", className="h5 mt-4"),
             html.Div(id=ids.EXPORT_LIST),
         ]
     )

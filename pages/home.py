@@ -28,7 +28,7 @@ def layout(**_query: str) -> html.Div:
                 dbc.CardBody(
                     [
                         html.I(className=f"bi {icon} fs-2 text-primary"),
-                        html.H5(title, className="mt-2"),
+                        html.H2(title, className="h5 mt-2"),
                         html.P(text, className="text-secondary mb-0"),
                     ]
                 ),

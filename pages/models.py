@@ -28,7 +28,12 @@ def _model_option(spec: ModelSpec) -> dict[str, Any]:
 
 
 def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, className="small mb-0"), control], md=width)
+    """A control under its label, which names it for screen readers (a switch has
+    its own label, and the one above is its heading)."""
+    named = None if isinstance(control, dbc.Switch) else control.id
+    return dbc.Col(
+        [dbc.Label(label, html_for=named, className="small mb-0"), control], md=width
+    )
 
 
 def _more_options() -> dbc.Accordion:
@@ -279,7 +284,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=ids.MODELS_ALERT),
             progress,
             result,
-            html.H5("Recent runs on this dataset", className="mt-4"),
+            html.H2("Recent runs on this dataset", className="h5 mt-4"),
             html.Div(id=ids.MODELS_RUNS),
             next_step("/export", "Next: export"),
         ]

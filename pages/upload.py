@@ -211,9 +211,9 @@ def layout(**_query: str) -> html.Div:
                     ),
                     dbc.Col(
                         [
-                            html.H6(
+                            html.H2(
                                 "No file at hand? Try a sample",
-                                className="text-secondary",
+                                className="h6 text-secondary",
                             ),
                             _samples(),
                         ],

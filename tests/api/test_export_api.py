@@ -96,7 +96,8 @@ def test_the_workbook_lists_the_cleaning_behind_the_forecast(api: ApiClient) -> 
     answer = api.get(f"/api/v1/forecasts/{job['forecast_id']}/export?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(answer.get_data()))["Cleaning"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert [(r[0], r[1]) for r in rows] == [(2, "regularize"), (2, "impute")]
+    steps = [(r[0], r[1]) for r in rows]
+    assert steps == [(2, "Insert missing dates"), (2, "Fill missing values")]
     assert rows[1][3] == version["changes"][1]["filled"] > 0
 
 

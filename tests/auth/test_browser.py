@@ -18,7 +18,7 @@ def test_every_page_works_under_the_policy_and_sign_out_ends_the_session(
     dash_duo.wait_for_contains_text("#upload-summary-div", "monthly")
     for path in [step[0] for step in STEPS] + ["/settings"]:
         dash_duo.driver.get(base + path)
-        dash_duo.wait_for_element("h2")
+        dash_duo.wait_for_element("h1")
         # A callback that fills the page ran (the dataset's name is shown).
         if path in ("/columns", "/explore", "/models"):
             dash_duo.wait_for_contains_text(".page", "air_passengers.csv", timeout=30)

@@ -40,7 +40,7 @@ def test_compare_three_models_cancel_a_run_and_use_the_runner_up(
         "AutoTheta (statistical)",
     ):
         dash_duo.select_dcc_dropdown("#models-select-dropdown", value=name)
-        dash_duo.find_element("h2").click()  # close the menu before the next choice
+        dash_duo.find_element("h1").click()  # close the menu before the next choice
     dash_duo.find_element("#models-run-button").click()
     dash_duo.wait_for_contains_text("#models-status-div", "Forecast ready", timeout=120)
     names = _leaderboard_names(dash_duo)
@@ -85,7 +85,7 @@ def test_tune_a_model_and_choose_backtest_folds(dash_duo: Any, dash_app: Any) ->
     dash_duo.select_dcc_dropdown(
         "#models-select-dropdown", value="LightGBM on lags (machine learning)"
     )
-    dash_duo.find_element("h2").click()
+    dash_duo.find_element("h1").click()
     dash_duo.wait_for_contains_text("#models-params-div", "LightGBM on lags settings")
     trees = dash_duo.find_element(
         "#models-params-div input[id*='n_estimators']"

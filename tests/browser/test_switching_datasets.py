@@ -41,7 +41,7 @@ def test_another_dataset_shows_nothing_of_the_previous_forecast(
     dash_duo.wait_for_contains_text("#models-dataset-div", "air_passengers.csv")
     for name in ("Naive (baseline)", "Seasonal naive (baseline)"):
         dash_duo.select_dcc_dropdown("#models-select-dropdown", value=name)
-        dash_duo.find_element("h2").click()  # close the menu before the next choice
+        dash_duo.find_element("h1").click()  # close the menu before the next choice
     dash_duo.find_element("#models-run-button").click()
     dash_duo.wait_for_contains_text("#models-status-div", "Forecast ready", timeout=120)
     dash_duo.wait_for_element("#models-forecast-graph .main-svg", timeout=30)
