@@ -23,7 +23,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from benchmarks.latency import base_env
 from components import ids
+from components.cleaning import ACTIONS, DETECTORS, OPS
 from tests.integration import processes
 
 DOCS = Path(__file__).resolve().parent
@@ -193,11 +193,11 @@ def walk(page: Walk) -> None:
     page.element("#confirm")
     page.shoot("register")
     password = "a demo password"
-    page.type("#username", f"demo-{uuid.uuid4().hex[:6]}")
+    page.type("#username", "demo")  # a fresh database each run
     page.type("#password", password)
     page.type("#confirm", password)
     page.click("#register-submit")
-    page.text("#home-start-div", "Forecast the airline passengers")
+    page.element("#home-start-div button")  # the sample, forecast in one click
     page.shoot("home")
 
     page.go("/upload")
@@ -214,17 +214,17 @@ def walk(page: Walk) -> None:
 
     page.go("/cleaning")
     page.text("#cleaning-dataset-div", "air_passengers.csv")
-    page.choose("#cleaning-op-dropdown", "Treat unusual values")
+    page.choose("#cleaning-op-dropdown", OPS["outliers"])
     page.text("#cleaning-params-div", "Unusual means")
     # Robust STL at 6: the four months farthest from trend and season (at the
     # default 3 it finds 14 in this clean series, and says that many are a pattern).
-    page.choose(_param("method"), "unexplained by trend and season (STL)")
+    page.choose(_param("method"), DETECTORS["stl"])
     page.type(_param("sensitivity"), "6")
-    page.choose(_param("action"), "replace them by a line between neighbours")
+    page.choose(_param("action"), ACTIONS["interpolate"])
     page.click("#cleaning-preview-outliers-button")
     page.text("#cleaning-alert-div", "would be treated", timeout=120)
     page.click("#cleaning-add-button")
-    page.text("#cleaning-recipe-div", "1. Treat unusual values")
+    page.text("#cleaning-recipe-div", f"1. {OPS['outliers']}")
     page.click("#cleaning-apply-button")
     page.text("#cleaning-alert-div", "Version 2 made", timeout=60)
     page.text("#cleaning-counts-text", "changed")
