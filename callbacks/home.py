@@ -18,13 +18,21 @@ FIRST_SAMPLES = (("air_passengers", "Forecast the airline passengers"),)
 BUSY = {"pointerEvents": "none", "opacity": 0.6}
 
 
-@callback(Output(ids.HOME_START, "children"), Input(ids.URL, "pathname"))
-def offer_samples(path: str | None) -> Any:
-    """For someone with no data yet, a sample to forecast in one click."""
+@callback(
+    Output(ids.HOME_START, "children"),
+    Output(ids.HOME_UPLOAD, "color"),
+    Input(ids.URL, "pathname"),
+)
+def offer_samples(path: str | None) -> tuple[Any, str]:
+    """For someone with no data yet, a sample to forecast in one click.
+
+    The sample is then the page's one main button: Upload data steps back to an
+    outline.
+    """
     if path != "/" or not current_user.is_authenticated:
         raise PreventUpdate
     if datasets.list_datasets(int(current_user.id)):
-        return None
+        return None, "primary"
     buttons = [
         dbc.Button(
             [html.I(className="bi bi-graph-up-arrow me-2"), text],
@@ -35,7 +43,7 @@ def offer_samples(path: str | None) -> Any:
         )
         for key, text in FIRST_SAMPLES
     ]
-    return html.Div(
+    offer = html.Div(
         [
             html.Div(buttons),
             html.P(
@@ -46,6 +54,7 @@ def offer_samples(path: str | None) -> Any:
             ),
         ]
     )
+    return offer, "outline-primary"
 
 
 @callback(

@@ -10,6 +10,7 @@ STEPS_CHANGED_STORE = "shell-steps-changed-store"  # bumped when a page did a st
 
 # Home
 HOME_START = "home-start-div"
+HOME_UPLOAD = "home-upload-button"
 HOME_SAMPLE = "home-sample-button"  # pattern: {"type": HOME_SAMPLE, "key": key}
 HOME_ALERT = "home-alert-div"
 

@@ -57,6 +57,7 @@ def layout(**_query: str) -> html.Div:
                     html.Div(id=ids.HOME_ALERT),
                     dbc.Button(
                         [html.I(className="bi bi-cloud-arrow-up me-2"), "Upload data"],
+                        id=ids.HOME_UPLOAD,
                         href="/upload",
                         color="primary",
                         size="lg",

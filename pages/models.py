@@ -276,7 +276,7 @@ def layout(**_query: str) -> html.Div:
     )
     return html.Div(
         [
-            page_header("Forecast", "Choose the number to forecast and how far ahead."),
+            page_header("Models", "Choose the number to forecast and how far ahead."),
             dcc.Store(id=ids.MODELS_JOB_STORE, storage_type="session"),
             dcc.Store(id=ids.MODELS_FORECAST_STORE),
             dcc.Interval(id=ids.MODELS_POLL, interval=1000, disabled=True),

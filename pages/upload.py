@@ -152,7 +152,7 @@ def _forecast_row() -> html.Div:
             html.Div(
                 "The app forecasts the column it recognised (see below) with the "
                 "models it picks, as far ahead as suits the data (a year of "
-                "months, two weeks of days); change either later on the Forecast "
+                "months, two weeks of days); change either later on the Models "
                 "page.",
                 className="small text-secondary mt-1",
             ),

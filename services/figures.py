@@ -166,7 +166,7 @@ def history_chart(points: pl.DataFrame, target: str) -> go.Figure:
     fig = go.Figure()
     for (name,), part in points.group_by("series", maintain_order=True):
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=part["time"].to_list(),
                 y=part["value"].to_list(),
                 mode="lines",
@@ -267,10 +267,11 @@ def backtest_charts(
         )
     )
     steps.update_xaxes(title="steps ahead")
+    short = model_name.split(" (", 1)[0]
     return (
-        layout(
-            folds, f"Backtests of {model_name}: forecast vs actual, fold by fold", 340
-        ),
+        # The model's short name: the long one ("… (weighted average of …)") would
+        # run past the chart's edge.
+        layout(folds, f"Backtests of {short}: forecast vs actual, by fold", 340),
         layout(steps, "Average error by step ahead", 340),
     )
 

@@ -43,7 +43,9 @@ def test_the_sample_button_shows_only_without_data(
 
     account = make_account()
     with logged_in(account):
-        offer = str(page.offer_samples("/"))
+        shown, upload = page.offer_samples("/")
+        offer = str(shown)
+        assert upload == "outline-primary"  # the sample is the one main button
         assert "Forecast the airline passengers" in offer and "air_passengers" in offer
         with pytest.raises(PreventUpdate):
             page.offer_samples("/models")
@@ -51,7 +53,7 @@ def test_the_sample_button_shows_only_without_data(
 
     samples.load_sample(account.id, "air_passengers")
     with logged_in(account):
-        assert page.offer_samples("/") is None
+        assert page.offer_samples("/") == (None, "primary")
 
 
 def test_one_click_makes_the_dataset_and_a_forecast_job_of_its_owner(
