@@ -216,10 +216,10 @@ def _narrow_range(
     if hit is None or hit >= COVERAGE_LOW:  # the report's words use the same line
         return None
     return dbc.Alert(
-        "In the backtests the chosen model's 80% range caught only "
-        f"{percent(100 * hit, style=style)} of the actual values: read its range as "
-        "too narrow, "
-        "and expect more surprises than it suggests.",
+        "In the backtests the chosen model's own 80% range caught only "
+        f"{percent(100 * hit, style=style)} of the actual values, so the ranges "
+        "shown are widened to what the backtests showed. Still, expect more "
+        "surprises than usual from this series.",
         color="warning",
         className="small py-2",
         id=ids.MODELS_NARROW_RANGE,

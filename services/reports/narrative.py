@@ -348,9 +348,10 @@ def _caveats(data: ReportData, style: NumberStyle) -> list[str]:
     coverage = score(row, "coverage") if row else None
     if coverage is not None and coverage < COVERAGE_LOW:
         caveats.append(
-            "The ranges were too narrow in the backtests: only "
+            "The model's own ranges were too narrow in the backtests: only "
             f"{percent(100 * coverage, style=style)} of the actual values fell inside "
-            "the 80% range."
+            "its 80% range, so the ranges shown are widened to what the backtests "
+            "showed."
         )
     treated = sum(s.clipped for s in data.cleaning if s.op == "outliers") + sum(
         s.filled for s in data.cleaning if s.op == "outliers"
