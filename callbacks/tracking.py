@@ -32,7 +32,6 @@ def _alert(exc: ServiceError) -> dbc.Alert:
     Output(ids.TRACK_AUTO_SWITCH, "value"),
     Output(ids.TRACK_NOTE_INPUT, "value"),
     Output(ids.TRACK_NOTE_TEXT, "children"),
-    Output(ids.TRACK_SHARE_BOX, "children"),
     Output(ids.TRACK_ALERT, "children"),
     Input(ids.MODELS_FORECAST_STORE, "data"),
     Input(ids.MODELS_SERIES, "value"),
@@ -40,7 +39,7 @@ def _alert(exc: ServiceError) -> dbc.Alert:
 def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...]:
     """The verdict, the forecast against the actuals and the refresh history."""
     if not ref:
-        return None, go.Figure(), None, False, "", None, None, None
+        return None, go.Figure(), None, False, "", None, None
     user_id = int(current_user.id)
     style = users.number_style(user_id)
     try:
@@ -50,7 +49,7 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
     except NotFoundError as exc:
         raise PreventUpdate from exc
     except ServiceError as exc:
-        return None, go.Figure(), None, no_update, no_update, None, None, _alert(exc)
+        return None, go.Figure(), None, no_update, no_update, None, _alert(exc)
     realised = {info.id: found.overall.mase if found.overall.n else None}
     for entry in entries:
         if entry.id not in realised:
@@ -61,8 +60,6 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
             realised[entry.id] = scores.mase if scores.n else None
     title = f"{info.target}: forecast against what happened"
     chart = for_people(tracking_chart(found.points, title, series), style)
-    # Another forecast shown: a link made for the one before is not offered for it.
-    shared = None if ctx.triggered_id == ids.MODELS_FORECAST_STORE else no_update
     return (
         verdict_text(found.verdict.message, found.overall.n > 0),
         chart,
@@ -70,9 +67,17 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
         info.auto_refresh,
         info.note or "",
         note_text(info.note),
-        shared,
         None,
     )
+
+
+@callback(
+    Output(ids.TRACK_SHARE_BOX, "children"),
+    Input(ids.MODELS_FORECAST_STORE, "data"),
+)
+def forget_link(_ref: dict[str, Any] | None) -> None:
+    """Another forecast shown: the link made for the one before is not offered."""
+    return None
 
 
 @callback(

@@ -46,13 +46,17 @@ def track_card() -> dbc.Card:
     )
     note = dbc.InputGroup(
         [
+            dbc.Label(
+                "Note on this forecast",
+                html_for=ids.TRACK_NOTE_INPUT,
+                className="visually-hidden",
+            ),
             dbc.Textarea(
                 id=ids.TRACK_NOTE_INPUT,
                 placeholder="A note for this forecast, e.g. “includes the March "
                 "promotion”",
                 maxLength=NOTE_MAX_CHARS,
                 rows=1,
-                **{"aria-label": "Note on this forecast"},
             ),
             dbc.Button("Save note", id=ids.TRACK_NOTE_SAVE, color="outline-secondary"),
         ],
@@ -152,13 +156,15 @@ def share_box(url: str, expires_at: datetime) -> html.Div:
     """The new link, read-only with a copy button, and when it stops working."""
     return html.Div(
         [
+            dbc.Label(
+                "Read-only link", html_for=ids.TRACK_SHARE_URL, className="small mb-0"
+            ),
             dbc.InputGroup(
                 [
                     dbc.Input(
                         id=ids.TRACK_SHARE_URL,
                         value=url,
                         readonly=True,
-                        **{"aria-label": "Read-only link"},
                     ),
                     dbc.InputGroupText(
                         dcc.Clipboard(
