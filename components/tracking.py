@@ -46,11 +46,6 @@ def track_card() -> dbc.Card:
     )
     note = dbc.InputGroup(
         [
-            dbc.Label(
-                "Note on this forecast",
-                html_for=ids.TRACK_NOTE_INPUT,
-                className="visually-hidden",
-            ),
             dbc.Textarea(
                 id=ids.TRACK_NOTE_INPUT,
                 placeholder="A note for this forecast, e.g. “includes the March "
@@ -71,6 +66,12 @@ def track_card() -> dbc.Card:
                 html.Div(id=ids.TRACK_VERDICT, className="mb-2"),
                 html.Div(id=ids.TRACK_NOTE_TEXT, className="mb-2"),
                 actions,
+                dbc.Label(
+                    "Note on this forecast (shown here, on shared links and in "
+                    "reports)",
+                    html_for=ids.TRACK_NOTE_INPUT,
+                    className="small mb-0",
+                ),
                 note,
                 html.Div(id=ids.TRACK_SHARE_BOX),
                 dcc.Graph(id=ids.TRACK_GRAPH, config={"displaylogo": False}),

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
 from tests.browser.helpers import start_and_register, upload
@@ -70,6 +71,15 @@ def test_track_refresh_and_share_a_forecast(
     link = dash_duo.wait_for_element("#track-share-url-input", timeout=30)
     url = link.get_attribute("value")
     assert url.startswith(base + "/s/")
+    dash_duo.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=60)
+    axe = Axe(dash_duo.driver)
+    axe.inject()
+    problems = [
+        f"{v['impact']} {v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}"
+        for v in axe.run(context="#track-card-div")["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert problems == []
     assert dash_duo.get_logs() == []
 
     dash_duo.driver.delete_all_cookies()
