@@ -67,8 +67,7 @@ def track_card() -> dbc.Card:
                 html.Div(id=ids.TRACK_NOTE_TEXT, className="mb-2"),
                 actions,
                 dbc.Label(
-                    "Note on this forecast (shown here, on shared links and in "
-                    "reports)",
+                    "Note on this forecast",
                     html_for=ids.TRACK_NOTE_INPUT,
                     className="small mb-0",
                 ),

@@ -326,7 +326,10 @@ def tracking_chart(
                 pl.col("actual").null_count().alias("missing"),
             )
             .with_columns(
-                pl.when(pl.col("missing") > 0).then(None).otherwise(pl.col("actual"))
+                pl.when(pl.col("missing") > 0)
+                .then(None)
+                .otherwise(pl.col("actual"))
+                .alias("actual")
             )
         )
     points = points.sort("time")
