@@ -33,13 +33,19 @@ def _alert(exc: ServiceError) -> dbc.Alert:
     Output(ids.TRACK_NOTE_INPUT, "value"),
     Output(ids.TRACK_NOTE_TEXT, "children"),
     Output(ids.TRACK_ALERT, "children"),
+    Output(ids.TRACK_VIEW, "style"),
     Input(ids.MODELS_FORECAST_STORE, "data"),
     Input(ids.MODELS_SERIES, "value"),
+    Input(ids.TRACK_VIEW, "value"),
 )
-def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...]:
-    """The verdict, the forecast against the actuals and the refresh history."""
+def show_track(
+    ref: dict[str, Any] | None, series: str | None, view: str | None
+) -> tuple[Any, ...]:
+    """The verdict, the forecast against the actuals (of the chosen series or of
+    all added up) and the refresh history."""
+    hidden = {"display": "none"}
     if not ref:
-        return None, go.Figure(), None, False, "", None, None
+        return None, go.Figure(), None, False, "", None, None, hidden
     user_id = int(current_user.id)
     style = users.number_style(user_id)
     try:
@@ -49,7 +55,7 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
     except NotFoundError as exc:
         raise PreventUpdate from exc
     except ServiceError as exc:
-        return None, go.Figure(), None, no_update, no_update, None, _alert(exc)
+        return None, go.Figure(), None, no_update, no_update, None, _alert(exc), hidden
     realised = {info.id: found.overall.mase if found.overall.n else None}
     for entry in entries:
         if entry.id not in realised:
@@ -58,8 +64,11 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
             except ServiceError:
                 scores = accuracy.Scores(n=0)
             realised[entry.id] = scores.mase if scores.n else None
-    title = f"{info.target}: forecast against what happened"
-    chart = for_people(tracking_chart(found.points, title, series), style)
+    several = found.points["series"].n_unique() > 1
+    total = several and view == "total"
+    title = f"{info.target}{' (all series)' if total else ''}: forecast and actuals"
+    chart = tracking_chart(found.points, title, None if total else series)
+    chart = for_people(chart, style)
     return (
         verdict_text(found.verdict.message, found.overall.n > 0),
         chart,
@@ -68,6 +77,7 @@ def show_track(ref: dict[str, Any] | None, series: str | None) -> tuple[Any, ...
         info.note or "",
         note_text(info.note),
         None,
+        {} if several else hidden,
     )
 
 

@@ -155,6 +155,7 @@ MODELS_PER_SERIES = "models-per-series-switch"
 TRACK_CARD = "track-card-div"
 TRACK_VERDICT = "track-verdict-div"
 TRACK_GRAPH = "track-forecast-graph"
+TRACK_VIEW = "track-view-radio"
 TRACK_HISTORY = "track-history-div"
 TRACK_OPEN = "track-open-button"  # pattern: {"type": ..., "forecast": forecast_id}
 TRACK_REFRESH_BUTTON = "track-refresh-button"

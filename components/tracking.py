@@ -73,6 +73,17 @@ def track_card() -> dbc.Card:
                 ),
                 note,
                 html.Div(id=ids.TRACK_SHARE_BOX),
+                dbc.RadioItems(
+                    id=ids.TRACK_VIEW,
+                    options=[
+                        {"label": "The series chosen above", "value": "series"},
+                        {"label": "All series added up", "value": "total"},
+                    ],
+                    value="series",
+                    inline=True,
+                    className="small",
+                    style={"display": "none"},  # shown when there are several
+                ),
                 dcc.Graph(id=ids.TRACK_GRAPH, config={"displaylogo": False}),
                 html.H6("Refresh history", className="mt-2"),
                 html.Div(id=ids.TRACK_HISTORY),

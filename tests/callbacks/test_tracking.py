@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tests.callbacks.test_models import finished_forecast
-from tests.conftest import TEST_DATA, make_dataset
+from tests.conftest import SAMPLES, TEST_DATA, make_dataset
 
 ADDING = TEST_DATA / "adding"
 
@@ -52,7 +52,9 @@ def test_without_actuals_the_card_says_where_to_add_them(
     account = make_account()
     _dataset, ref = _forecast(server, account, tmp_path)
     with logged_in(account):
-        verdict, chart, history, auto, note, *_ = tracking.show_track(ref, None)
+        verdict, chart, history, auto, note, *_ = tracking.show_track(
+            ref, None, "series"
+        )
     text = str(verdict)
     assert "No actual values for the forecast's months yet" in text
     assert "/upload" in text
@@ -77,7 +79,7 @@ def test_with_actuals_the_verdict_and_the_realised_error_are_shown(
     found = accuracy.accuracy(account.id, ref["forecast_id"])
     assert found.overall.n == 2 and found.overall.mase is not None
     with logged_in(account):
-        verdict, chart, history, *_ = tracking.show_track(ref, None)
+        verdict, chart, history, *_ = tracking.show_track(ref, None, "series")
     assert found.verdict.message in str(verdict)
     assert "No actual values" not in str(verdict)
     actual = [v for v in _trace(chart, "Actual").y if v is not None]
@@ -101,7 +103,7 @@ def test_refresh_is_followed_and_its_history_has_both_forecasts(
     new = {"forecast_id": str(job.result_ref)}
     assert new != ref
     with logged_in(account):
-        table = tracking.show_track(new, None)[2]
+        table = tracking.show_track(new, None, "series")[2]
     assert str(table).count("Tr(") == 3
     # The old forecast can be shown again from the history; the new one is shown.
     buttons = [c.id for c in _walk(table) if isinstance(getattr(c, "id", None), dict)]
@@ -147,7 +149,9 @@ def test_auto_refresh_and_the_note_are_kept(
         assert alert is None and "includes the March promotion" in str(shown)
         too_long, alert = tracking.save_note(1, "x" * (NOTE_MAX_CHARS + 1), ref)
         assert too_long is no_update and "at most 500 characters" in str(alert)
-        _v, _c, _h, auto, note, note_shown, *_ = tracking.show_track(ref, None)
+        _v, _c, _h, auto, note, note_shown, *_ = tracking.show_track(
+            ref, None, "series"
+        )
     info = forecasts.get_forecast(account.id, ref["forecast_id"])
     assert info.auto_refresh is True and info.note == "includes the March promotion"
     assert auto is True and note == info.note and info.note in str(note_shown)
@@ -192,3 +196,34 @@ def _walk(component: Any) -> list[Any]:
     elif children is not None and not isinstance(children, str):
         found.extend(_walk(children))
     return found
+
+
+def test_several_series_are_shown_one_at_a_time_or_added_up(
+    logged_in: Any, make_account: Any, server: Any, tmp_path: Path
+) -> None:
+    from callbacks import tracking
+
+    account = make_account()
+    from services import forecasts
+    from services.forecast_request import ForecastRequest
+
+    dataset = make_dataset(
+        account.id, SAMPLES / "australian_accommodation.csv", tmp_path
+    )
+    wanted = ForecastRequest(
+        target="takings_m_aud",
+        horizon=4,
+        series_id=["state"],
+        models=[{"key": "naive"}],
+    )
+    assert wanted.series_id
+    server.extensions["job_runner"].ensure_running()
+    job = forecasts.submit_forecast(account.id, dataset.id, wanted)
+    ref = {"forecast_id": str(_wait(account, job.id).result_ref)}
+    with logged_in(account):
+        one = tracking.show_track(ref, "Victoria", "series")
+        total = tracking.show_track(ref, "Victoria", "total")
+    assert one[-1] == {} and total[-1] == {}  # the choice is offered
+    assert "80% range" in {t.name for t in one[1].data}
+    assert [t.name for t in total[1].data] == ["Forecast", "Actual"]
+    assert "(all series)" in total[1].layout.title.text
