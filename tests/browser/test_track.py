@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,9 @@ def test_track_refresh_and_share_a_forecast(
     ]
     assert problems == []
     assert dash_duo.get_logs() == []
+    if folder := os.environ.get("FORECAST_STUDIO_SCREENSHOTS"):
+        card = dash_duo.find_element("#track-card-div")
+        card.screenshot(str(Path(folder) / "models-track-card.png"))
 
     dash_duo.driver.delete_all_cookies()
     dash_duo.driver.get(url)
