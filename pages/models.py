@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from components import ids
 from components.shell import next_step, page_header
+from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
@@ -270,6 +271,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="g-2",
             ),
+            track_card(),
         ],
         id=ids.MODELS_RESULT,
         style={"display": "none"},

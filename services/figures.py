@@ -303,3 +303,81 @@ def for_people(fig: go.Figure, style: NumberStyle = DEFAULT_STYLE) -> go.Figure:
 
 def _numeric(value: object) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def tracking_chart(
+    points: pl.DataFrame, title: str = "", series: str | None = None
+) -> go.Figure:
+    """A forecast against the actual values that came after it, with its ranges.
+
+    ``points`` has the columns of :data:`services.accuracy.POINT_COLUMNS` (``actual``
+    null where there is no value yet). Without ``series`` every series' values are
+    added up per time (the total); ranges are then left out, since the sum of the
+    series' ranges is not a range of the total.
+    """
+    if series is not None:
+        points = points.filter(pl.col("series") == series)
+    total = series is None and points["series"].n_unique() > 1
+    if total:
+        points = (
+            points.group_by("time")
+            .agg(
+                pl.col("forecast").sum(),
+                pl.col("actual").sum().alias("actual"),
+                pl.col("actual").null_count().alias("missing"),
+            )
+            .with_columns(
+                pl.when(pl.col("missing") > 0)
+                .then(None)
+                .otherwise(pl.col("actual"))
+                .alias("actual")
+            )
+        )
+    points = points.sort("time")
+    fig = go.Figure()
+    if not total:
+        for lower, upper, name, opacity in (
+            ("lower_95", "upper_95", "95% range", 0.12),
+            ("lower_80", "upper_80", "80% range", 0.25),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
+                    y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=f"rgba(47, 91, 234, {opacity})",
+                    line={"width": 0},
+                    name=name,
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=points["time"].to_list(),
+            y=points["forecast"].to_list(),
+            name="Forecast",
+            mode="lines+markers",
+            line={"color": ACCENT, "width": 2.2},
+            marker={"size": 4},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=points["time"].to_list(),
+            y=points["actual"].to_list(),
+            name="Actual",
+            mode="lines+markers",
+            line={"color": HISTORY, "width": 1.6},
+            marker={"size": 6},
+        )
+    )
+    fig.update_layout(
+        title=title_at_top(title),
+        template="plotly_white",
+        margin=margin(fig, title),
+        legend=legend(fig),
+        hovermode="x unified",
+        height=360,
+    )
+    return fig

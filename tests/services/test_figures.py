@@ -18,6 +18,7 @@ from services.figures import (
     for_people,
     forecast_chart,
     history_chart,
+    tracking_chart,
 )
 from services.numbers import NumberStyle
 from services.reports.charts import PAPER_TOP, on_paper
@@ -158,3 +159,34 @@ def test_each_axis_gets_decimals_for_its_own_values() -> None:
 def test_an_empty_figure_is_left_alone() -> None:
     empty = go.Figure()
     assert for_people(empty, NumberStyle.POINT_COMMA).layout.separators is None
+
+
+def _tracked() -> pl.DataFrame:
+    months = [dt.date(2024, 7, 1), dt.date(2024, 8, 1)]
+    return pl.DataFrame(
+        {
+            "series": ["a", "a", "b", "b"],
+            "time": months * 2,
+            "forecast": [10.0, 11.0, 20.0, 21.0],
+            "actual": [12.0, None, 19.0, 22.0],
+            "lower_80": [8.0, 9.0, 18.0, 19.0],
+            "upper_80": [12.0, 13.0, 22.0, 23.0],
+            "lower_95": [7.0, 8.0, 17.0, 18.0],
+            "upper_95": [13.0, 14.0, 23.0, 24.0],
+        }
+    )
+
+
+def test_tracking_chart_shows_one_series_with_its_ranges_and_actuals() -> None:
+    fig = tracking_chart(_tracked(), "sales", "a")
+    names = [t.name for t in fig.data]
+    assert names == ["95% range", "80% range", "Forecast", "Actual"]
+    assert list(fig.data[3].y) == [12.0, None]
+    assert list(fig.data[2].y) == [10.0, 11.0]
+
+
+def test_tracking_chart_totals_series_only_where_every_actual_is_known() -> None:
+    fig = tracking_chart(_tracked(), "sales")
+    assert [t.name for t in fig.data] == ["Forecast", "Actual"]
+    assert list(fig.data[0].y) == [30.0, 32.0]
+    assert list(fig.data[1].y) == [31.0, None]  # b's August alone is no total
