@@ -39,7 +39,7 @@ def test_track_refresh_and_share_a_forecast(
     dash_duo.driver.get(base + "/models")
     dash_duo.wait_for_contains_text("#models-dataset-div", "history.csv")
     dash_duo.select_dcc_dropdown("#models-select-dropdown", value="Naive (baseline)")
-    dash_duo.find_element("h2").click()
+    dash_duo.find_element("h1").click()
     dash_duo.find_element("#models-run-button").click()
     dash_duo.wait_for_contains_text("#models-status-div", "Forecast ready", timeout=120)
     dash_duo.wait_for_contains_text(
