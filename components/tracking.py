@@ -61,7 +61,7 @@ def track_card() -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H5("Track: how this forecast is doing", className="card-title"),
+                html.H2("Track: how this forecast is doing", className="h5 card-title"),
                 html.Div(id=ids.TRACK_ALERT),
                 html.Div(id=ids.TRACK_VERDICT, className="mb-2"),
                 html.Div(id=ids.TRACK_NOTE_TEXT, className="mb-2"),
@@ -85,7 +85,7 @@ def track_card() -> dbc.Card:
                     style={"display": "none"},  # shown when there are several
                 ),
                 dcc.Graph(id=ids.TRACK_GRAPH, config={"displaylogo": False}),
-                html.H6("Refresh history", className="mt-2"),
+                html.H3("Refresh history", className="h6 mt-2"),
                 html.Div(id=ids.TRACK_HISTORY),
             ]
         ),
@@ -156,7 +156,7 @@ def history_table(
                 html.Th("Made"),
                 html.Th("Model"),
                 html.Th("Realised MASE (lower is better)"),
-                html.Th(""),
+                html.Th(html.Span("Show", className="sr-label")),
             ]
         )
     )
