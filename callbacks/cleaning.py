@@ -177,7 +177,8 @@ def apply(
         made = versions.create_version(int(current_user.id), info.id, None, recipe)
     except ServiceError as exc:
         return no_update, dbc.Alert(exc.message, color="danger"), no_update
-    words = describe_changes(made.recipe, made.changes, info.profile.frequency)
+    style = users.number_style(int(current_user.id))
+    words = describe_changes(made.recipe, made.changes, info.profile.frequency, style)
     done = dbc.Alert(
         [
             html.Strong(f"Version {made.number} made. "),

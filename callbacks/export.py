@@ -210,13 +210,13 @@ def show_preview(forecast_id: str | None) -> tuple[Any, ...]:
     if not forecast_id:
         return nothing
     user_id = int(current_user.id)
+    style = users.number_style(user_id)
     try:
-        data = content.collect(user_id, forecast_id, decompose=False)
+        data = content.collect(user_id, forecast_id, decompose=False, style=style)
         dataset_id = forecasts.get_forecast(user_id, forecast_id).dataset_id
         layout = csv_layout.upload_layout(user_id, dataset_id)
     except ServiceError as exc:
         return None, dbc.Alert(exc.message, color="warning"), *nothing[2:]
-    style = users.number_style(user_id)
     text = narrative.summarise(data, style)
     preview = html.Div(
         [

@@ -392,7 +392,7 @@ def draw_forecast(
     )
     # The same headline as the report's (Export page, workbook, PDF).
     style = users.number_style(user_id)
-    data = content.collect(user_id, info.id, decompose=False)
+    data = content.collect(user_id, info.id, decompose=False, style=style)
     summary = narrative.summarise(data, style)
     scores = scores_table(info, series, summary, style)
     chart = for_people(chart, style)

@@ -17,7 +17,7 @@ from services import users, versions
 from services.cleaning_words import describe_changes
 from services.errors import ServiceError
 from services.figures import for_people
-from services.numbers import format_number
+from services.numbers import NumberStyle, format_number
 
 # The statistics of a column before and after a change, in plain words.
 STAT_LABELS = {
@@ -59,7 +59,7 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
                     f"{format_number(v.missing or 0, style)} missing"
                 ),
                 html.Td(
-                    " ".join(_words(v, by_id)) or "As uploaded.",
+                    " ".join(_words(v, by_id, style)) or "As uploaded.",
                     # The step's own record (the dates it inserted…) on hover.
                     title="\n".join(c["description"] for c in v.changes) or None,
                     className="small",
@@ -94,11 +94,13 @@ def show_versions(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     )
 
 
-def _words(version: versions.VersionInfo, by_id: dict[str, Any]) -> list[str]:
+def _words(
+    version: versions.VersionInfo, by_id: dict[str, Any], style: NumberStyle
+) -> list[str]:
     """What each step of the version did, counted on its parent's frequency."""
     parent = by_id.get(version.parent or "", version)
     frequency = parent.profile.frequency
-    return describe_changes(version.recipe, version.changes, frequency)
+    return describe_changes(version.recipe, version.changes, frequency, style)
 
 
 @callback(

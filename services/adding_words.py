@@ -43,7 +43,8 @@ def describe_added(added: AddedData, style: NumberStyle = DEFAULT_STYLE) -> str:
     else:
         sentence = "The file held nothing new: no rows added, no values changed"
     if added.recipe_replayed:
-        sentence += "; your cleaning steps were applied again " + _replayed(added)
+        replayed = _replayed(added, style)
+        sentence += f"; your cleaning steps were applied again {replayed}"
     sentence += "."
     if added.refresh_job_ids:
         count = len(added.refresh_job_ids)
@@ -56,9 +57,9 @@ def describe_added(added: AddedData, style: NumberStyle = DEFAULT_STYLE) -> str:
     return sentence
 
 
-def _replayed(added: AddedData) -> str:
+def _replayed(added: AddedData, style: NumberStyle) -> str:
     """What the replayed steps did, in parentheses."""
-    words = describe_changes(added.steps, added.changes, added.frequency)
+    words = describe_changes(added.steps, added.changes, added.frequency, style)
     said = [w.rstrip(".") for w in words if w]
     return f"({'; '.join(said)})" if said else "(they changed nothing this time)"
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from services import calendars
 from services.calendars import Frequency
+from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
 
 STEP_TITLES = {
     "impute": "Fill missing values",
@@ -84,6 +85,7 @@ def describe(
     step: Mapping[str, Any],
     counts: Mapping[str, Any] | None = None,
     frequency: Frequency | None = None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> str:
     """One cleaning step in a sentence.
 
@@ -97,6 +99,8 @@ def describe(
         ``unreadable``); without them the step is described as planned.
     frequency
         The frequency of the data the step worked on, to count in months, days…
+    style
+        How the counts are written (``1,234`` or ``1.234``).
 
     Examples
     --------
@@ -117,7 +121,9 @@ def describe(
     writer = _WRITERS.get(op)
     if writer is None:
         return STEP_TITLES.get(op, op.replace("_", " ").capitalize()) + "."
-    sentence = writer(step, dict(counts) if counts is not None else None, frequency)
+    sentence = writer(
+        step, dict(counts) if counts is not None else None, frequency, style
+    )
     return sentence[0].upper() + sentence[1:] + "."
 
 
@@ -130,6 +136,7 @@ def describe_changes(
     recipe: Sequence[Mapping[str, Any]],
     changes: Sequence[Mapping[str, Any]],
     frequency: Frequency | None = None,
+    style: NumberStyle = DEFAULT_STYLE,
 ) -> list[str]:
     """What each applied step of a version did, one sentence per change.
 
@@ -152,7 +159,7 @@ def describe_changes(
     for change in changes:
         index = int(change.get("step") or 0) - 1
         if 0 <= index < len(recipe):
-            out.append(describe(recipe[index], change, frequencies[index]))
+            out.append(describe(recipe[index], change, frequencies[index], style))
         else:
             out.append(str(change.get("description") or ""))
     return out
@@ -179,13 +186,15 @@ def _frequency(value: Any) -> Frequency | None:
         return None
 
 
-def _count(number: int, frequency: Frequency | None, noun: str = "value") -> str:
+def _count(
+    number: int, frequency: Frequency | None, noun: str, style: NumberStyle
+) -> str:
     """``3 months`` when each value stands for one period, else ``3 values``."""
     if frequency is not None and frequency.step == 1:
         name = _NAMES.get(frequency.unit, frequency.unit)
     else:
         name = noun
-    return f"{number:,} {name}{'' if number == 1 else 's'}"
+    return f"{format_number(number, style)} {name}{'' if number == 1 else 's'}"
 
 
 def _calendar(frequency: Frequency | None) -> str:
@@ -203,18 +212,25 @@ def _fill(method: str | None, step: Mapping[str, Any]) -> str:
 
 
 def _impute(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     column, method = step.get("column", ""), step.get("method", "linear")
     gap = step.get("max_gap")
-    only = f" (gaps of up to {_count(int(gap), freq, 'point')} only)" if gap else ""
+    only = (
+        f" (gaps of up to {_count(int(gap), freq, 'point', style)} only)" if gap else ""
+    )
     if method == "drop":
         if counts is None:
             return f"remove the rows without a “{column}” value"
         removed = counts.get("rows_removed", 0)
         if not removed:
             return f"no row lacked a “{column}” value, so none was removed"
-        return f"removed {_count(removed, None, 'row')} without a “{column}” value"
+        return (
+            f"removed {_count(removed, None, 'row', style)} without a “{column}” value"
+        )
     how = _fill(method, step)
     if counts is None:
         return f"fill missing “{column}” values {how}{only}"
@@ -222,14 +238,15 @@ def _impute(
     if not filled:
         return f"no “{column}” value was filled: none was missing{only}"
     if freq is not None and freq.step == 1:
-        return f"filled {_missing(filled, freq)} of “{column}” {how}{only}"
-    return f"filled {filled:,} missing “{column}” value{_s(filled)} {how}{only}"
+        return f"filled {_missing(filled, freq, style)} of “{column}” {how}{only}"
+    values = f"{format_number(filled, style)} missing “{column}” value{_s(filled)}"
+    return f"filled {values} {how}{only}"
 
 
-def _missing(number: int, frequency: Frequency) -> str:
+def _missing(number: int, frequency: Frequency, style: NumberStyle) -> str:
     """``3 missing months``."""
     name = _NAMES.get(frequency.unit, frequency.unit)
-    return f"{number:,} missing {name}{_s(number)}"
+    return f"{format_number(number, style)} missing {name}{_s(number)}"
 
 
 def _s(number: int) -> str:
@@ -237,7 +254,10 @@ def _s(number: int) -> str:
 
 
 def _regularize(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     calendar_freq = _frequency(step.get("frequency")) or freq
     where = _calendar(calendar_freq)
@@ -248,14 +268,17 @@ def _regularize(
     added = counts.get("rows_added", 0)
     if not added:
         return f"checked the data against {where}: no date was missing"
-    dates = _count(added, calendar_freq, "date")
+    dates = _count(added, calendar_freq, "date", style)
     filled = counts.get("filled", 0)
     then = f" and filled {_fill(fill, step)}" if fill and filled else ", left empty"
     return f"put the data on {where} ({dates} added{then})"
 
 
 def _deduplicate(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     keep = KEEPS.get(step.get("keep", "first"), "")
     if counts is None:
@@ -265,12 +288,15 @@ def _deduplicate(
         return "no date was repeated, so nothing was merged"
     return (
         f"merged the rows that shared a date, {keep} "
-        f"({_count(removed, None, 'row')} fewer)"
+        f"({_count(removed, None, 'row', style)} fewer)"
     )
 
 
 def _outliers(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     column, action = step.get("column", ""), step.get("action", "flag")
     unusual = DETECTORS.get(step.get("method", "iqr"), "")
@@ -285,7 +311,7 @@ def _outliers(
     found = counts.get("flagged", 0)
     if not found:
         return f"found no unusual “{column}” value ({unusual})"
-    values = f"{found:,} unusual “{column}” value{_s(found)}"
+    values = f"{format_number(found, style)} unusual “{column}” value{_s(found)}"
     if action == "clip":
         return f"capped {values} ({unusual})"
     if action == "interpolate":
@@ -294,7 +320,10 @@ def _outliers(
 
 
 def _resample(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     target = _frequency(step.get("frequency"))
     unit = _NAMES.get(target.unit, target.unit) if target else "period"
@@ -303,18 +332,24 @@ def _resample(
     if counts is None:
         return f"change the data to {words}, {agg}"
     removed = counts.get("rows_removed", 0)
-    fewer = f" ({_count(removed, None, 'row')} fewer)" if removed else ""
+    fewer = f" ({_count(removed, None, 'row', style)} fewer)" if removed else ""
     return f"changed the data to {words}, {agg}{fewer}"
 
 
 def _cast(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     column, to = step.get("column", ""), TYPES.get(step.get("to", ""), "")
     if counts is None:
         return f"read “{column}” as {to}"
     lost = counts.get("unreadable", 0)
-    after = f" ({lost:,} value{_s(lost)} could not be read and are missing)"
+    after = (
+        f" ({format_number(lost, style)} value{_s(lost)} could not be read and "
+        "are missing)"
+    )
     return f"read “{column}” as {to}" + (after if lost else "")
 
 
@@ -334,23 +369,33 @@ def date_layout(format_: str) -> str:
 
 
 def _parse_dates(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     column = step.get("column", "")
     layout = date_layout(str(step.get("format", "")))
     read = f"read “{column}” as dates written {layout}"
     lost = counts.get("unreadable", 0) if counts else 0
-    return read + (f" ({lost:,} did not match and are missing)" if lost else "")
+    return read + (
+        f" ({format_number(lost, style)} did not match and are missing)" if lost else ""
+    )
 
 
 def _rename(
-    step: Mapping[str, Any], counts: dict[str, Any] | None, freq: Frequency | None
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
 ) -> str:
     verb = "renamed" if counts is not None else "rename"
     return f"{verb} “{step.get('column', '')}” to “{step.get('to', '')}”"
 
 
-_Writer = Callable[[Mapping[str, Any], dict[str, Any] | None, Frequency | None], str]
+_Writer = Callable[
+    [Mapping[str, Any], dict[str, Any] | None, Frequency | None, NumberStyle], str
+]
 _WRITERS: dict[str, _Writer] = {
     "impute": _impute,
     "regularize": _regularize,

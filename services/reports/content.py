@@ -15,6 +15,7 @@ from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
 from services.metrics import point_metrics
+from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
 
 FEATURED_LARGEST = 3  # with many series, the body shows the largest ones …
@@ -186,8 +187,15 @@ def assemble(data: ReportData, decompose: bool = True) -> ReportData:
     return data
 
 
-def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportData:
+def collect(
+    user_id: int,
+    forecast_id: str,
+    decompose: bool = True,
+    style: NumberStyle = DEFAULT_STYLE,
+) -> ReportData:
     """Gather one of the user's forecasts and everything a report says about it.
+
+    The cleaning steps' sentences write their counts in ``style``.
 
     Raises
     ------
@@ -215,7 +223,7 @@ def collect(user_id: int, forecast_id: str, decompose: bool = True) -> ReportDat
         leaderboard=list(metrics.get("leaderboard") or []),
         notes=list(metrics.get("notes") or []),
         issues=list(used.profile.issues) if used else [],
-        cleaning=_cleaning(chain),
+        cleaning=_cleaning(chain, style),
         rows=used.rows if used else 0,
         upload_issues=list(chain[0].profile.issues) if chain else [],
     )
@@ -232,14 +240,16 @@ def _chain(lineage: dict[str, Any], version_id: str) -> list[Any]:
     return chain[::-1]
 
 
-def _cleaning(chain: list[Any]) -> list[CleaningStep]:
+def _cleaning(
+    chain: list[Any], style: NumberStyle = DEFAULT_STYLE
+) -> list[CleaningStep]:
     """The repair steps from the upload to the version, oldest first, in words."""
     known = {f.name for f in fields(Change)}
     steps = []
     for parent, version in zip([None, *chain], chain, strict=False):
         frequency = (parent or version).profile.frequency
         words = cleaning_words.describe_changes(
-            version.recipe, version.changes, frequency
+            version.recipe, version.changes, frequency, style
         )
         for change, sentence in zip(version.changes, words, strict=True):
             kept = {k: v for k, v in change.items() if k in known}

@@ -89,7 +89,7 @@ def render(
             layout,
         )
     say(0.05, "Gathering the forecast, its history and backtests")
-    data = content.collect(user_id, forecast_id, decompose=fmt == "pdf")
+    data = content.collect(user_id, forecast_id, fmt == "pdf", style)
     if fmt == "xlsx":
         say(0.4, "Writing the workbook")
         return excel.workbook(data)

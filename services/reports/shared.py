@@ -62,8 +62,9 @@ def shared_page(shared: SharedForecast) -> SharedPage:
     report features (the largest and the most uncertain).
     """
     owner, info = shared.owner_id, shared.forecast
-    data = content.collect(owner, info.id, decompose=False)
-    summary = narrative.summarise(data, users.number_style(owner))
+    style = users.number_style(owner)
+    data = content.collect(owner, info.id, decompose=False, style=style)
+    summary = narrative.summarise(data, style)
     charts = [
         Chart(
             f"Total of {data.target}" if data.multi else data.target,

@@ -18,6 +18,7 @@ from services.cleaning_words import (
     describe_changes,
     title,
 )
+from services.numbers import NumberStyle
 
 MONTHLY = Frequency(unit="month", step=1)
 QUARTERLY = Frequency(unit="quarter", step=1)
@@ -283,3 +284,18 @@ def test_a_planned_replacement_reads_in_order() -> None:
     gap = {"op": "impute", "column": "sales", "max_gap": 2.0}
     words = describe(gap, {"filled": 1}, MONTHLY)
     assert words.endswith("(gaps of up to 2 months only).")
+
+
+def test_counts_are_written_in_the_reader_s_number_format() -> None:
+    step = {"op": "impute", "column": "sales", "method": "linear"}
+    recipe = [step, {"op": "regularize", "fill": None}]
+    changes = [{"step": 1, "filled": 12_345}, {"step": 2, "rows_added": 2_000}]
+    english = describe_changes(recipe, changes, MONTHLY)
+    european = describe_changes(recipe, changes, MONTHLY, NumberStyle.POINT_COMMA)
+    assert english[0].startswith("Filled 12,345 missing months")
+    assert european[0].startswith("Filled 12.345 missing months")
+    assert "(2.000 months added" in european[1]
+    outliers = {"op": "outliers", "column": "sales", "action": "clip"}
+    assert "Capped 1.500 unusual" in describe(
+        outliers, {"flagged": 1_500}, None, NumberStyle.POINT_COMMA
+    )
