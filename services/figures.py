@@ -98,22 +98,7 @@ def forecast_chart(
     joined = not shown.is_empty() and not points.is_empty()
     points = _from_last_actual(shown, points) if joined else points
     fig = go.Figure()
-    for lower, upper, name, opacity in (
-        ("lower_95", "upper_95", "95% range", 0.12),
-        ("lower_80", "upper_80", "80% range", 0.25),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
-                y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
-                mode="lines",
-                fill="toself",
-                fillcolor=f"rgba(47, 91, 234, {opacity})",
-                line={"width": 0},
-                name=name,
-                hoverinfo="skip",
-            )
-        )
+    _add_ranges(fig, points)
     fig.add_trace(
         go.Scatter(
             x=shown["time"].to_list(),
@@ -336,22 +321,7 @@ def tracking_chart(
     points = points.sort("time")
     fig = go.Figure()
     if not total:
-        for lower, upper, name, opacity in (
-            ("lower_95", "upper_95", "95% range", 0.12),
-            ("lower_80", "upper_80", "80% range", 0.25),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
-                    y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=f"rgba(47, 91, 234, {opacity})",
-                    line={"width": 0},
-                    name=name,
-                    hoverinfo="skip",
-                )
-            )
+        _add_ranges(fig, points)
     fig.add_trace(
         go.Scatter(
             x=points["time"].to_list(),
@@ -381,3 +351,23 @@ def tracking_chart(
         height=360,
     )
     return fig
+
+
+def _add_ranges(fig: go.Figure, points: pl.DataFrame) -> None:
+    """The 95% and 80% ranges of ``points`` as shaded bands, the wider one first."""
+    for lower, upper, name, opacity in (
+        ("lower_95", "upper_95", "95% range", 0.12),
+        ("lower_80", "upper_80", "80% range", 0.25),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=pl.concat([points["time"], points["time"].reverse()]).to_list(),
+                y=pl.concat([points[upper], points[lower].reverse()]).to_list(),
+                mode="lines",
+                fill="toself",
+                fillcolor=f"rgba(47, 91, 234, {opacity})",
+                line={"width": 0},
+                name=name,
+                hoverinfo="skip",
+            )
+        )
