@@ -10,10 +10,11 @@ from flask.typing import ResponseReturnValue
 from api import schemas
 from api.routes import _json, _json_body, _user_id, blueprint, dataset_out
 from services import datasets, jobs, versions
-from services.analysis import WINDOW, analyse_dataset, analysis_params, load_analysis
+from services.analysis import WINDOW, analyse_dataset
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
 from services.outliers import DEFAULT_SENSITIVITY, OutlierMethod
+from services.stored_analyses import analysis_params, load_analysis
 from services.versions import VersionInfo
 
 

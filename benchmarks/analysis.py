@@ -13,9 +13,10 @@ import time
 import numpy as np
 import polars as pl
 
-from services.analysis import WINDOW, analyse, series_values
+from services.analysis import WINDOW, analyse
 from services.features import build_features, correlations
 from services.profiling import Frequency
+from services.series_input import series_values
 
 POINTS = 100_000
 HOURLY = Frequency(unit="hour", step=1)

@@ -14,7 +14,15 @@ from callbacks.upload import current_dataset
 from components import explore, figures, ids
 from components.glossary import term
 from components.summaries import dataset_line, no_dataset_alert
-from services import analysis, datasets, features, jobs, users
+from services import (
+    analysis,
+    datasets,
+    features,
+    jobs,
+    series_input,
+    stored_analyses,
+    users,
+)
 from services.errors import ServiceError
 from services.figures import for_people
 from services.numbers import NumberStyle, format_number
@@ -91,7 +99,7 @@ def show_analysis(
             and {k: full.get(k) for k in wanted} == wanted
             and (method, period, transform) == ("stl", None, "none")
         ):
-            result = analysis.load_analysis(user_id, full["analysis_id"])
+            result = stored_analyses.load_analysis(user_id, full["analysis_id"])
         else:
             result = analysis.analyse_dataset(
                 user_id,
@@ -103,7 +111,7 @@ def show_analysis(
                 period,  # type: ignore[arg-type]
                 transform=transform,
             )
-        data, frequency = analysis.dataset_series(user_id, info.id, target, series)
+        data, frequency = series_input.dataset_series(user_id, info.id, target, series)
     except ServiceError as exc:
         alert = dbc.Alert(exc.message, color="warning")
         return alert, EMPTY, None, None, EMPTY, EMPTY, EMPTY, [], "—", True, HIDE
@@ -253,7 +261,7 @@ def show_features(
     if info is None or not target:
         raise PreventUpdate
     try:
-        data, frequency = analysis.dataset_series(
+        data, frequency = series_input.dataset_series(
             int(current_user.id), info.id, target, series
         )
         windows = [
@@ -313,8 +321,9 @@ def start_full(
     info = current_dataset(int(current_user.id), ref)
     if not clicks or info is None:
         raise PreventUpdate
-    params = analysis.analysis_params(int(current_user.id), info.id, target, series)
-    job = jobs.submit(int(current_user.id), "analysis", params)
+    user_id = int(current_user.id)
+    params = stored_analyses.analysis_params(user_id, info.id, target, series)
+    job = jobs.submit(user_id, "analysis", params)
     return {"job_id": job.id, **params}, False
 
 

@@ -44,7 +44,7 @@ def _forecast() -> Handler:
 
 
 def _analysis() -> Handler:
-    from services.analysis import run_analysis_job
+    from services.stored_analyses import run_analysis_job
 
     return run_analysis_job
 

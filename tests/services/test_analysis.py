@@ -10,16 +10,14 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from services.analysis import (
-    analyse,
-    calendar_seasons,
-    read_jointly,
-    season_name,
-    series_values,
-)
+from services.analysis import analyse
+from services.analysis_words import season_name
 from services.errors import InvalidInputError, SeriesTooShortError
 from services.features import build_features, correlations
 from services.profiling import Frequency, profile_table
+from services.seasonality import calendar_seasons
+from services.series_input import series_values
+from services.stationarity import read_jointly
 from tests.conftest import SAMPLES
 
 DAILY = Frequency(unit="day", step=1)

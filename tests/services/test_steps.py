@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from services import analysis, jobs, steps, versions
+from services import jobs, steps, stored_analyses, versions
 from services.errors import NotFoundError
 from services.reports import exports
 from tests.conftest import SAMPLES, TEST_DATA, ApiClient, make_dataset
@@ -48,7 +48,8 @@ def test_each_step_is_marked_done_by_what_it_leaves(
     versions.create_version(owner, dataset_id, None, [{"op": "deduplicate"}])
     assert "cleaning" in steps.done_steps(owner, dataset_id)
 
-    job = jobs.submit(owner, "analysis", analysis.analysis_params(owner, dataset_id))
+    params = stored_analyses.analysis_params(owner, dataset_id)
+    job = jobs.submit(owner, "analysis", params)
     _wait(api, job.id)
     assert "explore" in steps.done_steps(owner, dataset_id)
 

@@ -1,0 +1,110 @@
+"""An analysis in plain words: the headline, the verdict and the suggested transform.
+
+Everything a person reads on Explore (and in the report's summary of the history) is
+written here, from the numbers :func:`services.analysis.analyse` found.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from services import calendars
+from services.calendars import Frequency
+from services.seasonality import CYCLES
+
+if TYPE_CHECKING:
+    from services.analysis import Analysis
+
+WORDS = {
+    7: "weekly",
+    24: "daily",
+    168: "weekly",
+    12: "yearly",
+    4: "yearly",
+    52: "yearly",
+    365: "yearly",
+    5: "weekly",
+    60: "hourly",
+    1440: "daily",
+}
+VERDICTS = {
+    "stationary": "The series keeps a steady level and spread: models can use it as "
+    "it is.",
+    "trend-stationary": "The series follows a steady trend and varies around it: "
+    "models that include a trend handle it well.",
+    "difference-stationary": "The series wanders without returning to a level, like a "
+    "random walk: models work better on its changes from one "
+    "period to the next (differencing).",
+    "inconclusive": "The two tests disagree, so the data do not settle whether the "
+    "level is steady; look at the chart and compare models.",
+}
+
+# What each suggested transform means for the models, in words.
+SUGGESTIONS = {
+    "log": "Suggested for the models: a log transform, since the swings grow with "
+    "the level (forecasts come back in your units).",
+    "box-cox": "Suggested for the models: a Box-Cox transform, to even out swings "
+    "that change with the level (forecasts come back in your units).",
+    "differencing": "Suggested for the models: differencing, working on the change "
+    "from one period to the next.",
+    "seasonal differencing": "Suggested for the models: seasonal differencing, "
+    "working on the change from the same period a season earlier.",
+}
+
+
+def _degree(value: float | None) -> str:
+    if value is None:
+        return "no"
+    return "strong" if value >= 0.64 else "moderate" if value >= 0.3 else "weak"
+
+
+# The season that a whole cycle of these units makes.
+NATURAL = {
+    "business_day": "weekly",
+    "week": "yearly",
+    "month": "yearly",
+    "quarter": "yearly",
+}
+
+
+def season_name(period: int, frequency: Frequency | None) -> str:
+    """A season in words: "yearly" for 12 months, "daily" for 96 × 15 minutes.
+
+    A season that is no natural cycle is named by its length ("12-week").
+    """
+    if frequency is None:
+        return WORDS.get(period, f"{period}-step")
+    unit = frequency.unit
+    if unit in NATURAL and period == calendars.season_length(frequency):
+        return NATURAL[unit]
+    if unit in ("second", "minute", "hour", "day"):
+        seconds = period * frequency.step * calendars.SECONDS[unit]
+        for word, size in {**CYCLES, "yearly": 365 * 86400}.items():
+            if seconds == size:
+                return word
+    return f"{period}-{unit.replace('_', '-') if frequency.step == 1 else 'step'}"
+
+
+def describe(result: Analysis) -> tuple[str, str]:
+    """The headline sentence and a plain explanation of the stationarity verdict."""
+    parts = []
+    if result.seasonal_strength is not None and result.season_lengths:
+        d = result.decomposition
+        period = d.period if d and d.period else result.season_lengths[0]
+        name = season_name(period, result.frequency)
+        parts.append(f"{_degree(result.seasonal_strength).capitalize()} {name} pattern")
+    else:
+        parts.append("No repeating pattern")
+    direction = result.trend_direction or "flat"
+    if direction == "flat" and (result.trend_strength or 0) >= 0.3:
+        # A strong trend component that ends where it began: the level swings.
+        swings = _degree(result.trend_strength)
+        parts.append(f"{swings} slow swings but no overall trend")
+    elif direction == "flat":
+        parts.append("no clear trend")
+    else:
+        parts.append(f"{_degree(result.trend_strength)} {direction} trend")
+    explanation = VERDICTS.get(result.stationarity or "", "")
+    if result.suggested_transform != "none":
+        explanation += " " + SUGGESTIONS[result.suggested_transform]
+    return ", ".join(parts) + ".", explanation.strip()
