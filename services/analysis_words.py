@@ -33,11 +33,40 @@ VERDICTS = {
     "trend-stationary": "The series follows a steady trend and varies around it: "
     "models that include a trend handle it well.",
     "difference-stationary": "The series wanders without returning to a level, like a "
-    "random walk: models work better on its changes from one "
-    "period to the next (differencing).",
+    "random walk: models work better on how it changes than on its level.",
     "inconclusive": "The two tests disagree, so the data do not settle whether the "
     "level is steady; look at the chart and compare models.",
 }
+
+# The verdict alone, without its advice: the suggested transform gives the advice
+# when it is not the verdict's own (the swings come first, see :func:`explain`).
+FINDINGS = {
+    "stationary": "The series keeps a steady level",
+    "trend-stationary": "The series follows a steady trend and varies around it",
+    "difference-stationary": "The series wanders without returning to a level, like a "
+    "random walk",
+    "inconclusive": "The two tests disagree, so the data do not settle whether the "
+    "level is steady",
+}
+# Transforms for swings that change with the level, said after the finding.
+EVENING_OUT = {
+    "log": (
+        "The swings of the series grow with the level.",
+        "Suggested for the models: a log transform, which evens them out (forecasts "
+        "come back in your units).",
+    ),
+    "box-cox": (
+        "The swings of the series change with the level.",
+        "Suggested for the models: a Box-Cox transform, which evens them out "
+        "(forecasts come back in your units).",
+    ),
+}
+# A log or Box-Cox transform leaves a wandering level wandering: say who handles it.
+STILL_WANDERING = (
+    "Models such as ARIMA then difference the series themselves to follow its "
+    "wandering level."
+)
+DIFFERENCING = ("differencing", "seasonal differencing")
 
 # What each suggested transform means for the models, in words.
 SUGGESTIONS = {
@@ -104,7 +133,36 @@ def describe(result: Analysis) -> tuple[str, str]:
         parts.append("no clear trend")
     else:
         parts.append(f"{_degree(result.trend_strength)} {direction} trend")
-    explanation = VERDICTS.get(result.stationarity or "", "")
-    if result.suggested_transform != "none":
-        explanation += " " + SUGGESTIONS[result.suggested_transform]
-    return ", ".join(parts) + ".", explanation.strip()
+    return ", ".join(parts) + ".", explain(
+        result.stationarity, result.suggested_transform
+    )
+
+
+def explain(stationarity: str | None, transform: str) -> str:
+    """The stationarity verdict and the suggested transform, in words that agree.
+
+    The verdict's own advice ("use it as it is", "work on its changes") is given only
+    when the transform suggested follows from it; otherwise the finding is said
+    without advice and the transform's reason follows.
+
+    Examples
+    --------
+    >>> explain("stationary", "none")
+    'The series keeps a steady level and spread: models can use it as it is.'
+    >>> "as it is" in explain("stationary", "log")
+    False
+
+    """
+    if stationarity not in VERDICTS:  # too short or constant: not tested
+        return SUGGESTIONS.get(transform, "")
+    if transform == "none":
+        return VERDICTS[stationarity]
+    if transform in EVENING_OUT:
+        swings, advice = EVENING_OUT[transform]
+        words = f"{FINDINGS[stationarity]}. {swings} {advice}"
+        if stationarity == "difference-stationary":
+            words += " " + STILL_WANDERING
+        return words
+    if transform in DIFFERENCING and stationarity == "difference-stationary":
+        return f"{VERDICTS[stationarity]} {SUGGESTIONS[transform]}"
+    return f"{FINDINGS[stationarity]}. {SUGGESTIONS[transform]}"

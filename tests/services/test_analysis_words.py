@@ -1,0 +1,55 @@
+"""The plain words of an analysis: the verdict and the suggested transform agree."""
+
+from __future__ import annotations
+
+import itertools
+
+import polars as pl
+import pytest
+
+from services.analysis import analyse
+from services.analysis_words import VERDICTS, explain
+from services.calendars import Frequency
+from tests.conftest import SAMPLES
+
+TRANSFORMS = ("none", "log", "box-cox", "differencing", "seasonal differencing")
+# The words that name each transform in an explanation.
+NAMES = {
+    "log": "log transform",
+    "box-cox": "Box-Cox",
+    "differencing": "differencing",
+    "seasonal differencing": "seasonal differencing",
+}
+
+
+def _named(words: str) -> set[str]:
+    """The transforms an explanation recommends by name."""
+    named = {t for t, name in NAMES.items() if name in words}
+    if "seasonal differencing" in named and words.count("differencing") == 1:
+        named.discard("differencing")  # only inside "seasonal differencing"
+    return named
+
+
+def test_a_wandering_series_whose_swings_grow_is_not_told_to_difference() -> None:
+    air = pl.read_csv(SAMPLES / "air_passengers.csv", try_parse_dates=True)
+    result = analyse(air, "month", "passengers", Frequency(unit="month", step=1))
+    assert result.suggested_transform == "log"
+    assert result.stationarity == "difference-stationary"
+    words = result.explanation
+    assert _named(words) == {"log"}, words
+    assert "like a random walk" in words and "grow with the level" in words
+    assert "changes from one period to the next" not in words
+
+
+@pytest.mark.parametrize(
+    ("stationarity", "transform"),
+    itertools.product([*VERDICTS, None], TRANSFORMS),
+)
+def test_the_explanation_recommends_only_the_suggested_transform(
+    stationarity: str | None, transform: str
+) -> None:
+    words = explain(stationarity, transform)
+    assert _named(words) == ({transform} - {"none"}), words
+    if transform != "none":
+        assert "as it is" not in words
+        assert words.count("Suggested for the models") == 1
