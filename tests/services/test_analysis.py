@@ -11,13 +11,10 @@ import polars as pl
 import pytest
 
 from services.analysis import analyse
-from services.analysis_words import season_name
 from services.errors import InvalidInputError, SeriesTooShortError
 from services.features import build_features, correlations
 from services.profiling import Frequency, profile_table
-from services.seasonality import calendar_seasons
 from services.series_input import series_values
-from services.stationarity import read_jointly
 from tests.conftest import SAMPLES
 
 DAILY = Frequency(unit="day", step=1)
@@ -114,11 +111,6 @@ def test_long_series_use_a_recent_window_and_short_ones_say_so() -> None:
     assert short.stationarity is None and any("Too short" in n for n in short.notes)
     with pytest.raises(SeriesTooShortError):
         analyse(_daily(np.arange(5.0)), "day", "y", DAILY)
-
-
-def test_joint_reading_of_the_two_tests() -> None:
-    assert read_jointly(0.5, 0.5, 0.5, 0.5) == "inconclusive"
-    assert read_jointly(0.5, 0.01, 0.01, 0.2) == "trend-stationary"
 
 
 def test_features_use_only_the_past_and_know_holidays() -> None:
@@ -235,15 +227,6 @@ def test_holidays_are_counted_in_the_period_a_date_stands_for() -> None:
     assert table["holidays"].to_list() == [1, 0, 2, 1]  # national holidays only
 
 
-def test_the_repeated_hour_of_a_clock_change_is_averaged() -> None:
-    times = _local_hours("2024-10-27", "2024-10-27 05:00")  # 02:00 twice
-    frame = pl.DataFrame({"date": times, "sales": [float(i) for i in range(7)]})
-    data = series_values(
-        frame, "date", "sales", [], None, Frequency(unit="hour", step=1)
-    )
-    assert data.height == 6 and data["value"].to_list()[2] == 2.5
-
-
 def test_a_constant_series_is_described_without_failing() -> None:
     closed = pl.DataFrame(
         {"date": _calendar("2020-01-31", 36, "ME"), "sales": [0.0] * 36}
@@ -253,24 +236,3 @@ def test_a_constant_series_is_described_without_failing() -> None:
     assert any("never change" in n for n in result.notes)
     with pytest.raises(InvalidInputError):
         analyse(closed, "date", "sales", None, transform="box-cox")
-
-
-@pytest.mark.parametrize(
-    ("frequency", "period", "words"),
-    [
-        (Frequency(unit="week", step=1), 52, "yearly"),
-        (Frequency(unit="week", step=1), 12, "12-week"),
-        (Frequency(unit="business_day", step=1), 5, "weekly"),
-        (Frequency(unit="minute", step=15), 96, "daily"),
-        (Frequency(unit="second", step=1), 60, "60-second"),
-    ],
-)
-def test_seasons_are_named_for_the_frequency(
-    frequency: Frequency, period: int, words: str
-) -> None:
-    assert season_name(period, frequency) == words
-
-
-def test_data_every_15_minutes_is_checked_for_daily_and_weekly_seasons() -> None:
-    assert calendar_seasons(Frequency(unit="minute", step=15)) == [96, 672]
-    assert calendar_seasons(Frequency(unit="month", step=2)) == []

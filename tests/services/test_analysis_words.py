@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from services.analysis import analyse
-from services.analysis_words import VERDICTS, explain
+from services.analysis_words import VERDICTS, explain, season_name
 from services.calendars import Frequency
 from tests.conftest import SAMPLES
 
@@ -53,3 +53,19 @@ def test_the_explanation_recommends_only_the_suggested_transform(
     if transform != "none":
         assert "as it is" not in words
         assert words.count("Suggested for the models") == 1
+
+
+@pytest.mark.parametrize(
+    ("frequency", "period", "words"),
+    [
+        (Frequency(unit="week", step=1), 52, "yearly"),
+        (Frequency(unit="week", step=1), 12, "12-week"),
+        (Frequency(unit="business_day", step=1), 5, "weekly"),
+        (Frequency(unit="minute", step=15), 96, "daily"),
+        (Frequency(unit="second", step=1), 60, "60-second"),
+    ],
+)
+def test_seasons_are_named_for_the_frequency(
+    frequency: Frequency, period: int, words: str
+) -> None:
+    assert season_name(period, frequency) == words
