@@ -13,7 +13,7 @@ from flask_login import current_user
 from callbacks import background
 from callbacks.upload import current_dataset
 from components import ids
-from components.cleaning import OPS, build_step, describe_step, param_controls
+from components.cleaning import build_step, param_controls
 from components.summaries import dataset_line, no_dataset_alert
 from services import users, versions
 from services.cleaning import parse_recipe
@@ -56,6 +56,7 @@ def show_params(op: str, ref: dict[str, Any] | None) -> tuple[Any, Any, Any]:
 @callback(
     Output(ids.CLEANING_RECIPE_STORE, "data"),
     Output(ids.CLEANING_ALERT, "children"),
+    Output(ids.CLEANING_APPLIED_STORE, "data", allow_duplicate=True),
     Input(ids.CLEANING_ADD_BUTTON, "n_clicks"),
     Input({"type": ids.CLEANING_REMOVE, "index": ALL}, "n_clicks"),
     Input(ids.CLEANING_CLEAR_BUTTON, "n_clicks"),
@@ -73,25 +74,29 @@ def edit_recipe(
     values: list[Any],
     names: list[dict[str, str]],
     recipe: list[dict[str, Any]],
-) -> tuple[Any, Any]:
-    """Add the step as set up (checked at once), remove one, or start again."""
+) -> tuple[Any, Any, Any]:
+    """Add the step as set up (checked at once), remove one, or start again (a
+    new recipe, for the current version as it is)."""
     trigger = ctx.triggered_id
     if trigger == ids.CLEANING_CLEAR_BUTTON:
-        return [], None
+        return [], None, None
     if isinstance(trigger, dict):
         if not any(removed):
             raise PreventUpdate
-        return [s for i, s in enumerate(recipe) if i != trigger["index"]], None
+        kept = [s for i, s in enumerate(recipe) if i != trigger["index"]]
+        return kept, None, no_update
     if trigger != ids.CLEANING_ADD_BUTTON:
         raise PreventUpdate  # e.g. the remove buttons were redrawn
     step = build_step(op, {n["name"]: v for n, v in zip(names, values, strict=True)})
     try:
         parse_recipe([step])
     except ServiceError as exc:
-        return no_update, dbc.Alert(
-            exc.message.replace("step 1", "this step"), color="danger"
+        return (
+            no_update,
+            dbc.Alert(exc.message.replace("step 1", "this step"), color="danger"),
+            no_update,
         )
-    return [*recipe, step], None
+    return [*recipe, step], None, no_update
 
 
 @callback(
@@ -109,74 +114,46 @@ def offer_recipes(_ref: dict[str, Any] | None) -> tuple[list[dict[str, Any]], No
 
 @callback(
     Output(ids.CLEANING_RECIPE_STORE, "data", allow_duplicate=True),
+    Output(ids.CLEANING_APPLIED_STORE, "data", allow_duplicate=True),
     Input(ids.CLEANING_REUSE, "value"),
     prevent_initial_call=True,
 )
-def reuse_recipe(index: int | None) -> list[dict[str, Any]]:
-    """Load an earlier recipe; it is applied only when the user says so."""
+def reuse_recipe(index: int | None) -> tuple[list[dict[str, Any]], None]:
+    """Load an earlier recipe, for the current version as it is; it is applied only
+    when the user says so."""
     recipes = versions.earlier_recipes(int(current_user.id))
     if index is None or not 0 <= index < len(recipes):
         raise PreventUpdate
-    return recipes[index][1]
-
-
-@callback(
-    Output(ids.CLEANING_RECIPE, "children"),
-    Output(ids.CLEANING_APPLY_BUTTON, "disabled"),
-    Input(ids.CLEANING_RECIPE_STORE, "data"),
-)
-def show_recipe(recipe: list[dict[str, Any]]) -> tuple[Any, bool]:
-    """The steps in order, each removable."""
-    if not recipe:
-        return html.P("No steps yet.", className="text-secondary small mb-0"), True
-    items = [
-        dbc.ListGroupItem(
-            [
-                html.Span(
-                    [
-                        f"{i + 1}. ",
-                        html.Strong(OPS.get(step["op"], step["op"])),
-                        ": ",
-                        html.Span(describe_step(step), className="small"),
-                    ],
-                    className="me-2",
-                ),
-                dbc.Button(
-                    html.I(className="bi bi-x-lg"),
-                    id={"type": ids.CLEANING_REMOVE, "index": i},
-                    color="link",
-                    size="sm",
-                    className="p-0 text-danger",
-                    title="Remove this step",
-                ),
-            ],
-            className="d-flex justify-content-between align-items-center py-2",
-        )
-        for i, step in enumerate(recipe)
-    ]
-    return dbc.ListGroup(items, numbered=False), False
+    return recipes[index][1], None
 
 
 @callback(
     Output(ids.DATASET_STORE, "data", allow_duplicate=True),
     Output(ids.CLEANING_ALERT, "children", allow_duplicate=True),
-    Output(ids.CLEANING_RECIPE_STORE, "data", allow_duplicate=True),
     Input(ids.CLEANING_APPLY_BUTTON, "n_clicks"),
     State(ids.CLEANING_RECIPE_STORE, "data"),
     State(ids.DATASET_STORE, "data"),
+    State(ids.CLEANING_APPLIED_STORE, "data"),
     prevent_initial_call=True,
 )
 def apply(
-    _clicks: int, recipe: list[dict[str, Any]], ref: dict[str, Any] | None
-) -> tuple[Any, Any, Any]:
-    """Apply the recipe to the current version; the result becomes current."""
+    _clicks: int,
+    recipe: list[dict[str, Any]],
+    ref: dict[str, Any] | None,
+    applied: dict[str, Any] | None,
+) -> tuple[Any, Any]:
+    """Apply the recipe to the current version, or, when it is the changed recipe
+    that made the current version, to the version that recipe was applied to. The
+    result becomes current (and its recipe stays shown, see ``cleaning_applied``)."""
     info = current_dataset(int(current_user.id), ref)
     if info is None or not recipe:
         raise PreventUpdate
+    remake = applied is not None and applied.get("version_id") == info.version_id
+    base = str(applied["parent_id"]) if remake and applied else None
     try:
-        made = versions.create_version(int(current_user.id), info.id, None, recipe)
+        made = versions.create_version(int(current_user.id), info.id, base, recipe)
     except ServiceError as exc:
-        return no_update, dbc.Alert(exc.message, color="danger"), no_update
+        return no_update, dbc.Alert(exc.message, color="danger")
     style = users.number_style(int(current_user.id))
     words = describe_changes(made.recipe, made.changes, info.profile.frequency, style)
     done = dbc.Alert(
@@ -186,7 +163,7 @@ def apply(
         ],
         color="success",
     )
-    return {"dataset_id": info.id, "version_id": made.id}, done, []
+    return {"dataset_id": info.id, "version_id": made.id}, done
 
 
 @callback(

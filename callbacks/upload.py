@@ -6,7 +6,6 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
@@ -18,6 +17,7 @@ from services.datasets import DatasetInfo
 from services.errors import NotFoundError, ServiceError
 from services.figures import for_people
 from services.numbers import format_number
+from services.preview_cells import preview_cells
 
 HIDDEN = {"display": "none"}
 
@@ -156,6 +156,7 @@ def summarise(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     Output(ids.UPLOAD_TABLE, "page_count"),
     Output(ids.UPLOAD_TABLE, "page_current"),
     Output(ids.UPLOAD_TABLE_INFO, "children"),
+    Output(ids.UPLOAD_TABLE, "tooltip_data"),
     Input(ids.DATASET_STORE, "data"),
     Input(ids.UPLOAD_PREVIEW_KIND, "value"),
     Input(ids.UPLOAD_TABLE, "page_current"),
@@ -171,7 +172,8 @@ def page_rows(
     column: str | None,
     text: str | None,
 ) -> tuple[Any, ...]:
-    """One page of rows; the browser never gets more than it shows."""
+    """One page of rows, written for people (the values as read in each cell's
+    tooltip); the browser never gets more than it shows."""
     user_id = int(current_user.id)
     info = current_dataset(user_id, ref)
     if info is None:
@@ -189,15 +191,17 @@ def page_rows(
             filters=filters,
         )
     except ServiceError as exc:
-        return [], [], 1, 0, exc.message
-    shown = rows.rows.select(pl.col(c).cast(pl.String) for c in rows.rows.columns)
+        return [], [], 1, 0, exc.message, []
+    style = users.number_style(user_id)
+    roles = {c.name: c.role for c in info.profile.columns}
+    cells = preview_cells(rows.rows, roles, style)
+    shown = rows.rows
     first = (page or 0) * size + 1
     what = {
         "head": "from the top",
         "tail": "from the bottom",
         "sample": "of a random sample",
     }[kind]
-    style = users.number_style(user_id)
     info_text = (
         f"Rows {format_number(first, style)}–"
         f"{format_number(first + shown.height - 1, style)} {what}, of "
@@ -206,14 +210,19 @@ def page_rows(
         + f" ({format_number(rows.total_rows, style)} in all)."
         if shown.height
         else "No rows match."
-    )
+    ) + (" Point at a cell to see its value as read." if any(cells.read) else "")
     pages = max(1, -(-rows.matched_rows // size))
+    tooltips = [
+        {name: {"value": text, "type": "text"} for name, text in row.items()}
+        for row in cells.read
+    ]
     return (
-        shown.to_dicts(),
+        cells.shown,
         [{"name": c, "id": c} for c in shown.columns],
         pages,
         page or 0,
         info_text,
+        tooltips,
     )
 
 

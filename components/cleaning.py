@@ -153,3 +153,55 @@ def build_step(op: str, values: dict[str, Any]) -> dict[str, Any]:
 def describe_step(step: dict[str, Any]) -> str:
     """A recipe step, before it is applied, in plain words."""
     return describe(step)
+
+
+def recipe_list(recipe: list[dict[str, Any]]) -> dbc.ListGroup:
+    """The steps in order, each removable."""
+    items = [
+        dbc.ListGroupItem(
+            [
+                html.Span(
+                    [
+                        f"{i + 1}. ",
+                        html.Strong(OPS.get(step["op"], step["op"])),
+                        ": ",
+                        html.Span(describe_step(step), className="small"),
+                    ],
+                    className="me-2",
+                ),
+                dbc.Button(
+                    html.I(className="bi bi-x-lg"),
+                    id={"type": ids.CLEANING_REMOVE, "index": i},
+                    color="link",
+                    size="sm",
+                    className="p-0 text-danger",
+                    title="Remove this step",
+                ),
+            ],
+            className="d-flex justify-content-between align-items-center py-2",
+        )
+        for i, step in enumerate(recipe)
+    ]
+    return dbc.ListGroup(items, numbered=False)
+
+
+def applied_note(
+    recipe: list[dict[str, Any]], applied: dict[str, Any] | None
+) -> tuple[html.P | None, bool]:
+    """What applying the shown steps will do, when they are (or were changed from)
+    the recipe that made the current version; and whether they are unchanged."""
+    if not applied:
+        return None, False
+    number, parent = applied.get("number"), applied.get("parent_number")
+    if recipe == applied.get("steps"):
+        text = (
+            f"These steps made version {number}, the current version. Change them "
+            f"to remake it from version {parent}, or Clear to start a new recipe "
+            f"on version {number}."
+        )
+        return html.P(text, className="text-secondary small mt-2 mb-0"), True
+    text = (
+        f"Applying makes a new version from version {parent} with these steps, "
+        f"in place of the ones that made version {number}."
+    )
+    return html.P(text, className="text-secondary small mt-2 mb-0"), False

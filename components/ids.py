@@ -60,6 +60,8 @@ CLEANING_ADD_BUTTON = "cleaning-add-button"
 CLEANING_CLEAR_BUTTON = "cleaning-clear-button"
 CLEANING_REMOVE = "cleaning-remove-button"  # pattern: {"type": ..., "index": i}
 CLEANING_RECIPE_STORE = "cleaning-recipe-store"
+# The recipe that made the current version, and the version it was applied to
+CLEANING_APPLIED_STORE = "cleaning-applied-store"
 CLEANING_RECIPE = "cleaning-recipe-div"
 CLEANING_REUSE = "cleaning-reuse-dropdown"
 CLEANING_PREVIEW_OUTLIERS = "cleaning-preview-outliers-button"

@@ -15,7 +15,8 @@ from services.users import PASSWORD_RULE, TokenInfo
 
 
 def _card(*children: object) -> dbc.Card:
-    return dbc.Card(dbc.CardBody(list(children)), className="shadow-sm mb-4")
+    # As tall as its neighbours: the page's grid lines the cards up in rows.
+    return dbc.Card(dbc.CardBody(list(children)), className="shadow-sm h-100")
 
 
 def _password(label: str, id_: str, autocomplete: str, hint: str = "") -> html.Div:
@@ -181,6 +182,7 @@ def admin_card() -> html.Div:
             sign_out_someone(),
         ),
         id=ids.SETTINGS_ADMIN,
+        className="h-100",
         style={"display": "none"},
     )
 
@@ -197,6 +199,7 @@ def system_section() -> html.Div:
             html.Div(id=ids.SETTINGS_SYSTEM_BODY),
         ),
         id=ids.SETTINGS_SYSTEM,
+        className="h-100",
         style={"display": "none"},
     )
 

@@ -128,6 +128,7 @@ def layout(**_query: str) -> html.Div:
             ),
             html.Div(id=ids.CLEANING_DATASET_TEXT, className="mb-3"),
             dcc.Store(id=ids.CLEANING_RECIPE_STORE, data=[]),
+            dcc.Store(id=ids.CLEANING_APPLIED_STORE),
             dbc.Row(
                 [dbc.Col(_recipe_card(), lg=5), dbc.Col(_compare_card(), lg=7)],
                 className="g-3",

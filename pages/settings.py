@@ -24,15 +24,17 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             page_header("Settings", "Your account, and the app for administrators."),
+            # One grid: cards side by side share a row's height. Administration
+            # and System are empty, and take no room, for everyone but administrators.
             dbc.Row(
-                [dbc.Col(password_card(), md=6), dbc.Col(tokens_card(), md=6)],
-                className="g-4",
-            ),
-            dbc.Row([dbc.Col(number_format_card(), md=6)], className="g-4"),
-            # Empty, and taking no room, for everyone but administrators.
-            dbc.Row(
-                [dbc.Col(admin_card(), md=5), dbc.Col(system_section(), md=7)],
-                className="g-4",
+                [
+                    dbc.Col(password_card(), md=6),
+                    dbc.Col(tokens_card(), md=6),
+                    dbc.Col(number_format_card(), md=6),
+                    dbc.Col(admin_card(), md=6),
+                    dbc.Col(system_section(), md=12),
+                ],
+                className="g-4 mb-4",
             ),
         ]
     )

@@ -96,6 +96,9 @@ def _data_card() -> dbc.Card:
                         page_action="custom",
                         page_current=0,
                         page_size=15,
+                        # The value as read shows while the pointer rests on a cell.
+                        tooltip_delay=300,
+                        tooltip_duration=None,
                         style_table={"overflowX": "auto"},
                         style_cell={
                             "fontFamily": "inherit",

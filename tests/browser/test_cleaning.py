@@ -1,4 +1,5 @@
-"""Cleaning in the browser: fill gaps, clip a spike, see before/after, restore."""
+"""Cleaning in the browser: fill gaps, clip a spike (the applied steps stay shown),
+see before/after, restore."""
 
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ def test_fill_gaps_clip_outliers_and_restore(dash_duo: Any, dash_app: Any) -> No
     # no position on the screen.
     dash_duo.find_element("#cleaning-apply-button").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#cleaning-alert-div", "Version 2 made", timeout=30)
+    # The applied steps stay shown, to read and to change; not to apply twice.
+    dash_duo.wait_for_contains_text("#cleaning-recipe-div", "made version 2")
+    recipe = dash_duo.find_element("#cleaning-recipe-div").text
+    assert "1. Insert missing dates" in recipe and "2. Treat unusual values" in recipe
+    assert not dash_duo.find_element("#cleaning-apply-button").is_enabled()
     dash_duo.wait_for_contains_text("#cleaning-counts-text", "3 filled")
     # What the steps did, counted, in the alert and in the list of versions.
     alert = dash_duo.find_element("#cleaning-alert-div").text

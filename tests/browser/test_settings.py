@@ -41,6 +41,11 @@ def test_a_user_makes_copies_and_revokes_a_token_and_sees_no_system(
 
     dash_duo.driver.get(base + "/settings")
     dash_duo.wait_for_contains_text("#settings-tokens-div", "no API tokens")
+    # The cards line up: side by side, as tall as each other; below, as wide.
+    cards = dash_duo.driver.find_elements("css selector", ".page .card")
+    password, tokens, number = (card.rect for card in cards[:3])
+    assert password["y"] == tokens["y"] and password["height"] == tokens["height"]
+    assert number["x"] == password["x"] and number["width"] == password["width"]
     assert "At least 8 characters." in dash_duo.find_element(".page").text
     fill(dash_duo, "#settings-token-name-input", "nightly export")
     dash_duo.find_element("#settings-token-create-button").click()

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import multiprocess.forkserver
 import polars as pl
 import psutil
 from selenium.webdriver.common.by import By
@@ -44,16 +45,24 @@ def _step_shown(dash_duo: Any, starts: str) -> str:
 
 
 def _readers() -> list[psutil.Process]:
-    """The processes reading an upload for a background callback: the read's fork
-    server and the child it forks (this process's own fork server is not one)."""
-    here = psutil.Process()
+    """The processes reading an upload for this test's app: the read's fork server
+    and the child it forks. Both descend from the app's background-callback fork
+    server (a read runs in a background callback), so readers of other test runs on
+    the machine, and of this process's own fork server, are never counted."""
+    server_pid = multiprocess.forkserver._forkserver._forkserver_pid
+    if server_pid is None:  # not started yet: nothing of this app reads
+        return []
     found = []
-    for process in here.children(recursive=True):
+    try:
+        descendants = psutil.Process(server_pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    for process in descendants:
         try:
-            if process.ppid() != here.pid and process.status() != "zombie":
+            if process.status() != psutil.STATUS_ZOMBIE:
                 if "services.parse_process" in " ".join(process.cmdline()):
                     found.append(process)
-        except psutil.NoSuchProcess:
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return found
 

@@ -51,3 +51,33 @@ def test_a_table_with_nothing_to_forecast_says_so(
         href, alert = page.forecast_this(1, ref)
     assert href is no_update and "danger" in str(alert) and "dates" in str(alert)
     assert jobs.list_jobs(owner.id) == []
+
+
+def test_the_rows_preview_writes_numbers_and_dates_for_people(
+    logged_in: Any, make_account: Any, dash_app: Any, tmp_path: Path
+) -> None:
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from callbacks import upload as page
+
+    owner = make_account()
+    (tmp_path / "made").mkdir()
+    csv = tmp_path / "made" / "big_numbers.csv"
+    rows = [f"2024-01-{d:02d} 00:00:00,{1234567.891 + d}" for d in range(1, 11)]
+    csv.write_text("when,amount\n" + "\n".join(rows) + "\n")
+    info = make_dataset(owner.id, csv, tmp_path)
+    ref = {"dataset_id": info.id, "version_id": info.version_id}
+    trigger = [{"prop_id": "shell-dataset-store.data", "value": ref}]
+    token = context_value.set(AttributeDict(triggered_inputs=trigger))
+    try:
+        with logged_in(owner):
+            data, _columns, _pages, _page, text, tips = page.page_rows(
+                ref, "head", 0, 5, None, None
+            )
+    finally:
+        context_value.reset(token)
+    assert data[0] == {"when": "2024-01-01", "amount": "1,234,569"}
+    assert tips[0]["amount"]["value"] == "1234568.891"
+    assert tips[0]["when"]["value"] == "2024-01-01 00:00:00"
+    assert "value as read" in text
