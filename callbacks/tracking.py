@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from components import ids
 from components.tracking import history_table, note_text, share_box, verdict_text
-from services import accuracy, forecasts, refresh, shares, users
+from services import accuracy, accuracy_cache, forecasts, refresh, shares, users
 from services.errors import NotFoundError, ServiceError
 from services.figures import for_people, tracking_chart
 
@@ -50,7 +50,7 @@ def show_track(
     style = users.number_style(user_id)
     try:
         info = forecasts.get_forecast(user_id, ref["forecast_id"])
-        found = accuracy.accuracy(user_id, info.id, style)
+        found = accuracy_cache.accuracy(user_id, info.id, style)
         entries = refresh.refresh_history(user_id, info.id)[-HISTORY_ROWS:]
     except NotFoundError as exc:
         raise PreventUpdate from exc
@@ -60,7 +60,7 @@ def show_track(
     for entry in entries:
         if entry.id not in realised:
             try:
-                scores = accuracy.accuracy(user_id, entry.id, style).overall
+                scores = accuracy_cache.accuracy(user_id, entry.id, style).overall
             except ServiceError:
                 scores = accuracy.Scores(n=0)
             realised[entry.id] = scores.mase if scores.n else None
