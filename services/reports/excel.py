@@ -57,8 +57,10 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     its 80% and 95% ranges, and the summary in words), Forecast (the export schema),
     History (the data the model saw, its most recent rows if a sheet cannot hold it
     all), Backtest (leaderboard and errors per fold), Cleaning (the recipe's steps and
-    counts), Series (one row per series, with several), and Chart data behind the
-    chart.
+    counts), Series (one row per series, with several), Last forecast (how the
+    forecast this one refreshes did, per series, with several) and Chart data behind
+    the chart. The Summary also shows the owner's note and, for a refresh, how the
+    last forecast did.
     """
     narrative = narrative or summarise(data)
     history, history_note = _recent(data.history.select("time", "series", "value"))
