@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from api import schemas
 from api.routes import _json, _json_body, _user_id, blueprint, get_forecast
 from services import refresh, users
-from services.accuracy import Accuracy, Scores, accuracy
+from services.accuracy import Accuracy, Scores
+from services.accuracy_cache import accuracy
 from services.errors import ServiceError
 
 

@@ -8,12 +8,12 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
-from flask import url_for
 from flask_login import current_user
 
+from callbacks.sharing import make_link
 from components import ids
-from components.tracking import history_table, note_text, share_box, verdict_text
-from services import accuracy, forecasts, refresh, shares, users
+from components.tracking import history_table, note_text, verdict_text
+from services import accuracy, accuracy_cache, forecasts, refresh, users
 from services.errors import NotFoundError, ServiceError
 from services.figures import for_people, tracking_chart
 
@@ -50,7 +50,7 @@ def show_track(
     style = users.number_style(user_id)
     try:
         info = forecasts.get_forecast(user_id, ref["forecast_id"])
-        found = accuracy.accuracy(user_id, info.id, style)
+        found = accuracy_cache.accuracy(user_id, info.id, style)
         entries = refresh.refresh_history(user_id, info.id)[-HISTORY_ROWS:]
     except NotFoundError as exc:
         raise PreventUpdate from exc
@@ -60,7 +60,7 @@ def show_track(
     for entry in entries:
         if entry.id not in realised:
             try:
-                scores = accuracy.accuracy(user_id, entry.id, style).overall
+                scores = accuracy_cache.accuracy(user_id, entry.id, style).overall
             except ServiceError:
                 scores = accuracy.Scores(n=0)
             realised[entry.id] = scores.mase if scores.n else None
@@ -159,14 +159,8 @@ def save_note(
 )
 def share(_clicks: int | None, ref: dict[str, Any] | None) -> tuple[Any, Any]:
     """Make a 30-day read-only link to the shown forecast and show its address."""
-    if not ref:
-        raise PreventUpdate
-    try:
-        made = shares.create_share(int(current_user.id), ref["forecast_id"], 30)
-    except ServiceError as exc:
-        return no_update, _alert(exc)
-    url = url_for("share.page", token=made.token, _external=True)
-    return share_box(url, made.share.expires_at), None
+    forecast_id = ref.get("forecast_id") if ref else None
+    return make_link(forecast_id, ids.TRACK_SHARE_URL, ids.TRACK_SHARE_COPY)
 
 
 @callback(

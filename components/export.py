@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from components import ids
 from components.background import HIDDEN, progress_row
+from components.tracking import share_button
 
 
 def preview_card() -> dbc.Card:
@@ -16,8 +17,16 @@ def preview_card() -> dbc.Card:
             [
                 dbc.Label("Forecast", html_for=ids.EXPORT_RUN),
                 dcc.Dropdown(id=ids.EXPORT_RUN, clearable=False, className="mb-3"),
-                html.Div(id=ids.EXPORT_DOWNLOADS, className="mb-2"),
-                make_files(),
+                html.Div(
+                    [
+                        html.Div(id=ids.EXPORT_DOWNLOADS),
+                        make_files(),
+                        share_button(ids.EXPORT_SHARE_BUTTON),
+                    ],
+                    className="export-files d-flex flex-wrap align-items-center "
+                    "gap-2 mb-3",
+                ),
+                html.Div(id=ids.EXPORT_SHARE_BOX),
                 html.Div(id=ids.EXPORT_REPORT_JOBS, className="mb-3"),
                 dcc.Interval(id=ids.EXPORT_POLL, interval=1000, disabled=True),
                 dcc.Loading(html.Div(id=ids.EXPORT_PREVIEW)),
@@ -31,7 +40,12 @@ def preview_card() -> dbc.Card:
 
 def make_files() -> html.Div:
     """The workbook and PDF buttons of a forecast small enough to make at once:
-    each is laid out when asked (progress, Cancel), then downloads."""
+    each is laid out when asked (progress, Cancel), then downloads.
+
+    Its buttons sit in the row of downloads (``export-make`` is ``display:
+    contents``); the hint, progress and status go to the lines below it.
+    """
+    below = "w-100 order-last"
     return html.Div(
         [
             dbc.Button(
@@ -39,7 +53,6 @@ def make_files() -> html.Div:
                 id=ids.EXPORT_MAKE_XLSX,
                 color="outline-primary",
                 size="sm",
-                className="me-2",
             ),
             dbc.Button(
                 [html.I(className="bi bi-file-earmark-pdf me-1"), "PDF report"],
@@ -49,21 +62,25 @@ def make_files() -> html.Div:
             ),
             html.Div(
                 "The workbook and the report are laid out when you ask for them "
-                "(the PDF takes a few seconds), then they download.",
-                className="small text-secondary mt-1",
+                "(the PDF takes a few seconds), then they download. A read-only "
+                "link shows this forecast to anyone who has it, without signing in.",
+                className=f"small text-secondary {below}",
             ),
-            progress_row(
-                ids.EXPORT_MAKE_PROGRESS_ROW,
-                ids.EXPORT_MAKE_PROGRESS,
-                ids.EXPORT_MAKE_STEP,
-                ids.EXPORT_MAKE_CANCEL,
+            html.Div(
+                progress_row(
+                    ids.EXPORT_MAKE_PROGRESS_ROW,
+                    ids.EXPORT_MAKE_PROGRESS,
+                    ids.EXPORT_MAKE_STEP,
+                    ids.EXPORT_MAKE_CANCEL,
+                ),
+                className=below,
             ),
-            html.Div(id=ids.EXPORT_MAKE_STATUS),
+            html.Div(id=ids.EXPORT_MAKE_STATUS, className=below),
             dcc.Download(id=ids.EXPORT_MAKE_DOWNLOAD),
         ],
         id=ids.EXPORT_MAKE,
         style=HIDDEN,
-        className="mb-3",
+        className="export-make",
     )
 
 

@@ -28,13 +28,7 @@ def track_card() -> dbc.Card:
                 size="sm",
                 className="me-2",
             ),
-            dbc.Button(
-                [html.I(className="bi bi-link-45deg me-1"), "Share a read-only link"],
-                id=ids.TRACK_SHARE_BUTTON,
-                color="outline-primary",
-                size="sm",
-                className="me-3",
-            ),
+            share_button(ids.TRACK_SHARE_BUTTON, className="me-3"),
             dbc.Switch(
                 id=ids.TRACK_AUTO_SWITCH,
                 label="Refresh automatically when new data is added",
@@ -163,25 +157,34 @@ def history_table(
     return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-0")
 
 
-def share_box(url: str, expires_at: datetime) -> html.Div:
-    """The new link, read-only with a copy button, and when it stops working."""
+def share_button(id_: str, className: str = "") -> dbc.Button:  # noqa: N803
+    """The button that makes a read-only link (Models' Track card, Export)."""
+    return dbc.Button(
+        [html.I(className="bi bi-link-45deg me-1"), "Share a read-only link"],
+        id=id_,
+        color="outline-primary",
+        size="sm",
+        className=className,
+    )
+
+
+def share_box(
+    url: str,
+    expires_at: datetime,
+    url_id: str = ids.TRACK_SHARE_URL,
+    copy_id: str = ids.TRACK_SHARE_COPY,
+) -> html.Div:
+    """The new link, read-only with a copy button, and when it stops working
+    (``url_id``, ``copy_id``: the ids of its field and copy button on the page)."""
     return html.Div(
         [
-            dbc.Label(
-                "Read-only link", html_for=ids.TRACK_SHARE_URL, className="small mb-0"
-            ),
+            dbc.Label("Read-only link", html_for=url_id, className="small mb-0"),
             dbc.InputGroup(
                 [
-                    dbc.Input(
-                        id=ids.TRACK_SHARE_URL,
-                        value=url,
-                        readonly=True,
-                    ),
+                    dbc.Input(id=url_id, value=url, readonly=True),
                     dbc.InputGroupText(
                         dcc.Clipboard(
-                            target_id=ids.TRACK_SHARE_URL,
-                            id=ids.TRACK_SHARE_COPY,
-                            title="Copy the link",
+                            target_id=url_id, id=copy_id, title="Copy the link"
                         )
                     ),
                 ],

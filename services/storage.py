@@ -61,6 +61,11 @@ def backtests_path(user_id: int, forecast_id: str) -> Path:
     return forecast_path(user_id, forecast_id).with_suffix(".backtests.parquet")
 
 
+def accuracy_path(user_id: int, forecast_id: str) -> Path:
+    """The Parquet file keeping a forecast's accuracy against a version of its data."""
+    return forecast_path(user_id, forecast_id).with_suffix(".accuracy.parquet")
+
+
 def analysis_path(user_id: int, analysis_id: str) -> Path:
     """The JSON file of a full analysis made by a job."""
     folder = user_dir(user_id) / "analyses"

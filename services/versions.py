@@ -213,6 +213,7 @@ def delete_dataset(user_id: int, dataset_id: str) -> None:
             files += [
                 storage.forecast_path(user_id, forecast_id),
                 storage.backtests_path(user_id, forecast_id),
+                storage.accuracy_path(user_id, forecast_id),
             ]
         for job in s.scalars(
             select(db.Job).where(

@@ -17,6 +17,8 @@ from services.errors import ServiceError
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
+from services.reports import last_forecast
+from services.reports.last_forecast import LastForecast
 
 FEATURED_LARGEST = 3  # with many series, the body shows the largest ones …
 FEATURED_UNCERTAIN = 2  # … and the most uncertain ones; the appendix lists the rest
@@ -86,6 +88,9 @@ class ReportData:
     analysis_error: str | None = None
     upload_issues: list[DataIssue] = field(default_factory=list)
     lag: int = 0
+    # The owner's note, and how the forecast this one refreshes did (if any).
+    note: str | None = None
+    last_forecast: LastForecast | None = None
 
     @property
     def series_count(self) -> int:
@@ -226,6 +231,8 @@ def collect(
         cleaning=_cleaning(chain, style),
         rows=used.rows if used else 0,
         upload_issues=list(chain[0].profile.issues) if chain else [],
+        note=info.note,
+        last_forecast=last_forecast.gather(user_id, info, style),
     )
     return assemble(data, decompose)
 

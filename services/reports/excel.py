@@ -17,7 +17,7 @@ import polars as pl
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from services.reports import excel_chart
+from services.reports import excel_chart, last_forecast
 from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
@@ -57,8 +57,10 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     its 80% and 95% ranges, and the summary in words), Forecast (the export schema),
     History (the data the model saw, its most recent rows if a sheet cannot hold it
     all), Backtest (leaderboard and errors per fold), Cleaning (the recipe's steps and
-    counts), Series (one row per series, with several), and Chart data behind the
-    chart.
+    counts), Series (one row per series, with several), Last forecast (how the
+    forecast this one refreshes did, per series, with several) and Chart data behind
+    the chart. The Summary also shows the owner's note and, for a refresh, how the
+    last forecast did.
     """
     narrative = narrative or summarise(data)
     history, history_note = _recent(data.history.select("time", "series", "value"))
@@ -72,6 +74,8 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
         _cleaning_sheet(book, data, formats)
         if data.multi:
             _table(book, "Series", _series_table(data), formats, {"change": PERCENT})
+        if data.last_forecast is not None and data.last_forecast.series:
+            _last_forecast_sheet(book, data.last_forecast, formats)
         frame = excel_chart.chart_frame(data)
         _table(book, excel_chart.SHEET, frame, formats)
         subject = f"Total of {data.target}" if data.multi else data.target
@@ -284,6 +288,15 @@ def _cleaning_sheet(book: Workbook, data: ReportData, formats: dict[str, str]) -
         sheet.write_string(
             2, 0, "No cleaning steps: the forecast used the data as uploaded."
         )
+
+
+def _last_forecast_sheet(
+    book: Workbook, section: last_forecast.LastForecast, formats: dict[str, str]
+) -> None:
+    """How the forecast this one refreshes did, series by series."""
+    frame = last_forecast.series_frame(section)
+    shares = {t: PERCENT for k, t in last_forecast.SERIES_COLUMNS.items() if "cov" in k}
+    _table(book, last_forecast.SHEET, frame, formats, {"MASE": "0.00", **shares})
 
 
 def _series_table(data: ReportData) -> pl.DataFrame:

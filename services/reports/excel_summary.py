@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from services.reports.cells import is_formula_like
 from services.reports.content import ReportData
 from services.reports.excel_chart import HEIGHT as CHART_HEIGHT
+from services.reports.last_forecast import write_summary as write_last_forecast
 from services.reports.narrative import Narrative, findings
 from services.reports.reasons import scored
 
@@ -84,6 +85,8 @@ def summary_sheet(
         if entries:
             sheet.write_string(row + 1, 0, title, styles["heading"])
             row = _paragraphs(sheet, styles, row + 2, entries)
+    if data.last_forecast is not None:
+        row = write_last_forecast(sheet, styles, row, data.last_forecast, _paragraphs)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 1)
     sheet.print_area(0, 0, row - 1, LAST_COLUMN)
@@ -129,6 +132,8 @@ def _facts(data: ReportData, narrative: Narrative) -> list[tuple[str, Any, str]]
         ("Dataset", data.dataset_name, "text"),
         ("Target", data.target, "text"),
     ]
+    if data.note:
+        facts.append(("Note", data.note, "text"))
     if data.multi:
         facts += [
             ("Number of series", data.series_count, "count"),

@@ -135,6 +135,7 @@ def render_html(
         ).to_dicts(),
         rest=rest.to_dicts() if data.multi else [],
         data_end=data.history["time"].max(),
+        series_rows=TABLE_ROWS,
         thresholds={
             "level": words.LEVEL_BAND_PCT,
             "coverage_low": words.COVERAGE_LOW,

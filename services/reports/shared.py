@@ -46,6 +46,7 @@ class SharedPage:
     charts: list[Chart]
     downloads: list[str]  # formats: csv, xlsx, pdf
     series_count: int
+    note: str | None = None  # the owner's note on the forecast
 
 
 def _chart(figure: go.Figure, height: int) -> dict[str, Any]:
@@ -86,4 +87,5 @@ def shared_page(shared: SharedForecast) -> SharedPage:
         charts=charts,
         downloads=shares.downloads(shared),
         series_count=data.series_count,
+        note=data.note,
     )
