@@ -14,9 +14,11 @@ from services import analysis, cleaning_words, datasets, forecasts, versions
 from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
+from services.explanations import Explanation
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
+from services.reports.explanation import for_report
 
 FEATURED_LARGEST = 3  # with many series, the body shows the largest ones …
 FEATURED_UNCERTAIN = 2  # … and the most uncertain ones; the appendix lists the rest
@@ -86,6 +88,8 @@ class ReportData:
     analysis_error: str | None = None
     upload_issues: list[DataIssue] = field(default_factory=list)
     lag: int = 0
+    # Why the model says so (services.explanations); None leaves the section out.
+    explanation: Explanation | None = None
 
     @property
     def series_count(self) -> int:
@@ -226,6 +230,7 @@ def collect(
         cleaning=_cleaning(chain, style),
         rows=used.rows if used else 0,
         upload_issues=list(chain[0].profile.issues) if chain else [],
+        explanation=for_report(user_id, info.id, style) if decompose else None,
     )
     return assemble(data, decompose)
 
