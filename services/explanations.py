@@ -135,16 +135,34 @@ def explain(
     'The level is about 1,230 a month over the forecast.'
 
     """
+    kept = cached(user_id, forecast_id, style)
+    if kept is not None:
+        return kept
+    info = get_forecast(user_id, forecast_id)
+    explanation = _compute(user_id, info, style)
+    cache_path(user_id, info.id, style).write_text(json.dumps(explanation.to_dict()))
+    return explanation
+
+
+def cached(
+    user_id: int, forecast_id: str, style: NumberStyle = DEFAULT_STYLE
+) -> Explanation | None:
+    """The forecast's explanation if it was computed before, else None (quick).
+
+    Raises
+    ------
+    NotFoundError
+        When the forecast does not exist or is someone else's.
+
+    """
     info = get_forecast(user_id, forecast_id)
     path = cache_path(user_id, info.id, style)
-    if path.exists():
-        try:
-            return Explanation.from_dict(json.loads(path.read_text()))
-        except (ValueError, TypeError, KeyError):
-            log.warning("unreadable explanation of %s, computing it again", info.id)
-    explanation = _compute(user_id, info, style)
-    path.write_text(json.dumps(explanation.to_dict()))
-    return explanation
+    if not path.exists():
+        return None
+    try:
+        return Explanation.from_dict(json.loads(path.read_text()))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def cache_path(user_id: int, forecast_id: str, style: NumberStyle) -> Path:
