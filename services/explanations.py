@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,11 @@ from services.explanation_features import (
     inputs,
 )
 from services.explanation_parts import Part, split
+from services.explanation_types import (
+    Explanation,
+    ModelExplanation,
+    SeriesExplanation,
+)
 from services.fitting import SeriesData, Setup
 from services.forecasts import ForecastInfo, forecast_points, get_forecast
 from services.models import CATALOG, COMBINED
@@ -37,81 +42,18 @@ from services.numbers import DEFAULT_STYLE, NumberStyle, format_percent
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "Explanation",
+    "ModelExplanation",
+    "SeriesExplanation",
+    "cache_path",
+    "cached",
+    "explain",
+    "shares",
+]
+
 # Series explained at most (the first ones, in the forecast's order).
 MAX_SERIES = 5
-
-
-@dataclass(frozen=True)
-class ModelExplanation:
-    """One model's part in a forecast.
-
-    ``kind`` is ``components`` (level, trend, season in ``parts``), ``features``
-    (SHAP shares in ``features``) or ``inputs`` (what it reads, no numbers).
-    ``weight`` is its share (0–1) of a combination, else None.
-    """
-
-    model: str
-    model_name: str
-    family: str
-    kind: str
-    sentence: str
-    parts: list[Part] = field(default_factory=list)
-    features: list[Feature] = field(default_factory=list)
-    weight: float | None = None
-
-
-@dataclass(frozen=True)
-class SeriesExplanation:
-    """Why one series' forecast is what it is: its model(s) and the forecast's parts."""
-
-    series: str | None
-    sentence: str
-    parts: list[Part]
-    models: list[ModelExplanation]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """A forecast explained: a summary sentence, then each series (JSON-able)."""
-
-    forecast_id: str
-    model: str
-    model_name: str
-    sentence: str
-    series: list[SeriesExplanation]
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types only."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Explanation:
-        """The explanation :meth:`to_dict` wrote."""
-
-        def model(m: dict[str, Any]) -> ModelExplanation:
-            return ModelExplanation(
-                **{
-                    **m,
-                    "parts": [Part(**p) for p in m["parts"]],
-                    "features": [Feature(**f) for f in m["features"]],
-                }
-            )
-
-        return cls(
-            **{
-                **data,
-                "series": [
-                    SeriesExplanation(
-                        s["series"],
-                        s["sentence"],
-                        [Part(**p) for p in s["parts"]],
-                        [model(m) for m in s["models"]],
-                    )
-                    for s in data["series"]
-                ],
-            }
-        )
 
 
 def explain(
