@@ -18,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from services import calendars, datasets, fitting, preparation, storage
@@ -369,12 +368,12 @@ def shares(explanation: Explanation) -> list[tuple[str, float]]:
     Examples
     --------
     >>> shares(explanation)  # doctest: +SKIP
-    [('“sales” 12 months earlier', 41.0), ('“promo”', 22.5)]
+    [('“sales” 12 months earlier', 41.03), ('“promo”', 22.5)]
 
     """
     for series in explanation.series:
         for model in series.models:
             found = [(f.words, f.share) for f in model.features if f.share is not None]
             if found:
-                return [(words, float(np.round(share, 1))) for words, share in found]
+                return [(words, float(share)) for words, share in found]
     return []
