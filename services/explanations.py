@@ -22,6 +22,7 @@ import polars as pl
 
 from services import calendars, datasets, fitting, preparation, storage
 from services.calendars import Frequency
+from services.errors import InvalidInputError
 from services.explanation_features import (
     SHAP_MODELS,
     Feature,
@@ -69,6 +70,9 @@ def explain(
     ------
     NotFoundError
         When the forecast does not exist or is someone else's.
+    InvalidInputError
+        ``not_explainable``: a forecast with a model per series whose choices were
+        not recorded (its run could not be tracked).
 
     Examples
     --------
@@ -176,6 +180,12 @@ def _recipe(info: ForecastInfo) -> dict[str, Any]:
             return dict(model.flavors["python_function"]["config"])
         except Exception:
             log.warning("the recipe of forecast %s could not be read", info.id)
+    if info.model != "combination" and info.model not in CATALOG:
+        raise InvalidInputError(
+            "This forecast's choice of models per series was not recorded, so it "
+            "cannot be explained. Refresh it to make a forecast that can.",
+            code="not_explainable",
+        )
     keys = COMBINED if info.model == "combination" else [info.model]
     request = info.request
     params = {m["key"]: m.get("params") for m in request.get("models") or []}

@@ -156,3 +156,18 @@ def test_another_users_forecast_is_not_found(make_account: Any, tmp_path: Path) 
     forecast_id = stored_forecast(make_account().id, tmp_path, ["naive"])
     with pytest.raises(NotFoundError):
         explanations.explain(make_account().id, forecast_id)
+
+
+def test_a_forecast_without_its_recorded_choices_says_why_it_cannot_be_explained(
+    make_account: Any, tmp_path: Path
+) -> None:
+    from services.errors import InvalidInputError
+
+    owner = make_account().id
+    forecast_id = stored_forecast(owner, tmp_path, ["naive"])
+    with db.session() as s:  # as if its run had not been recorded, model per series
+        row = s.get_one(db.Forecast, forecast_id)
+        row.model = "per_series"
+        row.metrics = {**row.metrics, "registered_model": None}
+    with pytest.raises(InvalidInputError, match="cannot be explained"):
+        explanations.explain(owner, forecast_id)
