@@ -7,6 +7,7 @@ from flask import Flask
 from api import (  # noqa: F401  (they add their routes)
     adding,
     errors,
+    explanations,
     forecast_lifecycle,
     shares,
     versions,

@@ -60,6 +60,7 @@ CODES = [
     "no_model_fits",
     "report_too_large",
     "report_not_ready",
+    "not_explainable",
     "invalid_expiry",
     "internal_error",
 ]

@@ -10,6 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from api import schemas
 from api.errors import CODES
+from api.explanation_schemas import ExplanationOut
 from services.appending import ADD_MODES
 from services.forecast_request import ForecastRequest
 from services.preview import PAGE_COLUMNS
@@ -219,6 +220,16 @@ ROUTES: list[
         "errors overall and per series, the points, and a verdict",
         None,
         (200, schemas.AccuracyOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/explanation",
+        "Why the model says so: the forecast split into level, trend and season, "
+        "the features that matter most (SHAP shares), or a combination's members, "
+        "each with a sentence",
+        None,
+        (200, ExplanationOut),
         [401, 404, 422],
     ),
     (

@@ -14,10 +14,12 @@ from services import analysis, cleaning_words, datasets, forecasts, versions
 from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
+from services.explanations import Explanation
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
 from services.reports import last_forecast
+from services.reports.explanation import for_report
 from services.reports.last_forecast import LastForecast
 
 FEATURED_LARGEST = 3  # with many series, the body shows the largest ones …
@@ -91,6 +93,8 @@ class ReportData:
     # The owner's note, and how the forecast this one refreshes did (if any).
     note: str | None = None
     last_forecast: LastForecast | None = None
+    # Why the model says so (services.explanations); None leaves the section out.
+    explanation: Explanation | None = None
 
     @property
     def series_count(self) -> int:
@@ -233,6 +237,7 @@ def collect(
         upload_issues=list(chain[0].profile.issues) if chain else [],
         note=info.note,
         last_forecast=last_forecast.gather(user_id, info, style),
+        explanation=for_report(user_id, info.id, style) if decompose else None,
     )
     return assemble(data, decompose)
 
