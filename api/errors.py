@@ -61,6 +61,10 @@ CODES = [
     "report_too_large",
     "report_not_ready",
     "invalid_expiry",
+    "reason_required",
+    "reason_too_long",
+    "unknown_step",
+    "no_override",
     "internal_error",
 ]
 
