@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.overrides import overrides_card
 from components.shell import next_step, page_header
 from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
@@ -271,6 +272,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="g-2",
             ),
+            overrides_card(),
             track_card(),
         ],
         id=ids.MODELS_RESULT,

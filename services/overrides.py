@@ -187,6 +187,10 @@ def _checked_reason(reason: str | None, required: bool) -> str | None:
                 code="reason_required",
             )
         return None
+    if "\x00" in text:  # no database keeps it as text
+        raise InvalidInputError(
+            "A reason cannot contain a null character.", code="invalid_request"
+        )
     if len(text) > MAX_REASON:
         raise InvalidInputError(
             f"Keep each reason under {MAX_REASON} characters.",
