@@ -82,7 +82,10 @@ def value_added(
             None,
             None,
             None,
-            f"{changed.height} values were overridden; none has an actual value yet.",
+            "1 value was overridden; it has no actual value yet."
+            if changed.height == 1
+            else f"{changed.height} values were overridden; none has an actual "
+            "value yet.",
         )
     scale = {
         label: seasonal_scale(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -18,11 +19,17 @@ def _edit(dash_duo: Any, row: int, column: str, text: str) -> None:
     cell = dash_duo.wait_for_element(
         f'{TABLE} tbody tr:nth-child({row + 2}) td[data-dash-column="{column}"]'
     )
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center'})", cell
+    dash_duo.driver.execute_script(  # below the fold, under redrawing charts
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", cell
     )
-    cell.click()
-    cell.send_keys(text + Keys.ENTER)
+    ActionChains(dash_duo.driver).send_keys(text + Keys.ENTER).perform()
+
+
+def _press(dash_duo: Any, selector: str) -> None:
+    button = dash_duo.wait_for_element(selector)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", button
+    )
 
 
 def test_override_a_value_with_a_reason_and_see_it_marked(
@@ -40,11 +47,11 @@ def test_override_a_value_with_a_reason_and_see_it_marked(
     assert "A reason is required" in dash_duo.find_element("#overrides-card-div").text
 
     _edit(dash_duo, 0, "value", "999")
-    dash_duo.find_element("#overrides-save-button").click()
+    _press(dash_duo, "#overrides-save-button")
     dash_duo.wait_for_contains_text("#overrides-alert-div", "Give a reason")
 
     _edit(dash_duo, 0, "reason", "New supply contract")
-    dash_duo.find_element("#overrides-save-button").click()
+    _press(dash_duo, "#overrides-save-button")
     dash_duo.wait_for_contains_text("#overrides-alert-div", "Saved 1 change")
     dash_duo.wait_for_contains_text(
         "#models-forecast-graph .legend", "Changed by hand", timeout=30
@@ -55,6 +62,7 @@ def test_override_a_value_with_a_reason_and_see_it_marked(
     )
     assert len(marks) == 1
     dash_duo.driver.execute_script(
-        "document.getElementById('models-forecast-graph').scrollIntoView()"
+        "document.getElementById('models-forecast-graph')"
+        ".scrollIntoView({block: 'center'})"
     )
     dash_duo.driver.save_screenshot("/tmp/overrides-marked.png")
