@@ -61,8 +61,4 @@ def test_override_a_value_with_a_reason_and_see_it_marked(
         "#models-forecast-graph .scatterlayer .trace:last-child path.point",
     )
     assert len(marks) == 1
-    dash_duo.driver.execute_script(
-        "document.getElementById('models-forecast-graph')"
-        ".scrollIntoView({block: 'center'})"
-    )
     dash_duo.driver.save_screenshot("/tmp/overrides-marked.png")
