@@ -9,6 +9,7 @@ from api import (  # noqa: F401  (they add their routes)
     errors,
     explanations,
     forecast_lifecycle,
+    overrides,
     shares,
     versions,
 )

@@ -62,6 +62,10 @@ CODES = [
     "report_not_ready",
     "not_explainable",
     "invalid_expiry",
+    "reason_required",
+    "reason_too_long",
+    "unknown_step",
+    "no_override",
     "internal_error",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from api import schemas
+from api.override_schemas import OverrideValueOut
 from api.routes import _json, _json_body, _user_id, blueprint, get_forecast
 from services import refresh, users
 from services.accuracy import Accuracy, Scores
@@ -33,6 +34,9 @@ def accuracy_out(result: Accuracy) -> schemas.AccuracyOut:
         ],
         verdict=schemas.VerdictOut(**result.verdict.__dict__),
         backtest_mase=result.backtest_mase,
+        overrides=OverrideValueOut(**result.overrides.__dict__)
+        if result.overrides
+        else None,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from api import schemas
+from api import override_schemas, schemas
 from api.errors import CODES
 from api.explanation_schemas import ExplanationOut
 from services.appending import ADD_MODES
@@ -289,6 +289,24 @@ ROUTES: list[
         "Revoke a read-only link: it answers 404 at once",
         None,
         (204, "empty"),
+        [401, 404],
+    ),
+    (
+        "put",
+        "/api/v1/forecasts/{forecast_id}/overrides",
+        "Override forecast values, each with a reason (`value` null removes an "
+        "override); all or none; answers the forecast, each point with its "
+        "`statistical_value` and `reason`",
+        override_schemas.OverridesRequest,
+        (200, schemas.ForecastOut),
+        [401, 404, 422],
+    ),
+    (
+        "get",
+        "/api/v1/forecasts/{forecast_id}/overrides",
+        "The overrides' audit trail (who, when, before, after, reason), removals too",
+        None,
+        (200, override_schemas.OverrideTrailOut),
         [401, 404],
     ),
     ("get", "/health", "Liveness, without sign-in", None, (200, schemas.Health), []),

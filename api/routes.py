@@ -247,6 +247,8 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                     value=r["value"],
                     lower=r["lower"],
                     upper=r["upper"],
+                    statistical_value=r["statistical_forecast"],
+                    reason=r["override_reason"],
                 )
                 for r in points.iter_rows(named=True)
             ],

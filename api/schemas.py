@@ -11,6 +11,7 @@ from pydantic import (
     Field,
 )
 
+from api.override_schemas import OverrideValueOut
 from services.preview import PAGE_COLUMNS
 from services.profiling import ColumnProfile, DataIssue, Frequency, Role
 from services.refresh import NOTE_MAX_CHARS
@@ -304,6 +305,10 @@ class ForecastPoint(BaseModel):
     value: float
     lower: float
     upper: float
+    statistical_value: float = Field(
+        description="The model's value; `value` differs where a person overrode it."
+    )
+    reason: str | None = Field(None, description="Why it was overridden, if it was.")
 
 
 class LeaderboardRow(BaseModel):
@@ -466,6 +471,9 @@ class AccuracyOut(BaseModel):
         None,
         description="The backtests' MASE the verdict compares with: their mean over "
         "the series that have actual values.",
+    )
+    overrides: OverrideValueOut | None = Field(
+        None, description="Whether the overrides helped; null without overrides."
     )
 
 

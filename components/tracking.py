@@ -58,6 +58,7 @@ def track_card() -> dbc.Card:
                 html.H2("Track: how this forecast is doing", className="h5 card-title"),
                 html.Div(id=ids.TRACK_ALERT),
                 html.Div(id=ids.TRACK_VERDICT, className="mb-2"),
+                html.Div(id=ids.TRACK_OVERRIDES, className="mb-2"),
                 html.Div(id=ids.TRACK_NOTE_TEXT, className="mb-2"),
                 actions,
                 dbc.Label(

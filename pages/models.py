@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from components import ids
 from components.explanations import explanation_card
+from components.overrides import overrides_card
 from components.shell import next_step, page_header
 from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
@@ -272,6 +273,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="g-2",
             ),
+            overrides_card(),
             explanation_card(),
             track_card(),
         ],

@@ -33,6 +33,7 @@ from services.errors import InvalidInputError
 from services.forecasts import ForecastInfo
 from services.metrics import interval_metrics, point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle, format_number, format_percent
+from services.override_value import OverrideValue, value_added
 
 # The realised MASE is "clearly above" the backtests' beyond this many times theirs:
 # a forecast's error on a few new values varies about that much around its backtests'
@@ -110,6 +111,8 @@ class Accuracy:
     points: pl.DataFrame
     verdict: Verdict
     backtest_mase: float | None = None
+    # Whether the overrides helped (None without overrides).
+    overrides: OverrideValue | None = None
 
 
 def _finite(value: float) -> float | None:
@@ -392,6 +395,8 @@ def accuracy(
         ) from None
     season = calendars.season_length(info.frequency) if info.frequency else 1
     overall, by_series = backtest_mase(info)
-    return measure(
+    measured = measure(
         info.id, points, actuals, made_from, season, overall, style, by_series
     )
+    added = value_added(points, measured.points, made_from, season, style)
+    return replace(measured, overrides=added)

@@ -210,6 +210,31 @@ class Share(Base):
     last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class ForecastOverride(Base):
+    """One change to a forecast's value at one step: the overrides' audit trail.
+
+    A step's current override is its newest row: ``set`` with the value ``after``,
+    or ``removed`` (back to the statistical value). The forecast's Parquet file is
+    never edited; ``services.overrides`` applies these rows when points are read.
+    """
+
+    __tablename__ = "forecast_overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    forecast_id: Mapped[str] = mapped_column(
+        ForeignKey("forecasts.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    series: Mapped[str | None] = mapped_column(Text)
+    # The step as ISO 8601 text (the point's time, naive).
+    step: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(8))
+    statistical: Mapped[float] = mapped_column(Float)
+    before: Mapped[float] = mapped_column(Float)
+    after: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from services.numbers import DEFAULT_STYLE, NumberStyle, axis_format, plotly_separators
+from services.override_marks import add_override_markers
 
 ACCENT = "#2f5bea"
 
@@ -95,6 +96,7 @@ def forecast_chart(
         history = history.filter(pl.col("series") == series)
         points = points.filter(pl.col("series") == series)
     shown = history.tail(MAX_HISTORY_POINTS)
+    points_of_series = points
     joined = not shown.is_empty() and not points.is_empty()
     points = _from_last_actual(shown, points) if joined else points
     fig = go.Figure()
@@ -121,6 +123,7 @@ def forecast_chart(
             },
         )
     )
+    add_override_markers(fig, points_of_series)
     if shown.height < history.height:
         title = f"{title} (last {shown.height:,} of {history.height:,} points shown)"
     fig.update_layout(

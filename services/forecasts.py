@@ -237,9 +237,17 @@ def list_forecasts(
 
 
 def forecast_points(user_id: int, forecast_id: str) -> pl.DataFrame:
-    """The points of a forecast: series, time, forecast and the 80%/95% bounds."""
+    """The points of a forecast: series, time, forecast and the 80%/95% bounds.
+
+    With its overrides applied (``services.overrides``): ``forecast`` is the final
+    value, ``statistical_forecast`` the model's, ``override_reason`` why they differ.
+    """
+    from services.overrides import apply_overrides  # it reads forecasts through us
+
     info = get_forecast(user_id, forecast_id)
-    return pl.read_parquet(storage.forecast_path(user_id, info.id))
+    return apply_overrides(
+        info.id, pl.read_parquet(storage.forecast_path(user_id, info.id))
+    )
 
 
 def series_count(user_id: int, forecast_id: str) -> int:
@@ -280,6 +288,11 @@ def points_at_level(points: pl.DataFrame, level: int) -> pl.DataFrame:
         pl.col("forecast").alias("value"),
         pl.col(lower).alias("lower"),
         pl.col(upper).alias("upper"),
+        *(
+            c
+            for c in ("statistical_forecast", "override_reason")
+            if c in points.columns
+        ),
     )
 
 

@@ -12,6 +12,7 @@ import math
 import polars as pl
 
 from services.csv_layout import PLAIN, CsvLayout
+from services.overrides import with_override_columns
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DECIMALS_SAMPLE = 50_000
@@ -24,6 +25,8 @@ EXPORT_COLUMNS = [
     "upper_80",
     "lower_95",
     "upper_95",
+    "statistical_forecast",
+    "override_reason",
 ]
 
 
@@ -97,7 +100,7 @@ def forecast_csv(
 
     """
     return (
-        neutralise_formulas(points.select(EXPORT_COLUMNS))
+        neutralise_formulas(with_override_columns(points).select(EXPORT_COLUMNS))
         .write_csv(
             separator=layout.separator,
             decimal_comma=layout.decimal == ",",

@@ -351,15 +351,14 @@ def _totals(
         .with_columns(pl.lit(None, dtype=pl.String).alias("series"))
         .select("series", "time", "value")
     )
+    sums = ["forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    sums += [c for c in ("statistical_forecast",) if c in points.columns]
     total_points = (
         points.group_by("time")
-        .agg(
-            pl.col(c).sum()
-            for c in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
-        )
+        .agg(pl.col(c).sum() for c in sums)
         .sort("time")
         .with_columns(pl.lit(None, dtype=pl.String).alias("series"))
-        .select(points.columns)
+        .select(c for c in points.columns if c in {"series", "time", *sums})
     )
     return total_history, total_points
 

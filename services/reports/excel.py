@@ -17,7 +17,8 @@ import polars as pl
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from services.reports import excel_chart, last_forecast
+from services.overrides import with_override_columns
+from services.reports import excel_chart, last_forecast, overrides_section
 from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
@@ -68,10 +69,12 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     buffer = io.BytesIO()
     with Workbook(buffer, OPTIONS) as book:
         summary = book.add_worksheet("Summary")
-        _table(book, "Forecast", data.points.select(EXPORT_COLUMNS), formats)
+        points = with_override_columns(data.points)
+        _table(book, "Forecast", points.select(EXPORT_COLUMNS), formats)
         _table(book, "History", history, formats)
         _backtest_sheet(book, data, formats)
         _cleaning_sheet(book, data, formats)
+        overrides_section.add_sheet(book, data, formats, _table)
         if data.multi:
             _table(book, "Series", _series_table(data), formats, {"change": PERCENT})
         if data.last_forecast is not None and data.last_forecast.series:

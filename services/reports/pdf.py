@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.reports import narrative as words
+from services.reports import overrides_section
 from services.reports.branding import Branding
 from services.reports.change import STRONG_TREND, stretches
 from services.reports.charts import to_svg
@@ -130,6 +131,7 @@ def render_html(
         chart_error=chart_error,
         when=lambda value: words.when(value, unit),
         forecast_rows=_table_rows(data.series_points(main)),
+        overrides=overrides_section.override_rows(data),
         featured=data.summary.filter(
             pl.col("series").is_in(list(featured), nulls_equal=True)
         ).to_dicts(),

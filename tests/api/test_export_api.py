@@ -107,9 +107,13 @@ def test_csv_in_a_spreadsheets_layout_rounded_to_the_datas_decimals(
     url = f"/api/v1/forecasts/{forecast_id}/export?format=csv"
     plain = api.get(url).get_data(as_text=True)
     header, first, *_rest = plain.splitlines()
-    assert header == "time,series,forecast,lower_80,upper_80,lower_95,upper_95"
+    assert header == (
+        "time,series,forecast,lower_80,upper_80,lower_95,upper_95,"
+        "statistical_forecast,override_reason"
+    )
     # passengers are counts: two decimals, never 36435.14831449608
-    assert all(len(cell.split(".")[1]) == 2 for cell in first.split(",")[2:]), first
+    numbers = first.split(",")[2:-1]  # the reason is empty: nothing overridden
+    assert all(len(cell.split(".")[1]) == 2 for cell in numbers), first
     excel = api.get(url + "&sep=;&decimal=,")
     assert excel.status_code == 200 and excel.mimetype == "text/csv"
     text = excel.get_data().decode("utf-8")

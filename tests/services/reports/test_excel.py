@@ -50,7 +50,7 @@ def test_sheets_and_the_forecast_schema(
     assert forecast.max_row == many.points.height + 1
     assert forecast.freeze_panes == "A2"
     table = next(iter(forecast.tables.values()))
-    assert table.autoFilter is not None and table.ref == f"A1:G{forecast.max_row}"
+    assert table.autoFilter is not None and table.ref == f"A1:I{forecast.max_row}"
     assert forecast.column_dimensions["B"].width > 10  # widths fit the names
 
 
