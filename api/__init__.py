@@ -8,6 +8,7 @@ from api import (  # noqa: F401  (they add their routes)
     adding,
     errors,
     forecast_lifecycle,
+    scenarios,
     shares,
     versions,
 )

@@ -61,6 +61,9 @@ CODES = [
     "report_too_large",
     "report_not_ready",
     "invalid_expiry",
+    "model_takes_no_drivers",
+    "scenario_unavailable",
+    "invalid_scenario",
     "internal_error",
 ]
 
