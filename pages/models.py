@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.scenarios import scenario_card
 from components.shell import next_step, page_header
 from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
@@ -272,6 +273,7 @@ def layout(**_query: str) -> html.Div:
                 className="g-2",
             ),
             track_card(),
+            scenario_card(),
         ],
         id=ids.MODELS_RESULT,
         style={"display": "none"},

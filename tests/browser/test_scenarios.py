@@ -1,0 +1,72 @@
+"""What if in the browser: change a driver's planned value, compare the scenario."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser.helpers import start_and_register, upload
+from tests.services.test_forecasting import _promotions
+
+
+def _press(dash_duo: Any, element: Any) -> None:
+    dash_duo.driver.execute_script(  # below the fold, under redrawing charts
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element
+    )
+
+
+def test_compare_a_scenario(dash_duo: Any, dash_app: Any, tmp_path: Path) -> None:
+    from services import datasets, forecasts, jobs, users
+    from services.forecast_request import ForecastRequest
+
+    base, name, _password = start_and_register(dash_duo, dash_app)
+    path = tmp_path / "promotions.csv"
+    _promotions(months=60, future=3, series=2).write_csv(path)
+    upload(dash_duo, base, path, "promotions.csv")
+    account = next(u for u in users.list_accounts() if u.username == name)
+    [dataset] = datasets.list_datasets(account.id)
+    request = ForecastRequest.model_validate(
+        {
+            "target": "sales",
+            "horizon": 3,
+            "folds": 1,
+            "drivers": ["promo"],
+            "models": [{"key": "lightgbm", "params": {"n_estimators": 30, "lags": 3}}],
+        }
+    )
+    job = forecasts.submit_forecast(account.id, dataset.id, request)
+    deadline = time.monotonic() + 120
+    while jobs.get_job(account.id, job.id).status in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+
+    dash_duo.driver.get(base + "/models")
+    _press(dash_duo, dash_duo.wait_for_element(f'[id*="{job.id}"]', timeout=30))
+    cell = '#scenario-drivers-table td[data-dash-column="promo"]'
+    dash_duo.wait_for_element(cell, timeout=60)
+    dash_duo.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=60)
+    _press(dash_duo, dash_duo.find_element(cell))
+    ActionChains(dash_duo.driver).send_keys("5", Keys.ENTER).perform()
+    dash_duo.wait_for_contains_text(cell, "5")
+    name_input = dash_duo.find_element("#scenario-name-input")
+    name_input.clear()
+    name_input.send_keys("Big promotion")
+    _press(dash_duo, dash_duo.find_element("#scenario-compare-button"))
+    dash_duo.wait_for_contains_text("#scenario-differences-div", "Scenario", timeout=90)
+    rows = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#scenario-differences-div tbody tr"
+    )
+    assert len(rows) == 3
+    assert "+" in rows[0].text  # five promotions in January lift its sales
+    legend = dash_duo.find_element("#scenario-compare-graph").text
+    assert "Scenario: Big promotion" in legend and "Baseline forecast" in legend
+    [scenario] = [f for f in forecasts.list_forecasts(account.id) if f.scenario]
+    assert scenario.scenario == "Big promotion"
+    card = dash_duo.find_element("#scenario-compare-graph")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView()", card)
+    dash_duo.driver.save_screenshot("/tmp/scenarios-compare.png")
