@@ -97,7 +97,7 @@ def forecast_csv(
 
     """
     return (
-        neutralise_formulas(points.select(EXPORT_COLUMNS))
+        neutralise_formulas(points.select(_scenario_first(points) + EXPORT_COLUMNS))
         .write_csv(
             separator=layout.separator,
             decimal_comma=layout.decimal == ",",
@@ -108,3 +108,8 @@ def forecast_csv(
         )
         .encode()
     )
+
+
+def _scenario_first(points: pl.DataFrame) -> list[str]:
+    """A scenario's name leads its rows (``services.reports.scenario``)."""
+    return ["scenario"] if "scenario" in points.columns else []

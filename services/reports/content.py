@@ -17,6 +17,7 @@ from services.errors import ServiceError
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
+from services.reports import scenario
 
 FEATURED_LARGEST = 3  # with many series, the body shows the largest ones …
 FEATURED_UNCERTAIN = 2  # … and the most uncertain ones; the appendix lists the rest
@@ -86,6 +87,8 @@ class ReportData:
     analysis_error: str | None = None
     upload_issues: list[DataIssue] = field(default_factory=list)
     lag: int = 0
+    # A scenario's comparison with its baseline (services.reports.scenario).
+    scenario: Any = None
 
     @property
     def series_count(self) -> int:
@@ -226,6 +229,7 @@ def collect(
         cleaning=_cleaning(chain, style),
         rows=used.rows if used else 0,
         upload_issues=list(chain[0].profile.issues) if chain else [],
+        scenario=scenario.collect(user_id, info),
     )
     return assemble(data, decompose)
 

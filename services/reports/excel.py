@@ -17,7 +17,7 @@ import polars as pl
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from services.reports import excel_chart
+from services.reports import excel_chart, scenario
 from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
@@ -70,6 +70,9 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
         _table(book, "History", history, formats)
         _backtest_sheet(book, data, formats)
         _cleaning_sheet(book, data, formats)
+        if data.scenario is not None:
+            frame = scenario.sheet_frame(data.scenario)
+            _table(book, "Scenario", frame, formats, {"difference_percent": "0.0"})
         if data.multi:
             _table(book, "Series", _series_table(data), formats, {"change": PERCENT})
         frame = excel_chart.chart_frame(data)

@@ -8,6 +8,7 @@ here with the history, the baseline and the scenario as two lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -74,7 +75,8 @@ def comparison_chart(
     )
     for column, label, color, dash in (
         ("baseline", "Baseline forecast", ACCENT, "solid"),
-        ("scenario", f"Scenario: {name}", SCENARIO_COLOR, "dash"),
+        # Plotly reads tags in text: the user's name is escaped.
+        ("scenario", f"Scenario: {escape(name)}", SCENARIO_COLOR, "dash"),
     ):
         fig.add_trace(
             go.Scatter(
@@ -87,7 +89,7 @@ def comparison_chart(
             )
         )
     fig.update_layout(
-        title=title_at_top(title),
+        title=title_at_top(escape(title)),
         template="plotly_white",
         margin=margin(fig, title),
         legend=legend(fig),
@@ -95,3 +97,25 @@ def comparison_chart(
         height=380,
     )
     return fig
+
+
+def sheet_frame(report: ScenarioReport) -> pl.DataFrame:
+    """The workbook's Scenario sheet: each step of the scenario beside the baseline."""
+    return report.comparison.select(
+        pl.lit(report.name).alias("scenario_name"),
+        "series",
+        "time",
+        "baseline",
+        "scenario",
+        "difference",
+        pl.col("percent").alias("difference_percent"),
+    )
+
+
+def report_figure(report: ScenarioReport, history: pl.DataFrame) -> go.Figure:
+    """The PDF's chart: the first series' (or the only) scenario vs its baseline."""
+    series = report.comparison["series"][0] if report.comparison.height else None
+    where = f" ({series})" if series else ""
+    return comparison_chart(
+        history, report.comparison, report.name, series, f"Scenario vs baseline{where}"
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import polars as pl
 import pytest
+from pypdf import PdfReader
 
 from services import db, forecasts, scenarios, storage
 from services.models import CATALOG
@@ -105,6 +108,28 @@ def test_a_scenario_moves_the_forecast_and_leaves_the_baseline(
     assert forecasts.get_forecast(user, promoted["id"]).scenario == (
         "Promotion every month"
     )
+    _exports_show_it_beside_the_baseline(api, promoted["id"])
+
+
+def _exports_show_it_beside_the_baseline(api: ApiClient, scenario_id: str) -> None:
+    url = f"/api/v1/forecasts/{scenario_id}/export?format="
+    csv = pl.read_csv(io.BytesIO(api.get(url + "csv").get_data()))
+    assert csv.columns[0] == "scenario"
+    assert set(csv["scenario"]) == {"Promotion every month"}
+    book = openpyxl.load_workbook(io.BytesIO(api.get(url + "xlsx").get_data()))
+    rows = list(book["Scenario"].values)
+    assert rows[0][:6] == (
+        "scenario_name",
+        "series",
+        "time",
+        "baseline",
+        "scenario",
+        "difference",
+    )
+    assert len(rows) == 7
+    pdf = PdfReader(io.BytesIO(api.get(url + "pdf").get_data()))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Scenario “Promotion every month” vs the baseline" in text
 
 
 def test_bad_scenarios_are_refused(api: ApiClient, api_for: Any, baseline: str) -> None:
