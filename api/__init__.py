@@ -10,6 +10,7 @@ from api import (  # noqa: F401  (they add their routes)
     explanations,
     forecast_lifecycle,
     overrides,
+    scenarios,
     shares,
     versions,
 )

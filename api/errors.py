@@ -66,6 +66,9 @@ CODES = [
     "reason_too_long",
     "unknown_step",
     "no_override",
+    "model_takes_no_drivers",
+    "scenario_unavailable",
+    "invalid_scenario",
     "internal_error",
 ]
 

@@ -14,6 +14,7 @@ from api.explanation_schemas import ExplanationOut
 from services.appending import ADD_MODES
 from services.forecast_request import ForecastRequest
 from services.preview import PAGE_COLUMNS
+from services.scenarios import ScenarioRequest
 
 REF = "#/components/schemas/{model}"
 
@@ -203,6 +204,18 @@ ROUTES: list[
         None,
         (202, schemas.JobAccepted),
         [401, 404, 422],
+    ),
+    (
+        "post",
+        "/api/v1/forecasts/{forecast_id}/scenarios",
+        "What if: forecast again with other future values of the drivers, as a job "
+        "(202); once it has succeeded, the job's `forecast_id` is the scenario, a "
+        "forecast with `baseline_id` and `scenario` (its name). Only for a model "
+        "that uses drivers and a forecast made with them (else 409 "
+        "`model_takes_no_drivers`); `time` must be a forecast step (422)",
+        ScenarioRequest,
+        (202, schemas.JobAccepted),
+        [401, 404, 409, 422],
     ),
     (
         "get",

@@ -99,7 +99,9 @@ def job_out(job: JobInfo) -> schemas.JobOut:
         error=job.error,
         created_at=job.created_at,
         finished_at=job.finished_at,
-        forecast_id=job.result_ref if done and job.kind == "forecast" else None,
+        forecast_id=job.result_ref
+        if done and job.kind in ("forecast", "scenario")
+        else None,
         analysis_id=job.result_ref if done and job.kind == "analysis" else None,
         download_url=f"/api/v1/jobs/{job.id}/file"
         if done and job.kind == "report"
@@ -267,6 +269,8 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
             previous_id=info.previous_id,
             auto_refresh=info.auto_refresh,
             note=info.note,
+            baseline_id=info.baseline_id,
+            scenario=info.scenario,
         )
     )
 

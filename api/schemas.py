@@ -375,6 +375,10 @@ class ForecastOut(BaseModel):
         False, description="Refreshed whenever new data is added to its dataset."
     )
     note: str | None = Field(None, description="The owner's note.")
+    baseline_id: str | None = Field(
+        None, description="For a scenario: the forecast whose drivers it changes."
+    )
+    scenario: str | None = Field(None, description="For a scenario: its name.")
 
 
 class Health(BaseModel):

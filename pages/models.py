@@ -9,6 +9,7 @@ from dash import dcc, html
 from components import ids
 from components.explanations import explanation_card
 from components.overrides import overrides_card
+from components.scenarios import scenario_card
 from components.shell import next_step, page_header
 from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
@@ -276,6 +277,7 @@ def layout(**_query: str) -> html.Div:
             overrides_card(),
             explanation_card(),
             track_card(),
+            scenario_card(),
         ],
         id=ids.MODELS_RESULT,
         style={"display": "none"},

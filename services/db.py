@@ -187,6 +187,9 @@ class Forecast(Base):
     )
     # The owner's short note ("includes the March promotion").
     note: Mapped[str | None] = mapped_column(Text)
+    # A scenario: the forecast whose drivers it changes, and the scenario's name.
+    baseline_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    scenario: Mapped[str | None] = mapped_column(Text)
 
 
 class Share(Base):

@@ -47,6 +47,9 @@ class ForecastInfo:
     previous_id: str | None = None
     auto_refresh: bool = False
     note: str | None = None
+    # A scenario's baseline forecast and name (see ``services.scenarios``).
+    baseline_id: str | None = None
+    scenario: str | None = None
 
 
 def submit_forecast(user_id: int, dataset_id: str, request: ForecastRequest) -> JobInfo:
@@ -180,6 +183,8 @@ def run_forecast_job(context: JobContext) -> str:
                     "mlflow_experiment_id": tracked.experiment_id,
                     "registered_model": tracked.model_name,
                     "registered_version": tracked.model_version,
+                    # What a scenario refits (services.scenarios).
+                    "recipe": result.recipe,
                 },
             )
         )
@@ -205,6 +210,8 @@ def _info(row: db.Forecast) -> ForecastInfo:
         row.previous_id,
         bool(row.auto_refresh),
         row.note,
+        row.baseline_id,
+        row.scenario,
     )
 
 

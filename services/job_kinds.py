@@ -55,8 +55,15 @@ def _report() -> Handler:
     return run_report_job
 
 
+def _scenario() -> Handler:
+    from services.scenarios import run_scenario_job
+
+    return run_scenario_job
+
+
 KINDS: Mapping[str, Loader] = {
     "forecast": _forecast,
+    "scenario": _scenario,
     "analysis": _analysis,
     "report": _report,
 }

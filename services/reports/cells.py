@@ -100,7 +100,11 @@ def forecast_csv(
 
     """
     return (
-        neutralise_formulas(with_override_columns(points).select(EXPORT_COLUMNS))
+        neutralise_formulas(
+            with_override_columns(points).select(
+                _scenario_first(points) + EXPORT_COLUMNS
+            )
+        )
         .write_csv(
             separator=layout.separator,
             decimal_comma=layout.decimal == ",",
@@ -111,3 +115,8 @@ def forecast_csv(
         )
         .encode()
     )
+
+
+def _scenario_first(points: pl.DataFrame) -> list[str]:
+    """A scenario's name leads its rows (``services.reports.scenario``)."""
+    return ["scenario"] if "scenario" in points.columns else []

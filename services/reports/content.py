@@ -18,7 +18,7 @@ from services.explanations import Explanation
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
-from services.reports import last_forecast
+from services.reports import last_forecast, scenario
 from services.reports.explanation import for_report
 from services.reports.last_forecast import LastForecast
 
@@ -95,6 +95,8 @@ class ReportData:
     last_forecast: LastForecast | None = None
     # Why the model says so (services.explanations); None leaves the section out.
     explanation: Explanation | None = None
+    # A scenario's comparison with its baseline (services.reports.scenario).
+    scenario: Any = None
 
     @property
     def series_count(self) -> int:
@@ -238,6 +240,7 @@ def collect(
         note=info.note,
         last_forecast=last_forecast.gather(user_id, info, style),
         explanation=for_report(user_id, info.id, style) if decompose else None,
+        scenario=scenario.collect(user_id, info),
     )
     return assemble(data, decompose)
 

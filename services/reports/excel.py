@@ -18,7 +18,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from services.overrides import with_override_columns
-from services.reports import excel_chart, last_forecast, overrides_section
+from services.reports import excel_chart, last_forecast, overrides_section, scenario
 from services.reports.cells import EXPORT_COLUMNS
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
@@ -75,6 +75,9 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
         _backtest_sheet(book, data, formats)
         _cleaning_sheet(book, data, formats)
         overrides_section.add_sheet(book, data, formats, _table)
+        if data.scenario is not None:
+            frame = scenario.sheet_frame(data.scenario)
+            _table(book, "Scenario", frame, formats, {"difference_percent": "0.0"})
         if data.multi:
             _table(book, "Series", _series_table(data), formats, {"change": PERCENT})
         if data.last_forecast is not None and data.last_forecast.series:

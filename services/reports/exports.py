@@ -16,7 +16,7 @@ from services.csv_layout import PLAIN, CsvLayout
 from services.errors import InvalidInputError, NotFoundError
 from services.jobs import JobInfo
 from services.numbers import DEFAULT_STYLE, NumberStyle, parse_style
-from services.reports import branding, cells, content, excel, pdf
+from services.reports import branding, cells, content, excel, pdf, scenario
 from services.reports.figures import report_figures
 
 if TYPE_CHECKING:
@@ -84,7 +84,9 @@ def render(
     if checked_format(fmt) == "csv":
         info = forecasts.get_forecast(user_id, forecast_id)
         return cells.forecast_csv(
-            forecasts.forecast_points(user_id, info.id),
+            scenario.with_scenario_column(
+                forecasts.forecast_points(user_id, info.id), info.scenario
+            ),
             forecasts.history(user_id, info)["value"],
             layout,
         )

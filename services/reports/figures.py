@@ -9,6 +9,7 @@ import polars as pl
 
 from services import figures
 from services.numbers import DEFAULT_STYLE, NumberStyle, format_number
+from services.reports import scenario
 from services.reports.content import ReportData
 from services.reports.reasons import scored
 
@@ -162,4 +163,8 @@ def report_figures(
         folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
         shown["backtest"] = _sized(folds, 250)
         shown["steps"] = _sized(steps, 190)
+    if data.scenario is not None:
+        shown["scenario"] = _sized(
+            scenario.report_figure(data.scenario, data.history), 300
+        )
     return {name: figures.for_people(fig, style) for name, fig in shown.items()}
