@@ -247,9 +247,13 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                     value=r["value"],
                     lower=r["lower"],
                     upper=r["upper"],
+                    hierarchy_level=r.get("hierarchy_level"),
                 )
                 for r in points.iter_rows(named=True)
             ],
+            levels=info.metrics.get("levels") or [],
+            hierarchy=info.request.get("hierarchy"),
+            reconciliation=info.request.get("reconciliation"),
             leaderboard=[
                 schemas.LeaderboardRow(
                     **{

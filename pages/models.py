@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.hierarchy import hierarchy_form
 from components.shell import next_step, page_header
 from components.tracking import track_card
 from services.models import CATALOG, ModelSpec
@@ -204,6 +205,7 @@ def layout(**_query: str) -> html.Div:
                 ),
                 html.Div(id=ids.MODELS_PARAMS),
                 _more_options(),
+                hierarchy_form(),
             ]
         ),
         className="shadow-sm mb-3",

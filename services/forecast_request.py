@@ -239,7 +239,14 @@ def resolve(user_id: int, dataset_id: str, request: ForecastRequest) -> Forecast
                 code="invalid_driver",
             )
     hierarchy = hierarchy_defaults(
-        request, profile.series_id_columns if series_id is None else series_id
+        request,
+        profile.series_id_columns if series_id is None else series_id,
+        [
+            c.name
+            for c in profile.columns
+            if c.role in ("categorical", "identifier")
+            and c.name not in (target, profile.time_column)
+        ],
     )
     return request.model_copy(
         update={

@@ -383,13 +383,12 @@ def history(
     )
 
 
-def series_options(points: pl.DataFrame, bottom_word: str) -> list[dict[str, str]]:
-    """The series choice of a forecast with levels: totals first, plain names.
+def series_options(series: list[str], plural: str) -> list[dict[str, str]]:
+    """The series choice of a forecast with levels: the grand total in plain words.
 
-    The grand total reads "All <bottom_word>" ("All stores"); the others their name.
+    The grand total reads "All <plural>" ("All stores"); the others their name.
     """
-    labels = points.select("series").unique(maintain_order=True)["series"].to_list()
     return [
-        {"label": f"All {bottom_word}" if label == TOTAL else label, "value": label}
-        for label in labels
+        {"label": f"All {plural}" if label == TOTAL else label, "value": label}
+        for label in series
     ]

@@ -51,24 +51,29 @@ def check_hierarchy(request: ForecastRequest) -> ForecastRequest:
 
 
 def hierarchy_defaults(
-    request: ForecastRequest, series_columns: list[str]
+    request: ForecastRequest, series_columns: list[str], label_columns: list[str]
 ) -> dict[str, Any]:
-    """The hierarchy checked against the series columns, with its default method.
+    """The hierarchy checked against the dataset, with its default method.
+
+    A level is a series column, or a column of labels above them (the region of a
+    store whose code alone names the series).
 
     Raises
     ------
     InvalidInputError
-        When a column of the hierarchy is not one of the series columns.
+        When a column of the hierarchy is neither.
 
     """
     if not request.hierarchy:
         return {"hierarchy": None, "reconciliation": None}
-    unknown = [c for c in request.hierarchy if c not in series_columns]
+    usable = [*series_columns, *(c for c in label_columns if c not in series_columns)]
+    unknown = [c for c in request.hierarchy if c not in usable]
     if unknown:
-        choices = ", ".join(f"“{c}”" for c in series_columns) or "none"
+        choices = ", ".join(f"“{c}”" for c in usable) or "none"
         raise InvalidInputError(
-            f"“{unknown[0]}” is not a series column, so it cannot be a level of the "
-            f"hierarchy. Series columns: {choices}.",
+            f"“{unknown[0]}” cannot be a level of the hierarchy: choose series "
+            f"columns or columns of labels, top to bottom. Columns you can choose: "
+            f"{choices}.",
             code="invalid_hierarchy",
         )
     return {

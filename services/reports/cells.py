@@ -25,6 +25,13 @@ EXPORT_COLUMNS = [
     "lower_95",
     "upper_95",
 ]
+# Columns added after them when a forecast has them (a hierarchy's level).
+OPTIONAL_COLUMNS = ["hierarchy_level"]
+
+
+def export_columns(points: pl.DataFrame) -> list[str]:
+    """The export schema's columns, then the optional ones the points hold."""
+    return EXPORT_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in points.columns]
 
 
 def is_formula_like(text: str) -> bool:
@@ -97,7 +104,7 @@ def forecast_csv(
 
     """
     return (
-        neutralise_formulas(points.select(EXPORT_COLUMNS))
+        neutralise_formulas(points.select(export_columns(points)))
         .write_csv(
             separator=layout.separator,
             decimal_comma=layout.decimal == ",",

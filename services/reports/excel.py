@@ -18,7 +18,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from services.reports import excel_chart
-from services.reports.cells import EXPORT_COLUMNS
+from services.reports.cells import export_columns
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
 from services.reports.narrative import Narrative, summarise
@@ -66,7 +66,9 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     buffer = io.BytesIO()
     with Workbook(buffer, OPTIONS) as book:
         summary = book.add_worksheet("Summary")
-        _table(book, "Forecast", data.points.select(EXPORT_COLUMNS), formats)
+        _table(
+            book, "Forecast", data.points.select(export_columns(data.points)), formats
+        )
         _table(book, "History", history, formats)
         _backtest_sheet(book, data, formats)
         _cleaning_sheet(book, data, formats)
