@@ -392,3 +392,14 @@ def series_options(series: list[str], plural: str) -> list[dict[str, str]]:
         {"label": f"All {plural}" if label == TOTAL else label, "value": label}
         for label in series
     ]
+
+
+def hierarchy_totals(
+    history: pl.DataFrame, points: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The grand total's history and points, as the reports' total (no series)."""
+    unnamed = pl.lit(None, dtype=pl.String).alias("series")
+    return (
+        history.filter(pl.col("series") == TOTAL).with_columns(unnamed),
+        points.filter(pl.col("series") == TOTAL).with_columns(unnamed),
+    )

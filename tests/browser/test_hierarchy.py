@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from dash.testing.wait import until
 
 from tests.browser.helpers import start_and_register, upload
 from tests.conftest import TEST_DATA
@@ -19,11 +20,11 @@ def _click(dash_duo: Any, selector: str) -> None:
     )
 
 
-def _history_shown(dash_duo: Any) -> list[float]:
+def _traces(dash_duo: Any) -> list[list[float]]:
+    """The y values of the forecast chart's traces (empty until it is drawn)."""
     return dash_duo.driver.execute_script(
         "const plot = document.querySelector('#models-forecast-graph .js-plotly-plot');"
-        "const trace = plot && plot.data.find(t => t.name === 'History');"
-        "return trace ? Array.from(trace.y) : [];"
+        "return plot && plot.data ? plot.data.map(t => Array.from(t.y || [])) : [];"
     )
 
 
@@ -32,7 +33,9 @@ def test_forecast_the_totals_and_pick_a_region(dash_duo: Any, dash_app: Any) -> 
     upload(dash_duo, base, STORES, "region_stores.csv")
     dash_duo.driver.get(base + "/models")
     dash_duo.wait_for_contains_text("#models-dataset-div", "region_stores.csv")
-    dash_duo.wait_for_style_to_equal("#models-hierarchy-div", "display", "block")
+    dash_duo.wait_for_style_to_equal(
+        "#models-hierarchy-div", "display", "block", timeout=30
+    )
     dash_duo.select_dcc_dropdown("#models-select-dropdown", value="Naive (baseline)")
     dash_duo.find_element("h1").click()
     _click(dash_duo, "#models-hierarchy-switch")
@@ -50,11 +53,16 @@ def test_forecast_the_totals_and_pick_a_region(dash_duo: Any, dash_app: Any) -> 
         .sort("month")["units"]
         .to_list()
     )
-    dash_duo.wait_until(
-        lambda: (
-            [round(v, 6) for v in _history_shown(dash_duo)]
-            == [round(v, 6) for v in north]
-        ),
-        timeout=30,
-    )
-    dash_duo.driver.save_screenshot("/tmp/hierarchy-north.png")
+    wanted = [round(v, 6) for v in north]
+
+    def drawn() -> bool:
+        return any([round(v, 6) for v in y] == wanted for y in _traces(dash_duo))
+
+    try:
+        until(drawn, timeout=90)
+    finally:
+        dash_duo.driver.execute_script(
+            "document.querySelector('#models-forecast-graph').scrollIntoView()"
+        )
+        dash_duo.driver.save_screenshot("/tmp/hierarchy-north.png")
+        print("TRACES", [t[-2:] for t in _traces(dash_duo)])
