@@ -65,4 +65,3 @@ def test_forecast_the_totals_and_pick_a_region(dash_duo: Any, dash_app: Any) -> 
             "document.querySelector('#models-forecast-graph').scrollIntoView()"
         )
         dash_duo.driver.save_screenshot("/tmp/hierarchy-north.png")
-        print("TRACES", [t[-2:] for t in _traces(dash_duo)])
