@@ -251,9 +251,13 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                     upper=r["upper"],
                     statistical_value=r["statistical_forecast"],
                     reason=r["override_reason"],
+                    hierarchy_level=r.get("hierarchy_level"),
                 )
                 for r in points.iter_rows(named=True)
             ],
+            levels=info.metrics.get("levels") or [],
+            hierarchy=info.request.get("hierarchy"),
+            reconciliation=info.request.get("reconciliation"),
             leaderboard=[
                 schemas.LeaderboardRow(
                     **{

@@ -309,6 +309,25 @@ class ForecastPoint(BaseModel):
         description="The model's value; `value` differs where a person overrode it."
     )
     reason: str | None = Field(None, description="Why it was overridden, if it was.")
+    hierarchy_level: str | None = Field(
+        None,
+        description='With a hierarchy: "total" or the deepest series column of the '
+        'point\'s series ("region", "store").',
+    )
+
+
+class LevelRow(BaseModel):
+    """A hierarchy level's backtest accuracy (the chosen models, averaged)."""
+
+    level: str = Field(description='"total" or a series column ("region").')
+    series: int = Field(description="How many series the level holds.")
+    model: str | None = None
+    mase: float | None = None
+    smape: float | None = None
+    mape: float | None = None
+    mae: float | None = None
+    rmse: float | None = None
+    msis: float | None = None
 
 
 class LeaderboardRow(BaseModel):
@@ -364,6 +383,11 @@ class ForecastOut(BaseModel):
     created_at: datetime
     points: list[ForecastPoint]
     leaderboard: list[LeaderboardRow] = []
+    levels: list[LevelRow] = Field(
+        [], description="With a hierarchy: the accuracy of each level, top first."
+    )
+    hierarchy: list[str] | None = None
+    reconciliation: str | None = None
     mlflow_run_id: str | None = None
     notes: list[str] = Field(
         [], description="What the user should know: filled gaps, drivers, warnings."

@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from callbacks.hierarchy import hierarchy_options, level_options
 from callbacks.upload import current_dataset
 from components import figures, ids
 from components.labels import column_options
@@ -110,6 +111,9 @@ def show_params(chosen: list[str] | None) -> list[Any]:
     State(ids.MODELS_METRIC, "value"),
     State(ids.MODELS_TRANSFORM, "value"),
     State(ids.MODELS_PER_SERIES, "value"),
+    State(ids.MODELS_HIERARCHY_ON, "value"),
+    State(ids.MODELS_HIERARCHY_COLUMNS, "value"),
+    State(ids.MODELS_RECONCILIATION, "value"),
     prevent_initial_call=True,
 )
 def start_or_open(
@@ -127,6 +131,9 @@ def start_or_open(
     metric: str | None,
     transform: str | None,
     per_series: bool | None,
+    hierarchy_on: bool | None = None,
+    hierarchy_columns: list[str] | None = None,
+    reconciliation: str | None = None,
 ) -> tuple[Any, Any]:
     """Submit a comparison, open a recent run, or re-run with one leaderboard row."""
     trigger = ctx.triggered_id
@@ -151,6 +158,13 @@ def start_or_open(
             name: kept.get(name)
             for name in ("folds", "metric", "transform", "per_series", "drivers")
         }
+        options.update(
+            hierarchy_options(
+                bool(kept.get("hierarchy")),
+                kept.get("hierarchy"),
+                kept.get("reconciliation"),
+            )
+        )
     else:
         if not ref or not target:
             raise PreventUpdate
@@ -163,6 +177,7 @@ def start_or_open(
             "transform": None if transform in (None, "default") else transform,
             "per_series": bool(per_series),
             "drivers": [d for d in drivers or [] if d != target] or None,
+            **hierarchy_options(hierarchy_on, hierarchy_columns, reconciliation),
         }
     try:
         fields = {"target": target, "horizon": int(horizon or 0), "models": models}
@@ -356,7 +371,7 @@ def show_forecast(ref: dict[str, Any] | None) -> tuple[Any, ...]:
     series_style = {} if series else {"display": "none"}
     return (
         {},
-        series,
+        level_options(info, series),
         series[0] if series else None,
         series_style,
         [html.Span("Download", className="text-secondary small"), *downloads],

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from components import ids
 from components.explanations import explanation_card
+from components.hierarchy import hierarchy_form
 from components.overrides import overrides_card
 from components.scenarios import scenario_card
 from components.shell import next_step, page_header
@@ -207,6 +208,7 @@ def layout(**_query: str) -> html.Div:
                 ),
                 html.Div(id=ids.MODELS_PARAMS),
                 _more_options(),
+                hierarchy_form(),
             ]
         ),
         className="shadow-sm mb-3",

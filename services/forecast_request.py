@@ -26,6 +26,11 @@ from pydantic_core import PydanticCustomError
 from services import datasets
 from services.errors import InvalidInputError
 from services.forecasting import MAX_HORIZON, check_models
+from services.hierarchy_request import (
+    Reconciliation,
+    check_hierarchy,
+    hierarchy_defaults,
+)
 from services.profiling import Frequency
 from services.selection import METRICS
 
@@ -109,6 +114,18 @@ class ForecastRequest(BaseModel):
         "them; values in the rows after the last target value are known future "
         "values, otherwise only a driver's past is used.",
     )
+    hierarchy: list[str] | None = Field(
+        None,
+        description='Series columns, top to bottom (e.g. ["region", "store"]): '
+        "the grand total, each region and each store are forecast, and made to add "
+        "up by the reconciliation.",
+    )
+    reconciliation: Reconciliation | None = Field(
+        None,
+        description='How the totals are made to add up: "mint_shrink" (the default '
+        'with a hierarchy), "ols", "bottom_up", "top_down" or "none". Only with a '
+        "hierarchy.",
+    )
     # Filled by ``resolve`` from the dataset (whatever a caller sent is replaced).
     dataset_id: SkipJsonSchema[str | None] = None
     time_column: SkipJsonSchema[str | None] = None
@@ -135,6 +152,11 @@ class ForecastRequest(BaseModel):
                 {"twice": ", ".join(f'"{key}"' for key in twice)},
             )
         return models
+
+    @model_validator(mode="after")
+    def _hierarchy_first(self) -> ForecastRequest:
+        """A reconciliation needs a hierarchy; a hierarchy names each column once."""
+        return check_hierarchy(self)
 
     def model_choices(self) -> list[dict[str, Any]] | None:
         """The models as the forecast service takes them; ``None`` is automatic."""
@@ -216,8 +238,19 @@ def resolve(user_id: int, dataset_id: str, request: ForecastRequest) -> Forecast
                 f"“{name}” is the target or a series column, not a driver.",
                 code="invalid_driver",
             )
+    hierarchy = hierarchy_defaults(
+        request,
+        profile.series_id_columns if series_id is None else series_id,
+        [
+            c.name
+            for c in profile.columns
+            if c.role in ("categorical", "identifier")
+            and c.name not in (target, profile.time_column)
+        ],
+    )
     return request.model_copy(
         update={
+            **hierarchy,
             "dataset_id": dataset_id,
             "models": request.models if request.model_choices() else None,  # auto
             "version": request.version or info.version_id,

@@ -62,6 +62,8 @@ class ForecastResult:
     recipe: dict[str, Any] = field(default_factory=dict)
     # Per model key: the metrics of each backtest fold (averaged over series).
     fold_metrics: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    # With a hierarchy: the backtest scores per level (services.hierarchy).
+    levels: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def holdout(self) -> dict[str, dict[str, float]]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from sqlalchemy import select
 
-from services import datasets, db, jobs, storage
+from services import datasets, db, hierarchy, jobs, storage
 from services.errors import InvalidInputError, NotFoundError
 from services.forecast_request import ForecastRequest, resolve
 from services.forecasting import forecast
@@ -89,21 +89,37 @@ def run_forecast_job(context: JobContext) -> str:
     frame = datasets.open_version(user_id, dataset_id, version_id)
     series_columns = list(request.series_id or [])
     models = request.model_choices()
-    result = forecast(
-        frame,
-        request.time_column,
-        request.target,
-        request.horizon,
-        request.frequency,
-        series_columns,
-        on_progress=lambda f, m: context.progress(0.05 + 0.85 * f, m),
-        transform=request.transform,
-        models=models,
-        folds=request.folds,
-        metric=request.metric,
-        per_series=request.per_series,
-        drivers=request.drivers,
-    )
+    options: dict[str, Any] = {
+        "on_progress": lambda f, m: context.progress(0.05 + 0.85 * f, m),
+        "transform": request.transform,
+        "models": models,
+        "folds": request.folds,
+        "metric": request.metric,
+        "per_series": request.per_series,
+        "drivers": request.drivers,
+    }
+    if request.hierarchy:  # every level, made to add up
+        series_columns = list(request.hierarchy)
+        result = hierarchy.forecast_levels(
+            frame,
+            request.time_column,
+            request.target,
+            series_columns,
+            request.reconciliation,
+            horizon=request.horizon,
+            frequency=request.frequency,
+            **options,
+        )
+    else:
+        result = forecast(
+            frame,
+            request.time_column,
+            request.target,
+            request.horizon,
+            request.frequency,
+            series_columns,
+            **options,
+        )
     forecast_id = db.new_id()
     points_path = storage.forecast_path(user_id, forecast_id)
     result.points.write_parquet(points_path)
@@ -166,6 +182,8 @@ def run_forecast_job(context: JobContext) -> str:
                                 "transform",
                                 "per_series",
                                 "drivers",
+                                "hierarchy",
+                                "reconciliation",
                             },
                         ),
                         "models": models,
@@ -175,6 +193,7 @@ def run_forecast_job(context: JobContext) -> str:
                     "holdout": result.holdout,
                     "leaderboard": result.leaderboard,
                     "series_leaderboards": result.series_leaderboards,
+                    **({"levels": result.levels} if result.levels else {}),
                     "notes": [
                         *result.notes,
                         *([tracked.warning] if tracked.warning else []),
@@ -300,12 +319,17 @@ def points_at_level(points: pl.DataFrame, level: int) -> pl.DataFrame:
             for c in ("statistical_forecast", "override_reason")
             if c in points.columns
         ),
+        *(["hierarchy_level"] if "hierarchy_level" in points.columns else []),
     )
 
 
 def history(user_id: int, info: ForecastInfo) -> pl.DataFrame:
     """The history the forecast was made from: series, time, value."""
     frame = datasets.open_version(user_id, info.dataset_id, info.version_id)
+    if info.request.get("hierarchy"):  # every level's history, as forecast
+        return hierarchy.history(
+            frame, info.time_column, info.target, info.request["hierarchy"]
+        )
     label = (
         pl.concat_str(
             [pl.col(c).cast(pl.String) for c in info.series_columns], separator=" / "

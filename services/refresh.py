@@ -48,6 +48,8 @@ def refresh_request(info: ForecastInfo) -> ForecastRequest:
         "metric": asked.get("metric") or "mase",
         "per_series": bool(asked.get("per_series")),
         "drivers": list(asked.get("drivers") or []),
+        "hierarchy": asked.get("hierarchy"),
+        "reconciliation": asked.get("reconciliation"),
     }
     return ForecastRequest.model_validate(fields)
 

@@ -28,6 +28,13 @@ EXPORT_COLUMNS = [
     "statistical_forecast",
     "override_reason",
 ]
+# Columns added after them when a forecast has them (a hierarchy's level).
+OPTIONAL_COLUMNS = ["hierarchy_level"]
+
+
+def export_columns(points: pl.DataFrame) -> list[str]:
+    """The export schema's columns, then the optional ones the points hold."""
+    return EXPORT_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in points.columns]
 
 
 def is_formula_like(text: str) -> bool:
@@ -99,12 +106,10 @@ def forecast_csv(
         Separator and decimal mark.
 
     """
+    shown = with_override_columns(points)
+    columns = _scenario_first(shown) + export_columns(shown)
     return (
-        neutralise_formulas(
-            with_override_columns(points).select(
-                _scenario_first(points) + EXPORT_COLUMNS
-            )
-        )
+        neutralise_formulas(shown.select(columns))
         .write_csv(
             separator=layout.separator,
             decimal_comma=layout.decimal == ",",

@@ -15,6 +15,7 @@ from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
 from services.explanations import Explanation
+from services.hierarchy import hierarchy_totals
 from services.metrics import point_metrics
 from services.numbers import DEFAULT_STYLE, NumberStyle
 from services.profiling import SEASON_LENGTH, DataIssue, Frequency
@@ -344,6 +345,8 @@ def _totals(
     history: pl.DataFrame, points: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The series added up by time, over the times every series has a value."""
+    if "hierarchy_level" in points.columns:  # the grand total is forecast already
+        return hierarchy_totals(history, points)
     count = history["series"].n_unique()
     total_history = (
         history.group_by("time")

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from services.overrides import with_override_columns
 from services.reports import excel_chart, last_forecast, overrides_section, scenario
-from services.reports.cells import EXPORT_COLUMNS
+from services.reports.cells import export_columns
 from services.reports.content import ReportData
 from services.reports.excel_summary import COUNT, PERCENT, share, summary_sheet
 from services.reports.narrative import Narrative, summarise
@@ -70,7 +70,7 @@ def workbook(data: ReportData, narrative: Narrative | None = None) -> bytes:
     with Workbook(buffer, OPTIONS) as book:
         summary = book.add_worksheet("Summary")
         points = with_override_columns(data.points)
-        _table(book, "Forecast", points.select(EXPORT_COLUMNS), formats)
+        _table(book, "Forecast", points.select(export_columns(points)), formats)
         _table(book, "History", history, formats)
         _backtest_sheet(book, data, formats)
         _cleaning_sheet(book, data, formats)
