@@ -92,6 +92,8 @@ VALUES: dict[tuple[str, str], Any] = {
     (ids.EXPLORE_FULL_RESULT, "data"): AnalysisRef,
     (ids.MODELS_JOB_STORE, "data"): JobRef,
     (ids.MODELS_FORECAST_STORE, "data"): ForecastRef,
+    (ids.SCENARIO_JOB_STORE, "data"): JobRef,
+    (ids.SCENARIO_RESULT_STORE, "data"): ForecastRef,
     # Dash's page router: it fails on a path that does not start with "/".
     ("_pages_location", "pathname"): PagePath,
     ("_pages_location", "search"): str,

@@ -43,6 +43,7 @@ def test_an_override_with_a_reason_answers_the_forecast(
         "upper": 440.0,
         "statistical_value": 400.0,
         "reason": "contract",
+        "hierarchy_level": None,
     }
     assert points[0]["statistical_value"] == points[0]["value"] == 450.0
     assert points[0]["reason"] is None
