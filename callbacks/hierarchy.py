@@ -11,6 +11,7 @@ from callbacks.upload import current_dataset
 from components import ids
 from services import hierarchy
 from services.forecasts import ForecastInfo
+from services.reports.levels import plural
 
 HIDDEN = {"display": "none"}
 # Columns that can be a level: series columns and columns of labels above them.
@@ -56,5 +57,4 @@ def level_options(info: ForecastInfo, series: list[str]) -> list[Any]:
     levels = info.request.get("hierarchy")
     if not levels:
         return series
-    word = str(levels[-1]).replace("_", " ").lower()
-    return hierarchy.series_options(series, word if word.endswith("s") else word + "s")
+    return hierarchy.series_options(series, plural(str(levels[-1])))

@@ -145,6 +145,7 @@ MODELS_BACKTEST_GRAPH = "models-backtest-graph"
 MODELS_STEP_GRAPH = "models-step-graph"
 MODELS_DOWNLOADS = "models-downloads-div"
 MODELS_SCORES = "models-scores-div"
+MODELS_LEVELS_TABLE = "models-levels-table"  # accuracy per hierarchy level
 MODELS_RUNS = "models-runs-div"
 MODELS_RUN_OPEN = "models-run-open-button"  # pattern: {"type": ..., "job": job_id}
 MODELS_USE = "models-use-button"  # pattern: {"type": ..., "model": key}

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
+from components.levels import levels_table
 from components.tables import columns_table
 from services import calendars
 from services.datasets import DatasetInfo
@@ -339,6 +340,7 @@ def scores_table(
                 className="small text-secondary",
             ),
             _narrow_range(board, info.model, style),
+            levels_table(info.metrics.get("levels"), style),
             html.Ul(notes, className="small text-secondary") if notes else None,
         ]
     )

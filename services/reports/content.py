@@ -98,6 +98,8 @@ class ReportData:
     explanation: Explanation | None = None
     # A scenario's comparison with its baseline (services.reports.scenario).
     scenario: Any = None
+    # With a hierarchy: each level's accuracy (metrics["levels"]; reports.levels).
+    levels: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def series_count(self) -> int:
@@ -233,6 +235,7 @@ def collect(
         history=forecasts.history(user_id, info),
         backtests=forecasts.forecast_backtests(user_id, info.id),
         leaderboard=list(metrics.get("leaderboard") or []),
+        levels=list(metrics.get("levels") or []),
         notes=list(metrics.get("notes") or []),
         issues=list(used.profile.issues) if used else [],
         cleaning=_cleaning(chain, style),

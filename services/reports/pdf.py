@@ -29,6 +29,7 @@ from services.reports.branding import Branding
 from services.reports.change import STRONG_TREND, stretches
 from services.reports.charts import to_svg
 from services.reports.content import ReportData
+from services.reports.levels import level_rows
 from services.reports.narrative import NO_ISSUES, Narrative, findings, summarise
 from services.reports.reasons import score, scored
 
@@ -121,6 +122,7 @@ def render_html(
         data=data,
         style=style,
         leaderboard=[scored(row) for row in data.leaderboard],
+        levels=level_rows(data.levels, style),
         chosen_smape=score(chosen, "smape") if chosen else None,
         noticed=findings(data),
         no_issues=NO_ISSUES,
