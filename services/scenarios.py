@@ -96,7 +96,7 @@ def recipe_of(info: ForecastInfo) -> dict[str, Any]:
     ConflictError
         ``model_takes_no_drivers`` when its model uses no drivers, or it was made
         without drivers; ``scenario_unavailable`` for a forecast made before
-        scenarios existed.
+        scenarios existed, or one with totals (a hierarchy).
 
     """
     recipe: dict[str, Any] | None = info.metrics.get("recipe")
@@ -124,6 +124,12 @@ def recipe_of(info: ForecastInfo) -> dict[str, Any]:
         raise ConflictError(
             "This forecast was made before scenarios were possible; forecast again, "
             "then compare scenarios.",
+            code="scenario_unavailable",
+        )
+    if info.request.get("hierarchy"):
+        raise ConflictError(
+            "Scenarios cannot be compared on a forecast with totals yet; forecast "
+            "the series without totals, with drivers, then compare scenarios.",
             code="scenario_unavailable",
         )
     return recipe
