@@ -56,3 +56,12 @@ def test_forecast_every_level_through_the_api(api: ApiClient) -> None:
     assert exported.status_code == 200
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert {r["hierarchy_level"] for r in rows} == {"total", "region", "store"}
+
+    # Every level's model is explained in words, or the answer says plainly why not.
+    explained = api.get(f"{forecast_url}/explanation")
+    assert explained.status_code in (200, 422), explained.get_json()
+    assert "Traceback" not in explained.get_data(as_text=True)
+    scenario = api.post(
+        f"{forecast_url}/scenarios", json={"name": "More", "drivers": {}}
+    )
+    assert scenario.status_code in (409, 422), scenario.get_json()
