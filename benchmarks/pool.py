@@ -12,7 +12,8 @@ Series are taken in a fixed random order (seed 19), so a run cut short holds a r
 subset, not the first series of one domain.
 
 Run with ``PYTHONPATH=. .venv/bin/python benchmarks/pool.py m3_monthly [--limit N]``
-(sets: m3_monthly, m3_quarterly, m1_monthly). Only M1 and M3 are read: Tourism and
+(sets: m3_monthly, m3_quarterly, m1_monthly); ``--part 1/2`` and ``--part 2/2`` in two
+processes share a set between two cores. Only M1 and M3 are read: Tourism and
 M4 are kept for an independent evaluation.
 """
 
@@ -143,11 +144,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("set", choices=list(SETS))
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument(
+        "--part",
+        default="1/1",
+        help="K/N: every N-th series from the K-th, so N processes share one set",
+    )
     args = parser.parse_args()
+    part, parts = (int(n) for n in args.part.split("/"))
     collection = SETS[args.set]
     folder = CACHE / args.set
     folder.mkdir(parents=True, exist_ok=True)
-    todo = series_of(args.set)[: args.limit]
+    todo = series_of(args.set)[: args.limit][part - 1 :: parts]
     started = time.perf_counter()
     for number, (sid, train, test) in enumerate(todo, 1):
         path = folder / f"{sid}.pkl"
