@@ -41,8 +41,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two processes, a test file each at a time (most tests wait on a browser or a job).
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
 pytest: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test: lint pytest
 
@@ -54,10 +57,12 @@ DATABASE_TESTS ?= tests/services/test_db.py tests/services/test_jobs.py \
 	tests/services/test_datasets.py tests/services/test_versions.py \
 	tests/api tests/auth tests/callbacks
 
-# Needs the real PostgreSQL and Redis (.ci/run starts them when they are not running).
+# Needs the real PostgreSQL and Redis (.ci/run starts them when they are not running);
+# then the whole-path browser walk-throughs.
 test-integration: setup browser
 	FORECAST_STUDIO_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m integration
-	FORECAST_STUDIO_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(DATABASE_TESTS)
+	FORECAST_STUDIO_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(DATABASE_TESTS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m walkthrough
 
 # The MLflow UI on the app's store (MLFLOW_TRACKING_URI, a SQLite file in DATA_DIR by
 # default, or a PostgreSQL database): an operator's tool, on 127.0.0.1:5000.

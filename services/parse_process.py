@@ -10,6 +10,7 @@ end into a ``ServiceError`` with a plain message.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import resource
@@ -218,7 +219,10 @@ def _read_in_child(
         )
         sender.send(("read", parsed))
     except ServiceError as exc:
-        sender.send(("refused", (type(exc).__name__, exc.message, exc.code)))
+        if limited and _out_of_memory(exc):
+            sender.send(("memory", None))
+        else:
+            sender.send(("refused", (type(exc).__name__, exc.message, exc.code)))
     except MemoryError:
         sender.send(("memory", None))
     except BaseException as exc:
@@ -230,6 +234,23 @@ def _read_in_child(
             sender.send(("bug", traceback.format_exc()))
     finally:
         sender.close()
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether a reader's failure came from the address-space limit.
+
+    Polars says so as ``OSError('Cannot allocate memory (os error 12)')`` without an
+    errno, which the reader turns into "could not be read" like any parser failure.
+    """
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, MemoryError) or (
+            isinstance(cause, OSError)
+            and (cause.errno == errno.ENOMEM or "os error 12" in str(cause))
+        ):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def _limit_address_space(megabytes: int) -> bool:

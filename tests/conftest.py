@@ -36,6 +36,17 @@ if databases.TEST_DATABASE_URL:
     os.environ["FORECAST_STUDIO_DATABASE_URL"] = RUN_DATABASE_URL
 
 TEST_DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (`make test`), each process serves its Dash apps on its own
+    ports: dash_duo counts up from 58050 in every process otherwise."""
+    from dash.testing.application_runners import BaseDashRunner
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    BaseDashRunner._next_port = 58050 + 500 * int(worker or 0)
+
+
 SAMPLES = Path(__file__).parent.parent / "samples"
 
 

@@ -6,8 +6,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.browser.helpers import start_and_register, upload
 from tests.services.test_explanations import _sales
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 
 def test_explain_shows_the_sentences_and_the_chart(

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+import pytest
 from dash.testing.wait import until
 
 from tests.browser.helpers import start_and_register, upload
 from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 STORES = TEST_DATA / "region_stores.csv"
 

@@ -9,10 +9,13 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.helpers import start_and_register, upload
 from tests.conftest import SAMPLES, TEST_DATA
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 
 def test_month_end_stores_forecast_to_a_workbook(dash_duo: Any, dash_app: Any) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.helpers import start_and_register, upload
 from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 TABLE = "#overrides-values-table"
 

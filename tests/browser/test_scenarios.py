@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -13,6 +14,8 @@ from selenium.webdriver.common.keys import Keys
 
 from tests.browser.helpers import start_and_register, upload
 from tests.services.test_forecasting import _promotions
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 
 def _press(dash_duo: Any, selector: str, index: int = 0) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES, TEST_DATA
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 
 def _shown(dash_duo: Any, selector: str) -> list[Any]:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -15,6 +16,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from tests.browser.helpers import start_and_register, upload
 from tests.browser.test_add_data import _add as add_through_card
 from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 ADDING = TEST_DATA / "adding"
 

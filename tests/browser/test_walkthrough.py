@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.helpers import fill, start_and_register, upload
 from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.walkthrough  # make test-integration
 
 
 def test_register_upload_forecast_download(dash_duo: Any, dash_app: Any) -> None:
