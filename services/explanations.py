@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from services import calendars, datasets, fitting, preparation, storage
+from services import calendars, datasets, storage
 from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.explanation_features import (
@@ -35,6 +35,7 @@ from services.explanation_types import (
     ModelExplanation,
     SeriesExplanation,
 )
+from services.final_forecast import recipe_data
 from services.fitting import SeriesData, Setup
 from services.forecasts import ForecastInfo, forecast_points, get_forecast
 from services.models import CATALOG, COMBINED
@@ -123,7 +124,7 @@ def _compute(user_id: int, info: ForecastInfo, style: NumberStyle) -> Explanatio
     frequency = Frequency(**recipe["frequency"])
     season = calendars.season_length(frequency)
     setup = Setup(info.horizon, season)
-    data = _series_data(frame, recipe, info.horizon)
+    data = recipe_data(frame, recipe, info.horizon).series
     points = forecast_points(user_id, info.id)
     plans = {label: plan for label, plan in recipe["plans"]}
     if recipe.get("rebuilt"):  # one plan for every series
@@ -200,39 +201,6 @@ def _recipe(info: ForecastInfo) -> dict[str, Any]:
         "plans": [[None, {"keys": keys, "combine": info.model == "combination"}]],
         "rebuilt": True,
     }
-
-
-def _series_data(
-    frame: pl.DataFrame, recipe: dict[str, Any], horizon: int
-) -> dict[str | None, SeriesData]:
-    """The series and drivers as the final fit saw them (see ``final_forecast``)."""
-    frequency = Frequency(**recipe["frequency"])
-    prepared = preparation.prepare(
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        frequency,
-    )
-    params_of = recipe["params"]
-    data = preparation.with_drivers(
-        prepared.series,
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        recipe["drivers"],
-        frequency,
-        horizon,
-        [(key, params_of.get(key)) for key in params_of],
-        [],
-    )
-    season = calendars.season_length(frequency)
-    for d in data.values():
-        d.transform, _ = fitting.transform_for(
-            recipe["transform"], d.ts.values()[:, 0], season
-        )
-    return data
 
 
 def _shap_all(
