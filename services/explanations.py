@@ -28,6 +28,7 @@ from services.explanation_features import (
     Feature,
     importance,
     inputs,
+    top_feature_sentence,
 )
 from services.explanation_parts import Part, split
 from services.explanation_types import (
@@ -150,7 +151,9 @@ def _compute(user_id: int, info: ForecastInfo, style: NumberStyle) -> Explanatio
             style,
         )
         explained.append(
-            _series(label, plans[label], recipe, data[label], setup, parts, features)
+            _series(
+                label, plans[label], recipe, data[label], setup, parts, features, style
+            )
         )
     return Explanation(
         info.id,
@@ -249,19 +252,21 @@ def _series(
     setup: Setup,
     parts: list[Part],
     features: dict[tuple[str | None, str], list[Feature]],
+    style: NumberStyle,
 ) -> SeriesExplanation:
     keys: list[str] = list(plan["keys"])
     weights = plan.get("weights") or [1 / len(keys)] * len(keys)
     combined = bool(plan.get("combine")) and len(keys) > 1
     models = [
-        _model(key, recipe, data, setup, features.get((label, key))) for key in keys
+        _model(key, recipe, data, setup, features.get((label, key)), style)
+        for key in keys
     ]
     if combined:
         models = [
             replace(m, weight=float(w)) for m, w in zip(models, weights, strict=True)
         ]
         members = ", ".join(
-            f"{m.model_name} ({format_percent(100 * (m.weight or 0))})"
+            f"{m.model_name} ({format_percent(100 * (m.weight or 0), style)})"
             for m in sorted(models, key=lambda m: -(m.weight or 0))
         )
         sentence = (
@@ -279,6 +284,7 @@ def _model(
     data: SeriesData,
     setup: Setup,
     features: list[Feature] | None,
+    style: NumberStyle,
 ) -> ModelExplanation:
     spec = CATALOG[key]
     name, family = spec.name, spec.family
@@ -294,12 +300,8 @@ def _model(
         )
     if key in SHAP_MODELS:
         found = features or []
-        top = found[0].words if found else None
-        sentence = (
-            f"{name} looks at {len(found)} things; what matters most is {top} "
-            f"(about {format_percent(found[0].share)} of what moves the forecast)."
-            if top and found[0].share is not None
-            else f"{name}: {_lower(spec.description)}"
+        sentence = top_feature_sentence(name, found, style) or (
+            f"{name}: {_lower(spec.description)}"
         )
         return ModelExplanation(key, name, family, "features", sentence, [], found)
     described = inputs(
