@@ -15,6 +15,8 @@ from services.numbers import NumberStyle, format_number
 
 def scenario_card() -> dbc.Card:
     """The static card; callbacks fill the grid, the reason, the chart and table."""
+    icon = html.I(className="bi bi-shuffle me-1")
+    compare = dbc.Button([icon, "Compare scenario"], id=ids.SCENARIO_COMPARE)
     editor = html.Div(
         [
             html.P(
@@ -41,14 +43,7 @@ def scenario_card() -> dbc.Card:
                                 maxLength=120,
                                 value="What if",
                             ),
-                            dbc.Button(
-                                [
-                                    html.I(className="bi bi-shuffle me-1"),
-                                    "Compare scenario",
-                                ],
-                                id=ids.SCENARIO_COMPARE,
-                                color="primary",
-                            ),
+                            compare,
                         ],
                         size="sm",
                     ),

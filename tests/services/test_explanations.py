@@ -76,6 +76,18 @@ def stored_forecast(
     )
 
 
+def stored_lightgbm(owner: int, tmp_path: Path) -> str:
+    """A stored LightGBM forecast of the sales with the promotions as its driver."""
+    return stored_forecast(
+        owner,
+        tmp_path,
+        [{"key": "lightgbm", "params": {"n_estimators": 30, "lags": 3}}],
+        months=60,
+        lift=200.0,
+        drivers=["promo"],
+    )
+
+
 def _sentences(explained: explanations.Explanation) -> list[str]:
     found = [explained.sentence]
     for series in explained.series:
@@ -112,14 +124,7 @@ def test_lightgbm_with_a_driver_names_the_features_that_matter(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    forecast_id = stored_forecast(
-        owner,
-        tmp_path,
-        [{"key": "lightgbm", "params": {"n_estimators": 30, "lags": 3}}],
-        months=60,
-        lift=200.0,
-        drivers=["promo"],
-    )
+    forecast_id = stored_lightgbm(owner, tmp_path)
     explained = explanations.explain(owner, forecast_id)
     [model] = explained.series[0].models
     assert model.kind == "features" and model.family == "machine learning"

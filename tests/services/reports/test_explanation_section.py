@@ -16,7 +16,7 @@ from services.reports import exports
 from services.reports.figures import report_figures
 from services.reports.pdf import render_pdf
 from tests.services.reports.conftest import build
-from tests.services.test_explanations import stored_forecast
+from tests.services.test_explanations import stored_forecast, stored_lightgbm
 
 
 def _text(pdf: bytes) -> str:
@@ -74,14 +74,7 @@ def test_the_second_pdf_reads_the_kept_explanation_instead_of_refitting(
     from services.numbers import DEFAULT_STYLE
 
     owner = make_account().id
-    forecast_id = stored_forecast(
-        owner,
-        tmp_path,
-        [{"key": "lightgbm", "params": {"n_estimators": 20, "lags": 3}}],
-        months=60,
-        lift=200.0,
-        drivers=["promo"],
-    )
+    forecast_id = stored_lightgbm(owner, tmp_path)
     refits: list[str] = []
     shap = explanations.importance
 
