@@ -7,6 +7,7 @@ from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
 from components import ids
+from components.controls import labeled_field
 from services.overrides import MAX_REASON
 
 NUMBER = Format(precision=2, scheme=Scheme.fixed, group=Group.yes)
@@ -65,54 +66,28 @@ def percent_row() -> dbc.Row:
     """Change a range of steps by a percentage of their statistical value."""
     return dbc.Row(
         [
-            dbc.Col(
-                [
-                    dbc.Label(
-                        "From step", html_for=ids.OVERRIDES_FROM, className="small mb-0"
-                    ),
-                    dbc.Select(id=ids.OVERRIDES_FROM, options=[]),
-                ],
-                md=2,
+            labeled_field(
+                "From step", dbc.Select(id=ids.OVERRIDES_FROM, options=[]), 2
             ),
-            dbc.Col(
-                [
-                    dbc.Label(
-                        "To step", html_for=ids.OVERRIDES_TO, className="small mb-0"
-                    ),
-                    dbc.Select(id=ids.OVERRIDES_TO, options=[]),
-                ],
-                md=2,
+            labeled_field("To step", dbc.Select(id=ids.OVERRIDES_TO, options=[]), 2),
+            labeled_field(
+                "Change by %",
+                dbc.Input(
+                    id=ids.OVERRIDES_PERCENT,
+                    type="number",
+                    step="any",
+                    placeholder="+10 or -5",
+                ),
+                2,
             ),
-            dbc.Col(
-                [
-                    dbc.Label(
-                        "Change by %",
-                        html_for=ids.OVERRIDES_PERCENT,
-                        className="small mb-0",
-                    ),
-                    dbc.Input(
-                        id=ids.OVERRIDES_PERCENT,
-                        type="number",
-                        step="any",
-                        placeholder="+10 or -5",
-                    ),
-                ],
-                md=2,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(
-                        "Reason (required)",
-                        html_for=ids.OVERRIDES_PERCENT_REASON,
-                        className="small mb-0",
-                    ),
-                    dbc.Input(
-                        id=ids.OVERRIDES_PERCENT_REASON,
-                        maxLength=MAX_REASON,
-                        placeholder="e.g. promotion in these months",
-                    ),
-                ],
-                md=4,
+            labeled_field(
+                "Reason (required)",
+                dbc.Input(
+                    id=ids.OVERRIDES_PERCENT_REASON,
+                    maxLength=MAX_REASON,
+                    placeholder="e.g. promotion in these months",
+                ),
+                4,
             ),
             dbc.Col(
                 dbc.Button(

@@ -9,11 +9,14 @@ import polars as pl
 from dash import dash_table, dcc, html
 
 from components import ids
+from components.controls import labeled_field
 from services.numbers import NumberStyle, format_number
 
 
 def scenario_card() -> dbc.Card:
     """The static card; callbacks fill the grid, the reason, the chart and table."""
+    icon = html.I(className="bi bi-shuffle me-1")
+    compare = dbc.Button([icon, "Compare scenario"], id=ids.SCENARIO_COMPARE)
     editor = html.Div(
         [
             html.P(
@@ -29,21 +32,24 @@ def scenario_card() -> dbc.Card:
                 style_cell={"fontFamily": "inherit", "padding": "0.25rem 0.5rem"},
                 style_header={"fontWeight": "600"},
             ),
-            dbc.InputGroup(
-                [
-                    dbc.Input(
-                        id=ids.SCENARIO_NAME,
-                        placeholder="Scenario name, e.g. “Promotion every month”",
-                        maxLength=120,
-                        value="What if",
+            dbc.Row(
+                labeled_field(
+                    "Scenario name",
+                    dbc.InputGroup(
+                        [
+                            dbc.Input(
+                                id=ids.SCENARIO_NAME,
+                                placeholder="e.g. “Promotion every month”",
+                                maxLength=120,
+                                value="What if",
+                            ),
+                            compare,
+                        ],
+                        size="sm",
                     ),
-                    dbc.Button(
-                        [html.I(className="bi bi-shuffle me-1"), "Compare scenario"],
-                        id=ids.SCENARIO_COMPARE,
-                        color="primary",
-                    ),
-                ],
-                size="sm",
+                    None,
+                    names=ids.SCENARIO_NAME,
+                ),
                 className="mt-2",
             ),
         ],

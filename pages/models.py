@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.controls import labeled_field
 from components.explanations import explanation_card
 from components.hierarchy import hierarchy_form
 from components.overrides import overrides_card
@@ -32,20 +33,11 @@ def _model_option(spec: ModelSpec) -> dict[str, Any]:
     }
 
 
-def _choice(label: str, control: Any, width: int = 3) -> dbc.Col:
-    """A control under its label, which names it for screen readers (a switch has
-    its own label, and the one above is its heading)."""
-    named = None if isinstance(control, dbc.Switch) else control.id
-    return dbc.Col(
-        [dbc.Label(label, html_for=named, className="small mb-0"), control], md=width
-    )
-
-
 def _more_options() -> dbc.Accordion:
     """Drivers, backtest folds, ranking metric, transform, per-series choice."""
     options = dbc.Row(
         [
-            _choice(
+            labeled_field(
                 "Drivers (columns that help explain the number)",
                 dcc.Dropdown(
                     id=ids.MODELS_DRIVERS,
@@ -54,7 +46,7 @@ def _more_options() -> dbc.Accordion:
                 ),
                 6,
             ),
-            _choice(
+            labeled_field(
                 "Backtest folds",
                 dbc.Select(
                     id=ids.MODELS_FOLDS,
@@ -63,7 +55,7 @@ def _more_options() -> dbc.Accordion:
                     value="auto",
                 ),
             ),
-            _choice(
+            labeled_field(
                 "Rank models by",
                 dbc.Select(
                     id=ids.MODELS_METRIC,
@@ -81,7 +73,7 @@ def _more_options() -> dbc.Accordion:
                     value="mase",
                 ),
             ),
-            _choice(
+            labeled_field(
                 "Transform before fitting",
                 dbc.Select(
                     id=ids.MODELS_TRANSFORM,
@@ -100,7 +92,7 @@ def _more_options() -> dbc.Accordion:
                     value="default",
                 ),
             ),
-            _choice(
+            labeled_field(
                 "Several series",
                 dbc.Switch(
                     id=ids.MODELS_PER_SERIES,

@@ -176,6 +176,32 @@ def _ranked(
     return [f for f in features if (f.share or 0) >= MIN_SHARE][:TOP_FEATURES]
 
 
+def top_feature_sentence(
+    model_name: str, features: list[Feature], style: NumberStyle = DEFAULT_STYLE
+) -> str | None:
+    """What matters most to the model, said with its share as the chart writes it.
+
+    The share is the feature's own, formatted once in ``style``: the sentence and
+    the bar of :func:`services.explanation_figures.importance_chart` read the same.
+    None without a measured share.
+
+    Examples
+    --------
+    >>> promo = Feature("promo_futcov_lag0", "“promo”", 8.46, "")
+    >>> top_feature_sentence("LightGBM", [promo], NumberStyle.POINT_COMMA).split("(")[1]
+    'about 8,5% of what moves the forecast).'
+
+    """
+    if not features or features[0].share is None:
+        return None
+    top = features[0]
+    return (
+        f"{model_name} looks at {len(features)} things; what matters most is "
+        f"{top.words} (about {format_percent(top.share, style)} of what moves the "
+        "forecast)."
+    )
+
+
 def inputs(
     spec: ModelSpec,
     params: dict[str, Any] | None,

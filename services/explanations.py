@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from services import calendars, datasets, fitting, preparation, storage
+from services import calendars, datasets, storage
 from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.explanation_features import (
@@ -28,6 +28,7 @@ from services.explanation_features import (
     Feature,
     importance,
     inputs,
+    top_feature_sentence,
 )
 from services.explanation_parts import Part, split
 from services.explanation_types import (
@@ -35,6 +36,7 @@ from services.explanation_types import (
     ModelExplanation,
     SeriesExplanation,
 )
+from services.final_forecast import recipe_data
 from services.fitting import SeriesData, Setup
 from services.forecasts import ForecastInfo, forecast_points, get_forecast
 from services.models import CATALOG, COMBINED
@@ -123,7 +125,7 @@ def _compute(user_id: int, info: ForecastInfo, style: NumberStyle) -> Explanatio
     frequency = Frequency(**recipe["frequency"])
     season = calendars.season_length(frequency)
     setup = Setup(info.horizon, season)
-    data = _series_data(frame, recipe, info.horizon)
+    data = recipe_data(frame, recipe, info.horizon).series
     points = forecast_points(user_id, info.id)
     plans = {label: plan for label, plan in recipe["plans"]}
     if recipe.get("rebuilt"):  # one plan for every series
@@ -149,7 +151,9 @@ def _compute(user_id: int, info: ForecastInfo, style: NumberStyle) -> Explanatio
             style,
         )
         explained.append(
-            _series(label, plans[label], recipe, data[label], setup, parts, features)
+            _series(
+                label, plans[label], recipe, data[label], setup, parts, features, style
+            )
         )
     return Explanation(
         info.id,
@@ -202,39 +206,6 @@ def _recipe(info: ForecastInfo) -> dict[str, Any]:
     }
 
 
-def _series_data(
-    frame: pl.DataFrame, recipe: dict[str, Any], horizon: int
-) -> dict[str | None, SeriesData]:
-    """The series and drivers as the final fit saw them (see ``final_forecast``)."""
-    frequency = Frequency(**recipe["frequency"])
-    prepared = preparation.prepare(
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        frequency,
-    )
-    params_of = recipe["params"]
-    data = preparation.with_drivers(
-        prepared.series,
-        frame,
-        recipe["time_column"],
-        recipe["target"],
-        recipe["series_columns"],
-        recipe["drivers"],
-        frequency,
-        horizon,
-        [(key, params_of.get(key)) for key in params_of],
-        [],
-    )
-    season = calendars.season_length(frequency)
-    for d in data.values():
-        d.transform, _ = fitting.transform_for(
-            recipe["transform"], d.ts.values()[:, 0], season
-        )
-    return data
-
-
 def _shap_all(
     plans: dict[str | None, dict[str, Any]],
     recipe: dict[str, Any],
@@ -281,19 +252,21 @@ def _series(
     setup: Setup,
     parts: list[Part],
     features: dict[tuple[str | None, str], list[Feature]],
+    style: NumberStyle,
 ) -> SeriesExplanation:
     keys: list[str] = list(plan["keys"])
     weights = plan.get("weights") or [1 / len(keys)] * len(keys)
     combined = bool(plan.get("combine")) and len(keys) > 1
     models = [
-        _model(key, recipe, data, setup, features.get((label, key))) for key in keys
+        _model(key, recipe, data, setup, features.get((label, key)), style)
+        for key in keys
     ]
     if combined:
         models = [
             replace(m, weight=float(w)) for m, w in zip(models, weights, strict=True)
         ]
         members = ", ".join(
-            f"{m.model_name} ({format_percent(100 * (m.weight or 0))})"
+            f"{m.model_name} ({format_percent(100 * (m.weight or 0), style)})"
             for m in sorted(models, key=lambda m: -(m.weight or 0))
         )
         sentence = (
@@ -311,6 +284,7 @@ def _model(
     data: SeriesData,
     setup: Setup,
     features: list[Feature] | None,
+    style: NumberStyle,
 ) -> ModelExplanation:
     spec = CATALOG[key]
     name, family = spec.name, spec.family
@@ -326,12 +300,8 @@ def _model(
         )
     if key in SHAP_MODELS:
         found = features or []
-        top = found[0].words if found else None
-        sentence = (
-            f"{name} looks at {len(found)} things; what matters most is {top} "
-            f"(about {format_percent(found[0].share)} of what moves the forecast)."
-            if top and found[0].share is not None
-            else f"{name}: {_lower(spec.description)}"
+        sentence = top_feature_sentence(name, found, style) or (
+            f"{name}: {_lower(spec.description)}"
         )
         return ModelExplanation(key, name, family, "features", sentence, [], found)
     described = inputs(

@@ -101,15 +101,7 @@ def forecast_chart(
     points = _from_last_actual(shown, points) if joined else points
     fig = go.Figure()
     _add_ranges(fig, points)
-    fig.add_trace(
-        go.Scatter(
-            x=shown["time"].to_list(),
-            y=shown["value"].to_list(),
-            name="History",
-            mode="lines",
-            line={"color": HISTORY, "width": 1.6},
-        )
-    )
+    fig.add_trace(history_line(shown))
     fig.add_trace(
         go.Scatter(
             x=points["time"].to_list(),
@@ -126,14 +118,24 @@ def forecast_chart(
     add_override_markers(fig, points_of_series)
     if shown.height < history.height:
         title = f"{title} (last {shown.height:,} of {history.height:,} points shown)"
-    fig.update_layout(
-        title=title_at_top(title),
-        template="plotly_white",
-        margin=margin(fig, title),
-        legend=legend(fig),
-        hovermode="x unified",
-        height=430,
+    return time_layout(fig, title, 430)
+
+
+def history_line(history: pl.DataFrame) -> go.Scatter:
+    """The actual values (columns time, value): the dark line of a chart over time."""
+    return go.Scatter(
+        x=history["time"].to_list(),
+        y=history["value"].to_list(),
+        name="History",
+        mode="lines",
+        line={"color": HISTORY, "width": 1.6},
     )
+
+
+def time_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """A chart over time in the house style: :func:`layout`, one hover per time."""
+    layout(fig, title, height)
+    fig.update_layout(hovermode="x unified")
     return fig
 
 
@@ -345,15 +347,7 @@ def tracking_chart(
             marker={"size": 6},
         )
     )
-    fig.update_layout(
-        title=title_at_top(title),
-        template="plotly_white",
-        margin=margin(fig, title),
-        legend=legend(fig),
-        hovermode="x unified",
-        height=360,
-    )
-    return fig
+    return time_layout(fig, title, 360)
 
 
 def _add_ranges(fig: go.Figure, points: pl.DataFrame) -> None:

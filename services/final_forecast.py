@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,57 @@ def refit(
     """
     frequency = Frequency(**recipe["frequency"])
     horizon = horizon or int(recipe["horizon"])
+    data = recipe_data(frame, recipe, horizon)
+    plans = {label: Plan(**plan) for label, plan in recipe["plans"]}
+    unknown = [str(label) for label in data.series if label not in plans]
+    if unknown:
+        raise InvalidInputError(
+            "No model was chosen for the series " + ", ".join(unknown) + "."
+        )
+    return fit_final(
+        {label: plans[label] for label in data.series},
+        recipe["params"],
+        data.series,
+        data.tables,
+        Setup(horizon, calendars.season_length(frequency)),
+        frequency,
+        [],
+        _quiet,
+    )
+
+
+@dataclass(frozen=True)
+class RecipeData:
+    """The data as a recipe's final fit sees it.
+
+    ``series``: each series' values with its drivers and the recipe's transform;
+    ``tables``: each series' rows (time, value), for the forecast's future times.
+    """
+
+    series: dict[str | None, SeriesData]
+    tables: dict[str | None, pl.DataFrame]
+
+
+def recipe_data(
+    frame: pl.DataFrame, recipe: dict[str, Any], horizon: int
+) -> RecipeData:
+    """The series of ``frame`` prepared as ``recipe`` says, ready for its models.
+
+    The same preparation, drivers (known ``horizon`` steps ahead or past only) and
+    transform as the final fit, so a refit, a scenario and an explanation see what
+    the forecast saw.
+
+    Raises
+    ------
+    InvalidInputError
+        When the data lacks a column, or a driver is not a numeric column.
+
+    Examples
+    --------
+    >>> recipe_data(frame, info_recipe, 12).series[None].ts  # doctest: +SKIP
+
+    """
+    frequency = Frequency(**recipe["frequency"])
     prepared = preparation.prepare(
         frame,
         recipe["time_column"],
@@ -69,13 +121,6 @@ def refit(
         recipe["series_columns"],
         frequency,
     )
-    plans = {label: Plan(**plan) for label, plan in recipe["plans"]}
-    unknown = [str(label) for label in prepared.series if label not in plans]
-    if unknown:
-        raise InvalidInputError(
-            "No model was chosen for the series " + ", ".join(unknown) + "."
-        )
-    season = calendars.season_length(frequency)
     params_of = recipe["params"]
     data = preparation.with_drivers(
         prepared.series,
@@ -89,21 +134,12 @@ def refit(
         [(key, params_of.get(key)) for key in params_of],
         [],
     )
+    season = calendars.season_length(frequency)
     for d in data.values():
         d.transform, _ = fitting.transform_for(
             recipe["transform"], d.ts.values()[:, 0], season
         )
-    plans = {label: plans[label] for label in prepared.series}
-    return fit_final(
-        plans,
-        params_of,
-        data,
-        prepared.tables,
-        Setup(horizon, season),
-        frequency,
-        [],
-        _quiet,
-    )
+    return RecipeData(data, prepared.tables)
 
 
 def fit_final(

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from services import scenarios
-from services.figures import ACCENT, HISTORY, legend, margin, title_at_top
+from services.figures import ACCENT, history_line, time_layout
 
 SCENARIO_COLOR = "#d9480f"
 # How much history the comparison chart shows before the forecast.
@@ -63,16 +63,7 @@ def comparison_chart(
         history = history.filter(pl.col("series") == series)
         compared = compared.filter(pl.col("series") == series)
     shown = history.tail(SHOWN_HISTORY)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=shown["time"].to_list(),
-            y=shown["value"].to_list(),
-            name="History",
-            mode="lines",
-            line={"color": HISTORY, "width": 1.6},
-        )
-    )
+    fig = go.Figure(history_line(shown))
     for column, label, color, dash in (
         ("baseline", "Baseline forecast", ACCENT, "solid"),
         # Plotly reads tags in text: the user's name is escaped.
@@ -88,15 +79,7 @@ def comparison_chart(
                 marker={"size": 5},
             )
         )
-    fig.update_layout(
-        title=title_at_top(escape(title)),
-        template="plotly_white",
-        margin=margin(fig, title),
-        legend=legend(fig),
-        hovermode="x unified",
-        height=380,
-    )
-    return fig
+    return time_layout(fig, escape(title), 380)
 
 
 def sheet_frame(report: ScenarioReport) -> pl.DataFrame:

@@ -14,6 +14,13 @@ import pytest
 
 from services import db, explanations
 from services.errors import NotFoundError
+from services.explanation_features import Feature, top_feature_sentence
+from services.explanation_figures import importance_chart
+from services.explanation_types import (
+    Explanation,
+    ModelExplanation,
+    SeriesExplanation,
+)
 from services.forecast_request import ForecastRequest, resolve
 from services.forecasts import run_forecast_job
 from services.job_kinds import JobContext
@@ -69,6 +76,18 @@ def stored_forecast(
     )
 
 
+def stored_lightgbm(owner: int, tmp_path: Path) -> str:
+    """A stored LightGBM forecast of the sales with the promotions as its driver."""
+    return stored_forecast(
+        owner,
+        tmp_path,
+        [{"key": "lightgbm", "params": {"n_estimators": 30, "lags": 3}}],
+        months=60,
+        lift=200.0,
+        drivers=["promo"],
+    )
+
+
 def _sentences(explained: explanations.Explanation) -> list[str]:
     found = [explained.sentence]
     for series in explained.series:
@@ -105,14 +124,7 @@ def test_lightgbm_with_a_driver_names_the_features_that_matter(
     make_account: Any, tmp_path: Path
 ) -> None:
     owner = make_account().id
-    forecast_id = stored_forecast(
-        owner,
-        tmp_path,
-        [{"key": "lightgbm", "params": {"n_estimators": 30, "lags": 3}}],
-        months=60,
-        lift=200.0,
-        drivers=["promo"],
-    )
+    forecast_id = stored_lightgbm(owner, tmp_path)
     explained = explanations.explain(owner, forecast_id)
     [model] = explained.series[0].models
     assert model.kind == "features" and model.family == "machine learning"
@@ -121,6 +133,34 @@ def test_lightgbm_with_a_driver_names_the_features_that_matter(
     assert sum(f.share or 0 for f in model.features) <= 100.0001
     assert all("of what moves the forecast" in f.sentence for f in model.features)
     assert explanations.shares(explained)[0][0] == model.features[0].words
+    # In the other number format, the sentence and the bar write the same share.
+    other = explanations.explain(owner, forecast_id, NumberStyle.POINT_COMMA)
+    bars = importance_chart(explanations.shares(other), NumberStyle.POINT_COMMA)
+    top = bars.data[0].text[-1]  # the largest share, drawn on top
+    assert f"(about {top} of what moves" in other.series[0].models[0].sentence
+
+
+@pytest.mark.parametrize("share", [48.54, 48.46, 8.46, 8.44])
+@pytest.mark.parametrize("style", list(NumberStyle))
+def test_the_sentence_and_the_bar_write_the_top_share_alike(
+    share: float, style: NumberStyle
+) -> None:
+    """48.54 once read 49% in the sentence and 48% on the bar (rounded twice)."""
+    words = "“promo”"
+    found = [
+        Feature("promo_futcov_lag0", words, share, ""),
+        Feature("value_target_lag-1", "“sales” 1 month earlier", share / 2, ""),
+    ]
+    sentence = top_feature_sentence("LightGBM", found, style)
+    model = ModelExplanation(
+        "lightgbm", "LightGBM", "ml", "features", sentence or "", [], found
+    )
+    series = SeriesExplanation(None, sentence or "", [], [model])
+    explained = Explanation("f", "lightgbm", "LightGBM", sentence or "", [series])
+    bars = importance_chart(explanations.shares(explained), style)
+    top = bars.data[0].text[-1]  # the largest share, drawn on top
+    assert bars.data[0].y[-1] == words
+    assert sentence is not None and f"(about {top} of what moves" in sentence
 
 
 def test_a_combination_lists_its_members_with_their_weights(

@@ -190,3 +190,21 @@ def test_tracking_chart_totals_series_only_where_every_actual_is_known() -> None
     assert [t.name for t in fig.data] == ["Forecast", "Actual"]
     assert list(fig.data[0].y) == [30.0, 32.0]
     assert list(fig.data[1].y) == [31.0, None]  # b's August alone is no total
+
+
+def test_a_scenario_chart_looks_like_the_forecast_chart(
+    history: pl.DataFrame, points: pl.DataFrame
+) -> None:
+    from services.reports.scenario import comparison_chart
+
+    compared = points.select(
+        "series", "time", pl.col("forecast").alias("baseline"), scenario=pl.lit(40.0)
+    )
+    scenario = comparison_chart(history, compared, "promo <b>", title="sales")
+    forecast = forecast_chart(history, points, "sales")
+    line = _trace(scenario, "History")
+    assert line.line == _trace(forecast, "History").line
+    assert list(line.y) == history["value"].to_list()
+    for key in ("template", "title", "margin", "legend", "hovermode"):
+        assert scenario.layout[key] == forecast.layout[key], key
+    assert _trace(scenario, "Scenario: promo &lt;b&gt;").line.dash == "dash"

@@ -16,7 +16,7 @@ from services.reports import exports
 from services.reports.figures import report_figures
 from services.reports.pdf import render_pdf
 from tests.services.reports.conftest import build
-from tests.services.test_explanations import stored_forecast
+from tests.services.test_explanations import stored_forecast, stored_lightgbm
 
 
 def _text(pdf: bytes) -> str:
@@ -65,3 +65,27 @@ def test_a_forecasts_pdf_explains_it(make_account: Any, tmp_path: Path) -> None:
     text = _text(exports.render(owner, forecast_id, "pdf"))
     assert "Why the model says so" in text
     assert "The level is about" in text and "Season: December is highest" in text
+
+
+def test_the_second_pdf_reads_the_kept_explanation_instead_of_refitting(
+    make_account: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from services import explanations
+    from services.numbers import DEFAULT_STYLE
+
+    owner = make_account().id
+    forecast_id = stored_lightgbm(owner, tmp_path)
+    refits: list[str] = []
+    shap = explanations.importance
+
+    def counted(spec: Any, *args: Any, **kwargs: Any) -> Any:
+        refits.append(spec.key)
+        return shap(spec, *args, **kwargs)
+
+    monkeypatch.setattr(explanations, "importance", counted)
+    first = _text(exports.render(owner, forecast_id, "pdf"))
+    assert refits == ["lightgbm"]  # the SHAP refit, once
+    assert explanations.cache_path(owner, forecast_id, DEFAULT_STYLE).exists()
+    second = _text(exports.render(owner, forecast_id, "pdf"))
+    assert refits == ["lightgbm"]
+    assert "“promo”" in first and "“promo”" in second
