@@ -74,11 +74,99 @@ class Levels:
     tags: dict[str, np.ndarray]
 
 
-def _key(columns: list[str]) -> pl.Expr:
-    return pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("(blank)") for c in columns],
-        separator=SEPARATOR,
+BLANK = "(blank)"
+
+
+def _value(column: str) -> pl.Expr:
+    """A hierarchy column's value as text; missing or empty text reads "(blank)"."""
+    text = pl.col(column).cast(pl.String)
+    return (
+        pl.when(text.str.strip_chars() == "")
+        .then(None)
+        .otherwise(text)
+        .fill_null(BLANK)
+        .alias(column)
     )
+
+
+def _key(columns: list[str]) -> pl.Expr:
+    return pl.concat_str([_value(c) for c in columns], separator=SEPARATOR)
+
+
+def _with_gaps(
+    frame: pl.DataFrame, time_column: str, target: str, hierarchy: list[str]
+) -> pl.DataFrame:
+    """The rows, with a row for each time a lowest series misses within its span.
+
+    ``_gap`` marks a missing value between a lowest series' first and last value:
+    the totals at that time are unknown (not the sum of the others), so they are
+    left empty and filled in like any other missing value. Before a series starts
+    (a store that opened late) and after it ends, it adds nothing.
+    """
+    data = frame.with_columns(*(_value(c) for c in hierarchy))
+    known = data.filter(pl.col(target).is_not_null())
+    spans = known.group_by(hierarchy).agg(
+        pl.col(time_column).min().alias("_first"),
+        pl.col(time_column).max().alias("_last"),
+    )
+    times = known.select(pl.col(time_column).unique())
+    missing = (
+        spans.join(times, how="cross")
+        .filter(pl.col(time_column).is_between(pl.col("_first"), pl.col("_last")))
+        .join(data, on=[*hierarchy, time_column], how="anti")
+        .select(*hierarchy, time_column)
+    )
+    return (
+        pl.concat([data, missing], how="diagonal_relaxed")
+        .join(spans, on=hierarchy, how="left")
+        .with_columns(
+            (
+                pl.col(target).is_null()
+                & pl.col(time_column)
+                .is_between(pl.col("_first"), pl.col("_last"))
+                .fill_null(False)
+            ).alias("_gap")
+        )
+        .drop("_first", "_last")
+    )
+
+
+def parents(
+    labels: list[str], level_of: dict[str, str], hierarchy: list[str]
+) -> dict[str, str]:
+    """Each series' total one level up, read from the labels (the grand total's: none).
+
+    Raises
+    ------
+    InvalidInputError
+        When a label could sit under two totals (values that contain " / ").
+
+    """
+    depth = {TOTAL_LEVEL: 0, **{c: i for i, c in enumerate(hierarchy, start=1)}}
+    by_depth: dict[int, list[str]] = {}
+    for label in labels:
+        by_depth.setdefault(depth[level_of[label]], []).append(label)
+    found: dict[str, str] = {}
+    for label in labels:
+        level = depth[level_of[label]]
+        if level == 0:
+            continue
+        above = (
+            [TOTAL]
+            if level == 1
+            else [p for p in by_depth[level - 1] if label.startswith(p + SEPARATOR)]
+        )
+        if len(above) != 1:
+            raise InvalidInputError(
+                f"“{label}” could belong to "
+                + " or ".join(f"“{p}”" for p in above[:2])
+                + f": the values of the hierarchy contain “{SEPARATOR.strip()}”, "
+                "which joins the levels' names. Replace it in those values on the "
+                "Cleaning page, then forecast again.",
+                code="invalid_hierarchy",
+            )
+        found[label] = above[0]
+    return found
 
 
 def aggregate(
@@ -99,8 +187,11 @@ def aggregate(
     if not hierarchy:
         raise InvalidInputError("Name the columns of the hierarchy, top to bottom.")
     drivers = drivers or []
-    summed = pl.when(pl.col(target).count() > 0).then(
-        pl.col(target).cast(pl.Float64).sum()
+    summed = (
+        pl.when(pl.col("_gap").any())
+        .then(pl.lit(None, dtype=pl.Float64))
+        .when(pl.col(target).count() > 0)
+        .then(pl.col(target).cast(pl.Float64).sum())
     )
     aggs = [summed.alias(target), *(pl.col(d).cast(pl.Float64).mean() for d in drivers)]
     keys = frame.select(_key(hierarchy[:1]).alias("top")).to_series().unique().to_list()
@@ -110,6 +201,7 @@ def aggregate(
             "grand total: rename that value on the Cleaning page, then forecast again.",
             code="invalid_hierarchy",
         )
+    frame = _with_gaps(frame, time_column, target, hierarchy)
     parts = [
         frame.group_by(time_column).agg(*aggs).with_columns(pl.lit(TOTAL).alias(LABEL))
     ]
@@ -121,14 +213,7 @@ def aggregate(
         )
     columns = [time_column, LABEL, target, *drivers]
     table = pl.concat([p.select(columns) for p in parts]).sort(LABEL, time_column)
-    bottom_keys = (
-        frame.select(
-            *(pl.col(c).cast(pl.String).fill_null("(blank)") for c in hierarchy)
-        )
-        .unique()
-        .sort(hierarchy)
-        .rows()
-    )
+    bottom_keys = frame.select(*hierarchy).unique().sort(hierarchy).rows()
     bottom = [SEPARATOR.join(k) for k in bottom_keys]
     labels, level_of, rows, tags = [TOTAL], {TOTAL: TOTAL_LEVEL}, [], {}
     rows.append(np.ones(len(bottom)))
@@ -142,7 +227,67 @@ def aggregate(
             level_of[label] = column
             rows.append(np.array([float(k[:depth] == prefix) for k in bottom_keys]))
         tags[column] = np.arange(start, len(labels))
+    _check_labels(labels, level_of, hierarchy)
     return Levels(table, labels, level_of, np.vstack(rows), tags)
+
+
+def _check_labels(
+    labels: list[str], level_of: dict[str, str], hierarchy: list[str]
+) -> None:
+    """Every series has its own name and one total above it."""
+    seen: set[str] = set()
+    for label in labels:
+        if label in seen:
+            raise InvalidInputError(
+                f"Two series of the hierarchy would both be named “{label}”: the "
+                f"values contain “{SEPARATOR.strip()}”, which joins the levels' "
+                "names. Replace it in those values on the Cleaning page, then "
+                "forecast again.",
+                code="invalid_hierarchy",
+            )
+        seen.add(label)
+    parents(labels, level_of, hierarchy)
+
+
+def check_ends(
+    frame: pl.DataFrame, time_column: str, target: str, hierarchy: list[str]
+) -> None:
+    """All lowest series must have their last value at the same time.
+
+    Raises
+    ------
+    InvalidInputError
+        ``hierarchy_incomplete``, naming the series that end earlier.
+
+    """
+    ends = (
+        frame.filter(pl.col(target).is_not_null())
+        .group_by(_key(hierarchy).alias("series"))
+        .agg(pl.col(time_column).max().alias("last"))
+    )
+    if ends.is_empty():
+        return
+    latest = ends["last"].max()
+    early = ends.filter(pl.col("last") < latest).sort("last", "series")
+    if early.is_empty():
+        return
+    named = ", ".join(
+        f"{row['series']} (last value {_day(row['last'])})"
+        for row in early.head(5).iter_rows(named=True)
+    )
+    more = f" and {early.height - 5} more" if early.height > 5 else ""
+    raise InvalidInputError(
+        f"The totals cannot add up because some series end before the others, "
+        f"whose last value is at {_day(latest)}: {named}{more}. If a store closed, "
+        "add its later times with 0 (or remove its rows); if its latest values are "
+        "not in yet, forecast without totals or wait for them.",
+        code="hierarchy_incomplete",
+    )
+
+
+def _day(moment: Any) -> str:
+    text = moment.isoformat() if hasattr(moment, "isoformat") else str(moment)
+    return text.removesuffix("T00:00:00")
 
 
 def forecast_levels(
@@ -176,6 +321,7 @@ def forecast_levels(
 
     """
     levels = aggregate(frame, time_column, target, hierarchy, drivers)
+    check_ends(frame, time_column, target, hierarchy)
     result = forecast(
         levels.frame,
         time_column,
