@@ -27,8 +27,9 @@ def incoherent_steps(points: pl.DataFrame, hierarchy: list[str]) -> pl.DataFrame
 
     Columns: ``series`` (the total), ``time``, ``forecast`` (the total's final
     value) and ``parts`` (the sum of its parts' final values). Only totals at steps
-    where the total or one of its parts is overridden are checked: a forecast
-    made with ``reconciliation="none"`` never promised to add up.
+    where the total or one of its parts is overridden are checked, and only by
+    how much the overrides moved the total away from its parts: a forecast made
+    with ``reconciliation="none"`` never promised to add up.
     """
     empty = pl.DataFrame(
         schema={
@@ -55,11 +56,20 @@ def incoherent_steps(points: pl.DataFrame, hierarchy: list[str]) -> pl.DataFrame
     parts = (
         points.join(links, on="series")
         .group_by("parent", "time")
-        .agg(pl.col("forecast").sum().alias("parts"), overridden.any().alias("_part"))
+        .agg(
+            pl.col("forecast").sum().alias("parts"),
+            pl.col("statistical_forecast").sum().alias("_statistical_parts"),
+            overridden.any().alias("_part"),
+        )
         .rename({"parent": "series"})
     )
     checked = points.filter(pl.col("hierarchy_level").is_in([TOTAL_LEVEL, *hierarchy]))
-    gap = (pl.col("forecast") - pl.col("parts")).abs()
+    # Measured against the statistical forecast's own gap, so a forecast made with
+    # reconciliation "none" is only told about what the overrides changed.
+    gap = (
+        (pl.col("forecast") - pl.col("parts"))
+        - (pl.col("statistical_forecast") - pl.col("_statistical_parts"))
+    ).abs()
     scale = pl.max_horizontal(pl.col("forecast").abs(), pl.col("parts").abs(), 1e-3)
     return (
         checked.join(parts, on=["series", "time"])

@@ -615,3 +615,23 @@ def test_a_forecast_with_totals_refuses_scenarios_plainly(
             owner, totals_forecast, "x", {"units": [{"time": "2023-01-31", "value": 1}]}
         )
     _plain(refused.value)
+
+
+def test_a_forecast_that_never_added_up_is_told_only_what_overrides_moved() -> None:
+    # Made with reconciliation "none": Total (110) is not North (50) to begin with.
+    day = date(2024, 1, 1)
+    points = pl.DataFrame(
+        {
+            "series": ["Total", "North", "North / N1"],
+            "time": [day] * 3,
+            "forecast": [110.0, 50.0, 70.0],
+            "statistical_forecast": [110.0, 50.0, 50.0],
+            "override_reason": [None, None, "new contract"],
+            "hierarchy_level": ["total", "region", "store"],
+        }
+    )
+    wrong = incoherent_steps(points, ["region", "store"])
+    assert wrong["series"].to_list() == ["North"]
+    note = totals_note(points, ["region", "store"])
+    assert note and "North at 2024-01-01" in note and "Total at" not in note
+    assert totals_note(points, None) is None
