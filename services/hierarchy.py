@@ -13,6 +13,9 @@ assumption that our (often asymmetric, conformal or stretched) ranges do not mee
 each series' 80% and 95% ranges keep their own widths and move with its reconciled
 forecast (shifted by the same adjustment as the point).
 
+Untidy tables (blank values, stores that open late, miss a month or stop early,
+names containing " / ") are handled or refused in :mod:`services.hierarchy_shapes`.
+
 ``mint_shrink`` estimates the errors' covariance from the chosen models' backtest
 errors (aligned by time and step ahead); without backtests it falls back to ``ols``
 and says so in the notes.
@@ -30,11 +33,18 @@ import polars as pl
 from services.errors import InvalidInputError
 from services.forecasting import ForecastResult, forecast
 from services.hierarchy_request import DEFAULT_RECONCILIATION, Reconciliation
+from services.hierarchy_shapes import (
+    SEPARATOR,
+    TOTAL,
+    TOTAL_LEVEL,
+    check_blanks,
+    check_ends,
+    check_labels,
+    series_key,
+    with_gaps,
+)
 from services.selection import METRICS
 
-TOTAL = "Total"
-TOTAL_LEVEL = "total"
-SEPARATOR = " / "
 # The column that names each level's series in the aggregated table.
 LABEL = "hierarchy series"
 # Plain words for each method (the Models page's choice and the notes).
@@ -74,101 +84,6 @@ class Levels:
     tags: dict[str, np.ndarray]
 
 
-BLANK = "(blank)"
-
-
-def _value(column: str) -> pl.Expr:
-    """A hierarchy column's value as text; missing or empty text reads "(blank)"."""
-    text = pl.col(column).cast(pl.String)
-    return (
-        pl.when(text.str.strip_chars() == "")
-        .then(None)
-        .otherwise(text)
-        .fill_null(BLANK)
-        .alias(column)
-    )
-
-
-def _key(columns: list[str]) -> pl.Expr:
-    return pl.concat_str([_value(c) for c in columns], separator=SEPARATOR)
-
-
-def _with_gaps(
-    frame: pl.DataFrame, time_column: str, target: str, hierarchy: list[str]
-) -> pl.DataFrame:
-    """The rows, with a row for each time a lowest series misses within its span.
-
-    ``_gap`` marks a missing value between a lowest series' first and last value:
-    the totals at that time are unknown (not the sum of the others), so they are
-    left empty and filled in like any other missing value. Before a series starts
-    (a store that opened late) and after it ends, it adds nothing.
-    """
-    data = frame.with_columns(*(_value(c) for c in hierarchy))
-    known = data.filter(pl.col(target).is_not_null())
-    spans = known.group_by(hierarchy).agg(
-        pl.col(time_column).min().alias("_first"),
-        pl.col(time_column).max().alias("_last"),
-    )
-    times = known.select(pl.col(time_column).unique())
-    missing = (
-        spans.join(times, how="cross")
-        .filter(pl.col(time_column).is_between(pl.col("_first"), pl.col("_last")))
-        .join(data, on=[*hierarchy, time_column], how="anti")
-        .select(*hierarchy, time_column)
-    )
-    return (
-        pl.concat([data, missing], how="diagonal_relaxed")
-        .join(spans, on=hierarchy, how="left")
-        .with_columns(
-            (
-                pl.col(target).is_null()
-                & pl.col(time_column)
-                .is_between(pl.col("_first"), pl.col("_last"))
-                .fill_null(False)
-            ).alias("_gap")
-        )
-        .drop("_first", "_last")
-    )
-
-
-def parents(
-    labels: list[str], level_of: dict[str, str], hierarchy: list[str]
-) -> dict[str, str]:
-    """Each series' total one level up, read from the labels (the grand total's: none).
-
-    Raises
-    ------
-    InvalidInputError
-        When a label could sit under two totals (values that contain " / ").
-
-    """
-    depth = {TOTAL_LEVEL: 0, **{c: i for i, c in enumerate(hierarchy, start=1)}}
-    by_depth: dict[int, list[str]] = {}
-    for label in labels:
-        by_depth.setdefault(depth[level_of[label]], []).append(label)
-    found: dict[str, str] = {}
-    for label in labels:
-        level = depth[level_of[label]]
-        if level == 0:
-            continue
-        above = (
-            [TOTAL]
-            if level == 1
-            else [p for p in by_depth[level - 1] if label.startswith(p + SEPARATOR)]
-        )
-        if len(above) != 1:
-            raise InvalidInputError(
-                f"“{label}” could belong to "
-                + " or ".join(f"“{p}”" for p in above[:2])
-                + f": the values of the hierarchy contain “{SEPARATOR.strip()}”, "
-                "which joins the levels' names. Replace it in those values on the "
-                "Cleaning page, then forecast again.",
-                code="invalid_hierarchy",
-            )
-        found[label] = above[0]
-    return found
-
-
 def aggregate(
     frame: pl.DataFrame,
     time_column: str,
@@ -194,20 +109,26 @@ def aggregate(
         .then(pl.col(target).cast(pl.Float64).sum())
     )
     aggs = [summed.alias(target), *(pl.col(d).cast(pl.Float64).mean() for d in drivers)]
-    keys = frame.select(_key(hierarchy[:1]).alias("top")).to_series().unique().to_list()
+    keys = (
+        frame.select(series_key(hierarchy[:1]).alias("top"))
+        .to_series()
+        .unique()
+        .to_list()
+    )
     if TOTAL in keys:
         raise InvalidInputError(
             f"“{hierarchy[0]}” has a value named “{TOTAL}”, which is the name of the "
             "grand total: rename that value on the Cleaning page, then forecast again.",
             code="invalid_hierarchy",
         )
-    frame = _with_gaps(frame, time_column, target, hierarchy)
+    check_blanks(frame, hierarchy)
+    frame = with_gaps(frame, time_column, target, hierarchy)
     parts = [
         frame.group_by(time_column).agg(*aggs).with_columns(pl.lit(TOTAL).alias(LABEL))
     ]
     for depth in range(1, len(hierarchy) + 1):
         parts.append(
-            frame.with_columns(_key(hierarchy[:depth]).alias(LABEL))
+            frame.with_columns(series_key(hierarchy[:depth]).alias(LABEL))
             .group_by(time_column, LABEL)
             .agg(*aggs)
         )
@@ -227,67 +148,8 @@ def aggregate(
             level_of[label] = column
             rows.append(np.array([float(k[:depth] == prefix) for k in bottom_keys]))
         tags[column] = np.arange(start, len(labels))
-    _check_labels(labels, level_of, hierarchy)
+    check_labels(labels, level_of, hierarchy)
     return Levels(table, labels, level_of, np.vstack(rows), tags)
-
-
-def _check_labels(
-    labels: list[str], level_of: dict[str, str], hierarchy: list[str]
-) -> None:
-    """Every series has its own name and one total above it."""
-    seen: set[str] = set()
-    for label in labels:
-        if label in seen:
-            raise InvalidInputError(
-                f"Two series of the hierarchy would both be named “{label}”: the "
-                f"values contain “{SEPARATOR.strip()}”, which joins the levels' "
-                "names. Replace it in those values on the Cleaning page, then "
-                "forecast again.",
-                code="invalid_hierarchy",
-            )
-        seen.add(label)
-    parents(labels, level_of, hierarchy)
-
-
-def check_ends(
-    frame: pl.DataFrame, time_column: str, target: str, hierarchy: list[str]
-) -> None:
-    """All lowest series must have their last value at the same time.
-
-    Raises
-    ------
-    InvalidInputError
-        ``hierarchy_incomplete``, naming the series that end earlier.
-
-    """
-    ends = (
-        frame.filter(pl.col(target).is_not_null())
-        .group_by(_key(hierarchy).alias("series"))
-        .agg(pl.col(time_column).max().alias("last"))
-    )
-    if ends.is_empty():
-        return
-    latest = ends["last"].max()
-    early = ends.filter(pl.col("last") < latest).sort("last", "series")
-    if early.is_empty():
-        return
-    named = ", ".join(
-        f"{row['series']} (last value {_day(row['last'])})"
-        for row in early.head(5).iter_rows(named=True)
-    )
-    more = f" and {early.height - 5} more" if early.height > 5 else ""
-    raise InvalidInputError(
-        f"The totals cannot add up because some series end before the others, "
-        f"whose last value is at {_day(latest)}: {named}{more}. If a store closed, "
-        "add its later times with 0 (or remove its rows); if its latest values are "
-        "not in yet, forecast without totals or wait for them.",
-        code="hierarchy_incomplete",
-    )
-
-
-def _day(moment: Any) -> str:
-    text = moment.isoformat() if hasattr(moment, "isoformat") else str(moment)
-    return text.removesuffix("T00:00:00")
 
 
 def forecast_levels(

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from services.hierarchy import TOTAL_LEVEL, parents
+from services.hierarchy_shapes import TOTAL_LEVEL, parents
 from services.overrides import with_override_columns
 
 # A total within this share of the sum of its parts (or 1e-9) still adds up.

@@ -26,7 +26,7 @@ import polars as pl
 import pytest
 
 import config
-from services import db, forecasts, hierarchy, jobs, scenarios
+from services import db, forecasts, hierarchy, hierarchy_shapes, jobs, scenarios
 from services.errors import ConflictError, InvalidInputError, ServiceError
 from services.forecast_request import ForecastRequest, resolve
 from services.forecasts import run_forecast_job
@@ -120,7 +120,7 @@ def _stored(owner: int, folder: Path, table: pl.DataFrame, **asked: Any) -> str:
 def _assert_adds_up(points: pl.DataFrame, columns: list[str]) -> None:
     """Every total equals the sum of its parts at every step (final values)."""
     levels = dict(points.select("series", "hierarchy_level").unique().iter_rows())
-    above = hierarchy.parents(list(levels), levels, columns)
+    above = hierarchy_shapes.parents(list(levels), levels, columns)
     links = pl.DataFrame({"series": list(above), "parent": list(above.values())})
     parts = (
         points.join(links, on="series")
@@ -635,3 +635,37 @@ def test_a_forecast_that_never_added_up_is_told_only_what_overrides_moved() -> N
     note = totals_note(points, ["region", "store"])
     assert note and "North at 2024-01-01" in note and "Total at" not in note
     assert totals_note(points, None) is None
+
+
+@pytest.mark.parametrize(
+    "columns", [["store"], ["region", "store"], ["country", "region", "store"]]
+)
+def test_one_two_or_three_levels_add_up(columns: list[str]) -> None:
+    table = SHAPES["a store under two regions"].with_columns(
+        pl.when(pl.col("region") == "North")
+        .then(pl.lit("Deutschland"))
+        .otherwise(pl.lit("Österreich"))
+        .alias("country"),
+    )
+    if columns == ["store"]:  # S1 of both regions is one store here: summed
+        table = table.group_by("month", "store").agg(pl.col("units").sum())
+    result = hierarchy.forecast_levels(
+        table,
+        "month",
+        "units",
+        columns,
+        horizon=3,
+        frequency=Frequency(unit="month", step=1),
+        models=NAIVE,
+        folds=1,
+    )
+    levels = result.points["hierarchy_level"].unique(maintain_order=True).to_list()
+    assert levels == ["total", *columns]
+    _assert_adds_up(result.points, columns)
+
+
+def test_a_value_written_blank_beside_an_empty_one_is_refused_plainly() -> None:
+    table = _table(_store(None, "N1"), _store("(blank)", "N1", base=150))
+    with pytest.raises(InvalidInputError) as refused:
+        hierarchy.aggregate(table, "month", "units", ["region", "store"])
+    assert "empty values, which are named “(blank)”" in _plain(refused.value)
