@@ -471,11 +471,22 @@ def _scenario(owner: int, baseline: str, drivers: dict[str, Any]) -> str:
     return scenarios.run_scenario_job(_Quiet(job.id, owner, job.params))
 
 
-@pytest.fixture
-def driver_forecast(owner: int, tmp_path: Path) -> str:
+@pytest.fixture(scope="module")
+def driver_owner(database: None) -> int:
+    """One account for the scenarios of one baseline (scenarios never change it)."""
+    import uuid
+
+    from services import users
+
+    return int(users.create_user(f"user-{uuid.uuid4().hex[:10]}", "pass word 1").id)
+
+
+@pytest.fixture(scope="module")
+def driver_forecast(driver_owner: int, tmp_path_factory: pytest.TempPathFactory) -> str:
+    config.settings.set("FORECAST_PROCESSES", 1)
     return _stored(
-        owner,
-        tmp_path,
+        driver_owner,
+        tmp_path_factory.mktemp("drivers"),
         _promotions(),
         target="sales",
         models=LIGHTGBM,
@@ -484,8 +495,9 @@ def driver_forecast(owner: int, tmp_path: Path) -> str:
 
 
 def test_integer_and_true_false_drivers_on_month_ends(
-    owner: int, driver_forecast: str
+    driver_owner: int, driver_forecast: str
 ) -> None:
+    owner = driver_owner
     future = scenarios.future_drivers(owner, driver_forecast)
     assert future.height == 6 and future["promo"].null_count() == 0
     same = {
@@ -573,14 +585,14 @@ def test_integer_and_true_false_drivers_on_month_ends(
     ],
 )
 def test_scenarios_that_do_not_fit_say_why(
-    owner: int,
+    driver_owner: int,
     driver_forecast: str,
     drivers: dict[str, Any],
     code: str,
     words: str,
 ) -> None:
     with pytest.raises(InvalidInputError) as refused:
-        scenarios.create_scenario(owner, driver_forecast, "Nope", drivers)
+        scenarios.create_scenario(driver_owner, driver_forecast, "Nope", drivers)
     assert refused.value.code == code
     assert words in _plain(refused.value)
 
