@@ -16,7 +16,7 @@ from api.openapi import QUERY, REQUIRED_QUERY
 from api.query import check_query, openapi_path
 from api.uploads import receive
 from auth import bearer_token
-from services import datasets, forecasts, jobs, preview, users
+from services import datasets, forecasts, jobs, override_totals, preview, users
 from services.csv_layout import csv_layout
 from services.datasets import DatasetInfo
 from services.errors import InvalidInputError
@@ -221,9 +221,9 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
             "The interval level must be 80 or 95.", code="invalid_level"
         )
     info = forecasts.get_forecast(_user_id(), forecast_id)
-    points = forecasts.points_at_level(
-        forecasts.forecast_points(_user_id(), forecast_id), int(level_text)
-    )
+    every = forecasts.forecast_points(_user_id(), forecast_id)
+    totals = override_totals.totals_note(every, info.request.get("hierarchy"))
+    points = forecasts.points_at_level(every, int(level_text))
     series = request.args.get("series")
     board = (
         info.metrics.get("series_leaderboards", {}).get(series, [])
@@ -269,7 +269,7 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                 for row in board
             ],
             mlflow_run_id=info.metrics.get("mlflow_run_id"),
-            notes=list(info.metrics.get("notes") or []),
+            notes=[*(info.metrics.get("notes") or []), *([totals] if totals else [])],
             previous_id=info.previous_id,
             auto_refresh=info.auto_refresh,
             note=info.note,

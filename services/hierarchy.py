@@ -13,6 +13,9 @@ assumption that our (often asymmetric, conformal or stretched) ranges do not mee
 each series' 80% and 95% ranges keep their own widths and move with its reconciled
 forecast (shifted by the same adjustment as the point).
 
+Untidy tables (blank values, stores that open late, miss a month or stop early,
+names containing " / ") are handled or refused in :mod:`services.hierarchy_shapes`.
+
 ``mint_shrink`` estimates the errors' covariance from the chosen models' backtest
 errors (aligned by time and step ahead); without backtests it falls back to ``ols``
 and says so in the notes.
@@ -30,11 +33,18 @@ import polars as pl
 from services.errors import InvalidInputError
 from services.forecasting import ForecastResult, forecast
 from services.hierarchy_request import DEFAULT_RECONCILIATION, Reconciliation
+from services.hierarchy_shapes import (
+    SEPARATOR,
+    TOTAL,
+    TOTAL_LEVEL,
+    check_blanks,
+    check_ends,
+    check_labels,
+    series_key,
+    with_gaps,
+)
 from services.selection import METRICS
 
-TOTAL = "Total"
-TOTAL_LEVEL = "total"
-SEPARATOR = " / "
 # The column that names each level's series in the aggregated table.
 LABEL = "hierarchy series"
 # Plain words for each method (the Models page's choice and the notes).
@@ -74,13 +84,6 @@ class Levels:
     tags: dict[str, np.ndarray]
 
 
-def _key(columns: list[str]) -> pl.Expr:
-    return pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("(blank)") for c in columns],
-        separator=SEPARATOR,
-    )
-
-
 def aggregate(
     frame: pl.DataFrame,
     time_column: str,
@@ -99,36 +102,39 @@ def aggregate(
     if not hierarchy:
         raise InvalidInputError("Name the columns of the hierarchy, top to bottom.")
     drivers = drivers or []
-    summed = pl.when(pl.col(target).count() > 0).then(
-        pl.col(target).cast(pl.Float64).sum()
+    summed = (
+        pl.when(pl.col("_gap").any())
+        .then(pl.lit(None, dtype=pl.Float64))
+        .when(pl.col(target).count() > 0)
+        .then(pl.col(target).cast(pl.Float64).sum())
     )
     aggs = [summed.alias(target), *(pl.col(d).cast(pl.Float64).mean() for d in drivers)]
-    keys = frame.select(_key(hierarchy[:1]).alias("top")).to_series().unique().to_list()
+    keys = (
+        frame.select(series_key(hierarchy[:1]).alias("top"))
+        .to_series()
+        .unique()
+        .to_list()
+    )
     if TOTAL in keys:
         raise InvalidInputError(
             f"“{hierarchy[0]}” has a value named “{TOTAL}”, which is the name of the "
             "grand total: rename that value on the Cleaning page, then forecast again.",
             code="invalid_hierarchy",
         )
+    check_blanks(frame, hierarchy)
+    frame = with_gaps(frame, time_column, target, hierarchy)
     parts = [
         frame.group_by(time_column).agg(*aggs).with_columns(pl.lit(TOTAL).alias(LABEL))
     ]
     for depth in range(1, len(hierarchy) + 1):
         parts.append(
-            frame.with_columns(_key(hierarchy[:depth]).alias(LABEL))
+            frame.with_columns(series_key(hierarchy[:depth]).alias(LABEL))
             .group_by(time_column, LABEL)
             .agg(*aggs)
         )
     columns = [time_column, LABEL, target, *drivers]
     table = pl.concat([p.select(columns) for p in parts]).sort(LABEL, time_column)
-    bottom_keys = (
-        frame.select(
-            *(pl.col(c).cast(pl.String).fill_null("(blank)") for c in hierarchy)
-        )
-        .unique()
-        .sort(hierarchy)
-        .rows()
-    )
+    bottom_keys = frame.select(*hierarchy).unique().sort(hierarchy).rows()
     bottom = [SEPARATOR.join(k) for k in bottom_keys]
     labels, level_of, rows, tags = [TOTAL], {TOTAL: TOTAL_LEVEL}, [], {}
     rows.append(np.ones(len(bottom)))
@@ -142,6 +148,7 @@ def aggregate(
             level_of[label] = column
             rows.append(np.array([float(k[:depth] == prefix) for k in bottom_keys]))
         tags[column] = np.arange(start, len(labels))
+    check_labels(labels, level_of, hierarchy)
     return Levels(table, labels, level_of, np.vstack(rows), tags)
 
 
@@ -176,6 +183,7 @@ def forecast_levels(
 
     """
     levels = aggregate(frame, time_column, target, hierarchy, drivers)
+    check_ends(frame, time_column, target, hierarchy)
     result = forecast(
         levels.frame,
         time_column,

@@ -207,6 +207,7 @@ def _changes(
                 + ".",
                 code="invalid_scenario",
             )
+        _known_ahead(future, column)
         for entry in values:
             if entry.series is not None and entry.series not in series:
                 raise InvalidInputError(
@@ -243,6 +244,28 @@ def _changes(
         {"column": c, "series": s, "time": t.isoformat(), "value": v}
         for (c, s, t), v in changes.items()
     ]
+
+
+def _known_ahead(future: pl.DataFrame, column: str) -> None:
+    """A driver changes a forecast only if it is known at every step of every series.
+
+    Otherwise the models used only its past (``preparation.with_drivers``), and a
+    scenario of its future values would silently equal its baseline.
+    """
+    if column not in future.columns:
+        return
+    unknown = future.filter(pl.col(column).is_null())
+    if unknown.is_empty():
+        return
+    first = unknown.row(0, named=True)
+    where = f" of {first['series']}" if first["series"] is not None else ""
+    raise InvalidInputError(
+        f"“{column}” has no value in the data at {_moment(first['time']):%Y-%m-%d}"
+        f"{where} ({unknown.height} future step(s) without one), so the forecast "
+        "used only its past and a scenario cannot change it. Add its planned "
+        "values for every future step to the data and forecast again.",
+        code="invalid_scenario",
+    )
 
 
 def create_scenario(
@@ -321,8 +344,12 @@ def with_changes(
         changed = changed.join(
             new, on=[SERIES, "__time__"], how="left", nulls_equal=True
         ).with_columns(
+            # Kept as numbers: a 0/1 flag or a count stays numeric for the models,
+            # and 2.5 promotions are not cut to 2 (nor 0.5 turned into "true").
             pl.coalesce(pl.col("__new__"), pl.col(column).cast(pl.Float64))
-            .cast(frame.schema[column])
+            .cast(
+                frame.schema[column] if frame.schema[column].is_float() else pl.Float64
+            )
             .alias(column)
         )
         changed = changed.drop("__new__")

@@ -99,3 +99,66 @@ def test_accuracy_reports_the_overrides_value_added(api: ApiClient, path: str) -
     assert added["n"] == 1 and added["value_added"] == pytest.approx(10.0)
     assert added["mae_final"] == pytest.approx(1.0)
     assert "helped" in added["message"]
+
+
+def _totals_forecast(owner: int, tmp_path: Path) -> str:
+    """A stored forecast with totals that add up: Total = North = N1 + N2."""
+    import polars as pl
+
+    from services import db, storage
+
+    forecast_id = stored_forecast(owner, tmp_path, ["North / N1", "North / N2"])
+    parts = pl.read_parquet(storage.forecast_path(owner, forecast_id))
+    summed = parts.group_by("time").agg(pl.exclude("series").sum())
+    points = pl.concat(
+        [
+            summed.with_columns(pl.lit(name).alias("series"))
+            for name in ("Total", "North")
+        ]
+        + [parts],
+        how="diagonal",
+    ).with_columns(
+        pl.col("series")
+        .replace_strict(
+            {"Total": "total", "North": "region"},
+            default="store",
+            return_dtype=pl.String,
+        )
+        .alias("hierarchy_level")
+    )
+    points.select(*parts.columns, "hierarchy_level").write_parquet(
+        storage.forecast_path(owner, forecast_id)
+    )
+    with db.session() as s:
+        row = s.get_one(db.Forecast, forecast_id)
+        row.spec = {**row.spec, "request": {"hierarchy": ["region", "store"]}}
+    return forecast_id
+
+
+def test_an_overridden_total_answers_a_note_that_totals_differ(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    path = f"/api/v1/forecasts/{_totals_forecast(api.account.id, tmp_path)}"
+    assert api.get(path).get_json()["notes"] == []
+    entry = {"series": "Total", "time": "1960-11-01", "value": 1, "reason": "x"}
+    answer = _put(api, path, entry)
+    assert answer.status_code == 200, answer.get_json()
+    [note] = answer.get_json()["notes"]
+    assert "Total at 1960-11-01" in note and "no longer equal" in note
+    removed = _put(api, path, {**entry, "value": None})
+    assert removed.status_code == 200 and removed.get_json()["notes"] == []
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_value_that_is_not_finite_is_refused_plainly(
+    api: ApiClient, path: str, number: str
+) -> None:
+    body = '{"overrides": [{"time": "1960-11-01", "value": %s, "reason": "x"}]}'
+    answer = api.client.put(
+        f"{path}/overrides",
+        headers={**api.headers, "Content-Type": "application/json"},
+        data=body % number,
+    )
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    message = answer.get_json()["error"]["message"]
+    assert "finite" in message and "Traceback" not in message

@@ -172,3 +172,18 @@ def test_bad_scenarios_are_refused(api: ApiClient, api_for: Any, baseline: str) 
     refused = _scenario(api, baseline, body)
     assert refused.status_code == 409
     assert "made without drivers" in refused.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e999"])
+def test_a_driver_value_that_is_not_finite_is_refused_plainly(
+    api: ApiClient, number: str
+) -> None:
+    body = '{"name": "x", "drivers": {"promo": [{"time": "2024-01-01", "value": %s}]}}'
+    answer = api.client.post(
+        "/api/v1/forecasts/no-such-forecast/scenarios",
+        headers={**api.headers, "Content-Type": "application/json"},
+        data=body % number,
+    )
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    message = answer.get_json()["error"]["message"]
+    assert "finite" in message and "Traceback" not in message, message
