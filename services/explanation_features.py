@@ -190,15 +190,19 @@ def top_feature_sentence(
     >>> promo = Feature("promo_futcov_lag0", "“promo”", 8.46, "")
     >>> top_feature_sentence("LightGBM", [promo], NumberStyle.POINT_COMMA).split("(")[1]
     'about 8,5% of what moves the forecast).'
+    >>> top_feature_sentence("LightGBM", [promo], NumberStyle.POINT_COMMA)
+    'LightGBM looks at one thing only: “promo” (about 8,5% of what moves the forecast).'
 
     """
     if not features or features[0].share is None:
         return None
     top = features[0]
+    share = f"about {format_percent(top.share, style)} of what moves the forecast"
+    if len(features) == 1:
+        return f"{model_name} looks at one thing only: {top.words} ({share})."
     return (
         f"{model_name} looks at {len(features)} things; what matters most is "
-        f"{top.words} (about {format_percent(top.share, style)} of what moves the "
-        "forecast)."
+        f"{top.words} ({share})."
     )
 
 
