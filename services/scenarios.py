@@ -44,6 +44,7 @@ from services.errors import ConflictError, InvalidInputError
 from services.forecasts import ForecastInfo, forecast_points, get_forecast
 from services.jobs import JobInfo
 from services.models import CATALOG
+from services.tracking import track_scenario
 
 if TYPE_CHECKING:
     from services.job_kinds import JobContext
@@ -383,9 +384,21 @@ def run_scenario_job(context: JobContext) -> str:
     )
     with db.session() as s:
         baseline = s.get_one(db.Forecast, info.id)
-        metrics = dict(baseline.metrics or {})
-        metrics["notes"] = [note, *metrics.get("notes", [])]
-        metrics["scenario_changes"] = list(params["changes"])
+        metrics, spec = dict(baseline.metrics or {}), dict(baseline.spec or {})
+    tracked = track_scenario(
+        user_id,
+        {**metrics, "id": info.id, "dataset_id": info.dataset_id, "model": info.model},
+        name,
+        list(params["changes"]),
+        storage.forecast_path(user_id, forecast_id),
+    )
+    metrics["notes"] = [note, *metrics.get("notes", [])]
+    metrics["notes"] += [tracked.warning] if tracked.warning else []
+    metrics["scenario_changes"] = list(params["changes"])
+    # The scenario's own run; the baseline's stays on the baseline.
+    metrics["mlflow_run_id"] = tracked.run_id
+    metrics["mlflow_experiment_id"] = tracked.experiment_id
+    with db.session() as s:
         s.add(
             db.Forecast(
                 id=forecast_id,
@@ -397,7 +410,7 @@ def run_scenario_job(context: JobContext) -> str:
                 horizon=info.horizon,
                 model=info.model,
                 model_name=info.model_name,
-                spec=dict(baseline.spec or {}),
+                spec=spec,
                 metrics=metrics,
                 baseline_id=info.id,
                 scenario=name,

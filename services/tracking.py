@@ -1,4 +1,7 @@
-"""Experiment tracking in MLflow: a parent run per comparison, a child run per model.
+"""Experiment tracking in MLflow: a run per comparison and per what-if scenario.
+
+A comparison's run has a child run per model; a scenario's run is tagged with its
+baseline's run.
 
 The store is ``sqlite:///DATA_DIR/mlflow.db`` with artifacts in ``DATA_DIR/mlartifacts``
 unless the MLFLOW_TRACKING_URI setting names a server or another database (such as
@@ -210,6 +213,73 @@ def track_comparison(
         return Tracked(
             warning="The run could not be recorded in the experiment store; "
             "the forecast itself is fine."
+        )
+
+
+def track_scenario(
+    user_id: int,
+    baseline: dict[str, Any],
+    name: str,
+    changes: list[dict[str, Any]],
+    points_path: Path,
+) -> Tracked:
+    """Record a what-if scenario as a run of its own, tagged with its baseline's run.
+
+    Parameters
+    ----------
+    baseline
+        The baseline forecast's ``id``, ``dataset_id``, ``model`` and, when it was
+        tracked, ``mlflow_run_id``.
+    changes
+        The changed future driver values (``column``, ``series``, ``time``, ``value``),
+        kept as the run's ``changes.csv``.
+    points_path
+        The scenario's points (Parquet), kept as an artifact.
+
+    """
+    try:
+        client, experiment = _open_store()
+        tags = {
+            "user_id": str(user_id),
+            "dataset_id": str(baseline["dataset_id"]),
+            "chosen_model": str(baseline["model"]),
+            "scenario": name,
+            "baseline_forecast_id": str(baseline["id"]),
+        }
+        if baseline.get("mlflow_run_id"):
+            tags["baseline_run_id"] = str(baseline["mlflow_run_id"])
+        run_id = client.create_run(
+            experiment, tags=tags, run_name=f"scenario: {name}"
+        ).info.run_id
+        columns = sorted({str(c["column"]) for c in changes})
+        client.log_batch(
+            run_id,
+            params=_params(
+                {
+                    "baseline_id": baseline["id"],
+                    "scenario": name,
+                    "model": baseline["model"],
+                    "changed_columns": ", ".join(columns),
+                    "changed_values": len(changes),
+                }
+            ),
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            import polars as pl
+
+            table = Path(folder) / "changes.csv"
+            pl.DataFrame(
+                [{k: str(v) for k, v in change.items()} for change in changes]
+            ).write_csv(table)
+            client.log_artifact(run_id, str(table))
+            client.log_artifact(run_id, str(points_path))
+        client.set_terminated(run_id, "FINISHED")
+        return Tracked(run_id, experiment)
+    except Exception as exc:  # tracking must never fail a scenario
+        log.warning("MLflow tracking of a scenario failed: %s", exc)
+        return Tracked(
+            warning="The scenario could not be recorded in the experiment store; "
+            "the scenario itself is fine."
         )
 
 

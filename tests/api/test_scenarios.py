@@ -108,7 +108,28 @@ def test_a_scenario_moves_the_forecast_and_leaves_the_baseline(
     assert forecasts.get_forecast(user, promoted["id"]).scenario == (
         "Promotion every month"
     )
+    _tracked_as_a_run_of_its_own(promoted, before)
     _exports_show_it_beside_the_baseline(api, promoted["id"])
+
+
+def _tracked_as_a_run_of_its_own(
+    scenario: dict[str, Any], baseline: dict[str, Any]
+) -> None:
+    """The scenario has its own MLflow run, tagged with its baseline's run."""
+    from mlflow.tracking import MlflowClient
+
+    from services.tracking import tracking_uri
+
+    client = MlflowClient(tracking_uri())
+    assert baseline["mlflow_run_id"]
+    assert scenario["mlflow_run_id"] not in (None, baseline["mlflow_run_id"])
+    run = client.get_run(scenario["mlflow_run_id"])
+    assert run.data.tags["baseline_run_id"] == baseline["mlflow_run_id"]
+    assert run.data.tags["scenario"] == "Promotion every month"
+    assert run.data.params["changed_columns"] == "promo"
+    assert run.info.status == "FINISHED"
+    kept = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert "changes.csv" in kept and any(p.endswith(".parquet") for p in kept)
 
 
 def _exports_show_it_beside_the_baseline(api: ApiClient, scenario_id: str) -> None:
