@@ -12,7 +12,14 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from components import ids
-from services import accuracy, forecasts, override_edits, overrides, users
+from services import (
+    accuracy,
+    forecasts,
+    override_edits,
+    override_totals,
+    overrides,
+    users,
+)
 from services.errors import NotFoundError, ServiceError
 from services.figures import for_people, forecast_chart
 from services.forecasts import ForecastInfo
@@ -83,8 +90,12 @@ def _save(
         count = overrides.set_overrides(user_id, info.id, wanted)
     except ServiceError as exc:
         return _alert(exc.message, "warning"), no_update, no_update
+    said = f"Saved {count} {'change' if count == 1 else 'changes'}."
+    totals = override_totals.totals_note(
+        forecasts.forecast_points(user_id, info.id), info.request.get("hierarchy")
+    )
     return (
-        _alert(f"Saved {count} {'change' if count == 1 else 'changes'}.", "success"),
+        _alert(f"{said} {totals}", "warning") if totals else _alert(said, "success"),
         (saved or 0) + 1,
         _chart(user_id, info, series),
     )

@@ -64,3 +64,20 @@ def test_a_region_is_drawn(
         chart, *_rest = page.draw_forecast("North", ref)
     history = next(t for t in chart.data if t.name == "History")
     assert len(history.y) == 36
+    _an_overridden_region_says_its_total_no_longer_adds_up(logged_in, account, ref)
+
+
+def _an_overridden_region_says_its_total_no_longer_adds_up(
+    logged_in: Any, account: Any, ref: dict[str, Any]
+) -> None:
+    from callbacks import overrides
+
+    with logged_in(account):
+        rows, *_ = overrides.fill_table("North", ref, 0)
+        rows[0] = {**rows[0], "value": rows[0]["value"] + 100, "reason": "New store"}
+        alert, saved, _chart = overrides.save_table(1, rows, "North", ref, 0)
+    assert saved == 1
+    assert alert.color == "warning" and alert.children.startswith("Saved 1 change. ")
+    assert "the sum of their parts: North at 2024-01-01, Total at 2024-01-01" in (
+        alert.children
+    )
