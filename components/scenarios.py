@@ -29,7 +29,11 @@ def scenario_card() -> dbc.Card:
                 id=ids.SCENARIO_GRID,
                 editable=True,
                 style_table={"overflowX": "auto", "maxHeight": "18rem"},
-                style_cell={"fontFamily": "inherit", "padding": "0.25rem 0.5rem"},
+                style_cell={
+                    "fontFamily": "inherit",
+                    "padding": "0.25rem 0.5rem",
+                    "textAlign": "left",  # dates and values read from the left
+                },
                 style_header={"fontWeight": "600"},
             ),
             dbc.Row(
@@ -58,9 +62,10 @@ def scenario_card() -> dbc.Card:
     )
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("What if", className="h6 mb-0")),
             dbc.CardBody(
                 [
+                    # Headed like the page's other cards.
+                    html.H2("What if: change the drivers", className="h5 card-title"),
                     html.Div(id=ids.SCENARIO_REASON),
                     editor,
                     html.Div(id=ids.SCENARIO_STATUS, className="small mt-2"),

@@ -336,7 +336,9 @@ def scores_table(
                 "Lower MASE and sMAPE are better. MASE measures the error against a "
                 "simple yardstick (repeating the last season), so compare the rows: "
                 "a model worth using scores well below Seasonal naive. The 80% range "
-                "should hit about 80% of the actual values.",
+                "should hit about 80% of the actual values; MSIS scores the ranges "
+                "(narrow ranges that still catch the actual values score lower, "
+                "which is better).",
                 className="small text-secondary",
             ),
             _narrow_range(board, info.model, style),

@@ -150,12 +150,18 @@ def history_table(
             [
                 html.Th("Made"),
                 html.Th("Model"),
-                html.Th("Realised MASE (lower is better)"),
+                html.Th("Error on the actual values (MASE, lower is better)"),
                 html.Th(html.Span("Show", className="sr-label")),
             ]
         )
     )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-0")
+    return dbc.Table(
+        [head, html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="mb-0",
+    )
 
 
 def share_button(id_: str, className: str = "") -> dbc.Button:  # noqa: N803

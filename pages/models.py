@@ -268,10 +268,12 @@ def layout(**_query: str) -> html.Div:
                 ],
                 className="g-2",
             ),
+            # What a planner does with a forecast first: change values, try a
+            # scenario; then why the model says so; how it did once actuals come.
             overrides_card(),
+            scenario_card(),
             explanation_card(),
             track_card(),
-            scenario_card(),
         ],
         id=ids.MODELS_RESULT,
         style={"display": "none"},

@@ -191,7 +191,13 @@ def _season(
     return Part(
         "season",
         above,
-        f"Season: {high_name} is highest, about {format_percent(above, style)} above "
-        f"the level; {low_name} is lowest, about {format_percent(below, style)} "
-        "below it.",
+        f"Season: {high_name} is highest, {_against_level(above, style)}; "
+        f"{low_name} is lowest, {_against_level(-below, style)}.",
     )
+
+
+def _against_level(percent: float, style: NumberStyle) -> str:
+    """Where a season's point lies against the level, in words: never "-8% above"."""
+    if percent < 0:
+        return f"about {format_percent(-percent, style)} below the level"
+    return f"about {format_percent(percent, style)} above the level"

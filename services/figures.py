@@ -6,6 +6,7 @@ the PDF report (a service) draws them too.
 
 from __future__ import annotations
 
+import math
 from numbers import Real
 
 import plotly.graph_objects as go
@@ -256,7 +257,10 @@ def backtest_charts(
             x=errors["step"].to_list(), y=errors["error"].to_list(), marker_color=ACCENT
         )
     )
-    steps.update_xaxes(title="steps ahead")
+    # Whole steps only: "1.5 steps ahead" means nothing (about a dozen ticks at most).
+    steps.update_xaxes(
+        title="steps ahead", tick0=1, dtick=max(1, math.ceil(errors.height / 12))
+    )
     short = model_name.split(" (", 1)[0]
     return (
         # The model's short name: the long one ("… (weighted average of …)") would
@@ -347,7 +351,19 @@ def tracking_chart(
             marker={"size": 6},
         )
     )
-    return time_layout(fig, title, 360)
+    fig = time_layout(fig, title, 360)
+    times = points["time"].unique().sort()
+    if 0 < times.len() <= 24 and _month_starts(times):
+        # A few months: a tick on each ("Jan 2024"), not Plotly's weekly ticks.
+        fig.update_xaxes(tickvals=times.to_list(), tickformat="%b %Y")
+    return fig
+
+
+def _month_starts(times: pl.Series) -> bool:
+    """Whether every time is midnight on the first of a month."""
+    if not times.dtype.is_temporal():
+        return False
+    return bool((times.dt.truncate("1mo") == times).all())
 
 
 def _add_ranges(fig: go.Figure, points: pl.DataFrame) -> None:

@@ -377,10 +377,13 @@ def run_scenario_job(context: JobContext) -> str:
     context.progress(0.95, "Saving the scenario")
     name = str(params["name"])
     columns = sorted({c["column"] for c in params["changes"]})
+    count = len(params["changes"])
     note = (
         f"Scenario “{name}” of the forecast made on "
-        f"{info.created_at:%Y-%m-%d %H:%M}: {len(params['changes'])} future "
-        "value(s) of " + ", ".join(f"“{c}”" for c in columns) + " changed."
+        f"{info.created_at:%Y-%m-%d %H:%M}: {count} future "
+        f"{'value' if count == 1 else 'values'} of "
+        + ", ".join(f"“{c}”" for c in columns)
+        + " changed."
     )
     with db.session() as s:
         baseline = s.get_one(db.Forecast, info.id)

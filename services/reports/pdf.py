@@ -118,10 +118,13 @@ def render_html(
         ~pl.col("series").is_in(list(featured), nulls_equal=True)
     )
     chosen = data.chosen_row()
+    leaderboard = [scored(row) for row in data.leaderboard]
     return _environment.get_template("report.html").render(
         data=data,
         style=style,
-        leaderboard=[scored(row) for row in data.leaderboard],
+        leaderboard=leaderboard,
+        # The column "Why it failed" only when a model did.
+        failed_any=any(row.get("reason") for row in leaderboard),
         levels=level_rows(data.levels, style),
         chosen_smape=score(chosen, "smape") if chosen else None,
         noticed=findings(data),

@@ -213,3 +213,23 @@ def test_a_forecast_without_its_recorded_choices_says_why_it_cannot_be_explained
         row.metrics = {**row.metrics, "registered_model": None}
     with pytest.raises(InvalidInputError, match="cannot be explained"):
         explanations.explain(owner, forecast_id)
+
+
+def test_a_season_below_the_level_at_its_highest_says_below_not_minus_above() -> None:
+    from services.calendars import Frequency
+    from services.explanation_parts import _season
+    from services.numbers import DEFAULT_STYLE
+
+    times = [dt.date(2020, m, 1) for m in (1, 2, 3)]
+    # The forecast's three months all lie under the level: January least so.
+    part = _season(
+        np.array([-8.0, -10.0, -15.0]),
+        times,
+        100.0,
+        12,
+        Frequency(unit="month", step=1),
+        DEFAULT_STYLE,
+    )
+    assert "-" not in part.sentence
+    assert "January is highest, about 8" in part.sentence
+    assert "below the level; March is lowest, about 15" in part.sentence

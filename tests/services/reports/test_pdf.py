@@ -75,6 +75,8 @@ def test_sections_and_numbers_of_a_single_series(
         )
         assert f"{row['time'].strftime('%b %Y')} {line}" in text
     assert "Clipped 3 unusual values." in text and "2 periods are missing." in text
+    # No model failed: no empty "Why it failed" column.
+    assert "Why it failed" not in text
 
 
 def test_charts_are_vector_drawings(
@@ -180,6 +182,7 @@ def test_a_failed_model_shows_a_dash_and_its_reason(
     comparison = text[text.index("Model comparison") :]
     assert f"LightGBM on lags — — — — — {FALLBACK}" in comparison
     assert f"Linear — — — — — {PLAIN_REASON}" in comparison
+    assert "Why it failed" in comparison
     assert "IndexError" not in text and "out of bounds" not in text
 
 
