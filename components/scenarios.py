@@ -22,7 +22,9 @@ def scenario_card() -> dbc.Card:
             html.P(
                 "Change the drivers' planned values below, name the scenario and "
                 "compare: the same model forecasts again with your values, and the "
-                "baseline stays as it is.",
+                "baseline stays as it is. Both are compared as the model made them, "
+                "before any value changed by hand, so the difference is your "
+                "drivers' alone.",
                 className="small text-secondary",
             ),
             dash_table.DataTable(

@@ -426,7 +426,9 @@ def comparison(user_id: int, scenario_id: str) -> pl.DataFrame:
     """A scenario next to its baseline, step by step.
 
     Columns: series, time, baseline, scenario, difference (scenario minus baseline)
-    and percent (of the baseline; null where the baseline is zero).
+    and percent (of the baseline; null where the baseline is zero). Both are the
+    model's values: the baseline's values changed by hand are left out (the refit
+    behind the scenario never saw them), so the difference is the drivers' alone.
 
     Raises
     ------
@@ -442,10 +444,10 @@ def comparison(user_id: int, scenario_id: str) -> pl.DataFrame:
             "This forecast is not a scenario.", code="invalid_scenario"
         )
     base = forecast_points(user_id, info.baseline_id).select(
-        "series", "time", pl.col("forecast").alias("baseline")
+        "series", "time", pl.col("statistical_forecast").alias("baseline")
     )
     mine = forecast_points(user_id, info.id).select(
-        "series", "time", pl.col("forecast").alias("scenario")
+        "series", "time", pl.col("statistical_forecast").alias("scenario")
     )
     joined = base.join(mine, on=["series", "time"], how="inner", nulls_equal=True)
     return joined.with_columns(

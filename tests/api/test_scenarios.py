@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from services import db, forecasts, scenarios, storage
+from services import db, forecasts, overrides, scenarios, storage
 from services.models import CATALOG
 from tests.conftest import ApiClient
 from tests.services.test_forecasting import _promotions
@@ -99,6 +99,23 @@ def test_a_scenario_moves_the_forecast_and_leaves_the_baseline(
     # Promotions lift sales: every step that had none goes up.
     lifted = compared.join(future, on=["series", "time"]).filter(pl.col("promo") == 0)
     assert lifted.height and (lifted["difference"] > 0).all()
+    # A value changed by hand on the baseline is no difference the drivers made.
+    first = compared.row(0, named=True)
+    overrides.set_overrides(
+        user,
+        baseline,
+        [
+            overrides.OverrideChange(
+                first["series"], first["time"].isoformat(), 1e6, "Big order"
+            )
+        ],
+    )
+    assert scenarios.comparison(user, promoted["id"]).equals(compared)
+    overrides.set_overrides(
+        user,
+        baseline,
+        [overrides.OverrideChange(first["series"], first["time"].isoformat(), None)],
+    )
 
     # The baseline is untouched: its stored points and its answer.
     assert storage.forecast_path(user, baseline).read_bytes() == stored
