@@ -10,19 +10,21 @@ fold's model sees any value after a series' cut, and the final one never sees th
 test parts.
 
 The model: lags of two seasons and the position in the year, recursive forecasts, one
-thread, a fixed seed, 300 trees. The default (``window``) divides each training window
-(and each step's inputs when forecasting) by the mean of the window's last season and
-fits ``lightgbm`` directly; ``scale``, ``log`` and ``diff`` are Darts'
-``LightGBMModel`` on each whole series divided by its last season's mean (its logs, or
-its differences so divided), which forecast worse (benchmarks/README.md). Forecasts are
-points (the five quantile columns equal), so the member gets conformal ranges from its
-backtests like any model without its own. They are kept in
-``/work/cache/global/<set>.pkl`` (``FORECAST_GLOBAL_CACHE``), never beside the pool's
-files; ``benchmarks/replay.py`` adds them as the member ``global_lightgbm``.
+thread, a fixed seed, 300 trees fitted to absolute errors. The default (``window``)
+divides each training window (and each step's inputs when forecasting) by the mean of
+the window's last season and fits ``lightgbm`` directly; ``scale``, ``log`` and
+``diff`` are Darts' ``LightGBMModel`` on each whole series divided by its last
+season's mean (its logs, or its differences so divided), which forecast worse
+(benchmarks/README.md). Forecasts are points (the five quantile columns equal), so
+the member gets conformal ranges from its backtests like any model without its own.
+They are kept in ``/work/cache/global/<set>.pkl`` (``FORECAST_GLOBAL_CACHE``), never
+beside the pool's files; ``benchmarks/replay.py`` adds them as the member
+``global_lightgbm``.
 
 Run with ``PYTHONPATH=. .venv/bin/python benchmarks/global_model.py m3_monthly
-[--transform window|scale|log|diff] [--direct] [--report]``; ``--report`` prints
-automatic with and without the member against the references on the same series.
+[--transform window|scale|log|diff] [--direct] [--limit N] [--report]``; ``--report``
+prints automatic with and without the member against the references on the same
+series. ``FORECAST_BENCH_CACHE`` points both this and the pool at another cache.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.pool import SETS, load
+from benchmarks.pool import SETS, load, series_of
 from services.models.base import QUANTILES
 
 KEY = "global_lightgbm"
@@ -55,11 +57,13 @@ class Settings:
     # "scale", "log" (of the scaled values), "diff", or "window" (each training
     # window scaled by its own last season: fit_and_forecast_windows)
     transform: str = "window"
-    direct: bool = False  # one model per step ahead instead of recursive forecasts
+    direct: bool = False  # Darts variants: one model per step ahead, not recursive
     seasons: int = 2  # lags: this many seasons back
     n_estimators: int = 300
     learning_rate: float = 0.05
     num_leaves: int = 31
+    # LightGBM's loss: "l1" (absolute errors, as MASE counts them) or "l2"
+    objective: str = "l1"
     seed: int = 19
 
 
@@ -150,6 +154,7 @@ def fit_and_forecast(
         n_estimators=settings.n_estimators,
         learning_rate=settings.learning_rate,
         num_leaves=settings.num_leaves,
+        objective=settings.objective,
         random_state=settings.seed,
         n_jobs=1,
         verbose=-1,
@@ -210,6 +215,7 @@ def fit_and_forecast_windows(
         n_estimators=settings.n_estimators,
         learning_rate=settings.learning_rate,
         num_leaves=settings.num_leaves,
+        objective=settings.objective,
         random_state=settings.seed,
         n_jobs=1,
         verbose=-1,
@@ -238,9 +244,16 @@ def _points(values: np.ndarray) -> np.ndarray:
     return np.repeat(values[:, None], len(QUANTILES), axis=1)
 
 
-def run(name: str, settings: Settings) -> dict[str, Any]:
-    """Backtest and final forecasts of the global model on a set's kept series."""
+def run(name: str, settings: Settings, limit: int | None = None) -> dict[str, Any]:
+    """Backtest and final forecasts of the global model on a set's kept series.
+
+    ``limit`` learns from (and forecasts) only the first kept series in the pool's
+    fixed random order, to see how the model does with fewer series.
+    """
     kept = load(name)
+    if limit:
+        order = [sid for sid, _train, _test in series_of(name) if sid in kept]
+        kept = {sid: kept[sid] for sid in order[:limit]}
     season, unit = SETS[name].period, SETS[name].unit
     plans = {sid: plan_of(runs) for sid, runs in kept.items()}
     plans = {sid: plan for sid, plan in plans.items() if plan}
@@ -348,9 +361,9 @@ def report(name: str) -> None:
     for rname in automatics:
         change = mase[rname] / mase[best] - 1
         print(
-            f"{rname}: MASE {mase[rname]:.3f}, {abs(change):.1%} "
+            f"{rname}: MASE {mase[rname]:.4f}, {abs(change):.2%} "
             f"{'lower' if change < 0 else 'higher'} than the best reference "
-            f"({best}, {mase[best]:.3f}); the target is 2% lower."
+            f"({best}, {mase[best]:.4f}); the target is 2% lower."
         )
 
 
@@ -363,13 +376,14 @@ def main() -> None:
     )
     parser.add_argument("--direct", action="store_true")
     parser.add_argument("--n-estimators", type=int, default=Settings.n_estimators)
+    parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--report", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     logging.disable(logging.WARNING)
     settings = Settings(args.transform, args.direct, n_estimators=args.n_estimators)
     for name in args.sets:
-        result = run(name, settings)
+        result = run(name, settings, args.limit)
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = path_of(name).with_suffix(".part")
         with partial.open("wb") as handle:
