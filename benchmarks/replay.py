@@ -6,6 +6,10 @@ using the backtests only (never the test part); it is scored on the test part: M
 (seasonal, scaled by the training part), sMAPE, and how often the test actuals fall
 inside each range.
 
+When ``benchmarks/global_model.py`` has kept a set's global LightGBM forecasts, they
+join each series as the member ``global_lightgbm`` (a model without its own ranges),
+and the rules that name it are replayed too, on the series that have it.
+
 Run with ``PYTHONPATH=. .venv/bin/python benchmarks/replay.py [set …]``.
 """
 
@@ -20,10 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks import global_model
+from benchmarks.global_model import KEY as GLOBAL
 from benchmarks.pool import SETS, load
 from services import backtest, final_forecast, selection
 from services.metrics import point_metrics
-from services.models import AUTOMATIC, COMBINED
+from services.models import AUTOMATIC, CATALOG, COMBINED
 
 STATS = ["auto_ets", "auto_theta", "auto_ces", "auto_arima"]
 
@@ -43,15 +49,13 @@ class Member:
 
 def members_of(kept: dict[str, Any], season: int) -> dict[str, Member]:
     """The models that were tested and fitted on this series."""
-    from services.models import CATALOG
-
     out = {}
     for key, entry in kept["models"].items():
         outcome = entry["folds"]
         if outcome is None or entry["final"] is None:
             continue
         tested = outcome.tested
-        native = CATALOG[key].native_intervals
+        native = entry.get("native", key in CATALOG and CATALOG[key].native_intervals)
         folds = list(tested.forecasts)
         if not native:
             widths = backtest.conformal_widths(tested)
@@ -108,16 +112,24 @@ def single(key: str) -> Rule:
 
 
 def combine(
-    pool: list[str], how: str, shrink: float = 1.0, power: float = 1.0, top: int = 0
+    pool: list[str],
+    how: str,
+    shrink: float = 1.0,
+    power: float = 1.0,
+    top: int = 0,
+    need: tuple[str, ...] = (),
 ) -> Rule:
     """A combination of the pool: mean, median, trimmed mean or weighted mean.
 
     Weights (``how == "weighted"``) are inverse backtest MASE to ``power``, shrunk
     toward equal weights by ``shrink`` (1: equal); ``top`` keeps the best few only.
-    Quantiles are combined the same way as the points (quantile averaging).
+    Quantiles are combined the same way as the points (quantile averaging). A series
+    without every member of ``need`` gets no forecast from the rule.
     """
 
     def rule(members: dict[str, Member]) -> tuple[list[np.ndarray], np.ndarray] | None:
+        if any(k not in members for k in need):
+            return None
         chosen = [members[k] for k in pool if k in members]
         if len(chosen) < min(3, len(pool)):
             return None
@@ -183,13 +195,23 @@ def current(members: dict[str, Member]) -> tuple[list[np.ndarray], np.ndarray] |
     return combined
 
 
-def automatic(pool: list[str] = COMBINED, margin: float | None = None) -> RawRule:
+def automatic(
+    pool: list[str] = COMBINED, margin: float | None = None, need: bool = False
+) -> RawRule:
     """The app's own choice (services code), on the kept runs of one series.
 
     ``margin`` overrides how much better a single model must be (None: the app's).
+    A member outside the app's catalog (the global model) joins as a model without
+    its own ranges; such members' final forecasts get conformal ranges from their
+    backtests before they are averaged (:func:`_final`). With ``need``, a series
+    without every member of the pool gets no forecast (None).
     """
 
-    def rule(kept: dict[str, Any], season: int) -> tuple[list[np.ndarray], np.ndarray]:
+    def rule(
+        kept: dict[str, Any], season: int
+    ) -> tuple[list[np.ndarray], np.ndarray] | None:
+        if need and any(kept["models"].get(k, {}).get("folds") is None for k in pool):
+            return None
         keys = [k for k in [*AUTOMATIC, *pool] if k in kept["models"]]
         keys = list(dict.fromkeys(keys))
         outcomes = {
@@ -199,7 +221,17 @@ def automatic(pool: list[str] = COMBINED, margin: float | None = None) -> RawRul
                 if kept["models"][k]["folds"] is not None
             }
         }
-        results = backtest.gather([(k, None) for k in keys], outcomes)
+        local = [k for k in keys if k in CATALOG]
+        results = backtest.gather([(k, None) for k in local], outcomes)
+        for k in keys:
+            if k not in CATALOG and k in outcomes[None]:
+                tested = outcomes[None][k].tested
+                results.append(
+                    backtest.ModelBacktest(
+                        k, k, CATALOG["lightgbm"].complexity, {None: tested}
+                    )
+                )
+                results[-1].conformal = True
         for tested in results:
             backtest.score(tested, season)
         combined = selection.combination(results, "mase", season, pool)
@@ -216,7 +248,7 @@ def automatic(pool: list[str] = COMBINED, margin: float | None = None) -> RawRul
             selection.COMBINATION_MARGIN = saved
         assert chosen is not None
         plan = selection.Plan.of(chosen, None)
-        finals = [kept["models"][k]["final"] for k in plan.keys]
+        finals = [_final(kept, k, plan.combine) for k in plan.keys]
         final = final_forecast._combine(plan, finals)
         folds = chosen.per_series[None].forecasts
         return folds, backtest.clip_at_zero(final, kept["train"])
@@ -224,7 +256,57 @@ def automatic(pool: list[str] = COMBINED, margin: float | None = None) -> RawRul
     return rule
 
 
-RawRule = Callable[[dict[str, Any], int], tuple[list[np.ndarray], np.ndarray]]
+RawRule = Callable[[dict[str, Any], int], tuple[list[np.ndarray], np.ndarray] | None]
+
+
+def _final(kept: dict[str, Any], key: str, combined: bool) -> np.ndarray:
+    """A member's final forecast, with conformal ranges when averaged.
+
+    A model without its own ranges (AutoMFLES, the global model) forecasts a point;
+    averaged as it is, it would pull the combination's ranges in (the app's
+    ``final_forecast._combine`` does so today), so it gets the conformal ranges of
+    its backtests first, as its backtest folds have.
+    """
+    entry = kept["models"][key]
+    native = entry.get("native", key in CATALOG and CATALOG[key].native_intervals)
+    if native or not combined:
+        return np.asarray(entry["final"])
+    return backtest.widen(
+        entry["final"], backtest.conformal_widths(entry["folds"].tested)
+    )
+
+
+def add_global(name: str, kept: dict[str, dict[str, Any]]) -> int:
+    """Add the kept global forecasts to each series as a member; how many got it.
+
+    A series gets the member only when the global model forecast every fold its
+    members were tested on (at the same cuts) and the final one.
+    """
+    found = global_model.load_global(name)
+    if found is None:
+        return 0
+    added = 0
+    for sid, runs in kept.items():
+        entry = found["series"].get(sid)
+        plan = global_model.plan_of(runs)
+        if entry is None or entry["final"] is None or not plan:
+            continue
+        if any(cut not in entry["folds"] for cut, _test in plan):
+            continue
+        values = runs["train"]
+        tested = backtest.SeriesBacktest(
+            [values[cut : cut + test] for cut, test in plan],
+            [entry["folds"][cut] for cut, _test in plan],
+            [values[:cut] for cut, _test in plan],
+        )
+        runs["models"][GLOBAL] = {
+            "folds": backtest.Outcome(tested),
+            "error": None,
+            "final": entry["final"],
+            "native": False,
+        }
+        added += 1
+    return added
 
 
 def _conformal(
@@ -295,6 +377,20 @@ def rules() -> dict[str, Rule]:
                     pool, "weighted", shrink, power
                 )
         out[f"best 3 of {name}"] = combine(pool, "mean", top=3)
+    # With the global LightGBM (series without it get none of these).
+    g = (GLOBAL,)
+    out["global_lightgbm"] = single(GLOBAL)
+    out["mean of four + global"] = combine([*STATS, GLOBAL], "mean", need=g)
+    out["median of four + global"] = combine([*STATS, GLOBAL], "median", need=g)
+    out["mean of five + global"] = combine([*pool5, GLOBAL], "mean", need=g)
+    out["mean of six + global"] = combine([*pool6, GLOBAL], "mean", need=g)
+    for shrink in (0.0, 0.5):
+        out[f"weighted five + global s={shrink} p=1.0"] = combine(
+            [*pool5, GLOBAL], "weighted", shrink, need=g
+        )
+        out[f"weighted six + global s={shrink} p=1.0"] = combine(
+            [*pool6, GLOBAL], "weighted", shrink, need=g
+        )
     return out
 
 
@@ -306,6 +402,14 @@ def app_rules() -> dict[str, RawRule]:
         "automatic (app), four, always the combination": automatic(STATS, 1.0),
         "automatic (app), five": automatic(pool5),
         "automatic (app), five, always the combination": automatic(pool5, 1.0),
+        "automatic (app), six (five + AutoMFLES)": automatic([*pool5, "auto_mfles"]),
+        "automatic (app), five + global": automatic([*pool5, GLOBAL], need=True),
+        "automatic (app), five + global, always the combination": automatic(
+            [*pool5, GLOBAL], 1.0, need=True
+        ),
+        "automatic (app), six + global": automatic(
+            [*pool5, "auto_mfles", GLOBAL], need=True
+        ),
     }
 
 
@@ -326,16 +430,23 @@ def main() -> None:
     for name in parser.parse_args().sets:
         started = time.perf_counter()
         kept = load(name)
+        with_global = add_global(name, kept)
         season = SETS[name].period
         table: dict[str, list[dict[str, float]]] = {}
         every = rules()
+        apps = app_rules()
+        if not with_global:  # no global forecasts kept: only the other rules
+            every = {k: r for k, r in every.items() if "global" not in k}
+            apps = {k: r for k, r in apps.items() if "global" not in k}
         for sid, runs in kept.items():
             members = members_of(runs, season)
             ref = next(iter(members.values()), None)
             if ref is None:
                 continue
-            for rname, raw in app_rules().items():
+            for rname, raw in apps.items():
                 result = raw(runs, season)
+                if result is None:  # a series without the global member
+                    continue
                 table.setdefault(f"{rname} | app", []).append(
                     score(runs, result, season) | {"sid": sid}
                 )
@@ -355,7 +466,10 @@ def main() -> None:
             k: [r for r in rows if r["sid"] in complete] for k, rows in table.items()
         }
         seconds = time.perf_counter() - started
-        print(f"\n{name}: {len(kept)} kept, {len(complete)} with every rule")
+        print(
+            f"\n{name}: {len(kept)} kept, {with_global} with the global member, "
+            f"{len(complete)} with every rule"
+        )
         print(f"({seconds:.0f} s)")
         print("| rule | intervals | series | MASE | sMAPE | 80% | 95% |")
         print("|---|---|---|---|---|---|---|")
