@@ -414,5 +414,7 @@ def draw_forecast(
     backtests = forecasts.forecast_backtests(user_id, info.id)
     if backtests is None or backtests.height == 0:
         return chart, go.Figure(), go.Figure(), scores
-    folds, steps = figures.backtest_charts(backtests, series, info.model_name)
+    folds, steps = figures.backtest_charts(
+        backtests, series, info.model_name, data.history
+    )
     return chart, for_people(folds, style), for_people(steps, style), scores

@@ -245,6 +245,13 @@ def forecast_summary(summary: Narrative) -> html.Div:
     )
 
 
+def _scope(series: str | None, boards: dict[str, Any]) -> str:
+    """Whose scores the leaderboard shows: " of North", or the mean over the series."""
+    if series in boards:
+        return f" of {series}"
+    return f" (mean over the {len(boards)} series)" if len(boards) > 1 else ""
+
+
 def scores_table(
     info: ForecastInfo,
     series: str | None = None,
@@ -321,7 +328,7 @@ def scores_table(
             forecast_summary(summary) if summary else None,
             html.H2(
                 "How the models did on backtests"
-                + (f" of {series}" if series in boards else "")
+                + _scope(series, boards)
                 + ": each model forecast stretches of the history it had not seen",
                 className="h6 mt-3",
             ),

@@ -36,6 +36,10 @@ VERDICTS = {
     "random walk: models work better on how it changes than on its level.",
     "inconclusive": "The two tests disagree, so the data do not settle whether the "
     "level is steady; look at the chart and compare models.",
+    # Trend-stationary by the tests while the headline finds no overall trend (see
+    # :func:`verdict`): it comes back to its slow swings, not to a trend.
+    "swinging": "The series varies around its slow swings and comes back to them: "
+    "models that follow a changing level handle it well.",
 }
 
 # The verdict alone, without its advice: the suggested transform gives the advice
@@ -47,6 +51,7 @@ FINDINGS = {
     "random walk",
     "inconclusive": "The two tests disagree, so the data do not settle whether the "
     "level is steady",
+    "swinging": "The series varies around its slow swings and comes back to them",
 }
 # Transforms for swings that change with the level, said after the finding.
 EVENING_OUT = {
@@ -79,6 +84,10 @@ SUGGESTIONS = {
     "seasonal differencing": "Suggested for the models: seasonal differencing, "
     "working on the change from the same period a season earlier.",
 }
+
+
+# The trend strength from which a flat trend reads as slow swings of the level.
+SWINGS = 0.3
 
 
 def _degree(value: float | None) -> str:
@@ -125,7 +134,7 @@ def describe(result: Analysis) -> tuple[str, str]:
     else:
         parts.append("No repeating pattern")
     direction = result.trend_direction or "flat"
-    if direction == "flat" and (result.trend_strength or 0) >= 0.3:
+    if direction == "flat" and (result.trend_strength or 0) >= SWINGS:
         # A strong trend component that ends where it began: the level swings.
         swings = _degree(result.trend_strength)
         parts.append(f"{swings} slow swings but no overall trend")
@@ -133,9 +142,31 @@ def describe(result: Analysis) -> tuple[str, str]:
         parts.append("no clear trend")
     else:
         parts.append(f"{_degree(result.trend_strength)} {direction} trend")
-    return ", ".join(parts) + ".", explain(
-        result.stationarity, result.suggested_transform
-    )
+    stationarity = verdict(result.stationarity, direction, result.trend_strength or 0.0)
+    return ", ".join(parts) + ".", explain(stationarity, result.suggested_transform)
+
+
+def verdict(
+    stationarity: str | None, direction: str, trend_strength: float
+) -> str | None:
+    """The stationarity verdict worded by the headline's trend (one source of truth).
+
+    The tests call a series "trend-stationary" when it varies around a deterministic
+    path, which may be flat; the headline's trend comes from the decomposition. When
+    the headline finds no overall trend, the verdict says so too: a steady level
+    ("stationary") or, when the level swings slowly, ``swinging``.
+
+    Examples
+    --------
+    >>> verdict("trend-stationary", "flat", 0.1)
+    'stationary'
+    >>> verdict("trend-stationary", "upward", 0.8)
+    'trend-stationary'
+
+    """
+    if stationarity != "trend-stationary" or direction != "flat":
+        return stationarity
+    return "swinging" if trend_strength >= SWINGS else "stationary"
 
 
 def explain(stationarity: str | None, transform: str) -> str:

@@ -27,7 +27,11 @@ STEP_TITLES = {
     "parse_dates": "Read a column as dates",
     "rename": "Rename a column",
     "read": "Read the upload",
+    "append": "Add newer data",
+    "replace": "Replace the history",
 }
+# Steps that bring in a newer file rather than repair the data.
+ADDING_OPS = frozenset({"append", "replace"})
 # How missing values are filled, after "Filled 3 missing months of “sales” ".
 FILLS = {
     "linear": "by linear interpolation",
@@ -393,6 +397,46 @@ def _rename(
     return f"{verb} “{step.get('column', '')}” to “{step.get('to', '')}”"
 
 
+def _append(
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
+) -> str:
+    name = step.get("file") or "a newer file"
+    if counts is None:
+        return f"add the newer data of “{name}”"
+    added = int(counts.get("rows_added") or step.get("rows_added") or 0)
+    revised = int(step.get("values_revised") or 0)
+    said = (
+        f", {format_number(revised, style)} value{'' if revised == 1 else 's'} updated"
+        if revised
+        else ""
+    )
+    return (
+        f"newer data added from “{name}” "
+        f"({_count(added, None, 'row', style)} added{said})"
+    )
+
+
+def _replace(
+    step: Mapping[str, Any],
+    counts: dict[str, Any] | None,
+    freq: Frequency | None,
+    style: NumberStyle,
+) -> str:
+    name = step.get("file") or "a newer file"
+    if counts is None:
+        return f"replace the history with “{name}”"
+    added = int(counts.get("rows_added") or step.get("rows_added") or 0)
+    removed = int(counts.get("rows_removed") or step.get("rows_removed") or 0)
+    return (
+        f"history replaced by the newer file “{name}” "
+        f"({_count(added, None, 'row', style)} added, "
+        f"{_count(removed, None, 'row', style)} of the old history removed)"
+    )
+
+
 _Writer = Callable[
     [Mapping[str, Any], dict[str, Any] | None, Frequency | None, NumberStyle], str
 ]
@@ -405,4 +449,6 @@ _WRITERS: dict[str, _Writer] = {
     "cast": _cast,
     "parse_dates": _parse_dates,
     "rename": _rename,
+    "append": _append,
+    "replace": _replace,
 }

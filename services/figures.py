@@ -218,13 +218,33 @@ def decomposition_chart(
 
 
 def backtest_charts(
-    backtests: pl.DataFrame, series: str | None, model_name: str
+    backtests: pl.DataFrame,
+    series: str | None,
+    model_name: str,
+    history: pl.DataFrame | None = None,
 ) -> tuple[go.Figure, go.Figure]:
-    """The chosen model's fold forecasts over the actuals, and its error by step."""
+    """The chosen model's fold forecasts over the actuals, and its error by step.
+
+    ``history`` (``series``, ``time``, ``value``) draws the stretch before the
+    first fold, as long as a fold: a fold's forecast starts from what the model had
+    seen, and a flat one (a forecast of the last level) reads as such beside it.
+    """
     if series is not None:
         backtests = backtests.filter(pl.col("series") == series)
     folds = go.Figure()
     ordered = backtests.sort("time")
+    if history is not None and ordered.height:
+        if series is not None:
+            history = history.filter(pl.col("series") == series)
+        steps_long = int(backtests["step"].max() or 0)  # type: ignore[arg-type]
+        before = (
+            history.filter(pl.col("time") < ordered["time"].min())
+            .sort("time")
+            .tail(steps_long)
+            .select("time", pl.col("value").alias("actual"))
+        )
+        shown = ordered.select("time", "actual")
+        ordered = pl.concat([before.cast(shown.schema), shown])
     folds.add_trace(
         go.Scatter(
             x=ordered["time"].to_list(),

@@ -160,7 +160,9 @@ def report_figures(
     if data.backtests is not None and data.backtests.height:
         largest = data.featured[0]
         name = data.model_name + (f" on {largest}" if data.multi else "")
-        folds, steps = figures.backtest_charts(data.backtests, largest, escape(name))
+        folds, steps = figures.backtest_charts(
+            data.backtests, largest, escape(name), data.history
+        )
         shown["backtest"] = _sized(folds, 250)
         shown["steps"] = _sized(steps, 190)
     if data.scenario is not None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from services.cleaning_words import ADDING_OPS
 from services.numbers import (
     DEFAULT_STYLE,
     NumberStyle,
@@ -243,7 +244,10 @@ def findings(data: ReportData) -> list[str]:
     seen = {issue.message for issue in data.upload_issues}
     lines = [issue.message for issue in data.upload_issues]
     lines += [
-        f"Cleaning: {step.description}" for step in data.cleaning if changed(step)
+        # Newer data is not a repair: its sentence ("Newer data added …") stands alone.
+        step.description if step.op in ADDING_OPS else f"Cleaning: {step.description}"
+        for step in data.cleaning
+        if changed(step)
     ]
     prefix = "After cleaning: " if data.cleaning else ""
     lines += [f"{prefix}{i.message}" for i in data.issues if i.message not in seen]

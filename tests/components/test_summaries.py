@@ -105,3 +105,18 @@ def test_the_headline_and_the_trend_note_are_the_reports_words() -> None:
     assert _find(page, "models-summary-headline").children == words.headline
     note = _find(page, "models-trend-note").children
     assert note == words.trend_note and "strong upward trend" in note
+
+
+def _heading(node: Any) -> str:
+    """The leaderboard's heading: the text of the tree's H2."""
+    return next(c.children for c in node.children if type(c).__name__ == "H2")
+
+
+def test_the_heading_says_whose_scores_the_table_shows() -> None:
+    info = _info(0.8)
+    assert "(mean over" not in _heading(scores_table(info))  # one series
+    row = {"model": "auto_ets", "name": "AutoETS", "mase": 0.7}
+    info.metrics["series_leaderboards"] = {"north": [row], "south": [row]}
+    assert "backtests (mean over the 2 series):" in _heading(scores_table(info))
+    heading = _heading(scores_table(info, "north"))
+    assert "backtests of north:" in heading and "mean over" not in heading

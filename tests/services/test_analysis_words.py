@@ -7,8 +7,8 @@ import itertools
 import polars as pl
 import pytest
 
-from services.analysis import analyse
-from services.analysis_words import VERDICTS, explain, season_name
+from services.analysis import Analysis, analyse
+from services.analysis_words import VERDICTS, describe, explain, season_name
 from services.calendars import Frequency
 from tests.conftest import SAMPLES
 
@@ -69,3 +69,38 @@ def test_seasons_are_named_for_the_frequency(
     frequency: Frequency, period: int, words: str
 ) -> None:
     assert season_name(period, frequency) == words
+
+
+@pytest.mark.parametrize(
+    ("direction", "strength", "headline", "said"),
+    [
+        ("flat", 0.1, "No repeating pattern, no clear trend.", "keeps a steady level"),
+        (
+            "flat",
+            0.5,
+            "No repeating pattern, moderate slow swings but no overall trend.",
+            "varies around its slow swings",
+        ),
+        ("upward", 0.8, "No repeating pattern, strong upward trend.", "steady trend"),
+    ],
+)
+def test_the_verdict_names_a_trend_only_when_the_headline_does(
+    direction: str, strength: float, headline: str, said: str
+) -> None:
+    result = Analysis(
+        target="sales",
+        series=None,
+        points=48,
+        analysed_points=48,
+        frequency=Frequency(unit="month", step=1),
+        season_lengths=[],
+        trend_strength=strength,
+        trend_direction=direction,  # type: ignore[arg-type]
+        stationarity="trend-stationary",
+        summary="",
+    )
+    summary, explanation = describe(result)
+    assert summary == headline
+    assert said in explanation
+    if direction == "flat":
+        assert "trend" not in explanation, explanation

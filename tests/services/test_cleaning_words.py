@@ -299,3 +299,18 @@ def test_counts_are_written_in_the_reader_s_number_format() -> None:
     assert "Capped 1.500 unusual" in describe(
         outliers, {"flagged": 1_500}, None, NumberStyle.POINT_COMMA
     )
+
+
+def test_newer_data_reads_as_added_not_as_a_code() -> None:
+    # The recipe entry and change that services.appending stores for a newer file.
+    added = {"op": "append", "file": "march.csv", "rows_added": 3, "values_revised": 1}
+    assert describe(added, {"step": 1, "rows_added": 3}) == (
+        "Newer data added from “march.csv” (3 rows added, 1 value updated)."
+    )
+    replaced = {"op": "replace", "file": "all.csv", "rows_removed": 2}
+    assert describe(replaced, {"rows_added": 40, "rows_removed": 2}) == (
+        "History replaced by the newer file “all.csv” (40 rows added, 2 rows of the "
+        "old history removed)."
+    )
+    assert title("append") == "Add newer data"
+    assert title("replace") == "Replace the history"

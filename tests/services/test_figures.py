@@ -15,6 +15,7 @@ from services.figures import (
     HEADER_ROW,
     TITLE,
     TOOLBAR,
+    backtest_charts,
     for_people,
     forecast_chart,
     history_chart,
@@ -208,3 +209,37 @@ def test_a_scenario_chart_looks_like_the_forecast_chart(
     for key in ("template", "title", "margin", "legend", "hovermode"):
         assert scenario.layout[key] == forecast.layout[key], key
     assert _trace(scenario, "Scenario: promo &lt;b&gt;").line.dash == "dash"
+
+
+def test_a_backtest_chart_shows_only_its_series_folds_after_its_own_history() -> None:
+    # The Total of tests/data/region_stores.csv: its one 12-month fold, flat at its
+    # December level (474.9) as AutoETS forecast it, beside North's fold.
+    months = [dt.date(2022, m, 1) for m in (10, 11, 12)]
+    fold = [dt.date(2023, m, 1) for m in range(1, 13)]
+    history = pl.DataFrame(
+        {
+            "series": ["Total"] * 3 + ["North"] * 3,
+            "time": months * 2,
+            "value": [450.8, 451.3, 474.9, 280.0, 281.0, 296.3],
+        }
+    )
+    backtests = pl.DataFrame(
+        {
+            "series": ["Total"] * 12 + ["North"] * 12,
+            "fold": [1] * 24,
+            "step": list(range(1, 13)) * 2,
+            "time": fold * 2,
+            "actual": [500.0] * 12 + [320.0] * 12,
+            "forecast": [474.9] * 12 + [296.3] * 12,
+        }
+    )
+    folds, steps = backtest_charts(backtests, "Total", "AutoETS", history)
+    actual, *forecasts = folds.data
+    assert [t.name for t in forecasts] == ["Fold 1"]
+    assert list(forecasts[0].y) == [474.9] * 12  # the Total's, not North's
+    # The actuals lead in with the Total's months before the fold, ending at 474.9.
+    assert list(actual.x[:3]) == months and list(actual.y[:3]) == [450.8, 451.3, 474.9]
+    assert list(actual.y[3:]) == [500.0] * 12
+    assert len(steps.data[0].x) == 12
+    without, _steps = backtest_charts(backtests, "Total", "AutoETS")
+    assert list(without.data[0].x) == fold  # no history: the folds' actuals only

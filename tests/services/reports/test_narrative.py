@@ -175,3 +175,18 @@ def test_words_for_numbers() -> None:
     assert direction(-3) == "fall" and direction(3) == "rise"
     assert number(1234567.8) == "1,234,568" and number(None) == "—"
     assert percent(8.123, signed=True) == "+8.1%" and percent(12.6) == "13%"
+
+
+def test_newer_data_is_listed_in_plain_words_not_as_cleaning(
+    single: ReportData,
+) -> None:
+    from services.cleaning_words import describe_changes
+
+    # What services.appending stores for a newer file, worded as the report does.
+    recipe = [{"op": "append", "file": "march.csv", "rows_added": 3}]
+    change = {"step": 1, "op": "append", "rows_added": 3}
+    (sentence,) = describe_changes(recipe, [change])
+    step = CleaningStep(1, "append", sentence, rows_added=3, version=2)
+    added = dataclasses.replace(single, issues=[], cleaning=[step])
+    assert findings(added) == ["Newer data added from “march.csv” (3 rows added)."]
+    assert step.title == "Add newer data"

@@ -75,6 +75,7 @@ def test_sections_and_numbers_of_a_single_series(
         )
         assert f"{row['time'].strftime('%b %Y')} {line}" in text
     assert "Clipped 3 unusual values." in text and "2 periods are missing." in text
+    assert "mean over the" not in text  # one series: its own scores
     # No model failed: no empty "Why it failed" column.
     assert "Why it failed" not in text
 
@@ -106,6 +107,9 @@ def test_many_series_body_and_appendix() -> None:
     rest = [s for s in data.summary["series"].to_list() if s not in shown]
     assert rest and all(name in appendix for name in rest)
     assert "Forecast of Total of sales over 6 series" in text
+    # The model table's scores are means over the series, and say so.
+    flat = " ".join(text.split())
+    assert "ranks them by their errors, each the mean over the 6 series." in flat
 
 
 def test_hostile_names_and_titles_embed_nothing() -> None:
