@@ -88,8 +88,9 @@ def test_ranges_stretch_to_what_the_backtests_showed() -> None:
     fold = _quantiles([10.0] * 5)
     actual = np.array([11.0, 8.0, 13.0, 6.0, 16.0])
     # In range units: 1, 2, 3, 4, 6 (80%) and 0.5, 1, 1.5, 2, 3 (95%); the conformal
-    # quantile of 5 values at 85% and at 97% is their largest (the ⌈6 · 0.85⌉ = 6th is
-    # past the end); the 95% range stretches at least as much as the 80% one.
+    # quantile of 5 values at 83% is the 5th (⌈6 · 0.83⌉ = 5) and at 96.5% their
+    # largest (the 6th is past the end); the 95% range stretches at least as much as
+    # the 80% one.
     assert backtest.stretch_factors([fold], [actual]) == (6.0, 6.0)
     final = backtest.calibrate(_quantiles([100.0]), [fold], [actual])
     assert final[0].tolist() == [88.0, 94.0, 100.0, 106.0, 112.0]
