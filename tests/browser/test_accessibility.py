@@ -148,6 +148,7 @@ def _dropdown_by_keyboard(
     assert focused().get_attribute("id") == dropdown_id
 
 
+@pytest.mark.walkthrough  # make test-integration
 @pytest.mark.timeout(1200)
 def test_every_page_passes_axe_with_a_dataset_and_a_forecast(
     dash_duo: Any, dash_app: Any, make_admin: Any

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -86,6 +87,7 @@ def test_preview_downloads_and_branding(dash_duo: Any, dash_app: Any) -> None:
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-danger") == []
 
 
+@pytest.mark.walkthrough  # make test-integration
 def test_a_large_forecast_prepares_its_reports_with_progress(
     dash_duo: Any, dash_app: Any, monkeypatch: Any
 ) -> None:
@@ -169,6 +171,7 @@ def _downloaded(folder: Path, pattern: str) -> Path:
     raise AssertionError(f"nothing like {pattern} in {sorted(folder.iterdir())}")
 
 
+@pytest.mark.walkthrough  # make test-integration
 def test_the_pdf_is_prepared_with_progress_and_can_be_cancelled(
     dash_duo: Any, dash_app: Any
 ) -> None:

@@ -42,6 +42,7 @@ def _tab_to(
     raise AssertionError(f"Tab never reached it; it went through {passed}")
 
 
+@pytest.mark.walkthrough  # make test-integration
 @pytest.mark.timeout(900)
 def test_a_first_forecast_with_the_keyboard_alone(dash_duo: Any, dash_app: Any) -> None:
     dash_duo.start_server(dash_app, navigate=False)
