@@ -262,7 +262,8 @@ def _known_ahead(future: pl.DataFrame, column: str) -> None:
     where = f" of {first['series']}" if first["series"] is not None else ""
     raise InvalidInputError(
         f"“{column}” has no value in the data at {_moment(first['time']):%Y-%m-%d}"
-        f"{where} ({unknown.height} future step(s) without one), so the forecast "
+        f"{where} ({unknown.height} future "
+        f"{'step' if unknown.height == 1 else 'steps'} without one), so the forecast "
         "used only its past and a scenario cannot change it. Add its planned "
         "values for every future step to the data and forecast again.",
         code="invalid_scenario",
