@@ -166,10 +166,18 @@ def _error(kind: str, payload: Any, limits: UploadLimits) -> Exception:
             "seconds an upload may take (the PARSE_TIME_LIMIT_S setting), so it was "
             "stopped. Upload a smaller file (fewer rows or sheets), or save it as CSV."
         )
-    if kind == "memory" or payload in (
-        -signal.SIGABRT,
-        -signal.SIGKILL,
-        -signal.SIGSEGV,
+    # A child under a memory limit that dies without a word ran out of it: native
+    # code that cannot allocate aborts, or fails to start a thread and exits.
+    out_of_memory = kind == "died" and limits.parse_memory_limit_mb > 0
+    if (
+        kind == "memory"
+        or out_of_memory
+        or payload
+        in (
+            -signal.SIGABRT,
+            -signal.SIGKILL,
+            -signal.SIGSEGV,
+        )
     ):
         return FileTooLargeError(
             "Reading the file needed more memory than an upload may use (the "
