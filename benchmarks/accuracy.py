@@ -2,7 +2,9 @@
 
 Every pool model's backtests and final forecast are computed once per series and kept
 (``benchmarks/pool.py``; missing series are computed first, which takes most of the
-time). "Automatic" is then the app's own choice (its services code) on those runs;
+time), and the app's "LightGBM across series" once per fold over all of a set's
+series (``benchmarks/global_model.py``, a few seconds). "Automatic" is then the app's
+own choice (its services code) on those runs, the global member included;
 the references are each single model and the plain mean and median of ETS, Theta, CES
 and ARIMA. Each is scored on the official test part: MASE (seasonal, scaled by the
 training part), sMAPE, and the share of test actuals inside the 80% and 95% ranges;
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import replay
+from benchmarks import global_model, replay
 from benchmarks.pool import SETS, load
 
 
@@ -60,6 +62,7 @@ def report(name: str, limit: int | None) -> None:
     """Score automatic and the references on one set; print a Markdown table."""
     started = time.perf_counter()
     kept = load(name)
+    with_global = replay.add_global(name, kept)
     if limit:
         order = [sid for sid, _train, _test in _order(name)][:limit]
         kept = {sid: kept[sid] for sid in order if sid in kept}
@@ -84,6 +87,14 @@ def report(name: str, limit: int | None) -> None:
     seconds = time.perf_counter() - started
     print(f"\n{name}: {len(kept)} series; scoring took {seconds:.0f} s; the default")
     print(f"comparison's models cost {np.mean(cpu):.2f} s of CPU per series on average")
+    found = global_model.load_global(name)
+    if found is not None:
+        fits = sum(f["cpu"] for f in found["fits"])
+        print(
+            f"The global member forecast {with_global} of the {len(kept)} series "
+            f"(its fits: {fits:.0f} s of CPU for the set, "
+            f"{fits / max(1, len(found['series'])):.3f} s per series)."
+        )
     print("\n| model | MASE | sMAPE % | 80% range | 95% range | series failed |")
     print("|---|---|---|---|---|---|")
     for rname, scored in rows.items():
@@ -119,9 +130,11 @@ def main() -> None:
     for name in args.sets:
         if not args.no_compute:
             more = ["--limit", str(args.limit)] if args.limit else []
-            subprocess.run(
-                [sys.executable, "benchmarks/pool.py", name, *more], check=True
-            )
+            for script in ("pool", "global_model"):
+                subprocess.run(
+                    [sys.executable, f"benchmarks/{script}.py", name, *more],
+                    check=True,
+                )
         report(name, args.limit)
     print(f"\nCost: {cost():.2f} s of one core for one 200-point monthly series.")
 

@@ -11,8 +11,10 @@ test parts.
 
 The model: lags of two seasons and the position in the year, recursive forecasts, one
 thread, a fixed seed, 300 trees fitted to absolute errors. The default (``window``)
-divides each training window (and each step's inputs when forecasting) by the mean of
-the window's last season and fits ``lightgbm`` directly; ``scale``, ``log`` and
+is the app's own "LightGBM across series" (``services.models.ml.ShapeLightGbm``,
+fitted through ``services.fitting.fit_predict``): it divides each training window
+(and each step's inputs when forecasting) by the mean of the window's last season
+and fits ``lightgbm`` directly; ``scale``, ``log`` and
 ``diff`` are Darts' ``LightGBMModel`` on each whole series divided by its last
 season's mean (its logs, or its differences so divided), which forecast worse
 (benchmarks/README.md). Forecasts are points (the five quantile columns equal), so
@@ -128,7 +130,7 @@ def fit_and_forecast(
     from darts.models import LightGBMModel
 
     if settings.transform == "window":
-        return fit_and_forecast_windows(windows, steps, season, settings)
+        return fit_and_forecast_windows(windows, steps, season, unit)
     lags = settings.seasons * season
     freq = "MS" if unit == "month" else "QS"
     # Every series starts in January 1980, as benchmarks/pool.py dates them.
@@ -178,65 +180,36 @@ def fit_and_forecast(
     return outputs, time.process_time() - cpu, time.perf_counter() - wall
 
 
-def _levels(rows: np.ndarray, season: int) -> np.ndarray:
-    """Each row's mean size over its last season (1 where that is zero)."""
-    level = np.mean(np.abs(rows[:, -season:]), axis=1)
-    return np.where(level > 0, level, 1.0)
-
-
 def fit_and_forecast_windows(
-    windows: list[np.ndarray], steps: int, season: int, settings: Settings
+    windows: list[np.ndarray], steps: int, season: int, unit: str
 ) -> tuple[list[np.ndarray | None], float, float]:
-    """The same model with each training window scaled by its own last season.
+    """The app's own model ("LightGBM across series") on the windows, as it fits it.
 
-    Darts scales a whole series at once; here every window of lags (and the value
-    after it) is divided by the mean of the window's last season, so the trees learn
-    shapes rather than levels, and each recursive step is scaled the same way. The
-    windows are built with NumPy and fitted by ``lightgbm`` directly (the library
-    Darts wraps). Features: the scaled lags and the position in the year.
+    Every training window is scaled by the mean of its last season, so the trees
+    learn shapes rather than levels (``services.models.ml.ShapeLightGbm``); the
+    windows are dated from January 1980, as ``benchmarks/pool.py`` dates them.
     """
-    import lightgbm
-    from numpy.lib.stride_tricks import sliding_window_view
+    import pandas as pd
+    from darts import TimeSeries
+
+    from services.fitting import SeriesData, Setup, fit_predict
+    from services.models import CATALOG
 
     cpu, wall = time.process_time(), time.perf_counter()
-    lags = settings.seasons * season
-    features, targets = [], []
-    for window in windows:
-        if len(window) <= lags:
-            continue
-        rows = sliding_window_view(window, lags + 1)
-        level = _levels(rows[:, :lags], season)
-        phase = np.arange(lags, len(window)) % season
-        features.append(np.column_stack([rows[:, :lags] / level[:, None], phase]))
-        targets.append(rows[:, lags] / level)
-    if not features:
+    freq = "MS" if unit == "month" else "QS"
+    calendar = pd.date_range("1980-01-01", periods=max(map(len, windows)), freq=freq)
+    series = [
+        SeriesData(TimeSeries.from_times_and_values(calendar[: len(w)], w))
+        for w in windows
+    ]
+    try:
+        forecasts, _fit, _predict = fit_predict(
+            CATALOG[KEY], None, series, Setup(steps, season)
+        )
+    except ValueError:  # every window too short to learn from
         return [None] * len(windows), time.process_time() - cpu, 0.0
-    model = lightgbm.LGBMRegressor(
-        n_estimators=settings.n_estimators,
-        learning_rate=settings.learning_rate,
-        num_leaves=settings.num_leaves,
-        objective=settings.objective,
-        random_state=settings.seed,
-        n_jobs=1,
-        verbose=-1,
-    )
-    model.fit(np.concatenate(features), np.concatenate(targets))
-    recent = np.stack(
-        [
-            np.concatenate([np.full(max(0, lags - len(w)), w[0]), w])[-lags:]
-            for w in windows
-        ]
-    )
-    position = np.array([len(w) for w in windows])
-    predicted = []
-    for step in range(steps):
-        level = _levels(recent, season)
-        x = np.column_stack([recent / level[:, None], (position + step) % season])
-        value = model.predict(x) * level
-        predicted.append(value)
-        recent = np.column_stack([recent[:, 1:], value])
-    out = np.column_stack(predicted)
-    return list(out), time.process_time() - cpu, time.perf_counter() - wall
+    points: list[np.ndarray | None] = [f[:, 2] for f in forecasts]
+    return points, time.process_time() - cpu, time.perf_counter() - wall
 
 
 def _points(values: np.ndarray) -> np.ndarray:
@@ -322,8 +295,8 @@ def report(name: str) -> None:
     kept = {sid: runs for sid, runs in kept.items() if KEY in runs["models"]}
     season = SETS[name].period
     automatics: dict[str, replay.RawRule] = {
-        "automatic (today)": replay.automatic(),
-        "automatic + global": replay.automatic([*COMBINED, KEY]),
+        "automatic without the global member": replay.automatic(COMBINED),
+        "automatic (the app: + global)": replay.automatic(),
         "automatic + AutoMFLES": replay.automatic([*COMBINED, "auto_mfles"]),
         "automatic + global + AutoMFLES": replay.automatic(
             [*COMBINED, KEY, "auto_mfles"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,15 +196,18 @@ def current(members: dict[str, Member]) -> tuple[list[np.ndarray], np.ndarray] |
 
 
 def automatic(
-    pool: list[str] = COMBINED, margin: float | None = None, need: bool = False
+    pool: Sequence[str] = (*COMBINED, GLOBAL),
+    margin: float | None = None,
+    need: bool = False,
 ) -> RawRule:
     """The app's own choice (services code), on the kept runs of one series.
 
+    ``pool`` is what the combination may average (the app's: the five statistical
+    models and, where ``benchmarks/global_model.py`` kept it, the global LightGBM);
     ``margin`` overrides how much better a single model must be (None: the app's).
-    A member outside the app's catalog (the global model) joins as a model without
-    its own ranges; such members' final forecasts get conformal ranges from their
-    backtests before they are averaged (:func:`_final`). With ``need``, a series
-    without every member of the pool gets no forecast (None).
+    Members' final forecasts are averaged as the app averages them
+    (``final_forecast._combine``). With ``need``, a series without every member of
+    the pool gets no forecast (None).
     """
 
     def rule(
@@ -221,17 +224,7 @@ def automatic(
                 if kept["models"][k]["folds"] is not None
             }
         }
-        local = [k for k in keys if k in CATALOG]
-        results = backtest.gather([(k, None) for k in local], outcomes)
-        for k in keys:
-            if k not in CATALOG and k in outcomes[None]:
-                tested = outcomes[None][k].tested
-                results.append(
-                    backtest.ModelBacktest(
-                        k, k, CATALOG["lightgbm"].complexity, {None: tested}
-                    )
-                )
-                results[-1].conformal = True
+        results = backtest.gather([(k, None) for k in keys], outcomes)
         for tested in results:
             backtest.score(tested, season)
         combined = selection.combination(results, "mase", season, pool)
@@ -248,7 +241,7 @@ def automatic(
             selection.COMBINATION_MARGIN = saved
         assert chosen is not None
         plan = selection.Plan.of(chosen, None)
-        finals = [_final(kept, k, plan.combine) for k in plan.keys]
+        finals = [np.asarray(kept["models"][k]["final"]) for k in plan.keys]
         final = final_forecast._combine(plan, finals)
         folds = chosen.per_series[None].forecasts
         return folds, backtest.clip_at_zero(final, kept["train"])
@@ -257,23 +250,6 @@ def automatic(
 
 
 RawRule = Callable[[dict[str, Any], int], tuple[list[np.ndarray], np.ndarray] | None]
-
-
-def _final(kept: dict[str, Any], key: str, combined: bool) -> np.ndarray:
-    """A member's final forecast, with conformal ranges when averaged.
-
-    A model without its own ranges (AutoMFLES, the global model) forecasts a point;
-    averaged as it is, it would pull the combination's ranges in (the app's
-    ``final_forecast._combine`` does so today), so it gets the conformal ranges of
-    its backtests first, as its backtest folds have.
-    """
-    entry = kept["models"][key]
-    native = entry.get("native", key in CATALOG and CATALOG[key].native_intervals)
-    if native or not combined:
-        return np.asarray(entry["final"])
-    return backtest.widen(
-        entry["final"], backtest.conformal_widths(entry["folds"].tested)
-    )
 
 
 def add_global(name: str, kept: dict[str, dict[str, Any]]) -> int:

@@ -215,7 +215,7 @@ def inputs(
     drivers: list[str],
     frequency: Frequency | None,
 ) -> list[Feature]:
-    """What a deep network or Chronos-2 reads, in words (no importance numbers)."""
+    """What a deep network, Chronos-2 or LightGBM across series reads, in words."""
     reads = _window(spec, params, data, setup)
     length = f"the last {step_name(frequency, reads)}" if frequency else "the last"
     history = (
@@ -233,7 +233,7 @@ def inputs(
         found.append(
             Feature(name, f"“{name}”", None, f"It reads the driver “{name}” too.")
         )
-    if spec.key in ("tsmixer", "tide") and setup.season > 1:
+    if spec.key in ("tsmixer", "tide", "global_lightgbm") and setup.season > 1:
         found.append(
             Feature(
                 "calendar",

@@ -75,9 +75,12 @@ def context_for(
 ) -> Context:
     """What a model fitted on ``data`` is built for."""
     length = min(len(d.ts) for d in data)
+    # A model that scales its own windows pads the short series: the long ones
+    # teach it the season.
+    seen = max(len(d.ts) for d in data) if spec.scales_itself else length
     takes = spec.covariates
     return Context(
-        season if length >= 2 * season else 1,
+        season if seen >= 2 * season else 1,
         length=length,
         past_covariates=takes and data[0].past is not None,
         future_covariates=takes and data[0].future is not None,
@@ -178,7 +181,7 @@ def fit_predict(
     horizon = setup.horizon
     context = context_for(spec, setup.season, data, horizon, say)
     model = spec.model(params, context)
-    together = spec.multi_series and len(data) > 1
+    together = spec.multi_series and len(data) > 1 and not spec.scales_itself
     steps = [pipeline(d.transform, d.ts, context.season, together) for d in data]
     trains = [
         d.ts if p is None else p.fit_transform(d.ts)

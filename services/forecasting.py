@@ -30,7 +30,7 @@ from services.backtest import ModelBacktest
 from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.fitting import SeriesData, Setup
-from services.models import AUTOMATIC, CATALOG
+from services.models import AUTOMATIC, CATALOG, GLOBAL_MEMBER, MANY_SERIES
 from services.selection import METRICS, Plan
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,8 @@ def forecast(
     ----------
     models
         ``[{"key": …, "params": {…}}]``; ``None`` (or ``[{"key": "auto"}]``) compares
-        the automatic candidates and their median ensemble.
+        the automatic candidates (with :data:`MANY_SERIES` series or more, also one
+        LightGBM learnt from all of them) and their weighted combination.
     folds
         Backtest folds; by default as many as the history allows, at most 5.
     metric
@@ -228,6 +229,8 @@ def forecast(
         transform,
         folds,
     )
+    if automatic and len(prepared.data) >= MANY_SERIES:
+        candidates = [*candidates, (GLOBAL_MEMBER, None)]
     results = _compare(candidates, prepared, automatic, metric, progress)
     notes = prepared.notes
     choice = _choose(

@@ -1,7 +1,8 @@
 """Choosing from the backtests: the best model (or combination) for each series.
 
-"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA, each
-weighted by how well it did on the series' backtests, unless one model is far better;
+"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (and,
+with many series, one LightGBM learnt from all of them), each weighted by how well it
+did on the series' backtests, unless one model is far better;
 within 1% of the best, the simpler model wins. The chosen forecast's ranges are
 stretched (or narrowed) to what its backtests showed. A series the chosen model cannot
 serve (it failed there, or the series was too short to test on) gets its own best, or
@@ -11,13 +12,14 @@ a fallback that needs no backtests, and a note says so.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from services import backtest
 from services.backtest import ModelBacktest
 from services.fitting import SeriesData
-from services.models import CATALOG, COMBINED, ENSEMBLES
+from services.models import CATALOG, COMBINED, ENSEMBLES, GLOBAL_MEMBER
 
 METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
 METRIC_NAMES = {"smape": "sMAPE"} | {m: m.upper() for m in METRICS if m != "smape"}
@@ -94,13 +96,14 @@ def combination(
     results: list[ModelBacktest],
     metric: str,
     season: int,
-    pool: list[str] = COMBINED,
+    pool: Sequence[str] = (*COMBINED, GLOBAL_MEMBER),
 ) -> ModelBacktest | None:
     """A weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (or the best 3).
 
     Each member weighs by its backtest MASE on the series (:func:`backtest.ensemble`).
-    A series too short for one of them (ARIMA needs 12 points) still gets the
-    average of the others.
+    The global LightGBM joins when it was compared (many series). A series too
+    short for one of them (ARIMA needs 12 points) still gets the average of the
+    others.
     """
     ok = sorted((r for r in results if r.per_series), key=lambda r: rank(r, metric))
     members = [r for r in ok if r.key in pool]
@@ -108,8 +111,9 @@ def combination(
         members = [r for r in ok if r.complexity > 0][:3] or ok[:3]
     if len(members) < 3:
         return None
+    named = "combination_global" if GLOBAL_MEMBER in [m.key for m in members] else ""
     combined = backtest.ensemble(
-        ENSEMBLES["combination"], "combination", members, season
+        ENSEMBLES[named or "combination"], "combination", members, season
     )
     return combined if combined.per_series else None
 

@@ -73,6 +73,8 @@ class ModelSpec:
     sampled: bool = False
     # Global: one model fitted across all series at once (else one per series).
     multi_series: bool = False
+    # A global model that scales each series itself (else each is scaled to 0–1).
+    scales_itself: bool = False
     covariates: bool = False
     min_history: int = 4
     complexity: int = 1
