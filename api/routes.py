@@ -222,7 +222,6 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
         )
     info = forecasts.get_forecast(_user_id(), forecast_id)
     every = forecasts.forecast_points(_user_id(), forecast_id)
-    totals = override_totals.totals_note(every, info.request.get("hierarchy"))
     points = forecasts.points_at_level(every, int(level_text))
     series = request.args.get("series")
     board = (
@@ -269,7 +268,7 @@ def get_forecast(forecast_id: str) -> ResponseReturnValue:
                 for row in board
             ],
             mlflow_run_id=info.metrics.get("mlflow_run_id"),
-            notes=[*(info.metrics.get("notes") or []), *([totals] if totals else [])],
+            notes=override_totals.forecast_notes(info, every),
             previous_id=info.previous_id,
             auto_refresh=info.auto_refresh,
             note=info.note,

@@ -7,6 +7,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
+import polars as pl
 from dash import Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
@@ -26,10 +27,11 @@ from services.forecasts import ForecastInfo
 from services.overrides import OverrideChange
 
 
-def _chart(user_id: int, info: ForecastInfo, series: str | None) -> go.Figure:
+def _chart(
+    user_id: int, info: ForecastInfo, points: pl.DataFrame, series: str | None
+) -> go.Figure:
     """The Models page's forecast chart, as ``callbacks.models`` draws it."""
     title = f"{info.target}: {info.horizon} steps ahead with {info.model_name}"
-    points = forecasts.forecast_points(user_id, info.id)
     chart = forecast_chart(forecasts.history(user_id, info), points, title, series)
     return for_people(chart, users.number_style(user_id))
 
@@ -91,13 +93,12 @@ def _save(
     except ServiceError as exc:
         return _alert(exc.message, "warning"), no_update, no_update
     said = f"Saved {count} {'change' if count == 1 else 'changes'}."
-    totals = override_totals.totals_note(
-        forecasts.forecast_points(user_id, info.id), info.request.get("hierarchy")
-    )
+    points = forecasts.forecast_points(user_id, info.id)
+    totals = override_totals.totals_note(points, info.request.get("hierarchy"))
     return (
         _alert(f"{said} {totals}", "warning") if totals else _alert(said, "success"),
         (saved or 0) + 1,
-        _chart(user_id, info, series),
+        _chart(user_id, info, points, series),
     )
 
 

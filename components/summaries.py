@@ -9,7 +9,7 @@ from dash import html
 
 from components import ids
 from components.levels import levels_table
-from components.tables import columns_table
+from components.tables import columns_table, small_table
 from services import calendars
 from services.datasets import DatasetInfo
 from services.forecasts import ForecastInfo
@@ -141,7 +141,7 @@ def status_badge(job: JobInfo) -> dbc.Badge:
     return dbc.Badge(job.status, color=STATUS_COLORS.get(job.status, "secondary"))
 
 
-def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
+def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.P | dbc.Table:
     """The user's recent forecast runs, each one a click away."""
     if not runs:
         return html.P(
@@ -177,7 +177,7 @@ def runs_table(runs: list[JobInfo], names: dict[str, str]) -> html.Div:
             ]
         )
     )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
+    return small_table([head, html.Tbody(rows)], class_name=None)
 
 
 def _seconds(value: float | None, style: NumberStyle = DEFAULT_STYLE) -> str:
@@ -332,12 +332,10 @@ def scores_table(
                 + ": each model forecast stretches of the history it had not seen",
                 className="h6 mt-3",
             ),
-            dbc.Table(
+            small_table(
                 [head, html.Tbody(rows)],
-                size="sm",
-                hover=True,
-                responsive=True,
-                id="models-leaderboard-table",
+                id_="models-leaderboard-table",
+                class_name=None,
             ),
             html.P(
                 "Lower MASE and sMAPE are better. MASE measures the error against a "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -18,6 +20,18 @@ ROLE_COLORS = {
     "empty": "dark",
     "constant": "dark",
 }
+
+
+def small_table(
+    children: list[Any], id_: str | None = None, class_name: str | None = "mb-0"
+) -> dbc.Table:
+    """The app's compact table: small rows lit under the pointer, scrolling sideways
+    when too wide, no margin below (``class_name=None`` keeps Bootstrap's)."""
+    named = {} if id_ is None else {"id": id_}
+    dressed = {} if class_name is None else {"className": class_name}
+    return dbc.Table(
+        children, size="sm", hover=True, responsive=True, **named, **dressed
+    )
 
 
 def value_kind(dtype: str) -> str:
@@ -80,10 +94,4 @@ def columns_table(profile: Profile, style: NumberStyle = DEFAULT_STYLE) -> dbc.T
             ]
         )
     )
-    return dbc.Table(
-        [head, html.Tbody(rows)],
-        size="sm",
-        hover=True,
-        responsive=True,
-        className="mb-0",
-    )
+    return small_table([head, html.Tbody(rows)])

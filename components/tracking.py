@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.tables import small_table
 from services.numbers import NumberStyle, format_number
 from services.refresh import NOTE_MAX_CHARS, HistoryEntry
 
@@ -155,13 +156,7 @@ def history_table(
             ]
         )
     )
-    return dbc.Table(
-        [head, html.Tbody(rows)],
-        size="sm",
-        hover=True,
-        responsive=True,
-        className="mb-0",
-    )
+    return small_table([head, html.Tbody(rows)])
 
 
 def share_button(id_: str, className: str = "") -> dbc.Button:  # noqa: N803

@@ -5,8 +5,9 @@ given. It is not spread down to the parts of a total, nor added up into the tota
 above a part, because a planner who overrides a region usually knows something about
 the region, not how it splits between its stores. So after an override the totals of
 a hierarchy may no longer equal the sum of their parts at that step. The forecast
-says so in its notes (:func:`totals_note`), naming the totals and steps, so the
-planner can override the parts (or the total) too.
+says so in its notes (:func:`totals_note`, added to them by :func:`forecast_notes`
+for the API and the reports; the Overrides card says it after a save), naming the
+totals and steps, so the planner can override the parts (or the total) too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from services.forecasts import ForecastInfo
 from services.hierarchy_shapes import TOTAL_LEVEL, parents
 from services.overrides import with_override_columns
 
@@ -94,6 +96,17 @@ def totals_note(points: pl.DataFrame, hierarchy: list[str] | None) -> str | None
         f"so these totals no longer equal the sum of their parts: {named}{more}. "
         "Override the parts (or the total) too to make them add up again."
     )
+
+
+def forecast_notes(info: ForecastInfo, points: pl.DataFrame) -> list[str]:
+    """The forecast's notes, and the totals note when overrides broke its totals.
+
+    The notes the forecast was made with (``metrics["notes"]``) are kept with it;
+    whether its totals still add up changes with each override, so it is worked out
+    from ``points``, its current points (:func:`services.forecasts.forecast_points`).
+    """
+    totals = totals_note(points, info.request.get("hierarchy"))
+    return [*(info.metrics.get("notes") or []), *([totals] if totals else [])]
 
 
 def _day(moment: Any) -> str:

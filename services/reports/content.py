@@ -10,7 +10,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from services import analysis, cleaning_words, datasets, forecasts, versions
+from services import (
+    analysis,
+    cleaning_words,
+    datasets,
+    forecasts,
+    override_totals,
+    versions,
+)
 from services.analysis import Analysis
 from services.cleaning import Change
 from services.errors import ServiceError
@@ -223,6 +230,7 @@ def collect(
     chain = _chain(lineage, info.version_id)
     used = chain[-1] if chain else None
     metrics = info.metrics
+    points = forecasts.forecast_points(user_id, info.id)
     data = ReportData(
         dataset_name=dataset.name,
         target=info.target,
@@ -231,12 +239,12 @@ def collect(
         horizon=info.horizon,
         frequency=info.frequency,
         made_at=info.created_at,
-        points=forecasts.forecast_points(user_id, info.id),
+        points=points,
         history=forecasts.history(user_id, info),
         backtests=forecasts.forecast_backtests(user_id, info.id),
         leaderboard=list(metrics.get("leaderboard") or []),
         levels=list(metrics.get("levels") or []),
-        notes=list(metrics.get("notes") or []),
+        notes=override_totals.forecast_notes(info, points),
         issues=list(used.profile.issues) if used else [],
         cleaning=_cleaning(chain, style),
         rows=used.rows if used else 0,

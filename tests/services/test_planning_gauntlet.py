@@ -15,6 +15,7 @@ and one worker process.
 from __future__ import annotations
 
 import calendar
+import io
 import math
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
+from pypdf import PdfReader
 
 import config
 from services import db, forecasts, hierarchy, hierarchy_shapes, jobs, scenarios
@@ -34,6 +36,9 @@ from services.job_kinds import JobContext
 from services.override_totals import incoherent_steps, totals_note
 from services.overrides import OverrideChange, set_overrides
 from services.profiling import Frequency
+from services.reports import content
+from services.reports.narrative import summarise
+from services.reports.pdf import render_pdf
 from tests.conftest import make_dataset
 from tests.gauntlet import EXCEPTION_TEXT
 
@@ -407,6 +412,26 @@ def test_an_overridden_total_is_kept_and_the_notes_say_the_totals_differ(
     points = forecasts.forecast_points(owner, totals_forecast)
     assert totals_note(points, ["region", "store"]) is None
     _assert_adds_up(points, ["region", "store"])
+
+
+def test_the_report_says_which_totals_an_override_left_unequal(
+    owner: int, totals_forecast: str
+) -> None:
+    assert content.collect(owner, totals_forecast, decompose=False).notes == []
+    total = _point(owner, totals_forecast, "Total", date(2023, 2, 28))
+    set_overrides(
+        owner,
+        totals_forecast,
+        [OverrideChange("Total", "2023-02-28", total["forecast"] + 50, "contract")],
+    )
+    data = content.collect(owner, totals_forecast, decompose=False)
+    [note] = data.notes
+    assert "Total at 2023-02-28" in note and "no longer equal" in note
+    assert note in summarise(data).caveats  # the summary's caveats (Export page)
+    # The PDF lists the notes of the run (without charts: the words are checked).
+    pdf = PdfReader(io.BytesIO(render_pdf(data, {}).pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert "Total at 2023-02-28" in text
 
 
 def test_many_overrides_at_once_all_or_none(owner: int, totals_forecast: str) -> None:
