@@ -142,6 +142,9 @@ class ModelBacktest:
     members: list[str] = field(default_factory=list)
     # A combination's weights of its members, per series (from all its folds).
     weights: dict[str | None, list[float]] = field(default_factory=dict)
+    # A combination's members without their own ranges: per series, the conformal
+    # widths each was given before it was averaged (member key → widths).
+    member_widths: dict[str | None, dict[str, Widths]] = field(default_factory=dict)
     # Series the model failed on, with the reason in plain words (the model still
     # scores on the others).
     series_errors: dict[str | None, str] = field(default_factory=dict)
@@ -606,6 +609,11 @@ def ensemble(
     weighted by its own errors. The weights from every fold are kept for the final
     forecast. On a series some members could not be tested on (too short for
     them), the others are combined (at least two; their weights there are 0).
+
+    A member without its own ranges (a point forecast) is averaged with the
+    conformal ranges of its backtests on that series, in every fold and in the final
+    forecast alike (kept in ``member_widths``): averaged as a bare point it would
+    pull the combination's ranges in.
     """
     result = ModelBacktest(key, name, complexity=6, members=[m.key for m in members])
     labels = {label for m in members for label in m.per_series}
@@ -614,6 +622,18 @@ def ensemble(
         if sum(present) < 2:
             continue
         tested = [m.per_series[label] for m in members if label in m.per_series]
+        widths = {
+            m.key: conformal_widths(m.per_series[label])
+            for m in members
+            if m.conformal and label in m.per_series
+        }
+        if widths:
+            result.member_widths[label] = widths
+        ranged = [
+            _widened(m.per_series[label], widths.get(m.key))
+            for m in members
+            if label in m.per_series
+        ]
         first = tested[0]
         errors = np.array(
             [
@@ -629,7 +649,7 @@ def ensemble(
         combined = SeriesBacktest(first.actuals, [], first.histories)
         for fold in range(len(first.forecasts)):
             weights = fold_weights(errors[:, :fold], shrink, power)
-            stack = np.stack([t.forecasts[fold] for t in tested])
+            stack = np.stack([t.forecasts[fold] for t in ranged])
             combined.forecasts.append(np.tensordot(weights, stack, axes=1))
         result.per_series[label] = combined
         final = iter(fold_weights(errors, shrink, power).tolist())
@@ -637,6 +657,17 @@ def ensemble(
     result.fit_seconds = sum(m.fit_seconds for m in members)
     result.predict_seconds = sum(m.predict_seconds for m in members)
     return result
+
+
+def _widened(tested: SeriesBacktest, widths: Widths | None) -> SeriesBacktest:
+    """A point model's backtests with its conformal ranges (as they are without)."""
+    if widths is None:
+        return tested
+    return SeriesBacktest(
+        tested.actuals,
+        [widen(f, widths) for f in tested.forecasts],
+        tested.histories,
+    )
 
 
 def fold_weights(errors: np.ndarray, shrink: float, power: float) -> np.ndarray:

@@ -213,7 +213,16 @@ def _fit_all(
 
 
 def _combine(plan: Plan, forecasts: list[np.ndarray]) -> np.ndarray:
-    """One (horizon × 5 quantiles) forecast from the plan's model(s)."""
+    """One (horizon × 5 quantiles) forecast from the plan's model(s).
+
+    A combination's members without their own ranges get their backtests' conformal
+    ranges first, as they had in the combination's backtests.
+    """
+    widths = plan.member_widths or {}
+    forecasts = [
+        backtest.widen(f, widths[key]) if key in widths else f
+        for key, f in zip(plan.keys, forecasts, strict=True)
+    ]
     stack = np.stack(forecasts)
     if not plan.combine:
         values = forecasts[0]

@@ -43,8 +43,9 @@ class Plan:
     for models that forecast a point only. ``weights`` are a combination's weights of
     its members (None: equal). ``stretch`` are the factors of the 80% and 95% ranges
     learnt on the backtests (:func:`backtest.stretch_factors`; None: as they are).
-    Plans saved before weights existed (a combination with ``widths``) take the
-    median of the members' points.
+    ``member_widths`` are the conformal widths a combination's point members get
+    before they are averaged. Plans saved before weights existed (a combination with
+    ``widths``) take the median of the members' points.
     """
 
     keys: list[str]
@@ -52,6 +53,8 @@ class Plan:
     widths: backtest.Widths | None = None
     weights: list[float] | None = None
     stretch: tuple[float, float] | None = None
+    # Members without their own ranges get these conformal widths before averaging.
+    member_widths: dict[str, backtest.Widths] | None = None
 
     @classmethod
     def of(cls, chosen: ModelBacktest, label: str | None) -> Plan:
@@ -67,7 +70,12 @@ class Plan:
         if weights is not None:  # the members weighted on this series
             kept = [(k, w) for k, w in zip(keys, weights, strict=True) if w > 0]
             keys, weights = [k for k, _ in kept], [w for _, w in kept]
-        return cls(keys, bool(chosen.members), widths, weights, stretch)
+        members = {
+            k: w for k, w in chosen.member_widths.get(label, {}).items() if k in keys
+        }
+        return cls(
+            keys, bool(chosen.members), widths, weights, stretch, members or None
+        )
 
 
 def rank(result: ModelBacktest, metric: str) -> float:

@@ -74,6 +74,30 @@ def test_each_fold_is_weighted_by_the_folds_before_it_only() -> None:
     assert final[0, 2] == pytest.approx(10 * 7 / 12 + 22 * 5 / 12)
 
 
+def test_a_point_member_is_averaged_with_its_conformal_ranges() -> None:
+    # A forecasts with ranges of ±1 (80%) and ±2 (95%); B forecasts points only and
+    # misses by 2 at every step, so its conformal 80% width is 2 and its 95% one
+    # 2 · 1.53 (never less than normal errors' ratio). Averaged as bare points it
+    # would halve the ranges; it joins with those widths instead, in every fold and
+    # in the final forecast alike.
+    a = _member("a", [[3.0, 4.0], [5.0, 6.0]])
+    b = _member("b", [[2.0, 3.0], [4.0, 5.0]])
+    for fold in b.per_series[None].forecasts:
+        fold[:] = fold[:, 2:3]  # points: every quantile column the point
+    b.conformal = True
+    combined = backtest.ensemble("C", "c", [a, b], season=1, shrink=0.5, power=1.0)
+    first = combined.per_series[None].forecasts[0]  # equal weights
+    assert first[:, 3] - first[:, 2] == pytest.approx([1.5, 1.5])
+    w95 = 2 * backtest.WIDER_95
+    assert first[:, 4] - first[:, 2] == pytest.approx([(2 + w95) / 2] * 2)
+    plan = Plan.of(combined, None)
+    assert plan.member_widths == {"b": ([2.0, 2.0], [w95, w95])}
+    point = np.full((1, 5), 22.0)
+    final = final_forecast._combine(plan, [_quantiles([10.0]), point])
+    wa, wb = plan.weights or []
+    assert final[0, 3] - final[0, 2] == pytest.approx(wa * 1 + wb * 2)
+
+
 def test_a_member_untested_on_a_series_gets_no_weight_there() -> None:
     a = _member("a", [[3.0, 4.0], [5.0, 6.0]])
     b = _member("b", [[2.0, 3.0], [4.0, 5.0]])
