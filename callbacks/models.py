@@ -409,7 +409,7 @@ def draw_forecast(
     style = users.number_style(user_id)
     data = content.collect(user_id, info.id, decompose=False, style=style)
     summary = narrative.summarise(data, style)
-    scores = scores_table(info, series, summary, style)
+    scores = scores_table(info, series, summary, style, data.notes)
     chart = for_people(chart, style)
     backtests = forecasts.forecast_backtests(user_id, info.id)
     if backtests is None or backtests.height == 0:

@@ -257,12 +257,14 @@ def scores_table(
     series: str | None = None,
     summary: Narrative | None = None,
     style: NumberStyle = DEFAULT_STYLE,
+    notes: list[str] | None = None,
 ) -> html.Div:
     """The leaderboard of the backtests (over all series, or for one), the chosen
     model marked, each row usable; a failed model shows "—" and its reason.
 
     ``summary`` (the report's :class:`Narrative` of this forecast) puts its headline
-    above the table."""
+    above the table. ``notes`` are the forecast's notes as they stand now
+    (``override_totals.forecast_notes``; by default those it was made with)."""
     boards = info.metrics.get("series_leaderboards") or {}
     overall = info.metrics.get("leaderboard", [])
     board = boards.get(series) or overall
@@ -322,7 +324,8 @@ def scores_table(
             ]
         )
     )
-    notes = [html.Li(n) for n in info.metrics.get("notes", [])]
+    notes_now = info.metrics.get("notes", []) if notes is None else notes
+    items = [html.Li(n) for n in notes_now]
     return html.Div(
         [
             forecast_summary(summary) if summary else None,
@@ -348,6 +351,6 @@ def scores_table(
             ),
             _narrow_range(board, info.model, style),
             levels_table(info.metrics.get("levels"), style),
-            html.Ul(notes, className="small text-secondary") if notes else None,
+            html.Ul(items, className="small text-secondary") if items else None,
         ]
     )
