@@ -217,22 +217,44 @@ def _points(values: np.ndarray) -> np.ndarray:
     return np.repeat(values[:, None], len(QUANTILES), axis=1)
 
 
-def run(name: str, settings: Settings, limit: int | None = None) -> dict[str, Any]:
+def run(
+    name: str, settings: Settings, limit: int | None = None, groups: int | None = None
+) -> dict[str, Any]:
     """Backtest and final forecasts of the global model on a set's kept series.
 
     ``limit`` learns from (and forecasts) only the first kept series in the pool's
-    fixed random order, to see how the model does with fewer series.
+    fixed random order, to see how the model does with fewer series; ``groups``
+    splits them (in that order) into groups of that many series, each learnt from
+    on its own, as a user with that many series would have it.
     """
     kept = load(name)
+    order = [sid for sid, _train, _test in series_of(name) if sid in kept]
     if limit:
-        order = [sid for sid, _train, _test in series_of(name) if sid in kept]
-        kept = {sid: kept[sid] for sid in order[:limit]}
+        order = order[:limit]
+    size = groups or len(order)
+    out: dict[str, Any] = {
+        "key": KEY,
+        "settings": asdict(settings),
+        "groups": groups,
+        "fits": [],
+        "series": {},
+    }
+    for start in range(0, len(order), size):
+        group = {sid: kept[sid] for sid in order[start : start + size]}
+        found = run_on(group, name, settings, verbose=groups is None)
+        out["fits"].extend(found["fits"])
+        out["series"].update(found["series"])
+    return out
+
+
+def run_on(
+    kept: dict[str, Any], name: str, settings: Settings, verbose: bool = True
+) -> dict[str, Any]:
+    """The global model's folds and final forecasts, learnt from ``kept`` only."""
     season, unit = SETS[name].period, SETS[name].unit
     plans = {sid: plan_of(runs) for sid, runs in kept.items()}
     plans = {sid: plan for sid, plan in plans.items() if plan}
     out: dict[str, Any] = {
-        "key": KEY,
-        "settings": asdict(settings),
         "fits": [],
         "series": {sid: {"folds": {}, "final": None} for sid in kept},
     }
@@ -250,9 +272,11 @@ def run(name: str, settings: Settings, limit: int | None = None) -> dict[str, An
         out["fits"].append(
             {"fold": back, "series": len(fold), "cpu": cpu, "wall": wall}
         )
-        print(
-            f"{name}: fold {back} back, {len(fold)} series, {cpu:.1f} s CPU", flush=True
-        )
+        if verbose:
+            print(
+                f"{name}: fold {back} back, {len(fold)} series, {cpu:.1f} s CPU",
+                flush=True,
+            )
     horizon = max(len(runs["test"]) for runs in kept.values())
     windows = [runs["train"] for runs in kept.values()]
     forecasts, cpu, wall = fit_and_forecast(windows, horizon, season, unit, settings)
@@ -260,18 +284,19 @@ def run(name: str, settings: Settings, limit: int | None = None) -> dict[str, An
         if forecast is not None:
             out["series"][sid]["final"] = _points(forecast[: len(runs["test"])])
     out["fits"].append({"fold": 0, "series": len(kept), "cpu": cpu, "wall": wall})
-    print(f"{name}: final, {len(kept)} series, {cpu:.1f} s CPU", flush=True)
+    if verbose:
+        print(f"{name}: final, {len(kept)} series, {cpu:.1f} s CPU", flush=True)
     return out
 
 
-def path_of(name: str) -> Path:
-    """Where a set's global forecasts are kept."""
-    return CACHE / f"{name}.pkl"
+def path_of(name: str, groups: int | None = None) -> Path:
+    """Where a set's global forecasts are kept (learnt in groups: beside them)."""
+    return CACHE / (f"{name}-groups{groups}.pkl" if groups else f"{name}.pkl")
 
 
-def load_global(name: str) -> dict[str, Any] | None:
+def load_global(name: str, groups: int | None = None) -> dict[str, Any] | None:
     """A set's kept global forecasts (None when not computed)."""
-    path = path_of(name)
+    path = path_of(name, groups)
     if not path.exists():
         return None
     with path.open("rb") as handle:
@@ -279,7 +304,7 @@ def load_global(name: str) -> dict[str, Any] | None:
     return kept
 
 
-def report(name: str) -> None:
+def report(name: str, groups: int | None = None) -> None:
     """Automatic with and without the member against the references, same series.
 
     The references are those of ``benchmarks/accuracy.py`` (each single model, the
@@ -291,7 +316,7 @@ def report(name: str) -> None:
     from services.models import COMBINED
 
     kept = load(name)
-    replay.add_global(name, kept)
+    replay.add_global(name, kept, groups)
     kept = {sid: runs for sid, runs in kept.items() if KEY in runs["models"]}
     season = SETS[name].period
     automatics: dict[str, replay.RawRule] = {
@@ -319,7 +344,8 @@ def report(name: str) -> None:
             got = rule(members)
             if got is not None:
                 rows.setdefault(rname, []).append(replay.score(runs, got, season))
-    print(f"\n{name}: {len(kept)} series with the global member")
+    learnt = f"learnt in groups of {groups}" if groups else "learnt from all"
+    print(f"\n{name}: {len(kept)} series with the global member ({learnt})")
     print("\n| model | series | MASE | sMAPE % | 80% range | 95% range |")
     print("|---|---|---|---|---|---|")
     mase = {}
@@ -350,23 +376,27 @@ def main() -> None:
     parser.add_argument("--direct", action="store_true")
     parser.add_argument("--n-estimators", type=int, default=Settings.n_estimators)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument(
+        "--groups", type=int, default=None, help="learn from groups of this many"
+    )
     parser.add_argument("--report", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     logging.disable(logging.WARNING)
     settings = Settings(args.transform, args.direct, n_estimators=args.n_estimators)
     for name in args.sets:
-        result = run(name, settings, args.limit)
+        result = run(name, settings, args.limit, args.groups)
         CACHE.mkdir(parents=True, exist_ok=True)
-        partial = path_of(name).with_suffix(".part")
+        path = path_of(name, args.groups)
+        partial = path.with_suffix(".part")
         with partial.open("wb") as handle:
             pickle.dump(result, handle)
-        partial.rename(path_of(name))
+        partial.rename(path)
         cpu = sum(f["cpu"] for f in result["fits"])
         wall = sum(f["wall"] for f in result["fits"])
         print(f"{name}: {len(result['fits'])} fits, {cpu:.0f} s CPU, {wall:.0f} s wall")
         if args.report:
-            report(name)
+            report(name, args.groups)
 
 
 if __name__ == "__main__":

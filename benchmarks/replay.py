@@ -252,13 +252,15 @@ def automatic(
 RawRule = Callable[[dict[str, Any], int], tuple[list[np.ndarray], np.ndarray] | None]
 
 
-def add_global(name: str, kept: dict[str, dict[str, Any]]) -> int:
+def add_global(
+    name: str, kept: dict[str, dict[str, Any]], groups: int | None = None
+) -> int:
     """Add the kept global forecasts to each series as a member; how many got it.
 
     A series gets the member only when the global model forecast every fold its
     members were tested on (at the same cuts) and the final one.
     """
-    found = global_model.load_global(name)
+    found = global_model.load_global(name, groups)
     if found is None:
         return 0
     added = 0

@@ -14,7 +14,7 @@ from components.overrides import overrides_card
 from components.scenarios import scenario_card
 from components.shell import next_step, page_header
 from components.tracking import track_card
-from services.models import CATALOG, ModelSpec
+from services.models import CATALOG, MANY_SERIES, ModelSpec
 
 dash.register_page(__name__, path="/models", name="Models", title="Models", order=5)
 
@@ -193,9 +193,12 @@ def layout(**_query: str) -> html.Div:
                 html.P(
                     "Each model forecasts earlier stretches of your history it did "
                     "not see (backtests). Automatic then forecasts with a weighted "
-                    "average of the strong models, each weighted by how well it did "
-                    "on your data's recent past (unless one is clearly more "
-                    "accurate), with ranges as wide as those backtests showed.",
+                    "average of the strong models (with "
+                    f"{MANY_SERIES} series or more, also one model that learns from "
+                    "all of them at once), each weighted by "
+                    "how well it did on your data's recent past (unless one is "
+                    "clearly more accurate), with ranges as wide as those backtests "
+                    "showed.",
                     className="small text-secondary mt-2 mb-2",
                 ),
                 html.Div(id=ids.MODELS_PARAMS),
