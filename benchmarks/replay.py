@@ -29,7 +29,13 @@ from benchmarks.global_model import KEY as GLOBAL
 from benchmarks.pool import SETS, load
 from services import backtest, final_forecast, selection
 from services.metrics import point_metrics
-from services.models import AUTOMATIC, CATALOG, COMBINED
+from services.models import (
+    AUTOMATIC,
+    AUTOMATIC_MANY,
+    CATALOG,
+    COMBINED,
+    COMBINED_MANY,
+)
 
 STATS = ["auto_ets", "auto_theta", "auto_ces", "auto_arima"]
 
@@ -196,14 +202,16 @@ def current(members: dict[str, Member]) -> tuple[list[np.ndarray], np.ndarray] |
 
 
 def automatic(
-    pool: Sequence[str] = (*COMBINED, GLOBAL),
+    pool: Sequence[str] | None = None,
     margin: float | None = None,
     need: bool = False,
 ) -> RawRule:
     """The app's own choice (services code), on the kept runs of one series.
 
-    ``pool`` is what the combination may average (the app's: the five statistical
-    models and, where ``benchmarks/global_model.py`` kept it, the global LightGBM);
+    ``pool`` is what the combination may average, compared with the app's other
+    automatic candidates; None: as the app does it (the five statistical models, or,
+    where ``benchmarks/global_model.py`` kept the global LightGBM, the app's
+    candidates and pool for many series);
     ``margin`` overrides how much better a single model must be (None: the app's).
     Members' final forecasts are averaged as the app averages them
     (``final_forecast._combine``). With ``need``, a series without every member of
@@ -213,9 +221,17 @@ def automatic(
     def rule(
         kept: dict[str, Any], season: int
     ) -> tuple[list[np.ndarray], np.ndarray] | None:
-        if need and any(kept["models"].get(k, {}).get("folds") is None for k in pool):
+        many = GLOBAL in kept["models"]
+        candidates, members = (
+            (AUTOMATIC_MANY, COMBINED_MANY) if many else (AUTOMATIC, COMBINED)
+        )
+        if pool is not None:
+            candidates, members = AUTOMATIC, list(pool)
+        if need and any(
+            kept["models"].get(k, {}).get("folds") is None for k in members
+        ):
             return None
-        keys = [k for k in [*AUTOMATIC, *pool] if k in kept["models"]]
+        keys = [k for k in [*candidates, *members] if k in kept["models"]]
         keys = list(dict.fromkeys(keys))
         outcomes = {
             None: {
@@ -227,7 +243,7 @@ def automatic(
         results = backtest.gather([(k, None) for k in keys], outcomes)
         for tested in results:
             backtest.score(tested, season)
-        combined = selection.combination(results, "mase", season, pool)
+        combined = selection.combination(results, "mase", season, members)
         if combined is not None:
             backtest.score(combined, season)
             results.append(combined)

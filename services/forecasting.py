@@ -30,7 +30,7 @@ from services.backtest import ModelBacktest
 from services.calendars import Frequency
 from services.errors import InvalidInputError
 from services.fitting import SeriesData, Setup
-from services.models import AUTOMATIC, CATALOG, GLOBAL_MEMBER, MANY_SERIES
+from services.models import AUTOMATIC, AUTOMATIC_MANY, CATALOG, MANY_SERIES
 from services.selection import METRICS, Plan
 
 log = logging.getLogger(__name__)
@@ -189,8 +189,9 @@ def forecast(
     ----------
     models
         ``[{"key": …, "params": {…}}]``; ``None`` (or ``[{"key": "auto"}]``) compares
-        the automatic candidates (with :data:`MANY_SERIES` series or more, also one
-        LightGBM learnt from all of them) and their weighted combination.
+        the automatic candidates (with :data:`MANY_SERIES` series or more, one
+        LightGBM learnt from all of them instead of Dynamic Optimized Theta) and
+        their weighted combination.
     folds
         Backtest folds; by default as many as the history allows, at most 5.
     metric
@@ -230,7 +231,7 @@ def forecast(
         folds,
     )
     if automatic and len(prepared.data) >= MANY_SERIES:
-        candidates = [*candidates, (GLOBAL_MEMBER, None)]
+        candidates = [(key, None) for key in AUTOMATIC_MANY]
     results = _compare(candidates, prepared, automatic, metric, progress)
     notes = prepared.notes
     choice = _choose(

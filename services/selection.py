@@ -1,8 +1,8 @@
 """Choosing from the backtests: the best model (or combination) for each series.
 
-"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (and,
-with many series, one LightGBM learnt from all of them), each weighted by how well it
-did on the series' backtests, unless one model is far better;
+"Automatic" keeps a weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (with
+many series, one LightGBM learnt from all of them instead of Dynamic Theta), each
+weighted by how well it did on the series' backtests, unless one model is far better;
 within 1% of the best, the simpler model wins. The chosen forecast's ranges are
 stretched (or narrowed) to what its backtests showed. A series the chosen model cannot
 serve (it failed there, or the series was too short to test on) gets its own best, or
@@ -19,7 +19,13 @@ from typing import Any
 from services import backtest
 from services.backtest import ModelBacktest
 from services.fitting import SeriesData
-from services.models import CATALOG, COMBINED, ENSEMBLES, GLOBAL_MEMBER
+from services.models import (
+    CATALOG,
+    COMBINED,
+    COMBINED_MANY,
+    ENSEMBLES,
+    GLOBAL_MEMBER,
+)
 
 METRICS = ("mase", "smape", "mape", "mae", "rmse", "msis")
 METRIC_NAMES = {"smape": "sMAPE"} | {m: m.upper() for m in METRICS if m != "smape"}
@@ -104,16 +110,19 @@ def combination(
     results: list[ModelBacktest],
     metric: str,
     season: int,
-    pool: Sequence[str] = (*COMBINED, GLOBAL_MEMBER),
+    pool: Sequence[str] | None = None,
 ) -> ModelBacktest | None:
     """A weighted average of ETS, Theta, Dynamic Theta, CES and ARIMA (or the best 3).
 
     Each member weighs by its backtest MASE on the series (:func:`backtest.ensemble`).
-    The global LightGBM joins when it was compared (many series). A series too
-    short for one of them (ARIMA needs 12 points) still gets the average of the
-    others.
+    When the global LightGBM was compared (many series), it takes Dynamic Theta's
+    place (:data:`COMBINED_MANY`). A series too short for one of them (ARIMA needs
+    12 points) still gets the average of the others.
     """
     ok = sorted((r for r in results if r.per_series), key=lambda r: rank(r, metric))
+    if pool is None:
+        many = any(r.key == GLOBAL_MEMBER for r in ok)
+        pool = COMBINED_MANY if many else COMBINED
     members = [r for r in ok if r.key in pool]
     if len(members) < 3:
         members = [r for r in ok if r.complexity > 0][:3] or ok[:3]
