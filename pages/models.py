@@ -176,7 +176,8 @@ def layout(**_query: str) -> html.Div:
                     multi=True,
                     options=[_model_option(s) for s in CATALOG.values()],
                     placeholder="Automatic (recommended): the strong statistical "
-                    "models and their combination",
+                    "models (with many series, one learnt from all of them) and "
+                    "their combination",
                 ),
                 *(
                     html.P(

@@ -167,6 +167,7 @@ def failure(
     exc: Exception,
     label: str | None = None,
     values: np.ndarray | None = None,
+    subject: str = "this series",
 ) -> str:
     """Why a model failed, in plain words; the details go to the log."""
     if isinstance(exc, OverBudgetError | TooShortError):
@@ -174,7 +175,7 @@ def failure(
     log.warning("%s failed on series %s", spec.key, label, exc_info=exc)
     if values is not None and len(values) and np.ptp(values) == 0:
         return f"{spec.name} could not be fitted: the values never change."
-    return f"{spec.name} could not be fitted to this series."
+    return f"{spec.name} could not be fitted to {subject}."
 
 
 def _over_budget(spec: ModelSpec) -> OverBudgetError:
@@ -312,7 +313,9 @@ def backtest_global(
     except JobCancelledError:
         raise
     except Exception as exc:
-        result.error = failure(spec, exc)
+        result.error = failure(
+            spec, exc, subject="these series" if len(plans) > 1 else "this series"
+        )
         result.per_series = {}
     if not result.per_series and not result.error:
         result.error = _only_reason(result.series_errors) or (

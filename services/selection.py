@@ -247,7 +247,11 @@ def row(result: ModelBacktest, labels: int) -> dict[str, Any]:
 def series_boards(
     results: list[ModelBacktest], metric: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per series: its leaderboard, best first, then the models that failed on it."""
+    """Per series: its leaderboard, best first, then the models that failed on it.
+
+    A model that failed as a whole (a global model fitted on every series at once)
+    shows its reason on every series' board.
+    """
     labels = {
         label
         for r in results
@@ -260,19 +264,27 @@ def series_boards(
             (r for r in results if label in r.series_metrics),
             key=lambda r: r.series_metrics[label].get(metric, float("inf")),
         )
-        boards[label] = [
-            {
-                "model": r.key,
-                "name": r.name,
-                **{
-                    k: (v if math.isfinite(v) else None)
-                    for k, v in r.series_metrics[label].items()
-                },
-            }
-            for r in ranked
-        ] + [
-            {"model": r.key, "name": r.name, "error": r.series_errors[label]}
-            for r in results
-            if label in r.series_errors
-        ]
+        boards[label] = (
+            [
+                {
+                    "model": r.key,
+                    "name": r.name,
+                    **{
+                        k: (v if math.isfinite(v) else None)
+                        for k, v in r.series_metrics[label].items()
+                    },
+                }
+                for r in ranked
+            ]
+            + [
+                {"model": r.key, "name": r.name, "error": r.series_errors[label]}
+                for r in results
+                if label in r.series_errors
+            ]
+            + [  # failed as a whole (a global model fitted on every series at once)
+                {"model": r.key, "name": r.name, "error": r.error}
+                for r in results
+                if r.error and label not in (*r.series_errors, *r.series_metrics)
+            ]
+        )
     return boards

@@ -147,7 +147,7 @@ class ShapeLightGbm:
         self.params = params
         self.season = season if season > 1 else 1
         self.span = self.season if self.season > 1 else 4  # the level's window
-        self.lags = 2 * self.span
+        self.lags = 2 * self.span  # fewer when every series is short (see fit)
         self.input_chunk_length = self.lags  # what it reads, as Darts names it
         self.threads = threads
         self.model: Any = None
@@ -162,6 +162,15 @@ class ShapeLightGbm:
         import lightgbm
         from numpy.lib.stride_tricks import sliding_window_view
 
+        from services.fitting import TooShortError
+
+        longest = max(len(ts) for ts in series)
+        if longest < 2:
+            raise TooShortError("Needs at least 2 points to learn from.")
+        # Two seasons of lags; when every series is that short (an early backtest
+        # fold of whole years, say), one season, so that each still teaches it.
+        if longest <= self.lags:
+            self.lags = min(self.span, longest - 1)
         keep = max(self.lags, MAX_ROWS // max(1, len(series)))
         features, targets = [], []
         for ts in series:
@@ -175,10 +184,6 @@ class ShapeLightGbm:
             scaled = rows[:, : self.lags] / level[:, None]
             features.append(np.column_stack([scaled, phase]))
             targets.append(rows[:, self.lags] / level)
-        if not features:
-            raise ValueError(
-                f"Needs a series longer than {self.lags} points to learn from."
-            )
         self.model = lightgbm.LGBMRegressor(
             n_estimators=self.params.n_estimators,
             learning_rate=self.params.learning_rate,

@@ -18,6 +18,7 @@ WIDTH = 720  # CSS pixels: the text width of an A4 page with 2 cm margins, at 96
 CHOSEN = "#2f5bea"
 OTHERS = "#b8c3e6"
 REASON_CHARS = 90  # a failed model's reason beside the bars, cut to the page's width
+NAME_CHARS = 40  # a model name longer than this shows only its head on the chart
 
 
 def escape(text: str) -> str:
@@ -77,6 +78,9 @@ def model_comparison_chart(
     its reason stand in its place.
     """
     rows = [scored(r) for r in data.leaderboard]
+    for r in rows:  # a long name would squeeze the bars: "Combination (…)" → its head
+        name = str(r["name"])
+        r["name"] = name if len(name) <= NAME_CHARS else name.split(" (", 1)[0]
     fig = go.Figure(
         go.Bar(
             x=[r["mase"] or 0 for r in rows],

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from darts import TimeSeries
 
+from services.fitting import TooShortError
 from services.forecasting import forecast
 from services.models import GLOBAL_MEMBER, MANY_SERIES
 from services.models.ml import ShapeLightGbm, ShapeParams, phase_of
@@ -74,8 +75,20 @@ def test_a_series_too_short_to_teach_is_still_forecast() -> None:
     model = ShapeLightGbm(ShapeParams(n_estimators=50), 12, 1).fit(series)
     short = model.predict(3, series)[1]
     assert len(short) == 3 and np.isfinite(short.values()).all()
-    with pytest.raises(ValueError, match="longer than 24 points"):
-        ShapeLightGbm(ShapeParams(), 12, 1).fit([series[1]])
+    with pytest.raises(TooShortError, match="at least 2 points"):
+        ShapeLightGbm(ShapeParams(), 12, 1).fit([_series(50, "2019-06-01", 1)])
+
+
+def test_series_of_exactly_two_seasons_learn_from_one_season_of_lags() -> None:
+    # The first backtest fold of five whole years trains on 24 months of each series:
+    # no window of two seasons and the value after it fits, so it looks one back.
+    series = [_series(level, "2020-01-01", 24, 0.02) for level in (10, 300, 5000)]
+    model = ShapeLightGbm(ShapeParams(n_estimators=50), 12, 1).fit(series)
+    assert model.lags == 12
+    for ts, ahead in zip(series, model.predict(6, series), strict=True):
+        level = float(ts.values()[-12:, 0].mean())
+        assert np.isfinite(ahead.values()).all()
+        assert np.abs(ahead.values()[:, 0] / level - 1).max() < 0.8
 
 
 def _table(count: int, length: int) -> pl.DataFrame:
@@ -93,7 +106,8 @@ def _table(count: int, length: int) -> pl.DataFrame:
 
 
 def test_automatic_adds_the_member_only_with_many_series() -> None:
-    many = forecast(_table(MANY_SERIES, 40), "month", "sales", 6, MONTHLY, ["shop"])
+    # Four whole years, a year ahead: the first fold learns from 24 months of each.
+    many = forecast(_table(MANY_SERIES, 48), "month", "sales", 12, MONTHLY, ["shop"])
     board = {row["model"]: row for row in many.leaderboard}
     assert board[GLOBAL_MEMBER]["error"] is None
     assert board[GLOBAL_MEMBER]["mase"] is not None
@@ -102,7 +116,7 @@ def test_automatic_adds_the_member_only_with_many_series() -> None:
     for _label, plan in many.recipe["plans"]:
         assert GLOBAL_MEMBER in plan["keys"]
         assert sum(plan["weights"]) == pytest.approx(1.0)
-    assert many.points.height == 6 * MANY_SERIES
+    assert many.points.height == 12 * MANY_SERIES
     # It takes Dynamic Optimized Theta's place (a near twin of Theta).
     assert "dynamic_theta" not in board
     few = forecast(_table(2, 40), "month", "sales", 6, MONTHLY, ["shop"])
@@ -121,3 +135,20 @@ def test_its_explanation_says_what_it_reads() -> None:
     )
     assert "the last 24 months of “sales”" in found[0].sentence
     assert [f.feature for f in found] == ["history", "calendar"]
+
+
+def test_a_global_model_that_failed_shows_its_reason_on_every_series_board() -> None:
+    from services.backtest import ModelBacktest
+    from services.selection import series_boards
+
+    ok = ModelBacktest("auto_ets", "AutoETS", 1, metrics={"mase": 1.0})
+    ok.series_metrics = {"a": {"mase": 1.0}, "b": {"mase": 2.0}}
+    failed = ModelBacktest(GLOBAL_MEMBER, "LightGBM across series", 5)
+    failed.error = "LightGBM across series could not be fitted to these series."
+    boards = series_boards([ok, failed], "mase")
+    for label in ("a", "b"):
+        assert boards[label][-1] == {
+            "model": GLOBAL_MEMBER,
+            "name": "LightGBM across series",
+            "error": failed.error,
+        }
