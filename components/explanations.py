@@ -66,9 +66,11 @@ def _series(found: SeriesExplanation, several: bool, style: NumberStyle) -> list
                 if model.weight is not None
                 else ""
             )
+            # The sentence starts with the name the bold label already gives.
+            said = model.sentence.removeprefix(model.model_name + ": ")
             children.append(
                 html.P(
-                    [html.Strong(model.model_name + weight), ": ", model.sentence],
+                    [html.Strong(model.model_name + weight), ": ", said],
                     className="small mb-1",
                 )
             )

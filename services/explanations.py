@@ -261,13 +261,14 @@ def _series(
         _model(key, recipe, data, setup, features.get((label, key)), style)
         for key in keys
     ]
-    if combined:
-        models = [
-            replace(m, weight=float(w)) for m, w in zip(models, weights, strict=True)
-        ]
+    if combined:  # the heaviest member first
+        models = sorted(
+            (replace(m, weight=float(w)) for m, w in zip(models, weights, strict=True)),
+            key=lambda m: -(m.weight or 0),
+        )
         members = ", ".join(
             f"{m.model_name} ({format_percent(100 * (m.weight or 0), style)})"
-            for m in sorted(models, key=lambda m: -(m.weight or 0))
+            for m in models
         )
         sentence = (
             f"The forecast is a weighted average of {len(models)} models, each "
@@ -295,8 +296,8 @@ def _model(
             name,
             family,
             "components",
-            f"{name}: {_lower(spec.description)} Its forecast is read below as "
-            "level, trend and season.",
+            f"{name}: {_lower(spec.description)} Its forecast is read as level, "
+            "trend and season.",
         )
     if key in SHAP_MODELS:
         found = features or []

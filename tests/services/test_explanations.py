@@ -175,6 +175,8 @@ def test_a_combination_lists_its_members_with_their_weights(
     assert math.isclose(sum(m.weight or 0 for m in series.models), 1, abs_tol=1e-6)
     # The weights the backtests gave, read from the run's recorded recipe.
     assert len({round(m.weight or 0, 6) for m in series.models}) > 1
+    weights = [m.weight or 0 for m in series.models]
+    assert weights == sorted(weights, reverse=True)  # the heaviest member first
     assert series.sentence.startswith("The forecast is a weighted average of")
     assert all(m.sentence for m in series.models)
     assert [p.name for p in series.parts] == ["level", "trend", "season"]
