@@ -7,6 +7,7 @@ With many series, "automatic" compares it and the combination takes it as a memb
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import polars as pl
 import pytest
 from darts import TimeSeries
 
+from services import final_forecast
 from services.fitting import TooShortError
 from services.forecasting import forecast
 from services.models import GLOBAL_MEMBER, MANY_SERIES
@@ -117,6 +119,13 @@ def test_automatic_adds_the_member_only_with_many_series() -> None:
         assert GLOBAL_MEMBER in plan["keys"]
         assert sum(plan["weights"]) == pytest.approx(1.0)
     assert many.points.height == 12 * MANY_SERIES
+    # The recipe as it is stored (JSON) refits the same forecast, the member's
+    # conformal widths included.
+    recipe = json.loads(json.dumps(many.recipe))
+    again = final_forecast.refit(_table(MANY_SERIES, 48), recipe)
+    np.testing.assert_allclose(
+        again["upper_95"].to_numpy(), many.points["upper_95"].to_numpy(), rtol=1e-6
+    )
     # It takes Dynamic Optimized Theta's place (a near twin of Theta).
     assert "dynamic_theta" not in board
     few = forecast(_table(2, 40), "month", "sales", 6, MONTHLY, ["shop"])
