@@ -163,7 +163,8 @@ def overall(
     ):
         if rank(best, metric) < rank(combined, metric):
             notes.append(
-                f"{best.name} scored better than the combination in the backtests, "
+                ("Over all series, " if len(tested) > 1 else "")
+                + f"{best.name} scored better than the combination in the backtests, "
                 "but the combination was kept: a single model replaces it only when "
                 f"its {METRIC_NAMES[metric]} is at least {COMBINATION_MARGIN:.0%} "
                 "lower, because a combination of models is steadier on new data."

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from services import backtest, final_forecast
+from services import backtest, final_forecast, selection
 from services.backtest import ModelBacktest, SeriesBacktest
 from services.forecasting import forecast
 from services.profiling import Frequency
@@ -166,3 +166,18 @@ def test_a_short_series_among_long_ones_is_combined_from_the_models_that_fit() -
     assert len(plans["short"]["keys"]) >= 2
     assert sum(plans["short"]["weights"]) == pytest.approx(1.0)
     assert result.points.filter(pl.col("series") == "short").height == 6
+
+
+def test_the_note_on_a_kept_combination_says_it_is_over_all_series() -> None:
+    tested = {"a": SeriesBacktest(), "b": SeriesBacktest()}
+    ces = ModelBacktest("auto_ces", "AutoCES", 2, dict(tested), {"mase": 0.9})
+    combined = ModelBacktest(
+        "combination", "Combination", 6, dict(tested), {"mase": 1.0}, members=["x"]
+    )
+    notes: list[str] = []
+    chosen = selection.overall([ces, combined], ["a", "b"], "mase", combined, notes)
+    assert chosen is combined
+    assert notes[0].startswith("Over all series, AutoCES scored better")
+    one: list[str] = []
+    selection.overall([ces, combined], ["a"], "mase", combined, one)
+    assert one[0].startswith("AutoCES scored better")
