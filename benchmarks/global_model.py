@@ -130,7 +130,7 @@ def fit_and_forecast(
     from darts.models import LightGBMModel
 
     if settings.transform == "window":
-        return fit_and_forecast_windows(windows, steps, season, unit)
+        return fit_and_forecast_windows(windows, steps, season, unit, settings)
     lags = settings.seasons * season
     freq = "MS" if unit == "month" else "QS"
     # Every series starts in January 1980, as benchmarks/pool.py dates them.
@@ -181,9 +181,12 @@ def fit_and_forecast(
 
 
 def fit_and_forecast_windows(
-    windows: list[np.ndarray], steps: int, season: int, unit: str
+    windows: list[np.ndarray], steps: int, season: int, unit: str, settings: Settings
 ) -> tuple[list[np.ndarray | None], float, float]:
     """The app's own model ("LightGBM across series") on the windows, as it fits it.
+
+    Its trees and learning rate come from ``settings``; its leaves, loss and seed
+    are the app's (the other settings shape the Darts variants only).
 
     Every training window is scaled by the mean of its last season, so the trees
     learn shapes rather than levels (``services.models.ml.ShapeLightGbm``); the
@@ -203,8 +206,12 @@ def fit_and_forecast_windows(
         for w in windows
     ]
     try:
+        params = {
+            "n_estimators": settings.n_estimators,
+            "learning_rate": settings.learning_rate,
+        }
         forecasts, _fit, _predict = fit_predict(
-            CATALOG[KEY], None, series, Setup(steps, season)
+            CATALOG[KEY], params, series, Setup(steps, season)
         )
     except ValueError:  # every window too short to learn from
         return [None] * len(windows), time.process_time() - cpu, 0.0

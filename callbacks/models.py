@@ -401,17 +401,17 @@ def draw_forecast(
     points = forecasts.forecast_points(user_id, info.id)
     if series is None and points["series"].null_count() < points.height:
         raise PreventUpdate  # the series choice arrives in a moment
-    title = f"{info.target}: {info.horizon} steps ahead with {info.model_name}"
-    chart = figures.forecast_chart(
-        forecasts.history(user_id, info), points, title, series
-    )
-    # The same headline as the report's (Export page, workbook, PDF).
+    # The report's data (history, backtests, notes) and its headline, as the Export
+    # page, workbook and PDF have them.
     style = users.number_style(user_id)
     data = content.collect(user_id, info.id, decompose=False, style=style)
     summary = narrative.summarise(data, style)
     scores = scores_table(info, series, summary, style, data.notes)
-    chart = for_people(chart, style)
-    backtests = forecasts.forecast_backtests(user_id, info.id)
+    title = f"{info.target}: {info.horizon} steps ahead with {info.model_name}"
+    chart = for_people(
+        figures.forecast_chart(data.history, points, title, series), style
+    )
+    backtests = data.backtests
     if backtests is None or backtests.height == 0:
         return chart, go.Figure(), go.Figure(), scores
     folds, steps = figures.backtest_charts(

@@ -35,7 +35,10 @@ AUTOMATIC = [
 COMBINED = ["auto_ets", "auto_theta", "dynamic_theta", "auto_ces", "auto_arima"]
 ENSEMBLES = {
     "combination": "Combination (weighted average of ETS, Theta, Dynamic Theta, "
-    "CES, ARIMA)"
+    "CES, ARIMA)",
+    # With many series (below), the global LightGBM in Dynamic Theta's place.
+    "combination_global": "Combination (weighted average of ETS, Theta, CES, ARIMA "
+    "and LightGBM across series)",
 }
 # With this many series or more, "automatic" also compares one LightGBM learnt from
 # all of them, and it takes Dynamic Optimized Theta's place in the combination (a
@@ -48,10 +51,6 @@ GLOBAL_MEMBER = "global_lightgbm"
 MANY_SERIES = 10
 AUTOMATIC_MANY = [k for k in AUTOMATIC if k != "dynamic_theta"] + [GLOBAL_MEMBER]
 COMBINED_MANY = [k for k in COMBINED if k != "dynamic_theta"] + [GLOBAL_MEMBER]
-ENSEMBLES["combination_global"] = (
-    "Combination (weighted average of ETS, Theta, CES, ARIMA and LightGBM across "
-    "series)"
-)
 
 
 def get_spec(key: str) -> ModelSpec:
